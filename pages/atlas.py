@@ -1,0 +1,96 @@
+"""Atlas map page: every registry layer over Qinghai, offline by default."""
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import bundle
+from geo.bundle import BundleError, data_dir
+from geo.dem import DemError, import_dem
+from geo.i18n import t
+from geo.quota import quota_years
+from layers.atlas_view import (base_bounds, base_choices, dem_overlay, detail_zoom,
+                               prepare_layer, redline_share)
+from layers.registry import LAYERS, RenderContext
+from layers.render import BASEMAPS, build_map, tolerance_for_zoom
+
+lang = st.session_state.get("lang", "zh")
+USER_DEM = data_dir() / "dem" / "user_dem.tif"
+
+
+@st.cache_resource(show_spinner=False)  # read-only results shared across sessions
+def _layer(layer_id: str, lang: str, year: int, measure: str, detail: int):
+    return prepare_layer(layer_id, RenderContext(lang=lang, year=year, quota_measure=measure), detail)
+
+
+@st.cache_resource(show_spinner=False)
+def _dem(path: str, mtime: float):
+    return dem_overlay(path)
+
+
+@st.cache_data(show_spinner=False)
+def _years() -> list[int]:
+    return quota_years(bundle.read_table("quotas"))
+
+
+st.title(t("app.title", lang))
+st.caption(t("app.subtitle", lang))
+
+try:
+    years = _years()
+    bases = base_choices(RenderContext(lang=lang))
+except BundleError:
+    st.error(t("err.no_data", lang, path=bundle.BUNDLE_PATH))
+    st.stop()
+
+with st.sidebar:
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key="basemap",
+                       format_func=lambda b: t(f"basemap.{b}", lang))
+    tdt_key = None
+    if basemap.startswith("tianditu"):
+        tdt_key = st.text_input(t("ctl.tianditu_key", lang), type="password",
+                                help=t("ctl.tianditu_help", lang), key="tdt_key") or None
+        if not tdt_key:
+            st.info(t("ctl.tianditu_missing", lang))
+    base_ids = [""] + list(bases["id"])
+    names = dict(zip(bases["id"], bases[f"name_{lang}"]))
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key="focus_base",
+                            format_func=lambda b: names.get(b, t("ctl.search_none", lang)))
+    year = st.selectbox(t("ctl.quota_year", lang), years, index=len(years) - 1, key="quota_year")
+    measure = st.selectbox(
+        t("ctl.quota_measure", lang),
+        ["remaining_share", "allocated_ha", "used_ha", "reserved_ha", "remaining_ha"], key="quota_measure",
+        format_func=lambda k: t({"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
+                                 "used_ha": "f.used", "reserved_ha": "f.reserved",
+                                 "remaining_ha": "f.remaining"}[k], lang))
+    upload = st.file_uploader(t("ctl.terrain", lang), type=["tif", "tiff"], key="dem_upload")
+    if upload is not None and st.session_state.get("dem_loaded") != upload.file_id:
+        try:
+            import_dem(upload.getvalue(), USER_DEM)
+            st.session_state["dem_loaded"] = upload.file_id
+        except DemError as exc:
+            st.error(t("err.dem_upload", lang, reason=exc))
+
+st.warning(t("warn.indicative", lang))
+ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure)
+km2, pct = redline_share(ctx)
+st.caption(t("warn.redline_share", lang, layer_km2=km2, pct=pct))
+
+detail = detail_zoom(st.session_state.get("map_zoom"))
+layers = [_layer(s.id, lang, int(year), measure, detail) for s in LAYERS if s.kind != "raster"]
+dem_path = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
+png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
+focus = base_bounds(bases, focus_id) if focus_id else None
+center = st.session_state.get("map_center")
+fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
+                 focus=focus, zoom=st.session_state.get("map_zoom_start", 6),
+                 **({"center": center} if center and not focus else {}))
+out = st_folium(fmap, key=f"atlas-{focus_id}", height=680, use_container_width=True,
+                returned_objects=["zoom", "center"])
+if out and out.get("zoom") and detail_zoom(out["zoom"]) != detail:
+    st.session_state["map_zoom"] = out["zoom"]
+    st.session_state["map_zoom_start"] = out["zoom"]
+    c = out.get("center") or {}
+    if "lat" in c:
+        st.session_state["map_center"] = (c["lat"], c["lng"])
+    st.rerun()
+kb = sum(layer.nbytes for layer in layers) / 1024
+st.caption(t("payload", lang, kb=kb, tol_m=tolerance_for_zoom(detail)))
