@@ -123,7 +123,27 @@ TEXT: dict[str, tuple[str, str]] = {
         "Bundled data {path} not found; run python -m data.build to regenerate it.",
     ),
     "err.dem_upload": ("无法读取高程文件：{reason}", "Cannot read the elevation file: {reason}"),
+    "err.generic": ("出错：{detail}", "Error: {detail}"),
+    "err.input": ("输入有误：{detail}", "Invalid input: {detail}"),
 }
+
+
+def _merge_parts() -> None:
+    """Add the keys of every ``geo/i18n_parts/*.py`` (a dict ``TEXT``) to the table."""
+    import importlib
+    import pkgutil
+
+    from . import i18n_parts
+
+    for info in sorted(pkgutil.iter_modules(i18n_parts.__path__), key=lambda m: m.name):
+        part = importlib.import_module(f"{i18n_parts.__name__}.{info.name}")
+        clash = set(part.TEXT) & set(TEXT)
+        if clash:
+            raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")
+        TEXT.update(part.TEXT)
+
+
+_merge_parts()
 
 
 def t(key: str, lang: str = "zh", **fmt: object) -> str:

@@ -1,0 +1,1 @@
+"""Parts of the one translation table, by topic; merged into geo.i18n.TEXT."""
