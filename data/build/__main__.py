@@ -62,7 +62,8 @@ def build(out: Path = BUNDLE_PATH, dem_out: Path = DEM_PATH) -> dict[str, pd.Dat
     print("building layers:")
     layers: dict[str, pd.DataFrame] = {}
     layers.update(_timed("admin", build_admin))
-    layers.update(_timed("hydro", build_hydro))
+    hydro = _timed("hydro", build_hydro)
+    layers.update({k: v for k, v in hydro.items() if k in ("lakes", "rivers")})
     layers["places"] = _timed("places", build_places)
     layers.update(_timed("curated", build_curated, layers["lakes"]))
     for name, frame in layers.items():
@@ -70,10 +71,7 @@ def build(out: Path = BUNDLE_PATH, dem_out: Path = DEM_PATH) -> dict[str, pd.Dat
     tmp = out.with_suffix(".tmp.gpkg")
     tmp.unlink(missing_ok=True)
     for name, frame in layers.items():
-        if isinstance(frame, gpd.GeoDataFrame):
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-        else:
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
     tmp.replace(out)
     _timed("dem", build_dem, dem_out)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and {dem_out}")

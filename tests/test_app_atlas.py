@@ -1,0 +1,50 @@
+"""Atlas page logic through Streamlit's AppTest (no browser)."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = "streamlit_app.py"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_renders_in_chinese_by_default(app):
+    assert app.title[0].value == "青海产业基地一张图"
+    assert any("示意" in w.value for w in app.warning)
+    assert any("地图数据量" in c.value for c in app.caption)
+
+
+def test_language_switch_changes_all_text(app):
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Qinghai Park Atlas"
+    assert any("indicative" in w.value for w in app.warning)
+    labels = [s.label for s in app.sidebar.selectbox]
+    assert "Find a base" in labels and "Quota year" in labels
+
+
+def test_search_a_base(app):
+    box = app.sidebar.selectbox(key="focus_base")
+    assert len(box.options) == 16  # whole province + 15 bases
+    box.set_value("nanchuan").run()
+    assert not app.exception
+
+
+def test_tianditu_asks_for_a_key(app):
+    app.sidebar.radio(key="basemap").set_value("tianditu").run()
+    assert not app.exception
+    assert any("密钥" in i.value for i in app.sidebar.info)
+    app.sidebar.text_input(key="tdt_key").input("abc123").run()
+    assert not app.exception and not app.sidebar.info
+
+
+def test_quota_year_and_measure(app):
+    app.sidebar.selectbox(key="quota_year").set_value(2024).run()
+    app.sidebar.selectbox(key="quota_measure").set_value("used_ha").run()
+    assert not app.exception
