@@ -25,7 +25,9 @@ def area_ha(geom: shapely.Geometry | None) -> float:
     """
     if geom is None or geom.is_empty:
         return float("nan") if geom is None else 0.0
-    area, _ = GEOD.geometry_area_perimeter(geom)
+    # pyproj sums signed ring areas: orient shells CCW and holes CW first, or a hole
+    # drawn like its shell is added and opposite-wound parts cancel out
+    area, _ = GEOD.geometry_area_perimeter(shapely.orient_polygons(geom))
     return abs(area) / 1e4
 
 

@@ -31,6 +31,16 @@ def test_hole_is_subtracted_and_orientation_ignored():
     assert area_ha(donut) == pytest.approx(area_ha(outer) - area_ha(hole), rel=1e-9)
 
 
+def test_ring_orientation_does_not_matter():
+    outer = shapely.box(96, 36, 96.1, 36.1)                      # CCW shell
+    hole_same = shapely.box(96.02, 36.02, 96.04, 36.04)          # CCW too: must still subtract
+    poly = shapely.Polygon(outer.exterior.coords, [hole_same.exterior.coords])
+    assert area_ha(poly) == pytest.approx(area_ha(outer) - area_ha(hole_same), rel=1e-9)
+    a, b = shapely.box(96, 36, 96.1, 36.1), shapely.box(97, 36, 97.1, 36.1)
+    b_cw = shapely.Polygon(b.exterior.coords[::-1])
+    assert area_ha(shapely.MultiPolygon([a, b_cw])) == pytest.approx(area_ha(a) + area_ha(b), rel=1e-9)
+
+
 def test_none_and_empty():
     assert math.isnan(area_ha(None))
     assert area_ha(shapely.Polygon()) == 0.0
