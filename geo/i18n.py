@@ -32,9 +32,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "orientation only, not legal boundaries; replace them with authoritative data.",
     ),
     "warn.redline_share": (
-        "示意红线图层面积 {layer_km2:,.0f} km²，仅为全省生态保护红线（约29.64万 km²，约占全省41%）的 {pct:.0f}%。",
-        "The indicative red-line layer covers {layer_km2:,.0f} km², only {pct:.0f}% of "
-        "Qinghai's ecological red line (about 296,400 km², ≈ 41% of the province).",
+        "示意红线图层面积 {layer_km2:,.0f} km²，相当于全省生态保护红线（约29.64万 km²，约占全省41%）的 {pct:.0f}%；"
+        "其余红线未在图中，范围以外不代表不在红线内。",
+        "The indicative red-line layer covers {layer_km2:,.0f} km², {pct:.0f}% of Qinghai's "
+        "ecological red line (about 296,400 km², ≈ 41% of the province); the rest is not "
+        "drawn, so a site outside these outlines may still be inside the red line.",
     ),
     # sidebar / controls
     "ctl.layers": ("图层", "Layers"),

@@ -28,6 +28,8 @@ naming the asset, rather than silently loading from a CDN.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -148,7 +150,9 @@ CDN_HOSTS = (
     "fonts.gstatic.com",
 )
 
-BASEMAPS = ("none", "osm", "tianditu")
+BASEMAPS = ("none", "osm", "tianditu", "tianditu_img")
+_TIANDITU_LAYERS = {"tianditu": (("vec", "天地图 Tianditu"), ("cva", "天地图注记 labels")),
+                    "tianditu_img": (("img", "天地图影像 Tianditu imagery"), ("cia", "天地图注记 labels"))}
 
 
 class OfflineAssetError(RuntimeError):
@@ -316,18 +320,19 @@ def add_basemap(m: folium.Map, basemap: str = "none", tianditu_key: str | None =
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=False, control=True).add_to(m)
         return m
-    if basemap == "tianditu":
+    if basemap in _TIANDITU_LAYERS:
         if not tianditu_key:
             raise ValueError("Tianditu basemap needs a key (tk)")
+        key = quote(tianditu_key.strip(), safe="")
         attr = '&copy; <a href="https://www.tianditu.gov.cn/">天地图 Tianditu</a>'
-        for layer, name, overlay in (("vec", "天地图 Tianditu", False), ("cva", "天地图注记 labels", True)):
+        for i, (layer, name) in enumerate(_TIANDITU_LAYERS[basemap]):
             url = (
                 f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
                 f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-                f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={tianditu_key}"
+                f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
             )
             folium.TileLayer(
-                tiles=url, attr=attr, name=name, overlay=overlay, control=True,
+                tiles=url, attr=attr, name=name, overlay=i > 0, control=True,
                 subdomains="01234567", max_zoom=18,
             ).add_to(m)
         return m

@@ -57,6 +57,7 @@ class LayerSpec:
     public: bool = True
     simplify: bool = True
     point_radius: int = 6
+    pins: bool = False  # also draw a pin at each feature (small areas seen at province zoom)
     loader: Callable[[RenderContext], gpd.GeoDataFrame] | None = field(default=None)
 
     def load(self, ctx: RenderContext) -> gpd.GeoDataFrame:
@@ -86,7 +87,9 @@ def _bases_with_quota(ctx: RenderContext) -> gpd.GeoDataFrame:
 
 def _line(color: str, weight: float = 1.0, dash: str | None = None, fill: str | None = None,
           fill_opacity: float = 0.0) -> dict:
-    style = {"color": color, "weight": weight, "fillOpacity": fill_opacity, "opacity": 0.9}
+    """Leaflet path options; without ``fill`` the inside is not drawn and takes no clicks."""
+    style = {"color": color, "weight": weight, "fillOpacity": fill_opacity, "opacity": 0.9,
+             "fill": fill is not None}
     if dash:
         style["dashArray"] = dash
     if fill:
@@ -111,7 +114,7 @@ def _salt_style(p: dict, ctx: RenderContext) -> dict:
 def _deposit_style(p: dict, ctx: RenderContext) -> dict:
     important = p.get("important") in (True, 1, "1", "true", "True")
     color = MINERAL_COLORS[important]
-    return {"color": "#ffffff", "weight": 1, "fillColor": color, "fillOpacity": 0.95}
+    return {"color": "#ffffff", "weight": 1, "fill": True, "fillColor": color, "fillOpacity": 0.95}
 
 
 def _quota_style(p: dict, ctx: RenderContext) -> dict:
@@ -170,7 +173,7 @@ LAYERS: tuple[LayerSpec, ...] = (
                PopupField("county", "f.county"), PopupField("positioning", "f.positioning"),
                PopupField("chains", "f.chains", "chains"), PopupField("quota", "f.quota", "quota"),
                PopupField("area_ha", "f.area_ha", "ha"), PopupField("cite", "f.cite"), *_PROV),
-              simplify=False, loader=_bases_with_quota),
+              simplify=False, pins=True, loader=_bases_with_quota),
 )
 
 

@@ -24,7 +24,7 @@ from geo.dem import Dem, hillshade
 from geo.geodesy import metres_per_degree
 from geo.i18n import t
 
-from .offline import make_offline
+from .offline import BASEMAPS, add_basemap, make_offline
 from .popups import popup_html
 from .registry import LAYERS, LayerSpec, RenderContext
 from .styles import elevation_rgba
@@ -35,10 +35,6 @@ __all__ = [
 ]
 
 QINGHAI_CENTER = (36.0, 96.2)  # (lat, lon) as Leaflet wants it
-BASEMAPS = ("none", "osm", "tianditu", "tianditu_img")
-_TDT = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-        "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-        "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}")
 
 
 def tolerance_for_zoom(zoom: float, lat: float = QINGHAI_CENTER[0]) -> float:
@@ -121,7 +117,7 @@ def dem_overlay_png(dem: Dem) -> str:
 _ON_EACH = JsCode("""
 function(feature, layer) {
     var p = feature.properties;
-    layer.bindPopup(p._popup, {maxWidth: 420});
+    layer.bindPopup(p._popup, {maxWidth: 380, maxHeight: 380, autoPanPadding: [20, 20]});
     layer.bindTooltip(p._tip, {sticky: true});
 }
 """)
@@ -163,16 +159,21 @@ def _legend_html(ctx: RenderContext, specs: list[LayerSpec]) -> str:
     return "".join(rows)
 
 
-def _add_basemap(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
-    if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name=t("basemap.osm", "en"), control=False).add_to(m)
-    elif basemap in ("tianditu", "tianditu_img") and tianditu_key:
-        main, label = ("vec", "cva") if basemap == "tianditu" else ("img", "cia")
-        for layer in (main, label):
-            folium.TileLayer(
-                tiles=_TDT.format(layer=layer, key=tianditu_key), attr="© 天地图 Tianditu",
-                subdomains="01234567", max_zoom=18, control=False, name=layer,
-            ).add_to(m)
+def _add_pins(group: folium.FeatureGroup, layer: MapLayer) -> None:
+    """A circle pin at each feature's representative point, same popup and colour."""
+    pins = {"type": "FeatureCollection", "features": []}
+    styles = {}
+    for f in layer.geojson["features"]:
+        point = shapely.geometry.shape(f["geometry"]).representative_point()
+        pid = f"{f['id']}-pin"
+        style = layer.styles[f["id"]]
+        styles[pid] = {"color": "#ffffff", "weight": 2, "fill": True, "fillOpacity": 1.0,
+                       "fillColor": style.get("fillColor", style.get("color")),
+                       "className": f"qpa-{layer.spec.id}-pin"}
+        pins["features"].append({"type": "Feature", "id": pid, "properties": f["properties"],
+                                 "geometry": shapely.geometry.mapping(point)})
+    folium.GeoJson(pins, style_function=lambda f: styles[f["id"]], on_each_feature=_ON_EACH,
+                   marker=folium.CircleMarker(radius=7)).add_to(group)
 
 
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
@@ -191,7 +192,8 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {BASEMAPS}")
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
                    prefer_canvas=False, min_zoom=4, max_zoom=18)
-    _add_basemap(m, basemap, tianditu_key)
+    add_basemap(m, basemap if (tianditu_key or not basemap.startswith("tianditu")) else "none",
+                tianditu_key)
     shown_specs = []
     if dem_png is not None:
         url, (w, s, e, n) = dem_png
@@ -214,6 +216,8 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
             layer.geojson, name=name, style_function=lambda f, s=layer.styles: s[f["id"]],
             on_each_feature=_ON_EACH, **kwargs,
         ).add_to(fg)
+        if spec.pins:
+            _add_pins(fg, layer)
         fg.add_to(m)
         shown_specs.append(spec)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)

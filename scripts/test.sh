@@ -9,11 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/_setup.sh
 setup_venv test.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test.sh: /usr/bin/chromium missing; installing Debian chromium" >&2
+# Debian chromium for the browser tests, and a CJK font so screenshots show Chinese text
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+  echo "test.sh: installing Debian chromium and fonts-wqy-microhei" >&2
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  if ! { $SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium; }; then
+  if ! { $SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium fonts-wqy-microhei; }; then
     echo "test.sh: could not install chromium; browser tests will be skipped (or fail if CI is set)" >&2
   fi
 fi

@@ -20,7 +20,7 @@ def base_names() -> dict[int, str]:
 
 
 def thousand_billion_bases() -> list[str]:
-    """Seed 004 §二(六)4: short names of the five 千亿 bases."""
+    """Seed 004 §三(六)4 (DESIGN.md says §二; the paragraph sits under 三、主要任务): short names of the five 千亿 bases."""
     sentence = next(line for line in seed_text("004").splitlines() if "4.推进产业基地建设" in line)
     names = []
     for part in re.findall(r"构建(.+?)(\d)个千亿产业基地", sentence):

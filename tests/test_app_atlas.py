@@ -1,8 +1,10 @@
 """Atlas page logic through Streamlit's AppTest (no browser)."""
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = "streamlit_app.py"
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
 @pytest.fixture
