@@ -70,3 +70,23 @@ def test_popup_on_a_base(atlas, screenshot):
     assert "示意" in text  # the outline is indicative and says so
     page.wait_for_timeout(400)  # let the popup finish fading in
     screenshot(page, "atlas_popup")
+
+
+def test_zooming_in_sends_finer_geometry(atlas, find_map_frame):
+    find_leaflet = find_map_frame
+    page, frame = atlas
+    caption = page.get_by_text("地图数据量")
+    coarse = caption.inner_text()
+    assert "989" in coarse  # tolerance in metres at the province zoom (6)
+    kb_coarse = float(coarse.split("地图数据量")[1].split("KB")[0].replace(",", ""))
+    for _ in range(2):  # zoom 8: the next detail level
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(1500)  # as a person would; each zoom reruns the page
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('p')].some(e => e.textContent.includes('简化容差 247 米'))",
+        timeout=30_000)
+    fine = page.get_by_text("地图数据量").inner_text()
+    kb_fine = float(fine.split("地图数据量")[1].split("KB")[0].replace(",", ""))
+    assert kb_fine > kb_coarse  # more vertices at the finer level
+    frame = find_leaflet(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length === 15", timeout=30_000)
