@@ -63,7 +63,6 @@ __all__ = [
     "write_jzd",
     "assemble_polygon",
     "AREA_TOLERANCE",
-    "oriented_area_ha",
 ]
 
 #: Parcel header fields in file order: (attrs key, Chinese name in the standard).
@@ -129,25 +128,12 @@ class Parcel:
     @property
     def area_ha(self) -> float:
         """Ellipsoidal area of :attr:`geometry` in hectares (computed)."""
-        return oriented_area_ha(self.geometry)
+        return area_ha(self.geometry)
 
     @property
     def name(self) -> str:
         """The parcel name (地块名称), or its id if unnamed."""
         return self.attrs.get("name") or str(self.attrs.get("parcel_id") or "")
-
-
-def oriented_area_ha(geom: BaseGeometry | None) -> float:
-    """Ellipsoidal area in hectares, whatever the rings' orientation.
-
-    :func:`geo.geodesy.area_ha` sums pyproj's signed ring areas, so a hole
-    wound like its exterior is added instead of subtracted, and two parts
-    wound oppositely cancel. Orienting first (exteriors counter-clockwise,
-    holes clockwise in lon, lat) makes the sum right.
-    """
-    if geom is None:
-        return float("nan")
-    return area_ha(shapely.orient_polygons(geom))
 
 
 # --------------------------------------------------------------------- decoding
@@ -573,7 +559,7 @@ def _parcel_lines(geom: BaseGeometry, attrs: dict, index: int, zone: int,
             lines = _ring_lines(ring.coords, ring_no, point_no, zone, prefixed, decimals)
             point_no += len(lines) - 1
             points += lines
-    head = [len(points), f"{oriented_area_ha(geom):.4f}",
+    head = [len(points), f"{area_ha(geom):.4f}",
             _clean(attrs.get("parcel_id") or index), _clean(attrs.get("name") or f"地块{index}"),
             "面", _clean(attrs.get("sheet")), _clean(attrs.get("land_use")),
             _clean(attrs.get("land_class"))]

@@ -39,7 +39,8 @@ from . import crs as china_crs
 from .errors import InputError
 from .gk import Notice, at_line, classify_gk_value, detect_swap, gk_to_lonlat, is_prefixed, zone_table
 from .geodesy import GEOD
-from .jzd import assemble_polygon, oriented_area_ha, read_jzd
+from .geodesy import area_ha as _area_ha
+from .jzd import assemble_polygon, read_jzd
 
 __all__ = [
     "QINGHAI_BBOX",
@@ -172,7 +173,7 @@ def make_site(geom: BaseGeometry | None, source_kind: str, crs_in: str,
         raise InputError("the site has non-finite coordinates", key="site.err.empty")
     _check_in_qinghai(poly)
     poly = shapely.orient_polygons(poly)
-    area = oriented_area_ha(poly)
+    area = _area_ha(poly)
     if not area > 0:
         raise InputError("the site has no area", key="site.err.zero_area")
     return Site(poly, area, source_kind, crs_in, warnings, name or "", dict(attrs or {}))
@@ -229,7 +230,7 @@ def site_from_point(lon: float, lat: float, area_ha: float, shape: str = "square
         dist = math.sqrt(area * 1e4 / math.pi)
     for _ in range(6):  # area ~ dist², so scaling by sqrt converges fast
         poly = _ring_at(lon, lat, np.full(azimuths.size, dist), azimuths)
-        got = oriented_area_ha(poly)
+        got = _area_ha(poly)
         if abs(got - area) <= 1e-9 * area:
             break
         dist *= math.sqrt(area / got)

@@ -15,6 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import yaml
+
+from geo.geodesy import area_ha
 from shapely.geometry import Point, box
 
 from data.build import curated
@@ -28,7 +30,6 @@ from data.build.curated import (
     build_quotas,
     build_redlines,
     build_salt_lakes,
-    ellipsoidal_area_ha,
     geodesic_ellipse,
     redline_coverage,
 )
@@ -280,7 +281,7 @@ def test_qinghai_lake_from_lakes_table():
     assert row["accuracy"] == "derived"
     assert row.geometry.contains(lake)
     # a 1.5 km buffer of a ~90 x 55 km box adds ~ perimeter x 1.5 km
-    assert 0 < row["area_ha"] - ellipsoidal_area_ha(lake) < 1.6 * 290 * 150
+    assert 0 < row["area_ha"] - area_ha(lake) < 1.6 * 290 * 150
 
 
 # ----------------------------------------------------------------------------- quotas
@@ -347,5 +348,5 @@ def test_quota_overrun(monkeypatch, tmp_path):
 
 def test_geodesic_ellipse_area():
     p = geodesic_ellipse(95.0, 36.9, 100_000, ratio=3.0)
-    assert abs(ellipsoidal_area_ha(p) - 100_000) / 100_000 < 0.002
+    assert abs(area_ha(p) - 100_000) / 100_000 < 0.002
     assert p.is_valid

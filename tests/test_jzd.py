@@ -10,7 +10,8 @@ from shapely.geometry import MultiPolygon, Polygon
 from geo.errors import InputError
 from geo.gk import lonlat_to_gk
 from geo.i18n import LANGS, t
-from geo.jzd import Parcel, decode_text, oriented_area_ha, read_jzd, write_jzd
+from geo.geodesy import area_ha
+from geo.jzd import Parcel, decode_text, read_jzd, write_jzd
 
 FIXTURE = Path(__file__).parent / "data" / "site_input" / "xining_2parcels_gbk.txt"
 
@@ -106,8 +107,8 @@ def test_area_equals_computed_ellipsoidal(parcels):
     p1, p2 = parcels
     for p in parcels:
         assert p.area_ha == pytest.approx(p.attrs["area_ha"], abs=1e-4)
-    outer = oriented_area_ha(Polygon(p1.geometry.exterior))
-    hole = oriented_area_ha(Polygon(p1.geometry.interiors[0]))
+    outer = area_ha(Polygon(p1.geometry.exterior))
+    hole = area_ha(Polygon(p1.geometry.interiors[0]))
     assert hole == pytest.approx(0.64, rel=1e-3)  # an 80 m x 80 m plot
     assert p1.area_ha == pytest.approx(outer - hole, rel=1e-12)
     # the planar GK area differs from the ellipsoidal one (scale and distortion)
@@ -191,7 +192,7 @@ def test_writer_multipolygon_with_holes_round_trip():
     assert isinstance(back.geometry, MultiPolygon) and len(back.geometry.geoms) == 2
     assert all(len(g.interiors) == 1 for g in back.geometry.geoms)
     assert back.warnings == []
-    assert back.area_ha == pytest.approx(oriented_area_ha(mp), rel=1e-7)  # 0.1 mm rounding
+    assert back.area_ha == pytest.approx(area_ha(mp), rel=1e-7)  # 0.1 mm rounding
     assert hausdorff_m(back.geometry, mp) <= 0.001
 
 

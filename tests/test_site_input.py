@@ -16,7 +16,7 @@ from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geo.errors import InputError
 from geo.gk import lonlat_to_gk, zone_for_lon
 from geo.i18n import LANGS, t
-from geo.jzd import oriented_area_ha
+from geo.geodesy import area_ha
 from geo.site_input import (
     Site,
     parse_angle,
@@ -76,7 +76,7 @@ def test_point_with_area(shape, area):
     site = site_from_point(101.78, 36.62, area, shape=shape)
     assert isinstance(site, Site) and site.source_kind == "click" and site.crs_in == "WGS84"
     assert site.area_ha == pytest.approx(area, rel=1e-3)
-    assert oriented_area_ha(site.geometry) == pytest.approx(area, rel=1e-6)
+    assert area_ha(site.geometry) == pytest.approx(area, rel=1e-6)
     c = site.geometry.centroid
     _, _, off = GEOD.inv(101.78, 36.62, c.x, c.y)
     assert off < 1.0 + 1e-3 * np.sqrt(area * 1e4)
@@ -102,7 +102,7 @@ def test_geojson_polygon_feature_and_collection():
     poly = Polygon(SQUARE)
     site = site_from_geojson(mapping(poly))
     assert site.source_kind == "draw" and site.geometry.equals(poly)
-    assert site.area_ha == pytest.approx(oriented_area_ha(poly))
+    assert site.area_ha == pytest.approx(area_ha(poly))
     feat = {"type": "Feature", "properties": {"名称": "甘河地块"}, "geometry": mapping(poly)}
     assert site_from_geojson(feat).name == "甘河地块"
     other = shapely.box(101.72, 36.60, 101.73, 36.61)
@@ -174,8 +174,8 @@ def test_paste_hole_and_parts():
     assert isinstance(site.geometry, MultiPolygon)
     with_hole, other = site.geometry.geoms
     assert len(with_hole.interiors) == 1 and len(other.interiors) == 0
-    expected = (oriented_area_ha(Polygon(outer)) - oriented_area_ha(Polygon(hole))
-                + oriented_area_ha(Polygon(part)))
+    expected = (area_ha(Polygon(outer)) - area_ha(Polygon(hole))
+                + area_ha(Polygon(part)))
     assert site.area_ha == pytest.approx(expected, rel=1e-12)
 
 
@@ -234,7 +234,7 @@ def test_paste_gk_swapped_and_jzd_style():
     assert site.warnings == ["site.warn.swapped_xy"] and site.warnings[0].params["n"] == 4
     assert hausdorff_m(site.geometry, Polygon(SQUARE)) < 0.001
     site = parse_coordinates(gk_lines(SQUARE, names=True), "gk")
-    assert site.warnings == [] and site.area_ha == pytest.approx(oriented_area_ha(Polygon(SQUARE)), rel=1e-6)
+    assert site.warnings == [] and site.area_ha == pytest.approx(area_ha(Polygon(SQUARE)), rel=1e-6)
 
 
 def test_paste_gk_zone_33_and_32():

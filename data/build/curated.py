@@ -34,6 +34,8 @@ from shapely import transform as shp_transform
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from geo.geodesy import area_ha
+
 __all__ = [
     "SOURCES_DIR",
     "QINGHAI_BBOX",
@@ -41,7 +43,6 @@ __all__ = [
     "CuratedDataError",
     "RedlineCoverageWarning",
     "load_yaml",
-    "ellipsoidal_area_ha",
     "geodesic_ellipse",
     "build_bases",
     "build_salt_lakes",
@@ -157,17 +158,6 @@ def _check_date(value: Any, fname: str, where: str) -> str:
     except ValueError:
         raise CuratedDataError(f"{fname}: {where} source_date {s!r} is not an ISO date YYYY-MM-DD") from None
     return s
-
-
-def ellipsoidal_area_ha(geom: BaseGeometry) -> float:
-    """Ellipsoidal (WGS84) area of a lon/lat geometry in hectares.
-
-    >>> round(ellipsoidal_area_ha(Point(100, 36)), 3)
-    0.0
-    """
-    if geom is None or geom.is_empty:
-        return float("nan")
-    return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e4
 
 
 def geodesic_ellipse(
@@ -289,7 +279,7 @@ def build_bases(n_vertices: int = 64) -> gpd.GeoDataFrame:
             "chain_names_zh": "; ".join(c["name_zh"] for c in chains),
             "chain_names_en": "; ".join(c["name_en"] for c in chains),
             "n_chains": len(chains),
-            "area_ha": round(ellipsoidal_area_ha(geom), 1),
+            "area_ha": round(area_ha(geom), 1),
             "area_note": e.get("area_note", ""),
             "source": (
                 f"seed 001 {item_cite} (name, positioning, chains); seed 004 §三.(六).4 (tier); "
@@ -369,7 +359,7 @@ def build_salt_lakes(lakes: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
             "lon": lon,
             "lat": lat,
             "area_km2_public": float(e["area_km2"]),
-            "area_ha": round(ellipsoidal_area_ha(geom), 1),
+            "area_ha": round(area_ha(geom), 1),
             "gshhg_name_en": gname,
             "cite": e["cite"],
             "note": " ".join(str(e.get("note", "")).split()),
@@ -464,7 +454,7 @@ def build_redlines(lakes: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
             "category_en": e["category_en"],
             "control_level": e["control_level"],
             "control_level_en": e["control_level_en"],
-            "area_ha": round(ellipsoidal_area_ha(geom), 1),
+            "area_ha": round(area_ha(geom), 1),
             "area_km2_public": e.get("area_km2_public"),
             "outline_note": " ".join(str(e["outline_note"]).split()),
             "outline_method": how,
@@ -485,7 +475,7 @@ def redline_coverage(redlines: gpd.GeoDataFrame, warn: bool = True) -> float:
     Emits a :class:`RedlineCoverageWarning` and prints it when ``warn``.
     """
     total_km2 = float(redlines.attrs.get("redline_total_km2", REDLINE_TOTAL_KM2_DEFAULT))
-    layer_km2 = ellipsoidal_area_ha(redlines.geometry.union_all()) / 100
+    layer_km2 = area_ha(redlines.geometry.union_all()) / 100
     ratio = layer_km2 / total_km2
     if warn:
         msg = (
@@ -494,7 +484,6 @@ def redline_coverage(redlines: gpd.GeoDataFrame, warn: bool = True) -> float:
             "plan 2021-2035). A site outside these polygons is NOT thereby outside the red line; import the "
             "authoritative red line."
         )
-        print(msg)
         warnings.warn(msg, RedlineCoverageWarning, stacklevel=2)
     return ratio
 

@@ -43,6 +43,7 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from data.build.admin import to_multipolygon
+from geo.geodesy import area_ha
 
 __all__ = [
     "SOURCE",
@@ -181,10 +182,6 @@ def parse_gmt_multisegment(text: str) -> list[np.ndarray]:
     return segments
 
 
-def _area_ha(geom) -> float:
-    return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e4
-
-
 def _lake_polygons(workdir: Path) -> list:
     _run_gmt(
         ["grdlandmask", f"-R{REGION}", f"-I{GRID_STEP}", "-Df", "-N0/0/1/0/1", "-Glakes.nc"],
@@ -265,7 +262,7 @@ def _build_lakes(workdir: Path, province) -> tuple[gpd.GeoDataFrame, pd.DataFram
         geom = _clean_lake(poly)
         if geom.is_empty:
             continue
-        area = _area_ha(geom)
+        area = area_ha(geom)
         if area < MIN_LAKE_KM2 * 100 or not geom.intersects(province):
             continue
         rows.append({"geometry": geom, "area_ha": round(area, 1)})
