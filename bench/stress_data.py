@@ -1,0 +1,229 @@
+"""Seeded stress data for the site-check benchmark, all inside Qinghai.
+
+``generate(seed)`` returns GeoDataFrames (EPSG:4326, lon/lat) shaped like the
+bundle's layers:
+
+* ``redlines``: 20,000 star-shaped polygons of 105 vertices (2.1 M vertices),
+  radius 0.3-2.5 km, mixed categories and control levels;
+* ``deposits``: 5,000 points with commodity, scale, ``important``;
+* ``salt_lakes``: 40 ellipses with K/Li/B/Na/Mg minerals;
+* ``bases``: 15 geodesic circles of 1,000-6,000 ha carrying real chain steps;
+* ``quotas``: 2024-2026 quota rows for each base;
+* ``sites``: 10,000 candidate sites ``site_id, lon, lat, area_ha`` (a fifth
+  of them near a base).
+
+Run ``python -m bench.stress_data OUT_DIR`` to write ``stress.gpkg`` and
+``sites.csv`` there (the CLI then screens them with ``--bundle``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.checks.measure import local_buffer, lon_scale
+from geo.dem import QINGHAI_BBOX
+
+__all__ = ["generate", "write", "N_REDLINES", "N_VERTICES", "N_DEPOSITS", "N_SITES"]
+
+N_REDLINES = 20_000
+N_VERTICES = 105
+N_DEPOSITS = 5_000
+N_SITES = 10_000
+N_BASES = 15
+PROV = {"source": "bench.stress_data (synthetic)", "source_date": "2026-01-01",
+        "accuracy": "indicative"}
+
+_CATEGORIES = [("国家公园", "national park", "核心保护区", "core protection zone"),
+               ("自然保护区", "nature reserve", "核心保护区", "core protection zone"),
+               ("自然保护区", "nature reserve", "一般控制区", "general control zone"),
+               ("森林公园", "forest park", "一般控制区", "general control zone"),
+               ("湿地公园", "wetland park", "一般控制区", "general control zone"),
+               ("其他生态保护红线", "other red line", "一般控制区", "general control zone")]
+_COMMODITIES = [("K", "钾盐", "potash", True), ("Li", "锂", "lithium", True),
+                ("Cu", "铜", "copper", True), ("Au", "金", "gold", True),
+                ("coal", "煤炭", "coal", True), ("Pb-Zn", "铅锌", "lead-zinc", False),
+                ("NaCl", "石盐", "halite", False), ("B", "硼", "boron", False)]
+_CHAINS = [
+    {"id": "li", "name_zh": "锂电池", "name_en": "lithium batteries",
+     "steps_zh": ["电池级碳酸锂", "正极、负级、隔膜材料", "储能和锂电池"],
+     "steps_en": ["battery-grade lithium carbonate", "cathode, anode and separator materials",
+                  "energy storage and lithium batteries"], "cite": "001 §四.4"},
+    {"id": "k", "name_zh": "钾肥", "name_en": "potash", "steps_zh": ["钾肥"],
+     "steps_en": ["potash fertiliser"], "cite": "001 §四.2"},
+    {"id": "mg", "name_zh": "金属镁及镁合金", "name_en": "magnesium",
+     "steps_zh": ["金属镁", "镁合金及压铸"], "steps_en": ["magnesium metal", "magnesium alloys"],
+     "cite": "001 §四.2"},
+    {"id": "pv", "name_zh": "硅材料及光伏", "name_en": "silicon and PV",
+     "steps_zh": ["硅材料", "光伏"], "steps_en": ["silicon materials", "photovoltaics"],
+     "cite": "001 §四.6"},
+    {"id": "al", "name_zh": "铝及铝加工", "name_en": "aluminium",
+     "steps_zh": ["电解铝", "铝加工"], "steps_en": ["electrolytic aluminium", "aluminium processing"],
+     "cite": "001 §四.1"},
+]
+
+
+def _points_inside(rng, n: int, region) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` uniform (lon, lat) points inside ``region`` (rejection sampling)."""
+    w, s, e, nn = region.bounds
+    shapely.prepare(region)
+    lons, lats = [], []
+    while sum(len(x) for x in lons) < n:
+        x = rng.uniform(w, e, 4 * n)
+        y = rng.uniform(s, nn, 4 * n)
+        keep = shapely.contains_xy(region, x, y)
+        lons.append(x[keep])
+        lats.append(y[keep])
+    return np.concatenate(lons)[:n], np.concatenate(lats)[:n]
+
+
+def _star_polygons(rng, lon, lat, n_vertices: int) -> np.ndarray:
+    """Valid star-shaped polygons (angles increasing, radii > 0) around each centre."""
+    n = len(lon)
+    ang = np.sort(rng.uniform(0, 2 * np.pi, (n, n_vertices)), axis=1)
+    base_r = rng.uniform(300, 2500, (n, 1))  # metres
+    radius = base_r * rng.uniform(0.55, 1.0, (n, n_vertices))
+    dlat = radius * np.sin(ang) / 111_132.0
+    k = np.array([lon_scale(v) for v in lat])[:, None]
+    dlon = radius * np.cos(ang) / 111_132.0 / k
+    coords = np.stack([lon[:, None] + dlon, lat[:, None] + dlat], axis=-1)
+    coords = np.concatenate([coords, coords[:, :1]], axis=1)  # close the rings
+    return shapely.polygons(coords)
+
+
+def _redlines(rng, region) -> gpd.GeoDataFrame:
+    lon, lat = _points_inside(rng, N_REDLINES, region)
+    geoms = _star_polygons(rng, lon, lat, N_VERTICES)
+    cat = rng.integers(0, len(_CATEGORIES), N_REDLINES)
+    rows = [{"id": f"rl{i:05d}", "name_zh": f"红线区{i}", "name_en": f"Red-line zone {i}",
+             "category": _CATEGORIES[c][0], "category_en": _CATEGORIES[c][1],
+             "control_level": _CATEGORIES[c][2], "control_level_en": _CATEGORIES[c][3],
+             "legal_basis": "自然资发〔2022〕142号", **PROV} for i, c in enumerate(cat)]
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+
+
+def _deposits(rng, region) -> gpd.GeoDataFrame:
+    lon, lat = _points_inside(rng, N_DEPOSITS, region)
+    com = rng.integers(0, len(_COMMODITIES), N_DEPOSITS)
+    scale = rng.choice(["large", "medium", "small"], N_DEPOSITS, p=[0.2, 0.3, 0.5])
+    rows = [{"id": f"dp{i:05d}", "name_zh": f"矿产地{i}", "name_en": f"Deposit {i}",
+             "commodity": _COMMODITIES[c][0], "commodity_zh": _COMMODITIES[c][1],
+             "commodity_en": _COMMODITIES[c][2], "scale": str(scale[i]),
+             "important": _COMMODITIES[c][3], **PROV} for i, c in enumerate(com)]
+    return gpd.GeoDataFrame(rows, geometry=shapely.points(lon, lat), crs=4326)
+
+
+def _salt_lakes(rng, region, n: int = 40) -> gpd.GeoDataFrame:
+    lon, lat = _points_inside(rng, n, region)
+    geoms, rows = [], []
+    for i in range(n):
+        r_m = rng.uniform(2000, 15000)
+        circle = local_buffer(shapely.Point(lon[i], lat[i]), r_m, lat[i], quad_segs=16)
+        geoms.append(shapely.affinity.scale(circle, 1.0, rng.uniform(0.3, 1.0)))
+        minerals = rng.choice(["K", "Li", "B", "Na", "Mg"], rng.integers(1, 4), replace=False)
+        rows.append({"id": f"sl{i:02d}", "name_zh": f"盐湖{i}", "name_en": f"Salt lake {i}",
+                     "minerals": ",".join(minerals), **PROV})
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+
+
+def _bases(rng, region) -> gpd.GeoDataFrame:
+    lon, lat = _points_inside(rng, N_BASES, region)
+    geoms, rows = [], []
+    for i in range(N_BASES):
+        ha = rng.uniform(1000, 6000)
+        r_m = math.sqrt(ha * 1e4 / math.pi)
+        geoms.append(local_buffer(shapely.Point(lon[i], lat[i]), r_m, lat[i], quad_segs=16))
+        chains = [_CHAINS[j] for j in rng.choice(len(_CHAINS), 2, replace=False)]
+        rows.append({"id": f"base{i:02d}", "seq": i + 1, "name_zh": f"产业基地{i}",
+                     "name_en": f"Base {i}", "tier": "五百亿",
+                     "positioning_zh": "、".join(c["name_zh"] for c in chains) + "产业基地",
+                     "positioning_en": ", ".join(c["name_en"] for c in chains) + " base",
+                     "chains": json.dumps(chains, ensure_ascii=False), **PROV})
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+
+
+def _quotas(rng, bases: gpd.GeoDataFrame) -> pd.DataFrame:
+    rows = []
+    for bid in bases["id"]:
+        for year in (2024, 2025, 2026):
+            alloc = float(rng.integers(100, 400))
+            used = float(rng.integers(0, int(alloc * 0.6)))
+            res = float(rng.integers(0, int(alloc * 0.2)))
+            rows.append({"base_id": bid, "year": year, "allocated_ha": alloc, "used_ha": used,
+                         "reserved_ha": res, "remaining_ha": alloc - used - res, **PROV})
+    return pd.DataFrame(rows)
+
+
+def _sites(rng, region, bases: gpd.GeoDataFrame) -> pd.DataFrame:
+    lon, lat = _points_inside(rng, N_SITES, region)
+    near = rng.random(N_SITES) < 0.2
+    pick = rng.integers(0, len(bases), N_SITES)
+    cent = shapely.centroid(bases.geometry.values)
+    bx, by = shapely.get_x(cent)[pick], shapely.get_y(cent)[pick]
+    lon = np.where(near, bx + rng.normal(0, 0.03, N_SITES), lon)
+    lat = np.where(near, by + rng.normal(0, 0.03, N_SITES), lat)
+    area = np.round(rng.uniform(5, 200, N_SITES), 2)
+    return pd.DataFrame({"site_id": [f"s{i:05d}" for i in range(N_SITES)],
+                         "lon": np.round(lon, 6), "lat": np.round(lat, 6), "area_ha": area})
+
+
+def qinghai_region(bundle: Path | None = None):
+    """Qinghai's outline from a bundle's ``admin_province`` layer, else its bounding box."""
+    if bundle is not None and Path(bundle).exists():
+        import pyogrio
+
+        if "admin_province" in {n for n, _ in pyogrio.list_layers(bundle)}:
+            prov = gpd.read_file(bundle, layer="admin_province", engine="pyogrio").to_crs(4326)
+            return shapely.union_all(prov.geometry.values)
+    return shapely.box(*QINGHAI_BBOX)
+
+
+def generate(seed: int = 20261123, region=None) -> dict[str, pd.DataFrame]:
+    """All stress layers and sites (deterministic for a seed)."""
+    rng = np.random.default_rng(seed)
+    region = region if region is not None else shapely.box(*QINGHAI_BBOX)
+    bases = _bases(rng, region)
+    return {"redlines": _redlines(rng, region), "deposits": _deposits(rng, region),
+            "salt_lakes": _salt_lakes(rng, region), "bases": bases,
+            "quotas": _quotas(rng, bases), "sites": _sites(rng, region, bases),
+            "admin_province": gpd.GeoDataFrame({"name": ["region"], **{k: [v] for k, v in PROV.items()}},
+                                               geometry=[region], crs=4326)}
+
+
+def write(out_dir: Path, seed: int = 20261123, region=None) -> dict[str, Path]:
+    """Write ``stress.gpkg`` (all layers + quotas) and ``sites.csv`` under ``out_dir``."""
+    import pyogrio
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = generate(seed, region)
+    gpkg = out_dir / "stress.gpkg"
+    gpkg.unlink(missing_ok=True)
+    for name, frame in data.items():
+        if name == "sites":
+            continue
+        pyogrio.write_dataframe(frame, gpkg, layer=name, driver="GPKG")
+    sites = out_dir / "sites.csv"
+    data["sites"].to_csv(sites, index=False)
+    return {"gpkg": gpkg, "sites": sites}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--bundle", type=Path, default=None,
+                        help="take Qinghai's outline from this bundle (default: bounding box)")
+    args = parser.parse_args()
+    paths = write(args.out_dir, args.seed, qinghai_region(args.bundle))
+    print(paths)
+
+
+if __name__ == "__main__":
+    main()

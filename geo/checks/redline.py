@@ -1,0 +1,163 @@
+"""Check 1: ecological protection red line (生态保护红线).
+
+Overlap (ha, ellipsoidal; share of the site) with the zones it touches, the
+geodesic distance to the nearest zone and the zones within the rings of
+``checks.yaml`` (1 / 5 / 10 km). The verdict follows
+``data/rules/redline_rules.yaml``:
+
+* overlap with a core zone (核心保护区): FAIL unless the activity is in
+  ``core_admitted`` (then WARN);
+* overlap with another zone: FAIL unless the activity is admitted (one of the
+  10 kinds of 自然资发〔2022〕142号 §一.(一) or a 国家重大项目 of §三), then WARN
+  naming what it needs (认定意见, 不可避让论证);
+* no overlap: WARN when a zone is within ``redline.alert_within_m`` (status
+  ``redline.alert_status``), else PASS with the distance;
+* site outside the layer's coverage, or no layer: UNKNOWN.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from ..geodesy import area_ha
+from .config import CheckConfig
+from .result import CheckResult, Project
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..layers_index import ScreeningLayers
+
+__all__ = ["redline_check", "zone_is_core"]
+
+_FIELDS = ("name_zh", "name_en", "category", "category_en", "control_level",
+           "control_level_en", "legal_basis", "accuracy")
+
+
+def zone_is_core(control_level: str | None, config: CheckConfig) -> bool:
+    """Whether a zone's ``control_level`` is a core protection level."""
+    return str(control_level or "") in set(config.redline.get("core_levels", []))
+
+
+def _zone(layers: ScreeningLayers, i: int) -> dict:
+    idx = layers.redline
+    out = {"id": str(idx.get(i, "id", i))}
+    out.update({f: idx.get(i, f) for f in _FIELDS})
+    return out
+
+
+def _unknown(key: str, config: CheckConfig, **params) -> CheckResult:
+    return CheckResult("redline", "UNKNOWN", rule=config.redline_rule("no_overlap"),
+                       message_key=key, params={"layer_zh": "生态保护红线",
+                                                "layer_en": "ecological red line", **params})
+
+
+def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
+              config: CheckConfig) -> list[dict]:
+    idx = layers.redline
+    min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
+    pieces = []
+    for i in idx.intersecting(site):
+        geom = shapely.intersection(site, idx.geoms[i])
+        ha = area_ha(geom)
+        if ha > min_ha:
+            pieces.append({**_zone(layers, int(i)), "row": int(i), "overlap_ha": ha,
+                           "overlap_share": ha / site_ha if site_ha else 0.0,
+                           "geometry": geom})
+    return pieces
+
+
+def _rings(site: BaseGeometry, layers: ScreeningLayers, config: CheckConfig
+           ) -> tuple[list[dict], dict]:
+    rings = sorted(float(r) for r in config.section("redline").get("rings_m", [1000, 5000, 10000]))
+    cand, dist = layers.redline.within(site, rings[-1]) if rings else (np.zeros(0, int), [])
+    order = np.argsort(dist, kind="stable")
+    near = [{**_zone(layers, int(cand[j])), "row": int(cand[j]), "distance_m": float(dist[j])}
+            for j in order]
+    counts = {f"within_{int(r)}_m": [z["id"] for z in near if z["distance_m"] <= r] for r in rings}
+    return near, counts
+
+
+def _verdict_overlap(pieces: list[dict], project: Project, config: CheckConfig
+                     ) -> tuple[str, str, dict, dict]:
+    act = config.activity(project.activity)
+    core = [p for p in pieces if zone_is_core(p["control_level"], config)]
+    core_ok = act["code"] in set(config.redline.get("core_admitted", []))
+    params = {"activity_zh": act["name_zh"], "activity_en": act["name_en"],
+              "activity": act["code"]}
+    if core and not core_ok:
+        names = [p for p in core]
+        params.update(core_names_zh="、".join(str(p["name_zh"]) for p in names),
+                      core_names_en="; ".join(str(p["name_en"]) for p in names))
+        return "FAIL", "chk.redline.fail_core", config.redline_rule("overlap_core"), params
+    if not act.get("admitted"):
+        return "FAIL", "chk.redline.fail", config.redline_rule("overlap_general"), params
+    params.update(requires_zh=act.get("requires_zh", ""), requires_en=act.get("requires_en", ""))
+    rule = config.redline_rule("overlap_core" if core else "overlap_general")
+    return "WARN", "chk.redline.warn_admitted", rule, params
+
+
+def redline_check(site: BaseGeometry, site_ha: float, project: Project,
+                  layers: ScreeningLayers, config: CheckConfig) -> CheckResult:
+    """Red-line overlap, distance and buffer rings of ``site`` (lon/lat polygon).
+
+    Returns
+    -------
+    CheckResult
+        metrics: ``overlap_ha``, ``overlap_share``, ``distance_m`` (0 when
+        overlapping, NaN when the layer is empty), ``nearest_id``,
+        ``within_<r>_m`` (lists of zone ids), ``n_overlapped``.
+        evidence: every overlapped or nearby zone with its category, control
+        level, legal basis, ``overlap_ha`` / ``distance_m``.
+    """
+    if layers.redline is None:
+        return _unknown("chk.no_layer", config)
+    if not layers.coverage.covers(site):
+        return _unknown("chk.no_coverage", config)
+    pieces = _overlaps(site, site_ha, layers, config)
+    near, counts = _rings(site, layers, config)
+    nearest_i, nearest_m = (pieces[0]["row"], 0.0) if pieces else layers.redline.nearest(site)
+    overlap_ha = sum(p["overlap_ha"] for p in pieces)
+    if len(pieces) > 1:  # zones may overlap each other: measure the union once
+        overlap_ha = area_ha(shapely.union_all([p["geometry"] for p in pieces]))
+    metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
+               "distance_m": nearest_m, "n_overlapped": len(pieces),
+               "nearest_id": None if nearest_i is None else str(layers.redline.get(nearest_i, "id", nearest_i)),
+               **counts}
+    evidence = [{k: v for k, v in p.items() if k not in ("geometry", "row")} for p in pieces]
+    seen = {p["id"] for p in pieces}
+    evidence += [{k: v for k, v in z.items() if k != "row"} for z in near if z["id"] not in seen]
+    if nearest_i is not None and not pieces and not near:
+        evidence.append({**_zone(layers, nearest_i), "distance_m": nearest_m})
+    rows = [p["row"] for p in pieces] + [z["row"] for z in near]
+    data_used = layers.redline.provenance(rows + ([nearest_i] if nearest_i is not None else []))
+    params = {"overlap_ha": overlap_ha, "share_pct": 100 * metrics["overlap_share"],
+              "n": len(pieces), "distance_km": nearest_m / 1000.0}
+    if nearest_i is not None:
+        params.update(name_zh=layers.redline.get(nearest_i, "name_zh", ""),
+                      name_en=layers.redline.get(nearest_i, "name_en", ""))
+    if pieces:
+        params.update(names_zh="、".join(str(p["name_zh"]) for p in pieces),
+                      names_en="; ".join(str(p["name_en"]) for p in pieces))
+        status, key, rule, extra = _verdict_overlap(pieces, project, config)
+        params.update(extra)
+    else:
+        status, key, rule = _verdict_clear(nearest_i, nearest_m, config, params)
+    overlaps = [{"id": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"],
+                 "category": p["category"], "control_level": p["control_level"],
+                 "overlap_ha": p["overlap_ha"], "geometry": p["geometry"]} for p in pieces]
+    return CheckResult("redline", status, metrics, evidence, rule, data_used, key, params, overlaps)
+
+
+def _verdict_clear(nearest_i, nearest_m: float, config: CheckConfig, params: dict
+                   ) -> tuple[str, str, dict]:
+    sec = config.section("redline")
+    alert_m = float(sec.get("alert_within_m", 0) or 0)
+    params["alert_km"] = alert_m / 1000.0
+    if nearest_i is None:
+        return "PASS", "chk.redline.pass_empty", config.redline_rule("no_overlap")
+    if alert_m and nearest_m <= alert_m and sec.get("alert_status", "WARN") != "PASS":
+        return str(sec.get("alert_status", "WARN")), "chk.redline.warn_near", \
+            config.redline_rule("buffer_alert")
+    return "PASS", "chk.redline.pass", config.redline_rule("no_overlap")

@@ -1,0 +1,237 @@
+"""Translations of the site check: check names, statuses, rules, summaries.
+
+Activity names (``activity.<code>``) and their requirements are read from
+``data/rules/redline_rules.yaml`` so that the rules file stays the one source.
+Message parameters ending in ``_zh`` / ``_en`` are chosen by language
+(:func:`geo.checks.result.localise_params`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+TEXT: dict[str, tuple[str, str]] = {
+    # checks and statuses
+    "check.redline": ("生态保护红线", "Ecological red line"),
+    "check.minerals": ("压覆矿产", "Mineral overlap"),
+    "check.base": ("产业基地与定位", "Base and positioning"),
+    "check.quota": ("建设用地指标", "Land quota"),
+    "check.terrain": ("地形", "Terrain"),
+    "check.chain": ("产业链配套", "Chain adjacency"),
+    "check.overall": ("总体结论", "Overall"),
+    "status.PASS": ("通过", "PASS"),
+    "status.WARN": ("注意", "WARN"),
+    "status.FAIL": ("不通过", "FAIL"),
+    "status.UNKNOWN": ("无法判断（无数据）", "UNKNOWN (no data)"),
+    "accuracy.user": ("用户提供", "user-supplied"),
+    # metric labels
+    "metric.overlap_ha": ("重叠面积（公顷）", "Overlap (ha)"),
+    "metric.overlap_share": ("占选址比例", "Share of the site"),
+    "metric.distance_m": ("距离（米）", "Distance (m)"),
+    "metric.share_inside": ("位于基地内比例", "Share inside the base"),
+    "metric.requested_ha": ("申请用地（公顷）", "Requested (ha)"),
+    "metric.remaining_ha": ("剩余指标（公顷）", "Remaining quota (ha)"),
+    "metric.elev_mean": ("平均高程（米）", "Mean elevation (m)"),
+    "metric.slope_max": ("最大坡度（°）", "Max slope (°)"),
+    "metric.buildable_ha": ("可建设面积（公顷）", "Buildable area (ha)"),
+    "metric.within": ("{km:g} 公里内", "within {km:g} km"),
+    # shared messages
+    "chk.no_layer": ("未加载{layer}图层，无法判断", "No {layer} layer is loaded; cannot judge"),
+    "chk.no_coverage": ("{layer}数据未覆盖该选址，无法判断",
+                        "The {layer} data do not cover the site; cannot judge"),
+    "chk.overall": ("总体结论：{status}（{reasons}）", "Overall: {status} ({reasons})"),
+    "chk.overall.indicative": ("所用示意数据图层：{layers}，结论仅供参考。",
+                               "Indicative layers used: {layers}; for orientation only."),
+    # red line
+    "chk.redline.fail": (
+        "与 {n} 处生态保护红线重叠 {overlap_ha:,.2f} 公顷（占选址 {share_pct:.1f}%）：{names}；"
+        "“{activity}”不属于允许的有限人为活动",
+        "Overlaps {n} red-line zone(s) by {overlap_ha:,.2f} ha ({share_pct:.1f}% of the site): "
+        "{names}; '{activity}' is not an admitted limited human activity"),
+    "chk.redline.fail_core": (
+        "与 {n} 处生态保护红线重叠 {overlap_ha:,.2f} 公顷（占选址 {share_pct:.1f}%），"
+        "含自然保护地核心保护区（{core_names}），原则上禁止人为活动",
+        "Overlaps {n} red-line zone(s) by {overlap_ha:,.2f} ha ({share_pct:.1f}% of the site), "
+        "including core protection zones ({core_names}) where human activity is prohibited in "
+        "principle"),
+    "chk.redline.warn_admitted": (
+        "与 {n} 处生态保护红线重叠 {overlap_ha:,.2f} 公顷（占选址 {share_pct:.1f}%）：{names}；"
+        "“{activity}”属允许的有限人为活动，需：{requires}",
+        "Overlaps {n} red-line zone(s) by {overlap_ha:,.2f} ha ({share_pct:.1f}% of the site): "
+        "{names}; '{activity}' is admitted and needs {requires}"),
+    "chk.redline.warn_near": (
+        "未与生态保护红线重叠，但距{name}仅 {distance_km:,.2f} 公里（{alert_km:g} 公里内提示）",
+        "No red-line overlap, but {name} is only {distance_km:,.2f} km away "
+        "(alert within {alert_km:g} km)"),
+    "chk.redline.pass": (
+        "未与生态保护红线重叠；最近的红线区为{name}，距 {distance_km:,.2f} 公里",
+        "No red-line overlap; the nearest zone is {name}, {distance_km:,.2f} km away"),
+    "chk.redline.pass_empty": ("未与生态保护红线重叠（图层中没有红线区）",
+                               "No red-line overlap (the layer holds no zones)"),
+    "rule.redline.overlap_general": (
+        "生态保护红线内、自然保护地核心保护区外，禁止开发性、生产性建设活动，仅允许对生态功能不造成破坏的"
+        "10 类有限人为活动；有限人为活动之外确需占用的国家重大项目须经不可避让论证并办理占用审批"
+        "（自然资发〔2022〕142号 一（一）、三）。",
+        "Inside the ecological red line and outside core zones of protected areas, development "
+        "and production construction is prohibited; only 10 kinds of limited human activity that "
+        "do not harm ecological functions are admitted; national major projects that must occupy "
+        "it need a cannot-avoid demonstration and approval (自然资发〔2022〕142号 §1.(1), §3)."),
+    "rule.redline.overlap_core": (
+        "生态保护红线内自然保护地核心保护区原则上禁止人为活动（厅字〔2019〕48号；《国家公园管理暂行办法》），"
+        "仅允许管护巡护、调查监测、科研及原住居民不扩大规模的生产生活设施修缮等。",
+        "Core protection zones of protected areas inside the red line prohibit human activity in "
+        "principle (厅字〔2019〕48号; Interim Measures on National Park Management, 2022); only "
+        "patrol, monitoring, research and residents' repairs without expansion are admitted."),
+    "rule.redline.buffer_alert": (
+        "选址距生态保护红线在提示距离以内（项目设定，data/rules/checks.yaml），建议核实红线边界。",
+        "The site lies within the alert distance of a red line (project setting in "
+        "data/rules/checks.yaml); verify the boundary."),
+    "rule.redline.no_overlap": (
+        "选址不得占用生态保护红线（自然资发〔2022〕142号）；列出最近红线区及 1/5/10 公里范围内的红线区。",
+        "A site must not occupy the ecological red line (自然资发〔2022〕142号); the nearest zone and "
+        "the zones within 1/5/10 km are listed."),
+    # minerals
+    "chk.minerals.fail": (
+        "压覆重要（战略性）矿产：{names}（选址内 {overlap_ha:,.2f} 公顷）",
+        "Overlays important (strategic) mineral resources: {names} ({overlap_ha:,.2f} ha of the site)"),
+    "chk.minerals.warn": (
+        "选址内或 {buffer_km:g} 公里范围内有矿产资源：{names}（选址内 {overlap_ha:,.2f} 公顷）",
+        "Mineral resources in the site or within {buffer_km:g} km: {names} "
+        "({overlap_ha:,.2f} ha of the site)"),
+    "chk.minerals.pass": (
+        "选址及 {buffer_km:g} 公里范围内无矿产地或含钾锂硼盐湖；最近的矿产地为{name}，距 {distance_km:,.1f} 公里",
+        "No deposit or K/Li/B salt lake in the site or within {buffer_km:g} km; the nearest "
+        "deposit is {name}, {distance_km:,.1f} km away"),
+    "chk.minerals.pass_empty": ("选址范围内无矿产地（图层中没有矿产地）",
+                                "No deposit at the site (the layer holds none)"),
+    "rule.minerals.overlay": (
+        "建设项目不得压覆重要矿床，确需压覆的须经批准（《矿产资源法》第三十三条；国土资发〔2010〕137号）；"
+        "中型及以上战略性矿产（《全国矿产资源规划（2016—2020年）》24 种）判为不通过，其他矿产提示。"
+        "矿产地点位按缓冲距离计入。",
+        "A construction project must not overlay important deposits without approval (Mineral "
+        "Resources Law art. 33; 国土资发〔2010〕137号); strategic minerals (the 24 of the National "
+        "Mineral Resources Plan 2016-2020) of medium size or larger FAIL, others WARN. Deposit "
+        "points count through a buffer."),
+    # base
+    "chk.base.pass": (
+        "位于{base}内（{share_pct:.0f}%），“{product}”符合其产业链：{steps}",
+        "Inside {base} ({share_pct:.0f}%); '{product}' belongs to its chains: {steps}"),
+    "chk.base.warn_partial": (
+        "部分位于{base}内（{share_pct:.0f}%），其余在基地范围外；“{product}”符合其产业链：{steps}",
+        "Only {share_pct:.0f}% inside {base}, the rest outside; '{product}' belongs to its "
+        "chains: {steps}"),
+    "chk.base.warn_mismatch": (
+        "位于{base}内（{share_pct:.0f}%），但“{product}”不在其产业链或定位中；相符的基地：{admitting}",
+        "Inside {base} ({share_pct:.0f}%), but '{product}' is not in its chains or positioning; "
+        "bases that admit it: {admitting}"),
+    "chk.base.warn_mismatch_none": (
+        "位于{base}内（{share_pct:.0f}%），但没有任何产业基地的产业链或定位包含“{product}”",
+        "Inside {base} ({share_pct:.0f}%), but no base's chains or positioning name '{product}'"),
+    "chk.base.warn_outside_match": (
+        "不在任何产业基地内；最近的{base}（{distance_km:,.1f} 公里）的产业链包含“{product}”",
+        "Outside every base; the nearest, {base} ({distance_km:,.1f} km), admits '{product}'"),
+    "chk.base.warn_outside": (
+        "不在任何产业基地内；最近的基地为{base}（{distance_km:,.1f} 公里）；相符的基地：{admitting}",
+        "Outside every base; the nearest is {base} ({distance_km:,.1f} km); bases that admit "
+        "'{product}': {admitting}"),
+    "chk.base.warn_outside_none": (
+        "不在任何产业基地内，且没有基地的产业链包含“{product}”；最近的基地为{base}（{distance_km:,.1f} 公里）",
+        "Outside every base and no base's chains name '{product}'; the nearest is {base} "
+        "({distance_km:,.1f} km)"),
+    "chk.base.unknown_inside": (
+        "位于{base}内（{share_pct:.0f}%）；未填写产品，无法判断是否符合产业定位",
+        "Inside {base} ({share_pct:.0f}%); no product given, positioning not checked"),
+    "chk.base.unknown_outside": (
+        "不在任何产业基地内，最近的为{base}（{distance_km:,.1f} 公里）；未填写产品，无法判断产业定位",
+        "Outside every base, the nearest is {base} ({distance_km:,.1f} km); no product given, "
+        "positioning not checked"),
+    "rule.base.positioning": (
+        "项目应位于重大产业基地内并符合基地的产业定位和产业链"
+        "（《青海省人民政府关于加快工业转型升级建设重大产业基地的实施意见》四；青政〔2016〕48号 三（六）4）。",
+        "A project should lie in a major industrial base and fit its positioning and chains "
+        "(Qinghai opinions on building major industrial bases §4; 青政〔2016〕48号 §3.(6).4)."),
+    # quota
+    "chk.quota.pass": (
+        "申请 {requested_ha:,.2f} 公顷，{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷（占用 {use_pct:.0f}%）",
+        "Requests {requested_ha:,.2f} ha; {base} has {remaining_ha:,.2f} ha left for {year} "
+        "({use_pct:.0f}% used by this project)"),
+    "chk.quota.warn": (
+        "申请 {requested_ha:,.2f} 公顷，占{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷的 {use_pct:.0f}%，"
+        "超过 {warn_pct:.0f}%",
+        "Requests {requested_ha:,.2f} ha, {use_pct:.0f}% of the {remaining_ha:,.2f} ha left at "
+        "{base} for {year} (alert above {warn_pct:.0f}%)"),
+    "chk.quota.fail": (
+        "申请 {requested_ha:,.2f} 公顷，超过{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷",
+        "Requests {requested_ha:,.2f} ha, more than the {remaining_ha:,.2f} ha left at {base} "
+        "for {year}"),
+    "chk.quota.unknown_base": ("选址不在产业基地内，没有对应的用地指标",
+                               "The site is not inside a base; no quota applies"),
+    "chk.quota.unknown_year": ("{base}没有 {year} 年的用地指标数据",
+                               "No quota figures for {base} in {year}"),
+    "rule.quota.remaining": (
+        "申请用地不得超过所在基地当年剩余建设用地指标（下达 − 已用 − 预留）；占剩余指标比例超过提示值时提示。",
+        "The land requested must not exceed the base's remaining quota for the year "
+        "(allocated − used − reserved); above the alert share it is a warning."),
+    # terrain
+    "chk.terrain.pass": (
+        "平均高程 {elev_mean:,.0f} 米（{elev_min:,.0f}–{elev_max:,.0f}），平均坡度 {slope_mean:.1f}°，最大 {slope_max:.1f}°",
+        "Mean elevation {elev_mean:,.0f} m ({elev_min:,.0f}–{elev_max:,.0f}), mean slope "
+        "{slope_mean:.1f}°, max {slope_max:.1f}°"),
+    "chk.terrain.warn": (
+        "最大坡度 {slope_max:.1f}° 超过 {warn:g}°（平均 {slope_mean:.1f}°，平均高程 {elev_mean:,.0f} 米）",
+        "Max slope {slope_max:.1f}° above {warn:g}° (mean {slope_mean:.1f}°, mean elevation "
+        "{elev_mean:,.0f} m)"),
+    "chk.terrain.fail": (
+        "最大坡度 {slope_max:.1f}° 超过 {fail:g}°，不宜建设（平均高程 {elev_mean:,.0f} 米）",
+        "Max slope {slope_max:.1f}° above {fail:g}°, unsuitable (mean elevation {elev_mean:,.0f} m)"),
+    "chk.terrain.coarse": (
+        "高程数据格网约 {cell_km:.1f} 公里，比选址粗（选址内 {n_centres} 个格网中心，需至少 {min_cells} 个）；"
+        "高程约 {elev_mean:,.0f} 米仅供参考，坡度无法判断",
+        "The DEM cell (~{cell_km:.1f} km) is coarser than the site ({n_centres} cell centres "
+        "inside, {min_cells} needed); elevation ~{elev_mean:,.0f} m is indicative, slope "
+        "cannot be judged"),
+    "rule.terrain.slope": (
+        "场地最大坡度超过提示值提示、超过上限不通过；高程数据须比选址细（阈值见 data/rules/checks.yaml）。",
+        "Max slope above the alert value warns, above the limit fails; the DEM must be finer "
+        "than the site (thresholds in data/rules/checks.yaml)."),
+    # chain
+    "chk.chain.unavailable": ("产业链数据尚未接入，无法判断上下游配套",
+                              "Chain data not yet available; upstream/downstream adjacency not judged"),
+    "rule.chain.adjacency": (
+        "项目上游原料与下游用户宜在邻近基地（产业链图谱，待接入）。",
+        "A project's suppliers and customers should be in nearby bases (chain graph, pending)."),
+    # errors of the site check and the command line
+    "err.activity": ("未知的活动类型“{activity}”；可选：{allowed}",
+                     "Unknown activity '{activity}'; choose one of: {allowed}"),
+    "err.layer_name": ("未知图层“{name}”", "Unknown layer '{name}'"),
+    "err.layer_spec": ("图层参数有误：{detail}", "Bad layer option: {detail}"),
+    "err.layer_file": ("图层文件有误：{detail}", "Bad layer file: {detail}"),
+    "err.file_missing": ("找不到文件 {path}", "File {path} not found"),
+    "err.file_unreadable": ("无法读取文件：{detail}", "Cannot read the file: {detail}"),
+    "err.csv_columns": ("{path} 缺少列：{missing}（需要 site_id,lon,lat,area_ha）",
+                        "{path} is missing column(s) {missing} (need site_id,lon,lat,area_ha)"),
+    "err.csv_value": ("{path} 第 {line} 行 {field} 有误：{detail}",
+                      "{path} line {line}, field {field}: {detail}"),
+    "err.no_sites": ("{path} 中没有选址", "{path} holds no sites"),
+    "err.site_empty": ("选址范围为空", "The site geometry is empty"),
+    "err.site_type": ("选址必须是多边形（收到 {type}）", "The site must be a polygon (got {type})"),
+    "err.site_range": ("选址坐标不是经纬度：{detail}", "Site coordinates are not lon/lat: {detail}"),
+    "err.site_feature": ("{path} 第 {feature} 个要素有误：{detail}",
+                         "{path} feature {feature}: {detail}"),
+}
+
+
+def _activities() -> dict[str, tuple[str, str]]:
+    path = Path(__file__).resolve().parents[2] / "data" / "rules" / "redline_rules.yaml"
+    with open(path, encoding="utf-8") as fh:
+        rules = yaml.safe_load(fh)
+    out: dict[str, tuple[str, str]] = {}
+    for code, act in rules["activities"].items():
+        out[f"activity.{code}"] = (act["name_zh"], act["name_en"])
+        if act.get("requires_zh"):
+            out[f"activity.{code}.requires"] = (act["requires_zh"], act["requires_en"])
+    return out
+
+
+TEXT.update(_activities())

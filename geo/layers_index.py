@@ -1,0 +1,272 @@
+"""Screening layers with spatial indices, built once and queried per site.
+
+:class:`ScreeningLayers` holds the red lines, deposits, salt lakes, bases,
+quotas and DEM the site check needs. Each vector layer is wrapped in a
+:class:`LayerIndex` with a shapely 2 ``STRtree`` and prepared geometries, so a
+screen queries the tree with the site (or a generous degree window around it)
+and measures only the few candidates exactly: areas on the ellipsoid,
+distances geodesic. Nothing loops over all features of a layer.
+
+Coordinates are (lon, lat), EPSG:4326.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .bundle import BUNDLE_PATH, DEM_PATH, bundle_layers, read_layer, read_table
+from .checks.measure import geodesic_distances, site_latitude, window_degrees
+from .dem import QINGHAI_BBOX, Dem, read_dem, slope_degrees
+from .errors import InputError
+
+__all__ = ["LAYER_NAMES", "LayerIndex", "ScreeningLayers", "read_vector"]
+
+#: Canonical layer names and the aliases accepted by ``replace`` and ``--layer``.
+LAYER_NAMES: dict[str, str] = {
+    "redline": "redline", "redlines": "redline",
+    "minerals": "deposits", "deposits": "deposits",
+    "salt_lakes": "salt_lakes", "saltlakes": "salt_lakes",
+    "bases": "bases", "base": "bases",
+}
+#: Bundle layer of each canonical name.
+_BUNDLE_NAME = {"redline": "redlines", "deposits": "deposits",
+                "salt_lakes": "salt_lakes", "bases": "bases"}
+_PROV = ("source", "source_date", "accuracy")
+
+
+def _as_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        w, s, e, n = frame.total_bounds if len(frame) else (0, 0, 0, 0)
+        if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= 90 and -90 <= n <= 90):
+            raise InputError(f"{what}: no CRS and coordinates are not lon/lat degrees "
+                             f"(bounds {w:.1f}, {s:.1f}, {e:.1f}, {n:.1f})")
+        return frame.set_crs(4326)
+    if frame.crs.to_epsg() != 4326:
+        return frame.to_crs(4326)
+    return frame
+
+
+@dataclass
+class LayerIndex:
+    """One vector layer with its STRtree.
+
+    Attributes
+    ----------
+    name : str
+        Canonical layer name (``redline``, ``deposits``, ``salt_lakes``, ``bases``).
+    frame : GeoDataFrame
+        EPSG:4326, index reset to 0..n-1 (tree positions are row positions).
+    geoms : ndarray of geometries
+        Prepared in place (shapely.prepare).
+    tree : shapely.STRtree
+    """
+
+    name: str
+    frame: gpd.GeoDataFrame
+    geoms: np.ndarray = field(init=False, repr=False)
+    tree: shapely.STRtree = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.frame = _as_4326(self.frame, self.name).reset_index(drop=True)
+        self.frame = self.frame[~self.frame.geometry.isna() & ~self.frame.geometry.is_empty]
+        self.frame = self.frame.reset_index(drop=True)
+        geoms = np.asarray(self.frame.geometry.values, dtype=object)
+        bad = ~shapely.is_valid(geoms)
+        if bad.any():
+            geoms = geoms.copy()
+            geoms[bad] = shapely.make_valid(geoms[bad])
+            self.frame = self.frame.set_geometry(gpd.GeoSeries(geoms, crs=4326))
+        shapely.prepare(geoms)
+        self.geoms = geoms
+        self.tree = shapely.STRtree(geoms)
+        self._records = self.frame.drop(columns=self.frame.geometry.name).to_dict("records")
+
+    def __len__(self) -> int:
+        return len(self.geoms)
+
+    def record(self, i: int) -> dict[str, Any]:
+        """Attributes of row ``i`` (a dict; missing columns are absent)."""
+        return self._records[i]
+
+    def get(self, i: int, column: str, default: Any = None) -> Any:
+        """One attribute of row ``i``, ``default`` when absent or NaN."""
+        value = self._records[i].get(column, default)
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return default
+        return value
+
+    def intersecting(self, geom: BaseGeometry) -> np.ndarray:
+        """Positions of the features that intersect ``geom`` (tree + exact predicate)."""
+        return np.sort(self.tree.query(geom, predicate="intersects"))
+
+    def within(self, geom: BaseGeometry, metres: float) -> tuple[np.ndarray, np.ndarray]:
+        """Features within ``metres`` (geodesic) of ``geom`` and their distances.
+
+        The tree is queried with a generous degree window; candidates are then
+        measured geodesically and filtered.
+        """
+        deg = window_degrees(metres, site_latitude(geom))
+        cand = np.sort(self.tree.query(geom, predicate="dwithin", distance=deg))
+        if len(cand) == 0:
+            return cand, np.zeros(0)
+        dist, _ = geodesic_distances(geom, self.geoms[cand])
+        keep = dist <= metres
+        return cand[keep], dist[keep]
+
+    def nearest(self, geom: BaseGeometry) -> tuple[int | None, float]:
+        """The feature geodesically nearest to ``geom`` and its distance in metres.
+
+        The planar nearest (in degrees) bounds the answer; every feature that
+        could be nearer on the ellipsoid lies within a window derived from its
+        geodesic distance, and the minimum over that window is returned.
+        """
+        if len(self.geoms) == 0:
+            return None, float("nan")
+        first = self.tree.query_nearest(geom, all_matches=False)
+        d0, _ = geodesic_distances(geom, self.geoms[first[:1]])
+        if d0[0] == 0.0:
+            return int(first[0]), 0.0
+        cand, dist = self.within(geom, float(d0[0]) * 1.0001)
+        if len(cand) == 0:
+            return int(first[0]), float(d0[0])
+        j = int(np.argmin(dist))
+        return int(cand[j]), float(dist[j])
+
+    def provenance(self, rows) -> list[dict[str, Any]]:
+        """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty."""
+        rows = list(rows) if rows is not None else []
+        if not rows:
+            rows = range(len(self._records))
+        seen: dict[tuple, dict] = {}
+        for i in rows:
+            key = tuple(str(self.get(i, c, "")) for c in _PROV)
+            if key not in seen:
+                seen[key] = {"layer": self.name, **dict(zip(_PROV, key))}
+            if len(seen) >= 20:
+                break
+        return list(seen.values())
+
+
+@dataclass
+class ScreeningLayers:
+    """Everything a site screen reads, indexed once.
+
+    Build with :meth:`from_bundle` (the bundled GeoPackage and DEM) or
+    :meth:`from_frames` (GeoDataFrames, for tests and imports). Any layer may
+    be ``None``; its check then reports UNKNOWN.
+
+    Attributes
+    ----------
+    redline, deposits, salt_lakes, bases : LayerIndex or None
+    quotas : DataFrame or None
+        ``base_id, year, allocated_ha, used_ha, reserved_ha[, remaining_ha], source...``
+    dem : Dem or None
+    slope : ndarray or None
+        Slope in degrees of every DEM cell (computed once).
+    coverage : shapely geometry
+        Where the red-line and mineral layers are complete (Qinghai); a site
+        outside it gets UNKNOWN, not PASS.
+    """
+
+    redline: LayerIndex | None = None
+    deposits: LayerIndex | None = None
+    salt_lakes: LayerIndex | None = None
+    bases: LayerIndex | None = None
+    quotas: pd.DataFrame | None = None
+    dem: Dem | None = None
+    slope: np.ndarray | None = None
+    coverage: BaseGeometry | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.coverage is None:
+            self.coverage = shapely.box(*QINGHAI_BBOX)
+        shapely.prepare(self.coverage)
+        if self.dem is not None and self.slope is None:
+            self.slope = slope_degrees(self.dem)
+
+    @classmethod
+    def from_frames(cls, redline=None, deposits=None, salt_lakes=None, bases=None,
+                    quotas=None, dem: Dem | None = None,
+                    coverage: BaseGeometry | None = None) -> "ScreeningLayers":
+        """Index GeoDataFrames (any may be ``None``)."""
+        def idx(name, frame):
+            return None if frame is None else LayerIndex(name, frame)
+
+        return cls(redline=idx("redline", redline), deposits=idx("deposits", deposits),
+                   salt_lakes=idx("salt_lakes", salt_lakes), bases=idx("bases", bases),
+                   quotas=quotas, dem=dem, coverage=coverage)
+
+    @classmethod
+    def from_bundle(cls, path: Path = BUNDLE_PATH, dem_path: Path | None = DEM_PATH
+                    ) -> "ScreeningLayers":
+        """Load and index the bundled layers; missing layers stay ``None``.
+
+        Raises
+        ------
+        BundleError
+            If the GeoPackage itself is missing.
+        """
+        names = set(bundle_layers(path))
+        frames = {key: read_layer(lname, path) if lname in names else None
+                  for key, lname in _BUNDLE_NAME.items()}
+        quotas = read_table("quotas", path) if "quotas" in names else None
+        coverage = None
+        if "admin_province" in names:
+            prov = read_layer("admin_province", path)
+            coverage = shapely.union_all(prov.geometry.values)
+        dem = read_dem(Path(dem_path)) if dem_path and Path(dem_path).exists() else None
+        return cls.from_frames(redline=frames["redline"], deposits=frames["deposits"],
+                               salt_lakes=frames["salt_lakes"], bases=frames["bases"],
+                               quotas=quotas, dem=dem, coverage=coverage)
+
+    def replace(self, name: str, frame: gpd.GeoDataFrame | None) -> "ScreeningLayers":
+        """A copy with layer ``name`` (``redline``, ``minerals``...) replaced by ``frame``.
+
+        Raises
+        ------
+        InputError
+            Unknown layer name.
+        """
+        key = LAYER_NAMES.get(name)
+        if key is None:
+            raise InputError(f"layer was {name!r} but is expected to be in {sorted(LAYER_NAMES)}",
+                             key="err.layer_name", name=name)
+        out = copy.copy(self)
+        out._cache = {}
+        setattr(out, key, None if frame is None else LayerIndex(key, frame))
+        return out
+
+
+def read_vector(path: str | Path, what: str = "file") -> gpd.GeoDataFrame:
+    """Read any vector file pyogrio reads, in EPSG:4326.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, no features, or a non-geographic file
+        without a CRS.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{what} {path}: no such file", key="err.file_missing", path=str(path))
+    try:
+        frame = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several types for a bad file
+        raise InputError(f"{what} {path}: cannot be read as a vector file ({exc})",
+                         key="err.file_unreadable", path=str(path)) from exc
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise InputError(f"{what} {path}: has no geometries", key="err.file_unreadable",
+                         path=str(path))
+    if len(frame) == 0:
+        raise InputError(f"{what} {path}: has no features", key="err.file_unreadable",
+                         path=str(path))
+    return _as_4326(frame, f"{what} {path}")

@@ -1,0 +1,482 @@
+"""Site-check engine on synthetic layers of known geometry.
+
+Every layer is hand-made (boxes, points, a planar DEM) so that the expected
+areas and distances can be computed independently with ``pyproj.Geod``:
+areas of the hand-made intersection boxes, distances between points known to
+be the nearest pair (a site straight north of a zone shares its longitude).
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+from rasterio.transform import Affine
+
+from geo.checks import (CheckResult, Project, base_check, chain_check, load_config,
+                        minerals_check, product_matches, quota_check, redline_check,
+                        terrain_check, worst_status)
+from geo.checks.config import CheckConfig
+from geo.checks.measure import geodesic_distances, local_buffer, square_site
+from geo.dem import Dem
+from geo.errors import InputError
+from geo.geodesy import area_ha
+from geo.i18n import TEXT, t
+from geo.layers_index import ScreeningLayers
+from geo.screen import screen_site
+
+GEOD = Geod(ellps="WGS84")
+PROV = {"source": "test", "source_date": "2026-01-01", "accuracy": "indicative"}
+CHAINS_LI = [{"id": "li", "name_zh": "锂电池", "name_en": "lithium batteries",
+              "steps_zh": ["电池级碳酸锂", "正极、负级、隔膜材料", "储能和锂电池"],
+              "steps_en": ["battery-grade lithium carbonate", "cathode, anode and separator materials",
+                           "energy storage and lithium batteries"], "cite": "001 §四.4"}]
+CHAINS_K = [{"id": "k", "name_zh": "钾肥", "name_en": "potash", "steps_zh": ["钾肥"],
+             "steps_en": ["potash fertiliser"], "cite": "001 §四.2"}]
+
+# zone boxes (lon/lat)
+Z_GENERAL = (96.00, 36.00, 96.02, 36.02)
+Z_CORE = (96.10, 36.00, 96.12, 36.02)
+B1 = (97.00, 36.00, 97.10, 36.10)
+B2 = (97.50, 36.00, 97.60, 36.10)
+D_K = (96.50, 36.50)      # potash, large, important -> FAIL
+D_PBZN = (96.60, 36.50)   # lead-zinc, not important -> WARN
+D_CU_SMALL = (96.70, 36.50)  # copper, small, important -> WARN
+SL_K = (96.50, 35.50, 96.55, 35.55)
+SL_B = (96.70, 35.50, 96.75, 35.55)
+DEM_ORIGIN = (98.0, 36.2)
+DEM_CELL = 0.001
+
+
+def geod_area_ha(geom) -> float:
+    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e4
+
+
+def geod_m(lon1, lat1, lon2, lat2) -> float:
+    return GEOD.inv(lon1, lat1, lon2, lat2)[2]
+
+
+def synthetic_frames() -> dict:
+    """GeoDataFrames of every layer (also used by the CLI tests)."""
+    redlines = gpd.GeoDataFrame([
+        {"id": "zg", "name_zh": "一般区", "name_en": "General zone", "category": "自然保护区",
+         "category_en": "nature reserve", "control_level": "一般控制区",
+         "control_level_en": "general control zone", "legal_basis": "142号", **PROV},
+        {"id": "zc", "name_zh": "核心区", "name_en": "Core zone", "category": "国家公园",
+         "category_en": "national park", "control_level": "核心保护区",
+         "control_level_en": "core protection zone", "legal_basis": "48号", **PROV},
+    ], geometry=[shapely.box(*Z_GENERAL), shapely.box(*Z_CORE)], crs=4326)
+    deposits = gpd.GeoDataFrame([
+        {"id": "dk", "name_zh": "钾盐矿", "name_en": "Potash", "commodity": "K", "scale": "large",
+         "important": True, **PROV},
+        {"id": "dp", "name_zh": "铅锌矿", "name_en": "Lead-zinc", "commodity": "Pb-Zn",
+         "scale": "large", "important": False, **PROV},
+        {"id": "dc", "name_zh": "小铜矿", "name_en": "Small copper", "commodity": "Cu",
+         "scale": "small", "important": True, **PROV},
+    ], geometry=shapely.points([D_K, D_PBZN, D_CU_SMALL]), crs=4326)
+    salt = gpd.GeoDataFrame([
+        {"id": "slk", "name_zh": "钾盐湖", "name_en": "Potash lake", "minerals": "K,Na,Mg", **PROV},
+        {"id": "slb", "name_zh": "硼盐湖", "name_en": "Boron lake", "minerals": "B,Na", **PROV},
+    ], geometry=[shapely.box(*SL_K), shapely.box(*SL_B)], crs=4326)
+    bases = gpd.GeoDataFrame([
+        {"id": "b1", "name_zh": "锂基地", "name_en": "Lithium base", "tier": "千亿",
+         "positioning_zh": "锂电池产业基地", "positioning_en": "lithium battery base",
+         "chains": json.dumps(CHAINS_LI, ensure_ascii=False), **PROV},
+        {"id": "b2", "name_zh": "钾肥基地", "name_en": "Potash base", "tier": "千亿",
+         "positioning_zh": "钾肥产业基地", "positioning_en": "potash base",
+         "chains": json.dumps(CHAINS_K, ensure_ascii=False), **PROV},
+    ], geometry=[shapely.box(*B1), shapely.box(*B2)], crs=4326)
+    quotas = pd.DataFrame([
+        {"base_id": "b1", "year": 2026, "allocated_ha": 100.0, "used_ha": 50.0,
+         "reserved_ha": 10.0, **PROV},
+        {"base_id": "b1", "year": 2025, "allocated_ha": 100.0, "used_ha": 90.0,
+         "reserved_ha": 10.0, **PROV},
+    ])
+    return {"redlines": redlines, "deposits": deposits, "salt_lakes": salt, "bases": bases,
+            "quotas": quotas}
+
+
+def synthetic_dem() -> Dem:
+    """200 x 200 cells of 0.001 deg: flat (west third), ~16.7 deg (middle), ~31 deg (east)."""
+    n = 200
+    tr = Affine(DEM_CELL, 0.0, DEM_ORIGIN[0], 0.0, -DEM_CELL, DEM_ORIGIN[1])
+    lat_mid = DEM_ORIGIN[1] - n * DEM_CELL / 2
+    dx_m = geod_m(98.0, lat_mid, 98.0 + DEM_CELL, lat_mid)
+    grad = np.zeros(n)
+    grad[67:134] = 0.3
+    grad[134:] = 0.6
+    z = 3000.0 + np.concatenate([[0.0], np.cumsum(grad[1:] * dx_m)])
+    elev = np.tile(z, (n, 1))
+    return Dem(elev=elev, transform=tr, tags={"source": "synthetic", "accuracy": "derived"})
+
+
+@pytest.fixture(scope="module")
+def layers() -> ScreeningLayers:
+    f = synthetic_frames()
+    return ScreeningLayers.from_frames(redline=f["redlines"], deposits=f["deposits"],
+                                       salt_lakes=f["salt_lakes"], bases=f["bases"],
+                                       quotas=f["quotas"], dem=synthetic_dem())
+
+
+@pytest.fixture(scope="module")
+def config() -> CheckConfig:
+    return load_config()
+
+
+def run_redline(site, layers, config, activity="industrial"):
+    return redline_check(site, area_ha(site), Project(activity=activity), layers, config)
+
+
+# --------------------------------------------------------------------------- measures
+def test_square_site_has_the_requested_ellipsoidal_area():
+    for lon, lat, ha in ((96.0, 36.5, 50.0), (91.0, 32.0, 1.0), (101.0, 39.0, 5000.0)):
+        assert geod_area_ha(square_site(lon, lat, ha)) == pytest.approx(ha, rel=1e-6)
+
+
+def test_geodesic_distance_matches_geod_inv_for_a_known_nearest_pair():
+    site = shapely.box(96.0, 36.3, 96.01, 36.31)
+    other = shapely.box(96.002, 36.0, 96.008, 36.1)  # straight south
+    d, _ = geodesic_distances(site, np.array([other]))
+    assert d[0] == pytest.approx(geod_m(96.005, 36.1, 96.005, 36.3), rel=1e-6)
+
+
+def test_geodesic_distance_diagonal_is_close_to_the_true_minimum():
+    site = shapely.Point(96.0, 36.0).buffer(1e-9)
+    pt = shapely.Point(96.3, 36.2)
+    d, _ = geodesic_distances(site, np.array([pt]))
+    assert d[0] == pytest.approx(geod_m(96.0, 36.0, 96.3, 36.2), rel=1e-4)
+
+
+def test_nearest_is_the_geodesic_nearest_not_the_degree_nearest():
+    # at 36 N a degree of longitude is ~0.81 of a degree of latitude: the point 0.11 deg
+    # east is nearer in metres than the point 0.1 deg north though farther in degrees
+    pts = gpd.GeoDataFrame({"id": ["north", "east"], **{k: [v, v] for k, v in PROV.items()}},
+                           geometry=shapely.points([(96.0, 36.1), (96.11, 36.0)]), crs=4326)
+    lay = ScreeningLayers.from_frames(deposits=pts)
+    site = shapely.Point(96.0, 36.0).buffer(1e-7)
+    i, d = lay.deposits.nearest(site)
+    assert lay.deposits.get(i, "id") == "east"
+    assert d == pytest.approx(geod_m(96.0, 36.0, 96.11, 36.0), rel=1e-4)
+
+
+def test_local_buffer_is_a_geodesic_circle():
+    lon, lat, r = 96.5, 36.5, 1000.0
+    circle = local_buffer(shapely.Point(lon, lat), r, lat, quad_segs=8)
+    verts = shapely.get_coordinates(circle)[:-1]
+    d = [geod_m(lon, lat, x, y) for x, y in verts]
+    assert np.allclose(d, r, rtol=2e-3)
+
+
+# --------------------------------------------------------------------------- red line
+def test_redline_fail_with_exact_overlap_area(layers, config):
+    site = shapely.box(96.01, 36.01, 96.03, 36.03)
+    res = run_redline(site, layers, config)
+    expected = geod_area_ha(shapely.box(96.01, 36.01, 96.02, 36.02))
+    assert res.status == "FAIL"
+    assert res.metrics["overlap_ha"] == pytest.approx(expected, rel=1e-3)
+    assert res.metrics["overlap_share"] == pytest.approx(expected / geod_area_ha(site), rel=1e-3)
+    assert res.metrics["distance_m"] == 0.0
+    assert res.evidence[0]["category"] == "自然保护区"
+    assert res.evidence[0]["control_level"] == "一般控制区"
+    assert res.rule["key"] == "rule.redline.overlap_general"
+    assert area_ha(res.overlap) == pytest.approx(expected, rel=1e-3)
+    assert "General zone" in res.message("en")
+
+
+@pytest.mark.parametrize("activity", ["linear_infrastructure", "national_major_project"])
+def test_redline_admitted_activity_warns_and_names_the_cannot_avoid_demonstration(
+        layers, config, activity):
+    res = run_redline(shapely.box(96.01, 36.01, 96.03, 36.03), layers, config, activity)
+    assert res.status == "WARN"
+    assert "不可避让论证" in res.message("zh")
+    assert "cannot-avoid" in res.message("en")
+
+
+def test_redline_core_zone_fails_even_for_admitted_activity(layers, config):
+    site = shapely.box(96.11, 36.01, 96.13, 36.03)
+    res = run_redline(site, layers, config, "linear_infrastructure")
+    assert res.status == "FAIL"
+    assert res.rule["key"] == "rule.redline.overlap_core"
+    assert "Core zone" in res.message("en")
+    assert run_redline(site, layers, config, "patrol_monitoring").status == "WARN"
+
+
+def test_redline_near_warns_with_geodesic_distance(layers, config):
+    site = shapely.box(96.005, 36.025, 96.015, 36.03)  # 0.005 deg north of the general zone
+    res = run_redline(site, layers, config)
+    assert res.status == "WARN"
+    assert res.metrics["overlap_ha"] == 0.0
+    assert res.metrics["distance_m"] == pytest.approx(geod_m(96.01, 36.02, 96.01, 36.025), rel=1e-4)
+    assert res.metrics["within_1000_m"] == ["zg"]
+
+
+def test_redline_pass_lists_rings(layers, config):
+    site = shapely.box(96.005, 36.05, 96.015, 36.06)
+    res = run_redline(site, layers, config)
+    assert res.status == "PASS"
+    d = geod_m(96.01, 36.02, 96.01, 36.05)
+    assert res.metrics["distance_m"] == pytest.approx(d, rel=1e-4)
+    assert res.metrics["within_1000_m"] == []
+    assert res.metrics["within_5000_m"] == ["zg"]
+    assert res.metrics["within_10000_m"] == ["zg", "zc"]  # core zone ~8.5 km away
+    assert [e["id"] for e in res.evidence] == ["zg", "zc"]
+    assert res.evidence[1]["distance_m"] == pytest.approx(geod_m(96.015, 36.05, 96.1, 36.02), rel=1e-3)
+
+
+def test_redline_alert_is_configurable(layers, config):
+    site = shapely.box(96.005, 36.025, 96.015, 36.03)
+    off = config.with_overrides(redline={"alert_status": "PASS"})
+    assert run_redline(site, layers, off).status == "PASS"
+
+
+def test_redline_unknown_outside_coverage_or_without_layer(layers, config):
+    far = square_site(80.0, 36.0, 10)
+    assert run_redline(far, layers, config).status == "UNKNOWN"
+    empty = ScreeningLayers.from_frames()
+    res = run_redline(square_site(96.0, 36.0, 10), empty, config)
+    assert res.status == "UNKNOWN" and res.message_key == "chk.no_layer"
+
+
+def test_unknown_activity_is_an_input_error(config):
+    with pytest.raises(InputError, match="activity was 'mining_everything'"):
+        config.activity("mining_everything")
+
+
+# --------------------------------------------------------------------------- minerals
+def test_minerals_fail_on_important_potash_with_buffer_area(layers, config):
+    site = square_site(D_K[0], D_K[1], 2000)  # ~4.5 km square holding the 1 km circle
+    res = minerals_check(site, area_ha(site), layers, config)
+    assert res.status == "FAIL"
+    circle = local_buffer(shapely.Point(*D_K), 1000.0, D_K[1], quad_segs=8)
+    assert res.metrics["overlap_ha"] == pytest.approx(geod_area_ha(circle), rel=1e-3)
+    assert res.metrics["overlap_ha"] == pytest.approx(math.pi * 100, rel=0.01)  # pi r^2
+    assert res.metrics["distance_m"] == 0.0
+    assert res.evidence[0]["id"] == "dk"
+
+
+def test_minerals_warn_for_non_important_deposit_within_buffer(layers, config):
+    site = shapely.box(D_PBZN[0] - 0.005, D_PBZN[1] + 0.005, D_PBZN[0] + 0.005, D_PBZN[1] + 0.01)
+    res = minerals_check(site, area_ha(site), layers, config)
+    assert res.status == "WARN"
+    assert res.metrics["distance_m"] == pytest.approx(
+        geod_m(D_PBZN[0], D_PBZN[1], D_PBZN[0], D_PBZN[1] + 0.005), rel=1e-4)
+    assert res.metrics["overlap_ha"] > 0
+
+
+def test_minerals_warn_for_small_important_deposit(layers, config):
+    site = square_site(D_CU_SMALL[0], D_CU_SMALL[1], 10)
+    assert minerals_check(site, area_ha(site), layers, config).status == "WARN"
+
+
+def test_minerals_pass_with_distance(layers, config):
+    site = shapely.box(96.495, 36.6, 96.505, 36.61)
+    res = minerals_check(site, area_ha(site), layers, config)
+    assert res.status == "PASS"
+    assert res.metrics["distance_m"] == pytest.approx(geod_m(96.5, 36.5, 96.5, 36.6), rel=1e-4)
+    assert res.metrics["nearest_id"] == "dk"
+
+
+def test_salt_lake_with_potash_fails_with_exact_area_boron_warns(layers, config):
+    site = shapely.box(96.54, 35.54, 96.56, 35.56)
+    res = minerals_check(site, area_ha(site), layers, config)
+    assert res.status == "FAIL"
+    assert res.metrics["overlap_ha"] == pytest.approx(
+        geod_area_ha(shapely.box(96.54, 35.54, 96.55, 35.55)), rel=1e-3)
+    site_b = shapely.box(96.74, 35.54, 96.76, 35.56)
+    assert minerals_check(site_b, area_ha(site_b), layers, config).status == "WARN"
+
+
+def test_minerals_unknown_without_layer(config):
+    site = square_site(96.0, 36.0, 10)
+    res = minerals_check(site, area_ha(site), ScreeningLayers.from_frames(), config)
+    assert res.status == "UNKNOWN"
+
+
+# --------------------------------------------------------------------------- base
+def test_product_matches_normalises_and_uses_synonyms(config):
+    row = {"chains": json.dumps(CHAINS_LI, ensure_ascii=False), "positioning_zh": "锂电池产业基地"}
+    assert [m["text"] for m in product_matches(row, "碳酸锂", config)][0] == "电池级碳酸锂"
+    assert product_matches(row, "Lithium  CARBONATE", config)
+    assert product_matches(row, "锂离子电池", config)  # synonym of 锂电池
+    assert product_matches(row, "钾肥", config) == []
+    acid = {"chains": [{"id": "f", "name_zh": "氟化工", "steps_zh": ["萤石", "硫酸"], "steps_en": []}]}
+    assert product_matches(acid, "钾肥", config) == []  # not via the synonym 硫酸钾
+    assert [m["text"] for m in product_matches(
+        {"chains": CHAINS_K}, "钾肥扩能项目", config)] == ["钾肥"]  # step inside the product text
+    assert product_matches(row, "", config) == []
+
+
+def run_base(site, layers, config, product):
+    return base_check(site, area_ha(site), Project(product=product), layers, config)
+
+
+def test_base_pass_inside_matching_base(layers, config):
+    res = run_base(square_site(97.05, 36.05, 50), layers, config, "碳酸锂")
+    assert res.status == "PASS"
+    assert res.metrics["base_id"] == "b1"
+    assert res.metrics["share_inside"] == pytest.approx(1.0)
+    assert "电池级碳酸锂" in res.metrics["matched"]
+
+
+def test_base_warn_inside_mismatch_names_admitting_base(layers, config):
+    res = run_base(square_site(97.05, 36.05, 50), layers, config, "钾肥")
+    assert res.status == "WARN"
+    assert [e["id"] for e in res.evidence if e["role"] == "admitting"] == ["b2"]
+    assert "Potash base" in res.message("en")
+
+
+def test_base_warn_outside_with_geodesic_distance(layers, config):
+    site = shapely.box(97.04, 36.2, 97.06, 36.21)  # straight north of b1
+    res = run_base(site, layers, config, "碳酸锂")
+    assert res.status == "WARN"
+    assert res.metrics["base_id"] is None
+    assert res.metrics["nearest_base_id"] == "b1"
+    assert res.metrics["distance_m"] == pytest.approx(geod_m(97.05, 36.1, 97.05, 36.2), rel=1e-4)
+
+
+def test_base_partial_share_warns(layers, config):
+    site = shapely.box(97.09, 36.04, 97.11, 36.06)  # half inside b1
+    res = run_base(site, layers, config, "碳酸锂")
+    assert res.status == "WARN"
+    assert res.metrics["share_inside"] == pytest.approx(0.5, abs=0.01)
+
+
+def test_base_unknown_without_product(layers, config):
+    res = run_base(square_site(97.05, 36.05, 50), layers, config, None)
+    assert res.status == "UNKNOWN"
+    assert res.metrics["base_id"] == "b1"
+
+
+# --------------------------------------------------------------------------- quota
+@pytest.mark.parametrize("requested, status", [(10, "PASS"), (35, "WARN"), (50, "FAIL")])
+def test_quota_statuses(layers, config, requested, status):
+    # b1 2026: 100 allocated - 50 used - 10 reserved = 40 ha remaining; warn above 80 %
+    res = quota_check(5.0, Project(area_ha=requested, year=2026), 0, 1.0, layers, config)
+    assert res.status == status
+    assert res.metrics["remaining_ha"] == 40.0
+
+
+def test_quota_defaults_to_latest_year_and_site_area(layers, config):
+    res = quota_check(12.0, Project(), 0, 1.0, layers, config)
+    assert res.metrics["year"] == 2026 and res.metrics["requested_ha"] == 12.0
+
+
+def test_quota_unknown_outside_base_or_year(layers, config):
+    assert quota_check(5.0, Project(year=2026), None, 0.0, layers, config).status == "UNKNOWN"
+    res = quota_check(5.0, Project(year=2019), 0, 1.0, layers, config)
+    assert res.status == "UNKNOWN" and res.message_key == "chk.quota.unknown_year"
+    assert quota_check(5.0, Project(year=2025), 0, 1.0, layers, config).status == "FAIL"  # 0 left
+
+
+# --------------------------------------------------------------------------- terrain
+def _dem_site(col0: int, col1: int) -> shapely.Polygon:
+    lon0 = DEM_ORIGIN[0] + col0 * DEM_CELL
+    lon1 = DEM_ORIGIN[0] + col1 * DEM_CELL
+    return shapely.box(lon0, 36.05, lon1, 36.1)
+
+
+@pytest.mark.parametrize("cols, status", [((10, 50), "PASS"), ((80, 120), "WARN"),
+                                          ((150, 190), "FAIL")])
+def test_terrain_slope_statuses(layers, config, cols, status):
+    site = _dem_site(*cols)
+    res = terrain_check(site, area_ha(site), layers, config)
+    assert res.status == status
+    assert res.metrics["n_cells"] >= 9
+
+
+def test_terrain_slope_value_is_true_slope(layers, config):
+    site = _dem_site(80, 120)
+    res = terrain_check(site, area_ha(site), layers, config)
+    assert res.metrics["slope_max"] == pytest.approx(math.degrees(math.atan(0.3)), abs=0.3)
+
+
+def test_terrain_unknown_when_dem_coarser_than_site(layers, config):
+    site = square_site(98.0205, 36.0705, 0.5)  # ~70 m: no cell centre inside
+    res = terrain_check(site, area_ha(site), layers, config)
+    assert res.status == "UNKNOWN"
+    assert res.message_key == "chk.terrain.coarse"
+    assert res.metrics["indicative"] is True
+    assert res.metrics["elev_mean"] == pytest.approx(3000.0)
+
+
+def test_terrain_unknown_outside_dem_or_without(layers, config):
+    site = square_site(96.0, 36.0, 10)
+    assert terrain_check(site, 10.0, layers, config).status == "UNKNOWN"
+    assert terrain_check(site, 10.0, ScreeningLayers.from_frames(), config).status == "UNKNOWN"
+
+
+# --------------------------------------------------------------------------- chain, verdict
+def test_chain_is_never_pass():
+    res = chain_check(square_site(97.05, 36.05, 10), "碳酸锂")
+    assert res.status == "UNKNOWN"
+    assert res.metrics["reason"] == "no_chain_data"
+
+
+def test_status_order_puts_unknown_above_pass():
+    assert worst_status(["PASS", "UNKNOWN"]) == "UNKNOWN"
+    assert worst_status(["UNKNOWN", "WARN"]) == "WARN"
+    assert worst_status(["WARN", "FAIL", "PASS"]) == "FAIL"
+    assert worst_status(["PASS"]) == "PASS"
+
+
+def test_check_result_rejects_bad_status():
+    with pytest.raises(ValueError, match="status"):
+        CheckResult("redline", "OK")
+
+
+def test_screen_site_overall_and_reasons(layers):
+    res = screen_site(square_site(97.05, 36.05, 10), Project(product="碳酸锂", year=2026), layers)
+    statuses = {r.check: r.status for r in res.results}
+    assert statuses["base"] == "PASS" and statuses["quota"] == "PASS"
+    assert statuses["chain"] == "UNKNOWN"
+    assert res.overall == "UNKNOWN"  # never PASS while chain data is missing
+    assert [r["check"] for r in res.reasons][0] in ("terrain", "chain")
+
+
+def test_screen_site_buildable_area_excludes_red_line_and_minerals(layers):
+    site = shapely.box(96.01, 36.01, 96.03, 36.03)
+    res = screen_site(site, Project(product="x"), layers)
+    assert res.overall == "FAIL"
+    overlap = geod_area_ha(shapely.box(96.01, 36.01, 96.02, 36.02))
+    assert res.buildable_ha == pytest.approx(geod_area_ha(site) - overlap, rel=1e-3)
+    assert res.area_ha == pytest.approx(geod_area_ha(site), rel=1e-6)
+    assert not res.buildable.intersects(shapely.box(96.011, 36.011, 96.019, 36.019))
+
+
+def test_screen_result_serialises(layers):
+    site = shapely.box(96.01, 36.01, 96.03, 36.03)
+    res = screen_site(site, Project(product="碳酸锂"), layers)
+    json.dumps(res.to_dict())
+    gj = res.to_geojson("A")
+    kinds = [f["properties"]["kind"] for f in gj["features"]]
+    assert kinds[0] == "site" and "redline_overlap" in kinds and "buildable" in kinds
+    assert gj["features"][0]["properties"]["status_redline"] == "FAIL"
+    assert "indicative" not in json.dumps(res.to_dict()["results"][5])  # chain used no data
+
+
+def test_indicative_layers_are_listed(layers):
+    res = screen_site(square_site(97.05, 36.05, 10), Project(product="碳酸锂"), layers)
+    assert "redline" in res.indicative_layers and "bases" in res.indicative_layers
+
+
+def test_every_message_and_rule_has_both_languages(layers):
+    sites = [shapely.box(96.01, 36.01, 96.03, 36.03), square_site(97.05, 36.05, 10),
+             square_site(D_K[0], D_K[1], 100), _dem_site(150, 190), square_site(80.0, 36.0, 5)]
+    for site in sites:
+        for product in ("碳酸锂", None, "钾肥"):
+            res = screen_site(site, Project(product=product), layers)
+            for r in res.results:
+                assert r.message("zh") and r.message("en")
+                assert t(r.rule["key"], "zh") and t(r.rule["key"], "en")
+    for key in ("check.redline", "status.UNKNOWN", "activity.linear_infrastructure"):
+        assert all(TEXT[key])
+
+
+def test_invalid_site_geometry_is_an_input_error(layers):
+    with pytest.raises(InputError, match="polygon"):
+        screen_site(shapely.LineString([(96, 36), (96.1, 36.1)]), Project(), layers)
