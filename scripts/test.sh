@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Run the tests:  bash scripts/test.sh [pytest args, e.g. tests/browser -x -k smoke]
-# Sets up .venv like scripts/app.sh, installs Debian chromium for the browser tests
-# if /usr/bin/chromium is missing, then runs pytest over tests/. Browser artifacts
-# (screenshots, server logs) go to test-output/. Exit status is pytest's.
+# Sets up .venv like scripts/app.sh (with requirements-build.txt, for the data-build test),
+# installs the Debian packages the tests need if missing (chromium, a CJK font, gmt),
+# then runs pytest over tests/. Browser artifacts (screenshots, server logs) go to
+# test-output/. Exit status is pytest's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 . scripts/_setup.sh
-setup_venv test.sh
+setup_venv test.sh requirements-build.txt  # the tests also rebuild data/ to prove it reproduces
 
-# Debian chromium for the browser tests, and a CJK font so screenshots show Chinese text
-if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
-  echo "test.sh: installing Debian chromium and fonts-wqy-microhei" >&2
+# Debian packages: chromium for the browser tests, a CJK font so screenshots show Chinese,
+# gmt + GSHHG for the data-build test
+DEBS="chromium fonts-wqy-microhei gmt gmt-gshhg-full"
+missing=""
+for deb in $DEBS; do dpkg -s "$deb" >/dev/null 2>&1 || missing="$missing $deb"; done
+if [ -n "$missing" ]; then
+  echo "test.sh: installing Debian packages:$missing" >&2
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  if ! { $SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium fonts-wqy-microhei; }; then
-    echo "test.sh: could not install chromium; browser tests will be skipped (or fail if CI is set)" >&2
+  if ! { $SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing; }; then
+    echo "test.sh: could not install$missing; browser/build tests will be skipped (or fail if CI is set)" >&2
   fi
 fi
 
