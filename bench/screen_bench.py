@@ -32,7 +32,7 @@ import numpy as np
 from bench.stress_data import generate, qinghai_region
 from geo.bundle import BUNDLE_PATH, DEM_PATH
 from geo.checks import Project, load_config, redline_check
-from geo.checks.measure import square_site
+from geo.site_input import site_from_point
 from geo.dem import read_dem
 from geo.geodesy import area_ha
 from geo.layers_index import ScreeningLayers
@@ -44,7 +44,7 @@ BATCH_FLOOR_S = 60.0
 
 def _sites(frame, n: int) -> list[tuple[str, object]]:
     rows = frame.head(n)
-    return [(r.site_id, square_site(r.lon, r.lat, r.area_ha)) for r in rows.itertuples()]
+    return [(r.site_id, site_from_point(r.lon, r.lat, r.area_ha).geometry) for r in rows.itertuples()]
 
 
 def time_single(sites, layers, project) -> np.ndarray:

@@ -39,12 +39,12 @@ from .bundle import BUNDLE_PATH, DEM_PATH, BundleError
 from .checks import (CheckConfig, CheckResult, Project, ScreenResult, base_check, chain_check,
                      load_config, minerals_check, quota_check, redline_check, terrain_check,
                      worst_status)
-from .checks.measure import square_site
 from .checks.minerals import is_important
 from .checks.result import localise_params
 from .errors import InputError, QPAError
 from .geodesy import area_ha
 from .layers_index import LAYER_NAMES, ScreeningLayers, read_vector
+from .site_input import site_from_point
 
 __all__ = [
     "CSV_COLUMNS",
@@ -324,7 +324,12 @@ def _csv_site(path: Path, line: int, row: dict, seen: dict) -> tuple[str, BaseGe
             raise InputError(f"{path} line {line}: {col} {raw} is out of range "
                              f"({'> 0' if col == 'area_ha' else f'{lo}..{hi}'})",
                              key="err.csv_value", path=str(path), line=line, field=col)
-    return sid, square_site(vals["lon"], vals["lat"], vals["area_ha"])
+    try:
+        site = site_from_point(vals["lon"], vals["lat"], vals["area_ha"])
+    except InputError as exc:
+        raise InputError(f"{path} line {line}: {exc}", key="err.csv_value", path=str(path),
+                         line=line, field="lon/lat/area_ha") from exc
+    return sid, site.geometry
 
 
 def _read_sites_vector(path: Path) -> list[tuple[str, BaseGeometry]]:

@@ -24,7 +24,6 @@ __all__ = [
     "from_local",
     "geodesic_distances",
     "local_buffer",
-    "square_site",
     "site_latitude",
 ]
 
@@ -138,21 +137,3 @@ def local_buffer(geom: BaseGeometry, metres: float, lat: float | None = None,
     m_per_deg = metres_per_degree_exact(lat)[1]
     out = to_local(geom, k).buffer(metres / m_per_deg, quad_segs=quad_segs)
     return from_local(out, k)
-
-
-def square_site(lon: float, lat: float, area_ha_: float) -> BaseGeometry:
-    """A north-aligned square of ``area_ha_`` hectares (ellipsoidal) centred on (lon, lat).
-
-    >>> round(area_ha(square_site(96.0, 36.5, 50.0)), 4)
-    50.0
-    """
-    if not area_ha_ > 0:
-        raise ValueError(f"area_ha must be > 0, got {area_ha_}")
-    half = math.sqrt(area_ha_ * 1e4) / 2.0
-    dlat = half / metres_per_degree_exact(lat)[1]
-    dlon = dlat / lon_scale(lat)
-    for _ in range(3):  # scale to the exact ellipsoidal area
-        box = shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
-        f = math.sqrt(area_ha_ / area_ha(box))
-        dlon, dlat = dlon * f, dlat * f
-    return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
