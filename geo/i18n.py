@@ -10,7 +10,7 @@ user is written inline in another module.
 """
 from __future__ import annotations
 
-__all__ = ["LANGS", "TEXT", "t", "field"]
+__all__ = ["LANGS", "TEXT", "t", "field", "error_text"]
 
 LANGS: tuple[str, ...] = ("zh", "en")
 
@@ -165,3 +165,18 @@ def field(name: str, lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"language was {lang!r} but is expected to be in {LANGS}")
     return f"{name}_{lang}"
+
+
+def error_text(err: Exception, lang: str = "zh") -> str:
+    """The user's-language message of a domain error (``key`` and ``params``).
+
+    Falls back to the generic message with the English detail when the
+    translation needs a parameter the error did not carry.
+    """
+    key = getattr(err, "key", "err.generic")
+    params = dict(getattr(err, "params", {}) or {})
+    params.setdefault("detail", str(err))
+    try:
+        return t(key, lang, **params)
+    except (KeyError, IndexError, ValueError):
+        return t("err.generic", lang, detail=str(err))

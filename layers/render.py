@@ -179,7 +179,8 @@ def _add_pins(group: folium.FeatureGroup, layer: MapLayer) -> None:
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
               tianditu_key: str | None = None, dem_png: tuple[str, tuple] | None = None,
               focus: tuple[float, float, float, float] | None = None,
-              zoom: int = 6, center: tuple[float, float] = QINGHAI_CENTER) -> folium.Map:
+              zoom: int = 6, center: tuple[float, float] = QINGHAI_CENTER,
+              extras: tuple = ()) -> folium.Map:
     """The atlas map: basemap, DEM overlay, vector layers, layer control, legend.
 
     Parameters
@@ -187,6 +188,8 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
     layers : prepared layers in drawing order (bottom first)
     dem_png : (data URL, (west, south, east, north)) of the terrain overlay
     focus : (west, south, east, north) to fit the view to, e.g. a searched base
+    extras : more folium layers or controls (a site, the Draw tool), added on top
+        before the layer control so that it can list them
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {BASEMAPS}")
@@ -220,6 +223,8 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
             _add_pins(fg, layer)
         fg.add_to(m)
         shown_specs.append(spec)
+    for extra in extras:
+        extra.add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.get_root().add_child(_Legend(_legend_html(ctx, shown_specs)))
     if focus is not None:

@@ -11,8 +11,9 @@ from layers.atlas_view import (base_bounds, base_choices, dem_overlay, detail_zo
                                prepare_layer, redline_share)
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
+from ui.shell import page_lang
 
-lang = st.session_state.get("lang", "zh")
+lang = page_lang()
 USER_DEM = data_dir() / "dem" / "user_dem.tif"
 
 

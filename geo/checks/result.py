@@ -187,15 +187,13 @@ def localise_params(params: dict, lang: str) -> dict:
 
     >>> localise_params({"n": 2, "name_zh": "甲", "name_en": "A"}, "en")
     {'n': 2, 'name': 'A'}
+    >>> localise_params({"activity": "industrial", "activity_zh": "工业项目"}, "zh")
+    {'activity': '工业项目'}
     """
-    out: dict = {}
     suffixes = ("_zh", "_en")
-    for key, value in params.items():
-        if key.endswith(suffixes):
-            if key.endswith(f"_{lang}"):
-                out[key[:-3]] = value
-        else:
-            out[key] = value
+    out = {key: value for key, value in params.items() if not key.endswith(suffixes)}
+    # the localised value wins over a plain key of the same stem (e.g. an activity code)
+    out.update({key[:-3]: value for key, value in params.items() if key.endswith(f"_{lang}")})
     return out
 
 

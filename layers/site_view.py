@@ -1,0 +1,99 @@
+"""What the site-check page shows, prepared without Streamlit.
+
+:func:`site_map` draws the atlas layers a screener needs, the Draw tool, the
+site, its red-line and mineral overlaps and the buildable area;
+:func:`verdict_table` turns a :class:`~geo.checks.ScreenResult` into rows.
+"""
+from __future__ import annotations
+
+import folium
+import pandas as pd
+from folium.plugins import Draw
+from shapely.geometry.base import BaseGeometry
+
+from geo.checks import ScreenResult
+from geo.i18n import t
+
+from .atlas_view import prepare_layer
+from .registry import RenderContext
+from .render import build_map
+
+__all__ = ["SCREEN_LAYERS", "STATUS_COLORS", "site_map", "verdict_table"]
+
+#: atlas layers drawn under the site, bottom first
+SCREEN_LAYERS = ("admin_prefecture", "redlines", "salt_lakes", "deposits", "bases")
+STATUS_COLORS = {"PASS": "#1a9850", "WARN": "#fdae61", "FAIL": "#d73027", "UNKNOWN": "#878787"}
+
+
+def _shape_layer(geom: BaseGeometry, css: str, style: dict, tip: str) -> folium.GeoJson:
+    data = {"type": "Feature", "properties": {}, "geometry": geom.__geo_interface__}
+    return folium.GeoJson(data, style_function=lambda f: dict(style, className=css),
+                          tooltip=folium.Tooltip(tip), control=False)
+
+
+def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
+             result: ScreenResult | None = None, detail: int = 8, draw: bool = False
+             ) -> folium.Map:
+    """The site-check map: context layers, the site and, after a check, its overlaps.
+
+    The view fits the site when there is one. With ``draw`` the Draw tool
+    (polygon and rectangle) is shown; streamlit-folium returns the drawing.
+    """
+    layers = [prepare_layer(layer_id, ctx, detail) for layer_id in SCREEN_LAYERS]
+    focus = None
+    if site is not None:
+        w, s, e, n = site.bounds
+        pad = max(e - w, n - s) * 1.5 + 0.01
+        focus = (w - pad, s - pad, e + pad, n + pad)
+    group = folium.FeatureGroup(name=t("site.layer", ctx.lang), show=True)
+    if result is not None:
+        for check in ("redline", "minerals"):
+            overlap = result.result(check).overlap
+            if overlap is not None and not overlap.is_empty:
+                _shape_layer(overlap, "qpa-overlap", {"color": "#b2182b", "weight": 1,
+                             "fillColor": "#b2182b", "fillOpacity": 0.55},
+                             t(f"check.{check}", ctx.lang)).add_to(group)
+        if result.buildable is not None and not result.buildable.is_empty:
+            _shape_layer(result.buildable, "qpa-buildable", {"color": "#1a9850", "weight": 1,
+                         "dashArray": "3 3", "fillColor": "#1a9850", "fillOpacity": 0.25},
+                         t("site.buildable", ctx.lang)).add_to(group)
+    if site is not None:
+        color = STATUS_COLORS[result.overall] if result is not None else "#2166ac"
+        _shape_layer(site, "qpa-site", {"color": color, "weight": 3, "fill": False},
+                     t("site.layer", ctx.lang)).add_to(group)
+    extras = [group]
+    if draw:
+        extras.append(Draw(export=False, position="topleft",
+                           draw_options={"polyline": False, "circle": False, "marker": False,
+                                         "circlemarker": False, "polygon": True, "rectangle": True},
+                           edit_options={"edit": False}))
+    return build_map(layers, ctx, focus=focus, zoom=6, extras=tuple(extras))
+
+
+def verdict_table(result: ScreenResult, lang: str) -> pd.DataFrame:
+    """One row per check: name, status, summary, rule, data accuracy."""
+    rows = []
+    for res in result.results:
+        rule = res.rule or {}
+        accuracy = sorted({d.get("accuracy", "") for d in res.data_used if d.get("accuracy")})
+        rows.append({
+            t("site.col.check", lang): t(f"check.{res.check}", lang),
+            t("site.col.status", lang): t(f"status.{res.status}", lang),
+            t("site.col.finding", lang): res.message(lang),
+            t("site.col.rule", lang): (t(rule["key"], lang) if rule.get("key") else "")
+            + (f"（{rule['basis']}）" if rule.get("basis") else ""),
+            t("site.col.data", lang): ", ".join(t(f"accuracy.{a}", lang) if f"accuracy.{a}" in
+                                                  _ACCURACY else a for a in accuracy),
+        })
+    rows.append({
+        t("site.col.check", lang): t("check.overall", lang),
+        t("site.col.status", lang): t(f"status.{result.overall}", lang),
+        t("site.col.finding", lang): "; ".join(t(f"check.{r['check']}", lang) for r in result.reasons)
+        if result.reasons else "",
+        t("site.col.rule", lang): t("site.overall_rule", lang),
+        t("site.col.data", lang): "",
+    })
+    return pd.DataFrame(rows)
+
+
+_ACCURACY = {"accuracy.authoritative", "accuracy.indicative", "accuracy.derived"}

@@ -1,0 +1,170 @@
+"""Site check page: give a site and a project, run every check, download the report."""
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import bundle
+from geo.bundle import data_dir
+from geo.checks import Project, load_config
+from geo.errors import QPAError
+from geo.gk import QINGHAI_ZONES, zone_for_lon
+from geo.i18n import error_text, t
+from geo.layers_index import ScreeningLayers
+from geo.quota import quota_years
+from geo.report import report_geojson, report_html, report_pdf, site_jzd
+from geo.screen import screen_site
+from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
+                            site_from_point)
+from layers.registry import RenderContext
+from layers.site_view import site_map, verdict_table
+from ui.shell import page_lang
+
+lang = page_lang()
+ZONES = list(QINGHAI_ZONES)
+USER_DEM = data_dir() / "dem" / "user_dem.tif"
+
+
+@st.cache_resource(show_spinner=False)  # indexed layers, shared and read-only
+def _layers(dem_path: str, mtime: float) -> ScreeningLayers:
+    return ScreeningLayers.from_bundle(dem_path=dem_path)
+
+
+@st.cache_data(show_spinner=False)
+def _years() -> list[int]:
+    return quota_years(bundle.read_table("quotas"))
+
+
+def _set_site(make, *args, **kwargs) -> None:
+    """Build a site with ``make``; show the error in the user's language if it fails."""
+    try:
+        st.session_state["site"] = make(*args, **kwargs)
+        st.session_state.pop("result", None)
+    except QPAError as exc:
+        st.error(error_text(exc, lang))
+
+
+st.title(t("page.site", lang))
+st.caption(t("site.intro", lang))
+st.warning(t("warn.indicative", lang))
+
+modes = ("click", "draw", "paste", "file")
+mode = st.radio(t("site.mode", lang), modes, horizontal=True, key="site_mode",
+                format_func=lambda m: t(f"site.mode.{m}", lang))
+
+if mode == "click":
+    c1, c2 = st.columns(2)
+    area = c1.number_input(t("site.area", lang), min_value=0.01, max_value=1_000_000.0,
+                           value=50.0, step=10.0, key="click_area")
+    shape = c2.radio(t("site.shape", lang), ("square", "circle"), horizontal=True, key="click_shape",
+                     format_func=lambda s: t(f"site.shape.{s}", lang))
+    st.caption(t("site.click_help", lang))
+elif mode == "draw":
+    st.caption(t("site.draw_help", lang))
+elif mode == "paste":
+    crs_codes = list(CRS_CHOICES)
+    c1, c2 = st.columns([3, 1])
+    crs = c1.selectbox(t("site.crs", lang), crs_codes, key="paste_crs",
+                       format_func=lambda c: t(f"site.crs.{c}", lang))
+    zone = c2.selectbox(t("site.zone", lang), ZONES, index=ZONES.index(34), key="paste_zone")
+    text = st.text_area(t("site.coords", lang), height=160, key="paste_text",
+                        placeholder="101.730,36.560\n101.740,36.560\n101.740,36.570\n101.730,36.570")
+    if st.button(t("site.use_coords", lang), key="paste_go"):
+        _set_site(parse_coordinates, text, crs, zone=zone if crs == "gk_noprefix" else None)
+else:
+    upload = st.file_uploader(t("site.file", lang), key="site_file",
+                              type=["geojson", "json", "kml", "kmz", "zip", "gpkg", "txt"])
+    if upload is not None and st.session_state.get("site_file_id") != upload.file_id:
+        try:
+            st.session_state["file_sites"] = read_site_file(upload.name, upload.getvalue())
+            st.session_state["site_file_id"] = upload.file_id
+        except QPAError as exc:
+            st.session_state["file_sites"] = []
+            st.error(error_text(exc, lang))
+    sites = st.session_state.get("file_sites") or []
+    if upload is not None and sites:
+        pick = st.selectbox(t("site.pick", lang), range(len(sites)), key="site_pick",
+                            format_func=lambda i: sites[i].name or f"#{i + 1}")
+        if st.session_state.get("site") is not sites[pick]:
+            st.session_state["site"] = sites[pick]
+            st.session_state.pop("result", None)
+
+site = st.session_state.get("site")
+result = st.session_state.get("result")
+ctx = RenderContext(lang=lang)
+fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"))
+out = st_folium(fmap, key="site_map", height=560, use_container_width=True,
+                returned_objects=["last_clicked", "last_active_drawing"])
+if mode == "click" and out and out.get("last_clicked"):
+    click = out["last_clicked"]
+    if st.session_state.get("last_click") != click:
+        st.session_state["last_click"] = click
+        _set_site(site_from_point, click["lng"], click["lat"], area, shape)
+        st.rerun()
+if mode == "draw" and out and out.get("last_active_drawing"):
+    drawing = out["last_active_drawing"]
+    if st.session_state.get("last_drawing") != drawing:
+        st.session_state["last_drawing"] = drawing
+        _set_site(site_from_geojson, drawing.get("geometry", drawing))
+        st.rerun()
+
+if site is None:
+    st.info(t("site.none", lang))
+    st.stop()
+c = site.geometry.centroid
+st.success(t("site.current", lang, area=site.area_ha, lon=c.x, lat=c.y, crs=site.crs_in))
+for warning in site.warnings:
+    st.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
+
+config = load_config()
+st.subheader(t("site.project", lang))
+with st.form("project"):
+    c1, c2 = st.columns(2)
+    product = c1.text_input(t("site.product", lang), help=t("site.product_help", lang), key="product")
+    activities = list(config.redline["activities"])
+    activity = c2.selectbox(t("site.activity", lang), activities, key="activity",
+                            format_func=lambda a: config.activity(a).get(f"name_{lang}", a))
+    c3, c4, c5 = st.columns(3)
+    area_req = c3.number_input(t("site.area_req", lang), min_value=0.0, value=0.0, key="area_req")
+    investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0, key="investment")
+    years = _years()
+    year = c5.selectbox(t("site.year", lang), years, index=len(years) - 1, key="year")
+    run = st.form_submit_button(t("site.run", lang), type="primary")
+
+if run:
+    project = Project(product=product.strip() or None, activity=activity,
+                      area_ha=area_req or None, investment_wan=investment or None, year=int(year))
+    dem = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
+    try:
+        result = screen_site(site.geometry, project, _layers(str(dem), dem.stat().st_mtime), config)
+        st.session_state["result"] = result
+        st.rerun()  # redraw the map with the overlaps
+    except QPAError as exc:
+        st.error(error_text(exc, lang))
+
+if result is None:
+    st.stop()
+st.header(t("site.verdict", lang, status=t(f"status.{result.overall}", lang)))
+if result.indicative_layers:
+    st.warning(t("warn.indicative", lang))
+st.dataframe(verdict_table(result, lang), hide_index=True, use_container_width=True)
+st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
+for res in result.results:
+    if res.evidence:
+        with st.expander(t("site.evidence", lang, check=t(f"check.{res.check}", lang))):
+            st.dataframe(res.evidence, use_container_width=True)
+
+st.subheader(t("site.download", lang))
+c1, c2, c3, c4 = st.columns(4)
+stem = f"site-check-{result.timestamp[:10]}"
+c1.download_button(t("site.dl.html", lang), report_html(result, result.project, lang),
+                   file_name=f"{stem}.html", mime="text/html", key="dl_html")
+c2.download_button(t("site.dl.pdf", lang), report_pdf(result, result.project, lang),
+                   file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
+c3.download_button(t("site.dl.geojson", lang),
+                   json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
+                   file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson")
+zone = c4.selectbox(t("site.jzd_zone", lang), ZONES, key="jzd_zone",
+                    index=ZONES.index(zone_for_lon(c.x)) if zone_for_lon(c.x) in ZONES else 0)
+c4.download_button(t("site.dl.jzd", lang), site_jzd(result, zone=zone).encode("gbk"),
+                   file_name=f"{stem}-jzd.txt", mime="text/plain", key="dl_jzd")

@@ -1,0 +1,34 @@
+"""Site check as a person does it: paste coordinates, run the check, see verdict and site."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+QINGHAI_LAKE = "100.10,36.90\n100.12,36.90\n100.12,36.92\n100.10,36.92"
+
+
+def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_map_frame, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
+    page.get_by_text("粘贴坐标").click()
+    page.get_by_label("坐标（每行一个点；空行分隔环）").fill(QINGHAI_LAKE)
+    page.get_by_role("button", name="使用这些坐标").click()
+    page.get_by_text("当前选址").wait_for(timeout=30_000)
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-site').length === 1", timeout=30_000)
+    page.get_by_role("button", name="检查选址").click()
+    page.get_by_text("结论：不通过").wait_for(timeout=60_000)
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for(timeout=30_000)
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-overlap').length >= 1", timeout=30_000)
+    assert frame.locator("path.qpa-site").count() == 1
+    assert page.get_by_role("button", name="报告（PDF）").count() == 1
+    screenshot(page, "site_check")
+    assert page.blocked_urls == [], page.blocked_urls
+    assert page.page_errors == [], page.page_errors

@@ -1,0 +1,89 @@
+"""Site-check page logic through AppTest: give a site, run the check, see the verdict."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+# a 1 km square in 南川 (Xining), WGS84 lon,lat
+NANCHUAN = "101.730,36.560\n101.741,36.560\n101.741,36.569\n101.730,36.569"
+# a square in the middle of Qinghai Lake's reserve
+QINGHAI_LAKE = "100.10,36.90\n100.12,36.90\n100.12,36.92\n100.10,36.92"
+
+
+def _paste(at: AppTest, text: str, crs: str = "wgs84") -> AppTest:
+    at.radio(key="site_mode").set_value("paste").run()
+    at.selectbox(key="paste_crs").set_value(crs)
+    at.text_area(key="paste_text").input(text)
+    at.button(key="paste_go").click().run()
+    return at
+
+
+def _check(at: AppTest, product: str = "") -> AppTest:
+    at.text_input(key="product").input(product)
+    next(b for b in at.button if b.label in ("检查选址", "Check the site")).click().run()
+    return at
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/site_check.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_no_site_yet(app):
+    assert any("尚未给出选址" in i.value for i in app.info)
+
+
+def test_pasted_site_in_a_base(app):
+    _paste(app, NANCHUAN)
+    assert not app.exception and not app.error
+    assert any("公顷" in s.value for s in app.success)
+    _check(app, "正极材料")
+    assert not app.exception, app.exception
+    header = app.header[0].value
+    assert header.startswith("结论")
+    table = app.dataframe[0].value
+    assert len(table) == 7  # six checks and the overall row
+    assert set(table["检查项"]) >= {"生态保护红线", "压覆矿产", "产业基地与定位", "建设用地指标", "地形", "产业链配套"}
+    base_row = table[table["检查项"] == "产业基地与定位"].iloc[0]
+    assert "南川" in base_row["结果"]
+    # chain adjacency has no data yet: never PASS
+    assert table[table["检查项"] == "产业链配套"].iloc[0]["结论"] != "通过"
+
+
+def test_red_line_site_fails(app):
+    _paste(app, QINGHAI_LAKE)
+    _check(app)
+    assert not app.exception
+    assert app.header[0].value == "结论：不通过"
+    table = app.dataframe[0].value
+    assert table[table["检查项"] == "生态保护红线"].iloc[0]["结论"] == "不通过"
+
+
+def test_bad_coordinates_keep_the_previous_site(app):
+    _paste(app, NANCHUAN)
+    before = app.session_state["site"]
+    _paste(app, "101.73,36.56\nabc def\n101.74,36.57")
+    assert app.error and "2" in app.error[0].value  # names the line
+    assert app.session_state["site"] is before
+
+
+def test_gauss_kruger_paste_in_english(app):
+    app.sidebar.radio(key="lang").set_value("en").run()
+    # the Nanchuan square in CGCS2000 GK zone 34 with the zone prefix on Y (X north, Y east)
+    from geo.gk import lonlat_to_gk
+
+    lines = []
+    for pair in NANCHUAN.splitlines():
+        lon, lat = map(float, pair.split(","))
+        x, y, _ = lonlat_to_gk(lon, lat, zone=34, prefixed=True)
+        lines.append(f"{x:.3f},{y:.3f}")
+    _paste(app, "\n".join(lines), crs="gk")
+    assert not app.error, [e.value for e in app.error]
+    assert any("Current site" in s.value and "101.73" in s.value for s in app.success)

@@ -1,0 +1,324 @@
+"""The site-check report: HTML, PDF, GeoJSON and 界址点 export of real screens.
+
+The ScreenResults come from running the engine on the bundled layers: a site
+in the core zone of the Qinghai Lake reserve (FAIL), a site straddling the
+Huangshui wetland park (partial red-line overlap, buildable remainder) and a
+site inside the Nanchuan base (lithium carbonate).
+"""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+import shapely
+
+from geo.bundle import BUNDLE_PATH
+from geo.checks import CHECKS, Project
+from geo.geodesy import area_ha
+from geo.i18n import t
+from geo.jzd import read_jzd
+from geo.report import (report_geojson, report_html, report_model, report_pdf, site_jzd,
+                        site_vertices)
+from geo.screen import screen_site
+
+pytestmark = pytest.mark.skipif(not BUNDLE_PATH.exists(), reason="bundled data not built")
+
+DAY = date(2026, 3, 15)
+
+
+def box(lon: float, lat: float, d: float = 0.01) -> shapely.Polygon:
+    """A small lon/lat rectangle (about 1.8 x 1.8 km at 36.5°N for d = 0.01)."""
+    return shapely.box(lon - d, lat - 0.8 * d, lon + d, lat + 0.8 * d)
+
+
+@pytest.fixture(scope="module")
+def layers():
+    from geo.layers_index import ScreeningLayers
+
+    return ScreeningLayers.from_bundle()
+
+
+@pytest.fixture(scope="module")
+def fail_result(layers):
+    """Centre of the Qinghai Lake national nature reserve (core zone)."""
+    return screen_site(box(100.2, 36.88), Project(product="碳酸锂", investment_wan=80000), layers)
+
+
+@pytest.fixture(scope="module")
+def partial_result(layers):
+    """Straddles the Huangshui wetland park: part red line, part buildable."""
+    return screen_site(box(101.715, 36.637), Project(product="碳酸锂", year=2026), layers)
+
+
+@pytest.fixture(scope="module")
+def base_result(layers):
+    """Inside the Nanchuan base, a lithium product its chains name."""
+    site = box(101.735, 36.565, 0.004)
+    return screen_site(site, Project(product="碳酸锂", area_ha=20.0, investment_wan=150000,
+                                     year=2026), layers)
+
+
+def _first_block(html: str) -> str:
+    body = html.split("<body>", 1)[1]
+    return body.split("</header>", 1)[0]
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+# ------------------------------------------------------------------ engine fixtures
+def test_fixtures_are_the_intended_cases(fail_result, partial_result, base_result):
+    assert fail_result.overall == "FAIL"
+    assert fail_result.result("redline").status == "FAIL"
+    assert fail_result.result("redline").metrics["overlap_share"] == pytest.approx(1.0)
+    red = partial_result.result("redline")
+    assert red.status == "FAIL" and 0 < red.metrics["overlap_share"] < 1
+    assert 0 < partial_result.buildable_ha < partial_result.area_ha
+    assert base_result.result("base").metrics["base_id"] == "nanchuan"
+    assert base_result.result("redline").status == "PASS"
+    assert fail_result.indicative_layers  # the bundled layers are indicative
+
+
+# ------------------------------------------------------------------ HTML
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_first_lines_carry_verdict_date_and_indicative_warning(fail_result, lang):
+    html = report_html(fail_result, fail_result.project, lang=lang, generated_at=DAY)
+    first = _first_block(html)
+    lines = [ln for ln in _text(first).splitlines() if ln.strip()]
+    assert t("status.FAIL", lang) in lines[0] and "FAIL" in lines[0]
+    assert "2026-03-15" in lines[1]
+    assert ("示意数据" if lang == "zh" else "indicative data") in lines[2]
+    assert ("不得作为法定" if lang == "zh" else "must not be filed as a legal finding") in lines[2]
+    assert 'class="verdict status s-FAIL"' in first
+    assert "#c62828" in html  # the FAIL colour
+    # the verdict comes before anything else in the body
+    body = html.split("<body>", 1)[1]
+    assert body.index("2026-03-15") < body.index("<h1>")
+
+
+def test_html_without_indicative_layers_has_no_warning(base_result):
+    res = copy.copy(base_result)
+    res.indicative_layers = []
+    html = report_html(res, lang="en", generated_at=DAY)
+    assert "indicative data" not in _first_block(html)
+
+
+def test_html_has_every_check_with_rule_basis_and_data_source(partial_result):
+    html = report_html(partial_result, lang="zh", generated_at=DAY)
+    for res in partial_result.results:
+        m = re.search(rf'<section class="check" id="check-{res.check}".*?</section>', html, re.S)
+        assert m, res.check
+        sec = m.group(0)
+        assert t(f"check.{res.check}", "zh") in sec
+        rule_text = t(res.rule["key"], "zh")
+        assert _esc(rule_text) in sec
+        if res.rule.get("basis"):
+            assert _esc(res.rule["basis"]) in sec
+        for d in res.data_used:
+            assert _esc(str(d["source"])) in sec
+            assert _esc(str(d["source_date"])) in sec
+    assert len(re.findall(r'<section class="check"', html)) == len(CHECKS)
+
+
+def _esc(s: str) -> str:
+    from markupsafe import escape  # what jinja2's autoescape does
+
+    return str(escape(s))
+
+
+def test_html_site_project_and_figures(partial_result, base_result):
+    html = report_html(base_result, lang="zh", site_name="南川锂盐项目", generated_at=DAY)
+    zone, verts = site_vertices(base_result.site)
+    assert zone == 34 and len(verts) == 4
+    for v in verts:  # Gauss-Krüger X (northing) / Y (easting, zone-prefixed) of every vertex
+        assert f"{v['x_north']:.3f}" in html and f"{v['y_east']:.3f}" in html
+        assert str(v["y_east"]).startswith("34")
+    assert "EPSG:4522" in html and "第 34 带" in html
+    assert f"{base_result.area_ha:,.4f}" in html
+    c = base_result.site.centroid
+    assert f"{c.x:.6f}, {c.y:.6f}" in html
+    assert "南川锂盐项目" in html and "碳酸锂" in html and "150,000.00" in html
+    assert "20.0000" in html and ">2026<" in html
+    assert "西宁南川工业园区" in html  # base containment
+    quota = base_result.result("quota")
+    assert f"{quota.metrics['remaining_ha']:,.2f}" in html
+    # partial overlap: ha and %, rings, buildable area
+    html = report_html(partial_result, lang="en", generated_at=DAY)
+    red = partial_result.result("redline")
+    assert f"{red.metrics['overlap_ha']:,.2f}" in html
+    assert f"{100 * red.metrics['overlap_share']:.1f}%" in html
+    assert "Zones within 1 km" in html and "Zones within 10 km" in html
+    assert "Xining Huangshui National Wetland Park" in html
+    assert f"{partial_result.buildable_ha:,.2f} ha" in html
+
+
+def test_html_sketch_draws_site_overlap_and_buildable(partial_result):
+    html = report_html(partial_result, lang="zh", generated_at=DAY)
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    for kind in ("site", "redline", "buildable"):
+        assert f'<path class="{kind}" d="M' in svg
+    model = report_model(partial_result, "zh")
+    for layer in model["sketch"]["layers"]:  # everything inside the viewBox
+        for ring in layer["rings"]:
+            for x, y in ring:
+                assert 0 <= x <= model["sketch"]["width"] and 0 <= y <= model["sketch"]["height"]
+    # proportions: the site box is ~1786 m wide and ~1779 m tall, drawn nearly square
+    site = next(lay for lay in model["sketch"]["layers"] if lay["kind"] == "site")
+    xs = [p[0] for p in site["rings"][0]]
+    ys = [p[1] for p in site["rings"][0]]
+    assert (max(xs) - min(xs)) / (max(ys) - min(ys)) == pytest.approx(1.0, abs=0.02)
+
+
+def test_html_escapes_data_values(partial_result):
+    res = copy.deepcopy(partial_result)
+    evil = '<script>alert("x")</script>'
+    red = res.result("redline")
+    red.evidence[0]["name_zh"] = evil
+    red.evidence[0]["legal_basis"] = evil
+    red.data_used[0]["source"] = evil
+    res.project.product = evil
+    for lang in ("zh", "en"):
+        html = report_html(res, lang=lang, site_name=evil, generated_at=DAY)
+        assert "<script" not in html.lower()
+        assert "&lt;script&gt;" in html
+    pdf = report_pdf(res, lang="zh", site_name=evil, generated_at=DAY)  # markup-safe too
+    assert pdf.startswith(b"%PDF")
+
+
+def test_html_fetches_nothing(partial_result, fail_result):
+    for res in (partial_result, fail_result):
+        for lang in ("zh", "en"):
+            html = report_html(res, lang=lang, generated_at=DAY)
+            assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+            assert not re.search(r"\b(src|href)\s*=", html, re.I)
+            assert "@import" not in html and "url(" not in html
+            assert "<script" not in html.lower() and "<link" not in html.lower()
+            assert "@media print" in html
+
+
+# ------------------------------------------------------------------ PDF
+def _pdftotext(pdf: bytes, tmp_path) -> str | None:
+    exe = shutil.which("pdftotext")
+    if not exe:
+        return None
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, check=True,
+                          text=True).stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_is_a_pdf_with_verdict_and_indicative_warning_first(fail_result, tmp_path, lang):
+    pdf = report_pdf(fail_result, fail_result.project, lang=lang, generated_at=DAY)
+    assert pdf.startswith(b"%PDF")
+    assert re.search(rb"/Type\s*/Page\b", pdf)  # at least one page object
+    text = _pdftotext(pdf, tmp_path)
+    if text is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert "FAIL" in lines[0] and t("status.FAIL", lang) in lines[0]
+    assert "2026-03-15" in lines[1]
+    assert ("示意" if lang == "zh" else "indicative") in lines[2]
+    flat = re.sub(r"\s+", "", text)
+    for check in CHECKS:  # every section title
+        assert re.sub(r"\s+", "", t(f"check.{check}", lang)) in flat
+    if lang == "zh":
+        assert "青海湖国家级自然保护区" in flat
+    assert "\ufffd" not in text
+
+
+def test_pdf_has_pages_and_sources(partial_result, tmp_path):
+    pdf = report_pdf(partial_result, lang="zh", site_name="湟水示例", generated_at=DAY)
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    exe = shutil.which("pdfinfo")
+    if exe:
+        path = tmp_path / "p.pdf"
+        path.write_bytes(pdf)
+        info = subprocess.run([exe, str(path)], capture_output=True, text=True, check=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        assert pages >= 1
+        assert "A4" in info or "595" in info
+    text = _pdftotext(pdf, tmp_path)
+    if text is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    flat = re.sub(r"\s+", "", text)
+    assert "湟水示例" in flat and "西宁湟水国家湿地公园" in flat
+    assert re.sub(r"\s+", "", partial_result.result("redline").rule["basis"]) in flat
+
+
+# ------------------------------------------------------------------ GeoJSON
+def test_geojson_site_overlaps_and_buildable(partial_result, fail_result):
+    fc = report_geojson(partial_result, lang="en", site_name="demo")
+    assert fc["type"] == "FeatureCollection"
+    kinds = [f["properties"]["kind"] for f in fc["features"]]
+    assert kinds.count("site") == 1 and "redline_overlap" in kinds and "buildable" in kinds
+    for f in fc["features"]:
+        p = f["properties"]
+        assert {"kind", "name", "area_ha", "status"} <= set(p)
+        geom = shapely.geometry.shape(f["geometry"])
+        assert geom.is_valid and -180 <= geom.bounds[0] <= 180  # lon first
+        assert 30 < geom.centroid.y < 40 and 89 < geom.centroid.x < 104  # (lon, lat) order
+        assert area_ha(geom) == pytest.approx(p["area_ha"], rel=1e-9, abs=1e-9)
+    site = next(f for f in fc["features"] if f["properties"]["kind"] == "site")
+    assert site["properties"]["area_ha"] == pytest.approx(partial_result.area_ha)
+    assert site["properties"]["status"] == "FAIL" and site["properties"]["name"] == "demo"
+    red = [f for f in fc["features"] if f["properties"]["kind"] == "redline_overlap"]
+    assert sum(f["properties"]["area_ha"] for f in red) == pytest.approx(
+        partial_result.result("redline").metrics["overlap_ha"])
+    assert red[0]["properties"]["name"] == "Xining Huangshui National Wetland Park"
+    assert red[0]["properties"]["status"] == "FAIL"
+    build = next(f for f in fc["features"] if f["properties"]["kind"] == "buildable")
+    assert build["properties"]["area_ha"] == pytest.approx(partial_result.buildable_ha)
+    # whole site in the reserve: overlap equals the site, nothing buildable drawn
+    fc = report_geojson(fail_result)
+    kinds = [f["properties"]["kind"] for f in fc["features"]]
+    assert "redline_overlap" in kinds and "buildable" not in kinds
+    import json
+
+    json.dumps(fc)  # serialisable
+
+
+def test_geojson_mineral_overlap(layers):
+    # the Xitieshan lead-zinc deposit (not strategic): its 1 km circle cut by the site
+    res = screen_site(box(95.56, 37.345, 0.01), Project(product="铅锌"), layers)
+    fc = report_geojson(res, lang="zh")
+    mins = [f for f in fc["features"] if f["properties"]["kind"] == "minerals_overlap"]
+    assert mins and res.result("minerals").status in ("WARN", "FAIL")
+    assert sum(f["properties"]["area_ha"] for f in mins) == pytest.approx(
+        res.result("minerals").metrics["overlap_ha"], rel=1e-6)
+    assert mins[0]["properties"]["name"] == "锡铁山铅锌矿"
+
+
+# ------------------------------------------------------------------ 界址点
+@pytest.mark.parametrize("prefixed", [True, False])
+def test_jzd_round_trip(partial_result, prefixed):
+    text = site_jzd(partial_result, prefixed=prefixed, name="湟水示例")
+    assert "带号=34" in text and "湟水示例" in text
+    parcels = read_jzd(text) if prefixed else read_jzd(text, zone=34)
+    assert len(parcels) == 1
+    got, want = parcels[0].geometry, partial_result.site
+    assert parcels[0].zone == 34 and parcels[0].prefixed is prefixed
+    # same polygon within 1 mm: Hausdorff distance in degrees, ~1.1e5 m per degree
+    assert shapely.hausdorff_distance(got, want) * 1.2e5 < 1e-3
+    assert parcels[0].area_ha == pytest.approx(partial_result.area_ha, rel=1e-7)
+    assert float(parcels[0].attrs["area_ha"]) == pytest.approx(partial_result.area_ha, abs=1e-4)
+
+
+def test_jzd_chosen_zone_and_geometry_input(partial_result):
+    text = site_jzd(partial_result.site, zone=33)
+    parcel = read_jzd(text)[0]
+    assert parcel.zone == 33
+    assert all(str(int(p[3])).startswith("33") for p in parcel.points)
+    assert shapely.hausdorff_distance(parcel.geometry, partial_result.site) * 1.2e5 < 1e-3
+    poly = shapely.Polygon([(101.70, 36.62), (101.73, 36.62), (101.73, 36.65), (101.70, 36.65)],
+                           [[(101.71, 36.63), (101.72, 36.63), (101.72, 36.64), (101.71, 36.64)]])
+    parcel = read_jzd(site_jzd(poly))[0]
+    assert parcel.geometry.equals_exact(poly, 1e-8) or \
+        shapely.hausdorff_distance(parcel.geometry, poly) * 1.2e5 < 1e-3
+    assert parcel.area_ha == pytest.approx(area_ha(poly), rel=1e-7)
+    assert len(parcel.geometry.interiors) == 1
