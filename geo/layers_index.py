@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .bundle import BUNDLE_PATH, DEM_PATH, bundle_layers, read_layer, read_table
+from .bundle import BUNDLE_PATH, DEM_PATH
 from .checks.measure import geodesic_distances, site_latitude, window_degrees
 from .dem import QINGHAI_BBOX, Dem, read_dem, slope_degrees
 from .errors import InputError
@@ -215,18 +215,25 @@ class ScreeningLayers:
         BundleError
             If the GeoPackage itself is missing.
         """
-        names = set(bundle_layers(path))
-        frames = {key: read_layer(lname, path) if lname in names else None
+        from .sources import BundleSource
+
+        return cls.from_source(BundleSource(path), dem_path)
+
+    @classmethod
+    def from_source(cls, source, dem_path: Path | None = DEM_PATH) -> "ScreeningLayers":
+        """Load and index the layers of a :class:`~geo.sources.LayerSource`.
+
+        Layers the source lacks stay ``None`` (their checks report UNKNOWN).
+        """
+        frames = {key: source.read_layer(lname) if source.has_layer(lname) else None
                   for key, lname in _BUNDLE_NAME.items()}
-        quotas = read_table("quotas", path) if "quotas" in names else None
         coverage = None
-        if "admin_province" in names:
-            prov = read_layer("admin_province", path)
-            coverage = shapely.union_all(prov.geometry.values)
+        if source.has_layer("admin_province"):
+            coverage = shapely.union_all(source.read_layer("admin_province").geometry.values)
         dem = read_dem(Path(dem_path)) if dem_path and Path(dem_path).exists() else None
         return cls.from_frames(redline=frames["redline"], deposits=frames["deposits"],
                                salt_lakes=frames["salt_lakes"], bases=frames["bases"],
-                               quotas=quotas, dem=dem, coverage=coverage)
+                               quotas=source.read_quotas(), dem=dem, coverage=coverage)
 
     def replace(self, name: str, frame: gpd.GeoDataFrame | None) -> "ScreeningLayers":
         """A copy with layer ``name`` (``redline``, ``minerals``...) replaced by ``frame``.

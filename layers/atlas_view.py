@@ -39,7 +39,7 @@ def prepare_layer(layer_id: str, ctx: RenderContext, detail: int) -> MapLayer:
 
 def base_choices(ctx: RenderContext) -> gpd.GeoDataFrame:
     """The bases (id, names, bounds) in seed order, for the search box."""
-    bases = bundle.read_layer("bases", ctx.bundle_path)
+    bases = ctx.source.read_layer("bases")
     return bases.sort_values("seq") if "seq" in bases else bases
 
 
@@ -61,7 +61,7 @@ def dem_overlay(path=None) -> tuple[str, tuple[float, float, float, float], Dem]
 
 def redline_share(ctx: RenderContext) -> tuple[float, float]:
     """(area of the red-line layer in km², its share of Qinghai's red line in %)."""
-    red = bundle.read_layer("redlines", ctx.bundle_path)
+    red = ctx.source.read_layer("redlines")
     from geo.geodesy import area_ha
 
     km2 = float(area_ha(red.geometry.union_all())) / 100.0

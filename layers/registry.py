@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 
-from geo import bundle
 from geo.quota import join_quotas
+from geo.sources import BundleSource, LayerSource
 
 from .popups import PopupField
 from .styles import MINERAL_COLORS, QUOTA_RAMP, REDLINE_COLORS, TIER_COLORS, ramp_color
@@ -30,7 +29,7 @@ class RenderContext:
     lang: str = "zh"
     year: int = 2025
     quota_measure: str = "remaining_share"
-    bundle_path: Path = bundle.BUNDLE_PATH
+    source: LayerSource = field(default_factory=BundleSource)
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class LayerSpec:
         """The layer's features for ``ctx`` (EPSG:4326)."""
         if self.loader is not None:
             return self.loader(ctx)
-        return bundle.read_layer(self.table or self.id, ctx.bundle_path)
+        return ctx.source.read_layer(self.table or self.id)
 
     def legend_items(self, ctx: RenderContext) -> tuple[LegendItem, ...]:
         return self.legend(ctx) if callable(self.legend) else self.legend
@@ -78,9 +77,7 @@ _PROV = (
 
 
 def _bases_with_quota(ctx: RenderContext) -> gpd.GeoDataFrame:
-    bases = bundle.read_layer("bases", ctx.bundle_path)
-    quotas = bundle.read_table("quotas", ctx.bundle_path)
-    out = join_quotas(bases, quotas, ctx.year)
+    out = join_quotas(ctx.source.read_layer("bases"), ctx.source.read_quotas(), ctx.year)
     out["quota_year"] = ctx.year
     return out
 

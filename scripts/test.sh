@@ -2,6 +2,7 @@
 # Run the tests:  bash scripts/test.sh [pytest args, e.g. tests/browser -x -k smoke]
 # Sets up .venv like scripts/app.sh (with requirements-build.txt, for the data-build test),
 # installs the Debian packages the tests need if missing (chromium, a CJK font, gmt),
+# starts a throwaway PostGIS on loopback (scripts/postgis.sh, stopped on exit),
 # then runs pytest over tests/. Browser artifacts (screenshots, server logs) go to
 # test-output/. Exit status is pytest's.
 set -euo pipefail
@@ -25,6 +26,17 @@ if [ -n "$missing" ]; then
 fi
 
 
+# A throwaway PostgreSQL + PostGIS on loopback, so the storage tests run on both backends
+# (give QPA_TEST_POSTGIS_URL to use your own; QPA_SKIP_POSTGIS=1 skips those tests).
+if [ -z "${QPA_TEST_POSTGIS_URL:-}" ] && [ "${QPA_SKIP_POSTGIS:-0}" != 1 ]; then
+  if QPA_TEST_POSTGIS_URL="$(bash scripts/postgis.sh start)"; then
+    export QPA_TEST_POSTGIS_URL
+    trap 'bash scripts/postgis.sh stop' EXIT
+  else
+    echo "test.sh: could not start PostGIS; its tests will be skipped (or fail if CI is set)" >&2
+  fi
+fi
+
 mkdir -p test-output
 export PYTHONDONTWRITEBYTECODE=1
 export TEST_OUTPUT_DIR="$PWD/test-output"
@@ -34,4 +46,4 @@ for a in "$@"; do
   [ -e "${a%%::*}" ] && has_path=1
 done
 [ "$has_path" -eq 1 ] || set -- "$@" tests
-exec python -m pytest -q "$@"
+python -m pytest -q "$@"

@@ -26,6 +26,8 @@ ROUTER = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PAGES: tuple[tuple[str, str], ...] = (
     ("pages/atlas.py", "page.atlas"),
     ("pages/site_check.py", "page.site"),
+    ("pages/quotas.py", "page.quotas"),
+    ("pages/data.py", "page.data"),
 )
 
 
@@ -40,6 +42,9 @@ def run_router() -> None:
     ])
     st.sidebar.radio(t("app.language", lang), LANGS, key="lang", horizontal=True,
                      format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+    from .auth import login_sidebar  # the store opens on first use, not at import
+
+    login_sidebar(lang)
     page.run()
 
 

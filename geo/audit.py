@@ -1,0 +1,77 @@
+"""Audit trail: every screening run by an official, kept with its inputs and result.
+
+Viewers (investors) screen anonymously and are not recorded; an official's
+screening is stored in full (the project, how the site was given, the site
+geometry, every check's status, figures and evidence) so a filed finding can
+be traced back. Layer replacements and ledger changes keep their own history
+(:meth:`geo.store.Store.versions`, :func:`geo.ledger.entries`).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from .auth import User, is_official
+from .store import Store, dumps, now_iso
+
+__all__ = ["record_screening", "screenings", "screening"]
+
+
+def _as_dict(result: Any) -> dict:
+    if hasattr(result, "to_dict"):
+        return result.to_dict()
+    return dict(result or {})
+
+
+def record_screening(store: Store, user: User, inputs: dict, result: dict) -> int | None:
+    """Keep one screening run by an official; returns its id (None for a viewer).
+
+    Parameters
+    ----------
+    store : Store
+    user : User
+        Only officials are recorded (viewers screen anonymously).
+    inputs : dict
+        What was given: site (GeoJSON or text), how (click/draw/paste/file),
+        CRS, project fields... Geometries and numpy values are converted.
+    result : dict or ScreenResult
+        The result (``ScreenResult.to_dict()`` or the object itself).
+
+    Returns
+    -------
+    int or None
+        Id of the audit record, to link a reservation to it.
+    """
+    if not is_official(user):
+        return None
+    body = _as_dict(result)
+    overall = body.get("overall")
+    with store.transaction() as tx:
+        row = tx.one("INSERT INTO screenings (at, username, overall, inputs, result) "
+                     "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                     (now_iso(), user.username, None if overall is None else str(overall),
+                      dumps(inputs or {}), dumps(body)))
+    return int(row[0])
+
+
+def screenings(store: Store, username: str | None = None, limit: int = 200) -> pd.DataFrame:
+    """Recorded screenings, newest first: id, at, username, overall (no bodies)."""
+    sql = "SELECT id, at, username, overall FROM screenings"
+    params: list = []
+    if username:
+        sql, params = sql + " WHERE username = ?", [username]
+    with store.transaction() as tx:
+        return tx.frame(sql + " ORDER BY id DESC LIMIT ?", [*params, int(limit)])
+
+
+def screening(store: Store, screening_id: int) -> dict | None:
+    """One recorded screening with its ``inputs`` and ``result`` decoded (None if absent)."""
+    with store.transaction() as tx:
+        row = tx.one("SELECT id, at, username, overall, inputs, result FROM screenings "
+                     "WHERE id = ?", (int(screening_id),))
+    if row is None:
+        return None
+    return {"id": int(row[0]), "at": row[1], "username": row[2], "overall": row[3],
+            "inputs": json.loads(row[4]), "result": json.loads(row[5])}

@@ -1,0 +1,163 @@
+"""Data page: import an authoritative layer (read, repair, map, preview, replace), versions, restore."""
+import datetime as dt
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.auth import can_see, is_official
+from geo.errors import QPAError
+from geo.i18n import TEXT, t
+from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, apply_mapping, commit_import,
+                              read_for_import, restore_layer, suggest_mapping)
+from layers.offline import make_offline
+from layers.registry import get_layer
+from layers.schema import SCHEMAS
+from ui.auth import current_user, get_store, show_error
+from ui.shell import page_lang
+
+lang = page_lang()
+user = current_user()
+store = get_store()
+NONE = "—"
+
+
+def _layer_title(layer_id: str) -> str:
+    key = f"layer.{layer_id}"
+    return t(key, lang) if key in TEXT else layer_id
+
+
+def _public(layer_id: str) -> bool:
+    try:
+        return get_layer(layer_id).public
+    except ValueError:
+        return True
+
+
+def _crs_label(choice: str) -> str:
+    if choice.startswith("gk:"):
+        _, zone, kind = choice.split(":")
+        return t(f"data.crs.gk_{kind}", lang, zone=zone)
+    return t(f"data.crs.{choice}", lang)
+
+
+st.title(t("data.title", lang))
+st.caption(t("data.where", lang, kind=store.kind, location=store.location))
+if msg := st.session_state.pop("data_flash", None):
+    st.success(msg)
+
+choices = [lid for lid in SCHEMAS if can_see(user, _public(lid))]
+layer_id = st.selectbox(t("data.layer", lang), choices, key="data_layer", format_func=_layer_title)
+schema = SCHEMAS[layer_id]
+
+st.subheader(t("data.versions", lang))
+versions = store.versions(layer_id)
+table = pd.DataFrame([{
+    t("data.col.version", lang): v.version, t("data.col.current", lang): "✓" if v.current else "",
+    t("data.col.action", lang): t(f"data.action.{v.action}", lang),
+    t("data.col.at", lang): v.created_at[:19].replace("T", " "), t("data.col.by", lang): v.created_by,
+    t("data.col.source", lang): v.source, t("data.col.source_date", lang): v.source_date,
+    t("data.col.n", lang): v.n_features, t("data.col.note", lang): v.note,
+} for v in versions])
+st.dataframe(table, hide_index=True, use_container_width=True)
+
+if not is_official(user):
+    st.info(t("data.officials_only", lang))
+    st.stop()
+
+# ------------------------------------------------------------------ restore
+older = [v.version for v in versions if not v.current]
+if older:
+    with st.expander(t("data.restore", lang)):
+        version = st.selectbox(t("data.restore_version", lang), older, key="data_restore_version")
+        note = st.text_input(t("data.note", lang), key="data_restore_note")
+        if st.button(t("data.restore_button", lang), key="data_restore"):
+            try:
+                new = restore_layer(store, user, layer_id, int(version), note=note)
+            except QPAError as err:
+                show_error(err, lang)
+            else:
+                st.session_state["data_flash"] = t("data.restored", lang, version=version,
+                                                   new=new.version)
+                st.rerun()
+
+# ------------------------------------------------------------------ import
+st.subheader(t("data.import", lang))
+st.caption(t("data.schema", lang, kind=t(f"data.geom.{schema.geometry}", lang),
+             required=", ".join(schema.required), optional=", ".join(schema.optional)))
+upload = st.file_uploader(t("data.upload", lang), key="data_upload",
+                          type=["zip", "gpkg", "geojson", "json", "kml", "kmz", "txt"])
+c1, c2 = st.columns(2)
+crs = c1.selectbox(t("data.crs", lang), CRS_OPTIONS, key="data_crs", format_func=_crs_label)
+encoding = c2.selectbox(t("data.encoding", lang), ENCODING_OPTIONS, key="data_encoding",
+                        format_func=lambda e: t("data.auto", lang) if e == "auto" else e)
+c3, c4 = st.columns(2)
+source = c3.text_input(t("data.source", lang), key="data_source")
+source_date = c4.date_input(t("data.source_date", lang), value=dt.date.today(), key="data_source_date")
+if upload is None:
+    st.stop()
+
+try:
+    got = read_for_import(schema, upload.name, upload.getvalue(), crs=crs, encoding=encoding)
+except QPAError as err:
+    show_error(err, lang)
+    st.stop()
+
+rep, fix = got.read, got.repair
+st.markdown(t("data.report_read", lang, n=rep.n_read, crs=rep.crs_in,
+              how=t(f"data.how.{rep.crs_how}", lang), encoding=rep.encoding,
+              enc_how=t(f"data.enc.{rep.encoding_how}", lang)))
+for notice in rep.notices:
+    st.warning(notice.text(lang))
+st.markdown(t("data.report_repair", lang, n_in=fix.n_in, n_out=fix.n_out,
+              empty=fix.dropped_empty, repaired=len(fix.repaired), collapsed=len(fix.collapsed),
+              parts=fix.dropped_parts))
+if fix.repaired:
+    st.caption("; ".join(f"#{i + 1}: {why}" for i, why in fix.repaired[:20]))
+
+st.subheader(t("data.mapping", lang))
+columns = [c for c in got.frame.columns if c != got.frame.geometry.name]
+suggested = suggest_mapping(columns, schema)
+mapping = {}
+cols = st.columns(3)
+for i, spec in enumerate(schema.mappable):
+    options = [NONE, *columns]
+    guess = suggested.get(spec.name)
+    label = f"{spec.name}{' *' if spec.required else ''}"
+    pick = cols[i % 3].selectbox(label, options, index=options.index(guess) if guess else 0,
+                                 key=f"data_map_{layer_id}_{spec.name}")
+    mapping[spec.name] = None if pick == NONE else pick
+
+current = store.read_layer(layer_id) if schema.key and store.current_version(layer_id) else None
+try:
+    frame, notices = apply_mapping(got.frame, schema, mapping, source=source,
+                                   source_date=source_date.isoformat(), current=current)
+except QPAError as err:
+    show_error(err, lang)
+    st.stop()
+for notice in notices:
+    st.info(notice.text(lang))
+
+st.subheader(t("data.preview", lang))
+st.dataframe(pd.DataFrame(frame.drop(columns=frame.geometry.name)).head(50), use_container_width=True)
+fmap = folium.Map(tiles=None, control_scale=True)
+shown = frame.head(2000)
+folium.GeoJson(shown.assign(geometry=shown.geometry.simplify(0.0005)).to_json(),
+               name=_layer_title(layer_id)).add_to(fmap)
+w, s, e, n = frame.total_bounds
+fmap.fit_bounds([[s, w], [n, e]])
+st_folium(make_offline(fmap), key=f"data_preview_{layer_id}", height=420,
+          use_container_width=True, returned_objects=[])
+
+note = st.text_input(t("data.note", lang), key="data_note")
+if st.button(t("data.replace", lang, layer=_layer_title(layer_id), n=len(frame)),
+             key="data_replace", type="primary"):
+    try:
+        version = commit_import(store, user, schema, frame, note=note)
+    except QPAError as err:
+        show_error(err, lang)
+    else:
+        st.session_state["data_flash"] = t("data.replaced", lang, version=version.version,
+                                           n=version.n_features)
+        st.rerun()

@@ -1,0 +1,164 @@
+"""Quota page: the land-quota ledger per base and prefecture, its map, and (officials) its edits."""
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import ledger
+from geo.auth import is_official
+from geo.errors import QPAError
+from geo.i18n import t
+from geo.quota import join_quotas
+from layers.offline import make_offline
+from layers.styles import ramp_color
+from ui.auth import current_user, get_store, show_error
+from ui.shell import page_lang
+
+lang = page_lang()
+user = current_user()
+store = get_store()
+MEASURES = ("allocated_ha", "used_ha", "reserved_ha", "remaining_ha")
+
+
+def _m(col: str) -> str:
+    return t(f"quota.col.{col}", lang)
+
+
+st.title(t("quota.title", lang))
+if msg := st.session_state.pop("quota_flash", None):
+    st.success(msg)
+
+table = ledger.quotas(store)
+years = sorted(table["year"].unique().tolist())
+year = st.selectbox(t("quota.year", lang), years, index=len(years) - 1, key="quota_page_year")
+bases = store.read_layer("bases")
+names = dict(zip(bases["id"], bases[f"name_{lang}"]))
+rows = table[table["year"] == int(year)].merge(
+    pd.DataFrame(bases[["id", f"prefecture_{lang}"]]).rename(columns={"id": "base_id"}),
+    on="base_id", how="left")
+rows["base"] = rows["base_id"].map(names).fillna(rows["base_id"])
+rows["prefecture"] = rows[f"prefecture_{lang}"].fillna("—")
+
+st.subheader(t("quota.by_base", lang))
+shown = rows[["base", "prefecture", *MEASURES, "accuracy"]].rename(columns={
+    "base": t("quota.col.base", lang), "prefecture": t("quota.col.prefecture", lang),
+    "accuracy": t("quota.col.accuracy", lang), **{c: _m(c) for c in MEASURES}})
+st.dataframe(shown, hide_index=True, use_container_width=True)
+st.bar_chart(rows.set_index("base")[["used_ha", "reserved_ha", "remaining_ha"]]
+             .rename(columns=_m), horizontal=True)
+
+st.subheader(t("quota.by_prefecture", lang))
+pref = rows.groupby("prefecture")[list(MEASURES)].sum()
+st.dataframe(pref.rename(columns=_m), use_container_width=True)
+st.bar_chart(pref[["used_ha", "reserved_ha", "remaining_ha"]].rename(columns=_m))
+
+st.subheader(t("quota.map", lang))
+joined = join_quotas(bases, ledger.quota_table(store), int(year))
+fmap = folium.Map(tiles=None, control_scale=True)
+props = ["name", *MEASURES]
+geo = joined.assign(name=joined["id"].map(names), share=joined["remaining_share"])[
+    [*props, "share", "geometry"]]
+folium.GeoJson(
+    geo.to_json(na="null"), name=t("layer.quotas", lang),
+    style_function=lambda f: {"color": "#333333", "weight": 1, "fillOpacity": 0.85,
+                              "fillColor": ramp_color(f["properties"].get("share"))},
+    tooltip=folium.GeoJsonTooltip(props, aliases=[t("quota.col.base", lang),
+                                                  *[_m(c) for c in MEASURES]]),
+).add_to(fmap)
+w, s, e, n = joined.total_bounds
+fmap.fit_bounds([[s, w], [n, e]])
+st_folium(make_offline(fmap), key="quota_map", height=460, use_container_width=True,
+          returned_objects=[])
+st.caption(t("quota.map_legend", lang))
+
+if not is_official(user):
+    st.info(t("quota.officials_only", lang))
+    st.stop()
+
+# ------------------------------------------------------------------ official actions
+open_res = ledger.reservations(store, status="reserved")
+st.subheader(t("quota.reservations", lang))
+st.dataframe(open_res, hide_index=True, use_container_width=True)
+
+
+def _done(key: str, **params) -> None:
+    st.session_state["quota_flash"] = t(key, lang, **params)
+    st.rerun()
+
+
+base_ids = rows["base_id"].tolist()
+tab_res, tab_close, tab_alloc, tab_entries = st.tabs([
+    t("quota.tab.reserve", lang), t("quota.tab.close", lang), t("quota.tab.allocate", lang),
+    t("quota.tab.entries", lang)])
+
+with tab_res:
+    screen = st.session_state.get("screen_result")
+    if screen is not None:
+        if st.button(t("quota.reserve_screen", lang), key="quota_reserve_screen"):
+            try:
+                rid = ledger.reserve_from_screening(
+                    store, user, screen, t("quota.reason_screen", lang),
+                    screening_id=st.session_state.get("screen_audit_id"))
+            except QPAError as err:
+                show_error(err, lang)
+            else:
+                _done("quota.reserved", id=rid)
+    with st.form("quota_reserve"):
+        base = st.selectbox(t("quota.col.base", lang), base_ids, key="quota_res_base",
+                            format_func=lambda b: names.get(b, b))
+        area = st.number_input(t("quota.area", lang), min_value=0.0, step=1.0, key="quota_res_area")
+        reason = st.text_input(t("quota.reason", lang), key="quota_res_reason")
+        go = st.form_submit_button(t("quota.reserve", lang))
+    if go:
+        try:
+            rid = ledger.reserve(store, user, base, int(year), area, reason)
+        except QPAError as err:
+            show_error(err, lang)
+        else:
+            _done("quota.reserved", id=rid)
+
+with tab_close:
+    ids = open_res["id"].tolist()
+    if not ids:
+        st.caption(t("quota.no_open", lang))
+    else:
+        label = {int(r.id): f"#{r.id} {names.get(r.base_id, r.base_id)} {r.year} · {r.area_ha:,.2f} ha"
+                 for r in open_res.itertuples()}
+        rid = st.selectbox(t("quota.reservation", lang), ids, key="quota_close_id",
+                           format_func=lambda i: label.get(int(i), str(i)))
+        reason = st.text_input(t("quota.reason", lang), key="quota_close_reason")
+        b1, b2 = st.columns(2)
+        for col, action, key in ((b1, ledger.confirm, "confirm"), (b2, ledger.release, "release")):
+            if col.button(t(f"quota.{key}", lang), key=f"quota_{key}"):
+                try:
+                    action(store, user, int(rid), reason)
+                except QPAError as err:
+                    show_error(err, lang)
+                else:
+                    _done(f"quota.{key}ed", id=rid)
+
+with tab_alloc:
+    with st.form("quota_allocate"):
+        base = st.selectbox(t("quota.col.base", lang), base_ids, key="quota_alloc_base",
+                            format_func=lambda b: names.get(b, b))
+        alloc_year = st.number_input(t("quota.year", lang), min_value=2000, max_value=2100,
+                                     value=int(year), step=1, key="quota_alloc_year")
+        value = st.number_input(_m("allocated_ha"), min_value=0.0, step=1.0, key="quota_alloc_value")
+        source = st.text_input(t("quota.source", lang), key="quota_alloc_source")
+        reason = st.text_input(t("quota.reason", lang), key="quota_alloc_reason")
+        go = st.form_submit_button(t("quota.allocate", lang))
+    if go:
+        try:
+            ledger.set_allocation(store, user, base, int(alloc_year), value, reason,
+                                  name_zh=names.get(base) if lang == "zh" else None,
+                                  source=source or None)
+        except QPAError as err:
+            show_error(err, lang)
+        else:
+            _done("quota.allocated", base=names.get(base, base), year=int(alloc_year))
+
+with tab_entries:
+    log = ledger.entries(store)
+    st.dataframe(log.iloc[::-1], hide_index=True, use_container_width=True)
+    st.download_button(t("quota.csv", lang), ledger.entries_csv(store), key="quota_csv",
+                       file_name="quota_ledger_entries.csv", mime="text/csv")

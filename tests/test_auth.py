@@ -1,0 +1,117 @@
+"""Roles and credentials: bcrypt hashes from secrets/env/local file, the guard, lock-out."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import subprocess
+import uuid
+from pathlib import Path
+
+import bcrypt
+import pytest
+
+from geo import auth
+from geo.auth import (ANONYMOUS, OFFICIAL, SYSTEM, LoginError, PermissionDenied, User,
+                      authenticate, can_see, ensure_sample_credentials, is_official,
+                      load_credentials, require_official)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hash(pw: str) -> str:
+    return bcrypt.hashpw(pw.encode(), bcrypt.gensalt(4)).decode()  # cheap rounds for tests
+
+
+def test_guard():
+    assert require_official(User("wang", OFFICIAL)).username == "wang"
+    assert is_official(SYSTEM)
+    for who in (ANONYMOUS, User("li", "viewer"), None, "official", {"role": "official"},
+                User("x", "admin")):
+        assert not is_official(who)
+        with pytest.raises(PermissionDenied) as err:
+            require_official(who, "reserve land quota")
+        assert err.value.key == "auth.err.denied" and "reserve" in str(err.value)
+
+
+def test_can_see():
+    assert can_see(ANONYMOUS, True) and not can_see(ANONYMOUS, False)
+    assert can_see(User("wang", OFFICIAL), False)
+
+
+def test_credentials_from_secrets_win_over_env():
+    secrets = {"auth": {"users": {"wang": {"password_hash": _hash("s3cret"), "role": "official",
+                                           "name": "王工"}}}}
+    env = {"QPA_USERS": f"li:{_hash('x')}"}
+    creds = load_credentials(secrets, env=env)
+    assert list(creds) == ["wang"]
+    user = authenticate("wang", "s3cret", creds)
+    assert user == User("wang", OFFICIAL, "王工") and user.label == "王工"
+
+
+def test_credentials_from_env_and_file(tmp_path):
+    creds = load_credentials(None, env={"QPA_USERS": f"li:{_hash('pw1')}, zhao:{_hash('pw2')}:viewer"})
+    assert creds["li"]["role"] == "official" and creds["zhao"]["role"] == "viewer"
+    assert authenticate("zhao", "pw2", creds).role == "viewer"
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps({"ma": {"password_hash": _hash("pw"), "role": "official"}}))
+    assert list(load_credentials(None, env={"QPA_USERS_FILE": str(path)})) == ["ma"]
+
+
+@pytest.mark.parametrize("bad", [
+    {"QPA_USERS": "li:plaintext"},
+    {"QPA_USERS": "li"},
+    {"QPA_USERS": f"li:{'$2b$04$' + 'a' * 53}:admin"},
+])
+def test_bad_credential_config_refused(bad):
+    with pytest.raises(ValueError):
+        load_credentials(None, env=bad)
+
+
+def test_wrong_password_and_unknown_user_look_the_same():
+    creds = {"wang": {"password_hash": _hash("right"), "role": "official", "name": ""}}
+    with pytest.raises(LoginError) as a:
+        authenticate("wang", "wrong", creds)
+    with pytest.raises(LoginError) as b:
+        authenticate("nobody", "wrong", creds)
+    assert str(a.value) == str(b.value) and a.value.key == b.value.key == "auth.err.login"
+
+
+def test_lock_out_after_repeated_failures():
+    name = f"u{uuid.uuid4().hex[:6]}"
+    creds = {name: {"password_hash": _hash("right"), "role": "official", "name": ""}}
+    for _ in range(auth._MAX_FAILURES):
+        with pytest.raises(LoginError):
+            authenticate(name, "wrong", creds)
+    with pytest.raises(LoginError) as err:
+        authenticate(name, "right", creds)  # even the right password waits
+    assert err.value.key == "auth.err.locked"
+
+
+def test_sample_credentials_generated_once_and_printed_once(tmp_path):
+    out = io.StringIO()
+    path = ensure_sample_credentials(tmp_path, stream=out)
+    printed = out.getvalue()
+    password = printed.split("password '")[1].split("'")[0]
+    text = path.read_text()
+    assert password not in text and "$2b$" in text
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    again = io.StringIO()
+    ensure_sample_credentials(tmp_path, stream=again)
+    assert again.getvalue() == "" and path.read_text() == text
+    creds = load_credentials(None, env={}, data_dir=tmp_path)
+    assert authenticate(auth.SAMPLE_USER, password, creds).role == OFFICIAL
+
+
+def test_no_credentials_without_data_dir():
+    assert load_credentials(None, env={}) == {}
+
+
+def test_no_credentials_in_the_repository():
+    try:
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    assert not [f for f in files if f.endswith(("credentials.json", "secrets.toml"))]

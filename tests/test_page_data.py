@@ -1,0 +1,112 @@
+"""Data page through AppTest: viewers see versions only; officials import, replace, restore."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon
+from streamlit.testing.v1 import AppTest
+
+from geo.auth import User
+from geo.store import open_store
+from tests._stores import OFFICIAL_USER, VIEWER_USER
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
+
+
+def _geojson(lon=96.0) -> bytes:
+    frame = gpd.GeoDataFrame(
+        {"名称": ["红线甲", "红线乙"], "类型": "水源涵养", "管控级别": "核心保护区", "编号": ["A", "B"]},
+        geometry=[Polygon([(x, 36), (x + 0.05, 36), (x + 0.05, 36.05), (x, 36.05)])
+                  for x in (lon, lon + 0.1)], crs=4326)
+    return frame.to_json(drop_id=True).encode()
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("QPA_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def _app(user=None, lang="zh") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["lang"] = lang
+    if user is not None:
+        at.session_state["user"] = user
+    return at.run()
+
+
+def _keys(at) -> set:
+    return {b.key for b in at.button} | {u.key for u in at.file_uploader}
+
+
+def test_viewer_sees_versions_but_no_edit_action(env):
+    at = _app()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "数据管理"
+    assert len(at.dataframe) == 1 and at.info
+    assert not at.file_uploader and not at.button
+    at.selectbox(key="data_layer").set_value("bases").run()
+    assert not at.exception and not _keys(at)
+
+
+@pytest.mark.parametrize("forged", [VIEWER_USER, {"username": "x", "role": "official"}, "official"])
+def test_forged_or_viewer_session_gets_no_edit_action(env, forged):
+    at = _app(forged)
+    assert not at.exception and not _keys(at)
+
+
+def test_official_imports_and_replaces(env):
+    at = _app(OFFICIAL_USER, "en")
+    assert not at.exception, at.exception
+    at.selectbox(key="data_layer").set_value("redlines").run()
+    at.text_input(key="data_source").input("Qinghai DNR").run()
+    at.file_uploader(key="data_upload").set_value(("red.geojson", _geojson(), "application/json"))
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("WGS84" in m.value for m in at.markdown)
+    assert at.selectbox(key="data_map_redlines_name_zh").value == "名称"
+    at.button(key="data_replace").click().run()
+    assert not at.exception and not at.error
+    assert any("version 2" in s.value for s in at.success)
+    store = open_store(env / "qpa_store.gpkg")
+    layer = store.read_layer("redlines")
+    assert list(layer["name_zh"]) == ["红线甲", "红线乙"] and set(layer["accuracy"]) == {"authoritative"}
+    assert store.versions("redlines")[0].created_by == OFFICIAL_USER.username
+
+
+def test_bad_upload_shows_the_reason_and_changes_nothing(env):
+    at = _app(OFFICIAL_USER, "en")
+    at.selectbox(key="data_layer").set_value("redlines").run()
+    at.text_input(key="data_source").input("x").run()
+    at.file_uploader(key="data_upload").set_value(("bj.geojson", _geojson(116.3), "application/json"))
+    at.run()
+    assert not at.exception
+    assert any("outside Qinghai" in e.value for e in at.error)
+    assert "data_replace" not in _keys(at)
+    assert open_store(env / "qpa_store.gpkg").current_version("redlines") == 1
+
+
+def test_missing_source_is_refused_before_replace(env):
+    at = _app(OFFICIAL_USER, "en")
+    at.selectbox(key="data_layer").set_value("redlines").run()
+    at.file_uploader(key="data_upload").set_value(("r.geojson", _geojson(), "application/json"))
+    at.run()
+    assert any("source" in e.value.lower() for e in at.error)
+    assert "data_replace" not in _keys(at)
+
+
+def test_official_restores_a_version(env):
+    store = open_store(env / "qpa_store.gpkg")
+    frame = store.read_layer("lakes").head(2)
+    store.replace_layer("lakes", frame, user=OFFICIAL_USER, source="x", source_date="2025-01-01")
+    at = _app(OFFICIAL_USER)
+    at.selectbox(key="data_layer").set_value("lakes").run()
+    at.selectbox(key="data_restore_version").set_value(1).run()
+    at.button(key="data_restore").click().run()
+    assert not at.exception and at.success
+    assert store.current_version("lakes") == 3
+    assert len(store.read_layer("lakes")) == len(store.read_layer("lakes", version=1))
