@@ -26,6 +26,7 @@ ROUTER = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PAGES: tuple[tuple[str, str], ...] = (
     ("pages/atlas.py", "page.atlas"),
     ("pages/site_check.py", "page.site"),
+    ("pages/chains.py", "page.chains"),
     ("pages/quotas.py", "page.quotas"),
     ("pages/data.py", "page.data"),
 )

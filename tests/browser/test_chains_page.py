@@ -1,0 +1,30 @@
+"""The Chains page in headless Chromium with no internet: the Graphviz chart (Streamlit's
+bundled viz.js/wasm) and the folium map with chain lines both draw from local assets only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+APP = Path(__file__).resolve().parent / "chains_app.py"
+
+
+def test_graph_and_map_draw_offline(streamlit_server, browser_page, find_map_frame, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 2400})  # the first map on screen
+    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
+    page.wait_for_selector("text=产业链上下游与选址", timeout=60_000)
+    # Graphviz: the DOT is laid out in the browser into an SVG with our node labels
+    svg = page.locator("[data-testid='stGraphVizChart'] svg")
+    svg.first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stGraphVizChart'] svg g.node").count() >= 8
+    assert "电池级碳酸锂" in svg.first.inner_html()
+    page.locator("iframe").first.scroll_into_view_if_needed()
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-chain-line').length >= 1", timeout=60_000)
+    assert frame.locator("path.qpa-bases").count() == 15
+    screenshot(page, "chains_page")
+    assert page.blocked_urls == [], page.blocked_urls
+    assert page.page_errors == [], page.page_errors
