@@ -53,8 +53,9 @@ def test_pasted_site_in_a_base(app):
     assert set(table["检查项"]) >= {"生态保护红线", "压覆矿产", "产业基地与定位", "建设用地指标", "地形", "产业链配套"}
     base_row = table[table["检查项"] == "产业基地与定位"].iloc[0]
     assert "南川" in base_row["结果"]
-    # chain adjacency has no data yet: never PASS
-    assert table[table["检查项"] == "产业链配套"].iloc[0]["结论"] != "通过"
+    # cathode material in 南川: its lithium carbonate and cell makers are next door
+    assert base_row["结论"] == "通过"
+    assert table[table["检查项"] == "产业链配套"].iloc[0]["结论"] == "通过"
 
 
 def test_red_line_site_fails(app):

@@ -419,10 +419,24 @@ def test_terrain_unknown_outside_dem_or_without(layers, config):
 
 
 # --------------------------------------------------------------------------- chain, verdict
-def test_chain_is_never_pass():
-    res = chain_check(square_site(97.05, 36.05, 10), "碳酸锂")
-    assert res.status == "UNKNOWN"
-    assert res.metrics["reason"] == "no_chain_data"
+def test_chain_without_a_known_product_is_unknown_never_pass():
+    site = square_site(101.735, 36.565, 10)
+    res = chain_check(site, None)
+    assert res.status == "UNKNOWN" and res.metrics["reason"] == "no_product"
+    res = chain_check(site, "量子反物质发动机")
+    assert res.status == "UNKNOWN" and res.metrics["reason"] == "unknown_product"
+
+
+def test_chain_adjacency_scores_the_site():
+    """A cathode plant in 南川 (where its inputs and customers are) beats one in 互助."""
+    nanchuan = chain_check(square_site(101.735, 36.565, 10), "正极材料")
+    huzhu = chain_check(square_site(101.96, 36.80, 10), "正极材料")
+    assert nanchuan.status == "PASS" and nanchuan.metrics["score"] > huzhu.metrics["score"]
+    sides = {row["side"] for row in nanchuan.evidence}
+    assert sides == {"upstream", "downstream"}
+    assert all(row["geodesic_km"] is not None for row in nanchuan.evidence if not row["missing"])
+    far = chain_check(square_site(90.5, 38.5, 10), "正极材料")  # the far west of the Qaidam
+    assert far.status == "WARN" and far.metrics["score"] < nanchuan.metrics["score"]
 
 
 def test_status_order_puts_unknown_above_pass():
@@ -441,9 +455,10 @@ def test_screen_site_overall_and_reasons(layers):
     res = screen_site(square_site(97.05, 36.05, 10), Project(product="碳酸锂", year=2026), layers)
     statuses = {r.check: r.status for r in res.results}
     assert statuses["base"] == "PASS" and statuses["quota"] == "PASS"
-    assert statuses["chain"] == "UNKNOWN"
-    assert res.overall == "UNKNOWN"  # never PASS while chain data is missing
-    assert [r["check"] for r in res.reasons][0] in ("terrain", "chain")
+    # the chain graph's lithium partners are ~500 km away in Xining: adjacency warns
+    assert statuses["chain"] == "WARN" and statuses["terrain"] == "UNKNOWN"
+    assert res.overall == "WARN"
+    assert [r["check"] for r in res.reasons] == ["chain", "terrain"]  # worst first
 
 
 def test_screen_site_buildable_area_excludes_red_line_and_minerals(layers):

@@ -72,7 +72,8 @@ def test_csv_sites_end_to_end(bundle, tmp_path):
     assert [r["check"] for r in rows[:7]] == CHECK_ROWS
     assert by[("in_base", "base")]["status"] == "PASS"
     assert by[("in_base", "quota")]["status"] == "PASS"
-    assert by[("in_base", "overall")]["status"] == "UNKNOWN"  # chain is never PASS
+    assert by[("in_base", "chain")]["status"] == "WARN"  # lithium partners are far away
+    assert by[("in_base", "overall")]["status"] == "WARN"
     red = by[("on_redline", "redline")]
     assert red["status"] == "FAIL" and float(red["distance_m"]) == 0.0
     assert float(red["overlap_ha"]) == pytest.approx(50.0, rel=1e-3)  # whole square inside

@@ -1,9 +1,11 @@
 """Check 6: industry-chain adjacency (产业链上下游配套).
 
-Placeholder until the chain graph lands: the check is UNKNOWN ("chain data
-not yet available"), never PASS. The chain team replaces the body of
-:func:`chain_check` (same signature, same :class:`CheckResult` shape:
-upstream / downstream bases with distances as evidence).
+Calls :func:`geo.chains.chain_adjacency` at the site's representative point:
+the project's upstream products and the nearest base or resource hosting
+each, its downstream products and the nearest base hosting each, a score in
+[0, 1] with the distance decay of ``data/chains/scoring.yaml``, and the
+missing links. PASS / WARN follow that file's thresholds; no product, or a
+product the vocabulary does not know, is UNKNOWN, never PASS.
 """
 from __future__ import annotations
 
@@ -14,6 +16,24 @@ from .result import CheckResult
 
 __all__ = ["chain_check"]
 
+_DATA_USED = {"layer": "chains", "source": "seeds 000-004 via data/chains (vocabulary, chains, "
+              "scoring); base positions from data/sources/bases.yaml",
+              "source_date": "2016-06-27", "accuracy": "derived"}
+
+
+def _evidence(adjacency) -> list[dict]:
+    rows = []
+    for p in adjacency.partners:
+        near = p.nearest
+        rows.append({
+            "side": p.side, "product_zh": p.zh, "product_en": p.en,
+            "host_zh": near.zh if near else "", "host_en": near.en if near else "",
+            "geodesic_km": round(near.geodesic_km, 1) if near else None,
+            "road_km": round(near.road_km, 1) if near else None,
+            "link_score": round(p.link_score, 3), "missing": p.missing,
+        })
+    return rows
+
 
 def chain_check(site: BaseGeometry, product: str | None, layers=None,
                 config: CheckConfig | None = None) -> CheckResult:
@@ -22,18 +42,34 @@ def chain_check(site: BaseGeometry, product: str | None, layers=None,
     Parameters
     ----------
     site : shapely geometry
-        Lon/lat polygon.
+        Lon/lat polygon; distances are measured from its representative point.
     product : str or None
-        The project's product or chain node.
+        The project's product or chain step, free text (zh or en).
     layers : ScreeningLayers, optional
+        Unused: the chain graph carries its own host positions.
     config : CheckConfig, optional
 
     Returns
     -------
     CheckResult
-        Always UNKNOWN for now, with ``metrics['reason'] = 'no_chain_data'``.
+        ``metrics``: score, upstream_score, downstream_score, product_id, reason,
+        missing (product ids nobody hosts); ``evidence``: one row per partner.
     """
+    from ..chains import chain_adjacency
+
     config = config or load_config()
-    return CheckResult("chain", "UNKNOWN", metrics={"reason": "no_chain_data"},
-                       rule=config.rule("chain"), message_key="chk.chain.unavailable",
-                       params={"product": product or ""})
+    rule = config.rule("chain")
+    if not product or not product.strip():
+        return CheckResult("chain", "UNKNOWN", metrics={"reason": "no_product"}, rule=rule,
+                           message_key="chk.chain.no_product", data_used=[_DATA_USED])
+    point = site.representative_point()
+    adj = chain_adjacency(point.x, point.y, product)
+    metrics = {"score": adj.score, "upstream_score": adj.upstream_score,
+               "downstream_score": adj.downstream_score, "product_id": adj.product,
+               "reason": adj.reason, "missing": [p.product for p in adj.missing]}
+    names = {"zh": "、".join(p.zh for p in adj.missing), "en": ", ".join(p.en for p in adj.missing)}
+    params = {"product": product, "score": adj.score if adj.score is not None else 0.0,
+              "n": len(adj.partners), "missing_zh": names["zh"], "missing_en": names["en"]}
+    return CheckResult("chain", adj.status, metrics=metrics, evidence=_evidence(adj),
+                       rule={**rule, "scoring": adj.rule}, message_key=f"chk.chain.{adj.reason}",
+                       params=params, data_used=[_DATA_USED])

@@ -79,6 +79,32 @@ def _hit(terms: frozenset[str], own: str, text: str, min_rev: int) -> str | None
     return None
 
 
+def _graph_matches(base_row: Mapping[str, Any], product: str) -> list[dict[str, Any]] | None:
+    """Matches from the chain graph, or None to fall back to matching the text.
+
+    The graph says which bases host a product (seed 001 §四 chains and the
+    hosting links of data/chains), so 正极材料 matches 南川's step
+    "正极、负级、隔膜材料" although the words differ. When the vocabulary does
+    not know ``product``, or resolves it to a node this base does not host (a
+    generic 甲醇 resolves to 格尔木's node while 甘河 makes 多气来源制甲醇), the
+    caller still matches the text of the base's chains.
+    """
+    from ..chains.graph import base_node, default_graph
+
+    graph = default_graph()
+    node = graph.graph["vocabulary"].resolve(product)
+    if node is None or "id" not in base_row:
+        return None
+    edge = graph.get_edge_data(base_node(str(base_row["id"])), node)
+    if not edge or edge.get("kind") != "hosts":
+        return None
+    names = graph.nodes[node]
+    cite = edge["cites"][0].cite if edge.get("cites") else base_row.get("cite")
+    chain_id = edge["chains"][0] if edge.get("chains") else None
+    return [{"field": "step", "text": names.get("zh", node), "term": product, "chain_id": chain_id,
+             "chain_zh": names.get("zh"), "chain_en": names.get("en"), "cite": cite}]
+
+
 def product_matches(base_row: Mapping[str, Any], product: str,
                     config: CheckConfig | None = None) -> list[dict[str, Any]]:
     """Chain steps and positioning of ``base_row`` that name ``product``.
@@ -107,6 +133,9 @@ def product_matches(base_row: Mapping[str, Any], product: str,
     config = config or load_config()
     if not product or not normalise(product):
         return []
+    graph_hits = _graph_matches(base_row, product)
+    if graph_hits is not None:
+        return graph_hits
     terms = product_terms(product, config)
     own = normalise(product)
     min_rev = int(config.section("products").get("min_reverse_len", 2))

@@ -196,11 +196,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "Max slope above the alert value warns, above the limit fails; the DEM must be finer "
         "than the site (thresholds in data/rules/checks.yaml)."),
     # chain
-    "chk.chain.unavailable": ("产业链数据尚未接入，无法判断上下游配套",
-                              "Chain data not yet available; upstream/downstream adjacency not judged"),
+    "chk.chain.no_product": ("未给出产品，无法判断上下游配套", "No product given; adjacency not judged"),
+    "chk.chain.unknown_product": ("产业链图谱中没有“{product}”，无法判断上下游配套",
+                                  "'{product}' is not in the chain graph; adjacency not judged"),
+    "chk.chain.no_partners": ("“{product}”在产业链图谱中没有上下游环节",
+                              "'{product}' has no upstream or downstream step in the chain graph"),
+    "chk.chain.ok": ("“{product}”的 {n} 个上下游环节都有邻近承载地，配套得分 {score:.2f}",
+                     "All {n} upstream/downstream steps of '{product}' have a nearby host; score {score:.2f}"),
+    "chk.chain.low_score": ("“{product}”上下游配套得分 {score:.2f}，低于通过线（上下游距离较远）",
+                            "Adjacency score {score:.2f} for '{product}' is below the pass line "
+                            "(partners are far)"),
+    "chk.chain.missing_links": ("“{product}”配套得分 {score:.2f}；省内无承载地的环节：{missing}",
+                                "Score {score:.2f} for '{product}'; steps no base in the province "
+                                "hosts: {missing}"),
     "rule.chain.adjacency": (
-        "项目上游原料与下游用户宜在邻近基地（产业链图谱，待接入）。",
-        "A project's suppliers and customers should be in nearby bases (chain graph, pending)."),
+        "项目上游原料与下游用户宜在邻近基地：按产业链图谱（种子文件000–004）计算上下游最近承载地的"
+        "距离衰减得分，阈值见 data/chains/scoring.yaml。",
+        "A project's suppliers and customers should be in nearby bases: a distance-decay score "
+        "over the nearest hosts of its upstream and downstream steps in the chain graph (seeds "
+        "000-004); thresholds in data/chains/scoring.yaml."),
     # errors of the site check and the command line
     "err.activity": ("未知的活动类型“{activity}”；可选：{allowed}",
                      "Unknown activity '{activity}'; choose one of: {allowed}"),
