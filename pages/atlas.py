@@ -6,20 +6,26 @@ from geo import bundle
 from geo.bundle import BundleError, data_dir
 from geo.dem import DemError, import_dem
 from geo.i18n import t
+from geo.auth import can_see
 from geo.quota import quota_years
+from geo.sources import StoreSource
 from layers.atlas_view import (base_bounds, base_choices, dem_overlay, detail_zoom,
                                prepare_layer, redline_share)
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
+from ui.auth import current_user, get_store
 from ui.shell import page_lang
 
 lang = page_lang()
+SOURCE = StoreSource(get_store())
 USER_DEM = data_dir() / "dem" / "user_dem.tif"
 
 
-@st.cache_resource(show_spinner=False)  # read-only results shared across sessions
-def _layer(layer_id: str, lang: str, year: int, measure: str, detail: int):
-    return prepare_layer(layer_id, RenderContext(lang=lang, year=year, quota_measure=measure), detail)
+@st.cache_resource(show_spinner=False, max_entries=256)  # read-only, shared across sessions
+def _layer(layer_id: str, lang: str, year: int, measure: str, detail: int, version: str):
+    """One layer for the browser; ``version`` (the store's) invalidates it after an import."""
+    ctx = RenderContext(lang=lang, year=year, quota_measure=measure, source=SOURCE)
+    return prepare_layer(layer_id, ctx, detail)
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,17 +33,12 @@ def _dem(path: str, mtime: float):
     return dem_overlay(path)
 
 
-@st.cache_data(show_spinner=False)
-def _years() -> list[int]:
-    return quota_years(bundle.read_table("quotas"))
-
-
 st.title(t("app.title", lang))
 st.caption(t("app.subtitle", lang))
 
 try:
-    years = _years()
-    bases = base_choices(RenderContext(lang=lang))
+    years = quota_years(SOURCE.read_quotas())
+    bases = base_choices(RenderContext(lang=lang, source=SOURCE))
 except BundleError:
     st.error(t("err.no_data", lang, path=bundle.BUNDLE_PATH))
     st.stop()
@@ -71,12 +72,16 @@ with st.sidebar:
             st.error(t("err.dem_upload", lang, reason=exc))
 
 st.warning(t("warn.indicative", lang))
-ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure)
+ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure, source=SOURCE)
 km2, pct = redline_share(ctx)
 st.caption(t("warn.redline_share", lang, layer_km2=km2, pct=pct))
 
 detail = detail_zoom(st.session_state.get("map_zoom"))
-layers = [_layer(s.id, lang, int(year), measure, detail) for s in LAYERS if s.kind != "raster"]
+version = SOURCE.version_key()
+user = current_user()
+layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
+          if s.kind != "raster" and can_see(user, s.public)
+          and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
 dem_path = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
 focus = base_bounds(bases, focus_id) if focus_id else None

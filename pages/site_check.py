@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import bundle
+from geo.audit import record_screening
 from geo.bundle import data_dir
 from geo.checks import Project, load_config
 from geo.errors import QPAError
@@ -12,27 +13,26 @@ from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import error_text, t
 from geo.layers_index import ScreeningLayers
 from geo.quota import quota_years
+from geo.sources import StoreSource
 from geo.report import report_geojson, report_html, report_pdf, site_jzd
 from geo.screen import screen_site
 from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
                             site_from_point)
 from layers.registry import RenderContext
 from layers.site_view import site_map, verdict_table
+from ui.auth import current_user, get_store
 from ui.shell import page_lang
 
 lang = page_lang()
+SOURCE = StoreSource(get_store())
 ZONES = list(QINGHAI_ZONES)
 USER_DEM = data_dir() / "dem" / "user_dem.tif"
 
 
-@st.cache_resource(show_spinner=False)  # indexed layers, shared and read-only
-def _layers(dem_path: str, mtime: float) -> ScreeningLayers:
-    return ScreeningLayers.from_bundle(dem_path=dem_path)
-
-
-@st.cache_data(show_spinner=False)
-def _years() -> list[int]:
-    return quota_years(bundle.read_table("quotas"))
+@st.cache_resource(show_spinner=False, max_entries=4)  # indexed layers, shared and read-only
+def _layers(dem_path: str, mtime: float, version: str) -> ScreeningLayers:
+    """The store's current layers and quotas, indexed; rebuilt when ``version`` changes."""
+    return ScreeningLayers.from_source(SOURCE, dem_path=dem_path)
 
 
 def _set_site(make, *args, **kwargs) -> None:
@@ -91,7 +91,7 @@ else:
 
 site = st.session_state.get("site")
 result = st.session_state.get("result")
-ctx = RenderContext(lang=lang)
+ctx = RenderContext(lang=lang, source=SOURCE)
 fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"))
 out = st_folium(fmap, key="site_map", height=560, use_container_width=True,
                 returned_objects=["last_clicked", "last_active_drawing"])
@@ -127,7 +127,7 @@ with st.form("project"):
     c3, c4, c5 = st.columns(3)
     area_req = c3.number_input(t("site.area_req", lang), min_value=0.0, value=0.0, key="area_req")
     investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0, key="investment")
-    years = _years()
+    years = quota_years(SOURCE.read_quotas())
     year = c5.selectbox(t("site.year", lang), years, index=len(years) - 1, key="year")
     run = st.form_submit_button(t("site.run", lang), type="primary")
 
@@ -136,8 +136,13 @@ if run:
                       area_ha=area_req or None, investment_wan=investment or None, year=int(year))
     dem = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
     try:
-        result = screen_site(site.geometry, project, _layers(str(dem), dem.stat().st_mtime), config)
-        st.session_state["result"] = result
+        layers = _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
+        result = screen_site(site.geometry, project, layers, config)
+        st.session_state["result"] = st.session_state["screen_result"] = result
+        inputs = {"how": site.source_kind, "crs": site.crs_in, "name": site.name,
+                  "site": site.geometry.__geo_interface__, "project": project.to_dict()}
+        st.session_state["screen_audit_id"] = record_screening(
+            get_store(), current_user(), inputs, result)  # officials only; None for viewers
         st.rerun()  # redraw the map with the overlaps
     except QPAError as exc:
         st.error(error_text(exc, lang))

@@ -50,3 +50,18 @@ def test_quota_year_and_measure(app):
     app.sidebar.selectbox(key="quota_year").set_value(2024).run()
     app.sidebar.selectbox(key="quota_measure").set_value("used_ha").run()
     assert not app.exception
+
+
+def test_every_registry_layer_reaches_the_map(app):
+    """The page draws each vector layer of the registry (from the store), the quota layer too."""
+    from layers.registry import LAYERS
+
+    caption = next(c.value for c in app.caption if "地图数据量" in c.value)
+    assert caption  # payload reported
+    from ui.auth import get_store  # the same cached store the page used
+    from geo.sources import StoreSource
+
+    source = StoreSource(get_store())
+    for spec in LAYERS:
+        if spec.kind != "raster" and spec.loader is None:
+            assert source.has_layer(spec.table or spec.id), spec.id

@@ -55,6 +55,9 @@ def test_toggling_a_layer_hides_it(atlas):
     frame.wait_for_function("document.querySelectorAll('path.qpa-deposits').length === 0", timeout=10_000)
     frame.locator(".leaflet-control-layers-overlays label", has_text="县级行政区").locator("input").check()
     frame.wait_for_function("document.querySelectorAll('path.qpa-admin_county').length === 45", timeout=10_000)
+    # the quota choropleth (from the ledger in the store): one polygon per base
+    frame.locator(".leaflet-control-layers-overlays label", has_text="建设用地指标").locator("input").check()
+    frame.wait_for_function("document.querySelectorAll('path.qpa-quotas').length === 15", timeout=10_000)
 
 
 def test_popup_on_a_base(atlas, screenshot):
