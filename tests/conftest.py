@@ -13,3 +13,14 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "offline: checks that the map needs no internet (no CDN assets)"
     )
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """An empty data directory and the embedded store (no QPA_DATABASE_URL)."""
+    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("QPA_DATABASE_URL", raising=False)
+    return tmp_path

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.auth import User
 from geo.store import open_store
-from tests._stores import OFFICIAL_USER, VIEWER_USER
+from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
 
@@ -23,19 +23,9 @@ def _geojson(lon=96.0) -> bytes:
     return frame.to_json(drop_id=True).encode()
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("QPA_DATABASE_URL", raising=False)
-    return tmp_path
 
-
-def _app(user=None, lang="zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["lang"] = lang
-    if user is not None:
-        at.session_state["user"] = user
-    return at.run()
+def _app(user=None, lang="zh"):
+    return run_page(PAGE, user, lang)
 
 
 def _keys(at) -> set:

@@ -8,24 +8,14 @@ from streamlit.testing.v1 import AppTest
 
 from geo import ledger
 from geo.store import open_store
-from tests._stores import OFFICIAL_USER, VIEWER_USER
+from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "quotas.py")
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("QPA_DATABASE_URL", raising=False)
-    return tmp_path
 
-
-def _app(user=None, lang="zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["lang"] = lang
-    if user is not None:
-        at.session_state["user"] = user
-    return at.run()
+def _app(user=None, lang="zh"):
+    return run_page(PAGE, user, lang)
 
 
 def _reserved(env, base="nanchuan", year=None) -> float:

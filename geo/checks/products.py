@@ -8,27 +8,13 @@ no whitespace, lower case) plus the synonym groups of
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from functools import lru_cache
 from typing import Any, Mapping
 
+from ..chains.data import normalise  # one normal form for every product match
 from .config import CheckConfig, load_config
 
 __all__ = ["normalise", "product_terms", "product_matches"]
-
-_SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """NFKC, no whitespace, lower case.
-
-    >>> normalise(" ＰＶＣ 精深加工 ")
-    'pvc精深加工'
-    >>> normalise("Lithium  Carbonate")
-    'lithiumcarbonate'
-    """
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).lower()
 
 
 @lru_cache(maxsize=64)
