@@ -5,7 +5,6 @@ The page reads its widgets into an :class:`AtlasRequest`, calls
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import geopandas as gpd
 

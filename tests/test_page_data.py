@@ -6,7 +6,6 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
-from streamlit.testing.v1 import AppTest
 
 from geo.auth import User
 from geo.store import open_store

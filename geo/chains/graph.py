@@ -194,7 +194,7 @@ def _add_resources(g: nx.DiGraph, vocab: Vocabulary, frame: pd.DataFrame, prefix
                    zh=row.get("name_zh", row["id"]), en=row.get("name_en", row["id"]),
                    lon=lon, lat=lat, codes=codes)
         for code in codes:
-            _add_edge(g, key, mapping[code], "hosts", basis="resource")
+            _add_edge(g, key, mapping[code], "hosts", basis="resource", cites=cites)
 
 
 @lru_cache(maxsize=1)

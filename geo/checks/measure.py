@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..geodesy import GEOD, area_ha
+from ..geodesy import GEOD
 
 __all__ = [
     "lon_scale",
