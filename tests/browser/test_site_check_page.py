@@ -32,3 +32,25 @@ def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_ma
     screenshot(page, "site_check")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
+
+
+def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_frame, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
+    page.get_by_text("地图绘制").click()
+    frame = find_map_frame(page)
+    tool = frame.locator(".leaflet-draw-draw-rectangle")
+    tool.wait_for(timeout=30_000)  # the Draw plugin's assets come from /app/static, not a CDN
+    tool.click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 40, y0 + 30, steps=8)
+    page.mouse.up()
+    page.get_by_text("当前选址").wait_for(timeout=30_000)
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-site').length === 1", timeout=30_000)
+    screenshot(page, "site_check_draw")
+    assert page.blocked_urls == [], page.blocked_urls
