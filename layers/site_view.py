@@ -18,7 +18,7 @@ from .atlas_view import prepare_layer
 from .registry import RenderContext
 from .render import build_map
 
-__all__ = ["SCREEN_LAYERS", "STATUS_COLORS", "site_map", "verdict_table"]
+__all__ = ["SCREEN_LAYERS", "STATUS_COLORS", "context_layers", "site_map", "verdict_table"]
 
 #: atlas layers drawn under the site, bottom first
 SCREEN_LAYERS = ("admin_prefecture", "redlines", "salt_lakes", "deposits", "bases")
@@ -31,15 +31,21 @@ def _shape_layer(geom: BaseGeometry, css: str, style: dict, tip: str) -> folium.
                           tooltip=folium.Tooltip(tip), control=False)
 
 
+def context_layers(ctx: RenderContext, detail: int = 8) -> list:
+    """The atlas layers drawn under the site (:data:`SCREEN_LAYERS`), ready for the browser."""
+    return [prepare_layer(layer_id, ctx, detail) for layer_id in SCREEN_LAYERS]
+
+
 def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
-             result: ScreenResult | None = None, detail: int = 8, draw: bool = False
-             ) -> folium.Map:
+             result: ScreenResult | None = None, detail: int = 8, draw: bool = False,
+             layers: list | None = None) -> folium.Map:
     """The site-check map: context layers, the site and, after a check, its overlaps.
 
     The view fits the site when there is one. With ``draw`` the Draw tool
     (polygon and rectangle) is shown; streamlit-folium returns the drawing.
+    ``layers`` are :func:`context_layers` prepared beforehand (the page caches them).
     """
-    layers = [prepare_layer(layer_id, ctx, detail) for layer_id in SCREEN_LAYERS]
+    layers = layers if layers is not None else context_layers(ctx, detail)
     focus = None
     if site is not None:
         w, s, e, n = site.bounds

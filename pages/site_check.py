@@ -19,7 +19,7 @@ from geo.screen import screen_site
 from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
                             site_from_point)
 from layers.registry import RenderContext
-from layers.site_view import site_map, verdict_table
+from layers.site_view import context_layers, site_map, verdict_table
 from ui.auth import current_user, get_store
 from ui.shell import page_lang
 
@@ -33,6 +33,11 @@ USER_DEM = data_dir() / "dem" / "user_dem.tif"
 def _layers(dem_path: str, mtime: float, version: str) -> ScreeningLayers:
     """The store's current layers and quotas, indexed; rebuilt when ``version`` changes."""
     return ScreeningLayers.from_source(SOURCE, dem_path=dem_path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only, shared across sessions
+def _context(lang: str, version: str) -> list:
+    return context_layers(RenderContext(lang=lang, source=SOURCE))
 
 
 def _set_site(make, *args, **kwargs) -> None:
@@ -92,7 +97,8 @@ else:
 site = st.session_state.get("site")
 result = st.session_state.get("result")
 ctx = RenderContext(lang=lang, source=SOURCE)
-fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"))
+fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"),
+                layers=_context(lang, SOURCE.version_key()))
 out = st_folium(fmap, key="site_map", height=560, use_container_width=True,
                 returned_objects=["last_clicked", "last_active_drawing"])
 if mode == "click" and out and out.get("last_clicked"):
