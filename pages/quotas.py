@@ -1,5 +1,6 @@
 """Quota page: the land-quota ledger per base and prefecture, its map, and (officials) its edits."""
-import folium
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -8,9 +9,10 @@ from geo import ledger
 from geo.auth import is_official
 from geo.errors import QPAError
 from geo.i18n import t
-from geo.quota import join_quotas
-from layers.offline import make_offline
-from layers.styles import ramp_color
+from geo.sources import StoreSource
+from layers.atlas_view import prepare_layer
+from layers.registry import RenderContext
+from layers.render import build_map
 from ui.auth import current_user, get_store, show_error
 from ui.shell import page_lang
 
@@ -40,6 +42,8 @@ rows["base"] = rows["base_id"].map(names).fillna(rows["base_id"])
 rows["prefecture"] = rows[f"prefecture_{lang}"].fillna("—")
 
 st.subheader(t("quota.by_base", lang))
+rows["accuracy"] = rows["accuracy"].map(lambda a: t(f"accuracy.{a}", lang)
+                                        if a in ("authoritative", "indicative", "derived") else a)
 shown = rows[["base", "prefecture", *MEASURES, "accuracy"]].rename(columns={
     "base": t("quota.col.base", lang), "prefecture": t("quota.col.prefecture", lang),
     "accuracy": t("quota.col.accuracy", lang), **{c: _m(c) for c in MEASURES}})
@@ -48,26 +52,17 @@ st.bar_chart(rows.set_index("base")[["used_ha", "reserved_ha", "remaining_ha"]]
              .rename(columns=_m), horizontal=True)
 
 st.subheader(t("quota.by_prefecture", lang))
-pref = rows.groupby("prefecture")[list(MEASURES)].sum()
+pref = rows.groupby("prefecture")[list(MEASURES)].sum().rename_axis(t("quota.col.prefecture", lang))
 st.dataframe(pref.rename(columns=_m), use_container_width=True)
 st.bar_chart(pref[["used_ha", "reserved_ha", "remaining_ha"]].rename(columns=_m))
 
 st.subheader(t("quota.map", lang))
-joined = join_quotas(bases, ledger.quota_table(store), int(year))
-fmap = folium.Map(tiles=None, control_scale=True)
-props = ["name", *MEASURES]
-geo = joined.assign(name=joined["id"].map(names), share=joined["remaining_share"])[
-    [*props, "share", "geometry"]]
-folium.GeoJson(
-    geo.to_json(na="null"), name=t("layer.quotas", lang),
-    style_function=lambda f: {"color": "#333333", "weight": 1, "fillOpacity": 0.85,
-                              "fillColor": ramp_color(f["properties"].get("share"))},
-    tooltip=folium.GeoJsonTooltip(props, aliases=[t("quota.col.base", lang),
-                                                  *[_m(c) for c in MEASURES]]),
-).add_to(fmap)
-w, s, e, n = joined.total_bounds
-fmap.fit_bounds([[s, w], [n, e]])
-st_folium(make_offline(fmap), key="quota_map", height=460, use_container_width=True,
+ctx = RenderContext(lang=lang, year=int(year), source=StoreSource(store))
+quota_layer = prepare_layer("quotas", ctx, detail=8)  # the registry's layer, escaped popups
+quota_layer.spec = replace(quota_layer.spec, show=True)
+w, s_, e, n = bases.total_bounds
+fmap = build_map([quota_layer], ctx, focus=(w, s_, e, n))
+st_folium(fmap, key="quota_map", height=460, use_container_width=True,
           returned_objects=[])
 st.caption(t("quota.map_legend", lang))
 
