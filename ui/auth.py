@@ -59,8 +59,17 @@ def show_error(err: Exception, lang: str) -> None:
     st.error(error_text(err, lang) if isinstance(err, QPAError) else str(err))
 
 
+@st.cache_resource(show_spinner=False)
+def _credentials_ready(location: str) -> bool:
+    """At first start, with no credentials configured, create the sample local official
+    (its password is printed once on the terminal). Runs once per server process."""
+    load_credentials(_secrets(), data_dir=data_dir())
+    return True
+
+
 def login_sidebar(lang: str) -> User:
     """The login form (viewer) or the logged-in name and a logout button (official)."""
+    _credentials_ready(str(data_dir()))
     user = current_user()
     with st.sidebar:
         if is_official(user):
