@@ -60,7 +60,7 @@ table = pd.DataFrame([{
     t("data.col.source", lang): v.source, t("data.col.source_date", lang): v.source_date,
     t("data.col.n", lang): v.n_features, t("data.col.note", lang): v.note,
 } for v in versions])
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 if not is_official(user):
     st.info(t("data.officials_only", lang))
@@ -140,7 +140,7 @@ for notice in notices:
     st.info(notice.text(lang))
 
 st.subheader(t("data.preview", lang))
-st.dataframe(pd.DataFrame(frame.drop(columns=frame.geometry.name)).head(50), use_container_width=True)
+st.dataframe(pd.DataFrame(frame.drop(columns=frame.geometry.name)).head(50), width="stretch")
 fmap = folium.Map(tiles=None, control_scale=True)
 shown = frame.head(2000)
 folium.GeoJson(shown.assign(geometry=shown.geometry.simplify(0.0005)).to_json(),

@@ -47,13 +47,13 @@ rows["accuracy"] = rows["accuracy"].map(lambda a: t(f"accuracy.{a}", lang)
 shown = rows[["base", "prefecture", *MEASURES, "accuracy"]].rename(columns={
     "base": t("quota.col.base", lang), "prefecture": t("quota.col.prefecture", lang),
     "accuracy": t("quota.col.accuracy", lang), **{c: _m(c) for c in MEASURES}})
-st.dataframe(shown, hide_index=True, use_container_width=True)
+st.dataframe(shown, hide_index=True, width="stretch")
 st.bar_chart(rows.set_index("base")[["used_ha", "reserved_ha", "remaining_ha"]]
              .rename(columns=_m), horizontal=True)
 
 st.subheader(t("quota.by_prefecture", lang))
 pref = rows.groupby("prefecture")[list(MEASURES)].sum().rename_axis(t("quota.col.prefecture", lang))
-st.dataframe(pref.rename(columns=_m), use_container_width=True)
+st.dataframe(pref.rename(columns=_m), width="stretch")
 st.bar_chart(pref[["used_ha", "reserved_ha", "remaining_ha"]].rename(columns=_m))
 
 st.subheader(t("quota.map", lang))
@@ -73,7 +73,7 @@ if not is_official(user):
 # ------------------------------------------------------------------ official actions
 open_res = ledger.reservations(store, status="reserved")
 st.subheader(t("quota.reservations", lang))
-st.dataframe(open_res, hide_index=True, use_container_width=True)
+st.dataframe(open_res, hide_index=True, width="stretch")
 
 
 def _done(key: str, **params) -> None:
@@ -154,6 +154,6 @@ with tab_alloc:
 
 with tab_entries:
     log = ledger.entries(store)
-    st.dataframe(log.iloc[::-1], hide_index=True, use_container_width=True)
+    st.dataframe(log.iloc[::-1], hide_index=True, width="stretch")
     st.download_button(t("quota.csv", lang), ledger.entries_csv(store), key="quota_csv",
                        file_name="quota_ledger_entries.csv", mime="text/csv")

@@ -158,12 +158,12 @@ if result is None:
 st.header(t("site.verdict", lang, status=t(f"status.{result.overall}", lang)))
 if result.indicative_layers:
     st.warning(t("warn.indicative", lang))
-st.dataframe(verdict_table(result, lang), hide_index=True, use_container_width=True)
+st.dataframe(verdict_table(result, lang), hide_index=True, width="stretch")
 st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
 for res in result.results:
     if res.evidence:
         with st.expander(t("site.evidence", lang, check=t(f"check.{res.check}", lang))):
-            st.dataframe(res.evidence, use_container_width=True)
+            st.dataframe(res.evidence, width="stretch")
 
 st.subheader(t("site.download", lang))
 c1, c2, c3, c4 = st.columns(4)
