@@ -8,7 +8,11 @@ from streamlit.testing.v1 import AppTest
 from geo import layer_import as li
 from geo.store import open_store
 from layers.schema import SCHEMAS
-from tests._stores import OFFICIAL_USER
+import uuid
+
+import pytest
+
+from tests._stores import OFFICIAL_USER, need_postgis
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 NANCHUAN = "101.730,36.560\n101.741,36.560\n101.741,36.569\n101.730,36.569"
@@ -25,11 +29,20 @@ def _import_redline_over_nanchuan(store) -> None:
     li.commit_import(store, OFFICIAL_USER, schema, mapped, note="test")
 
 
-def test_site_check_uses_the_imported_red_line(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_site_check_uses_the_imported_red_line(backend, tmp_path, monkeypatch):
     monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("QPA_DATABASE_URL", raising=False)
+    schema = None
+    if backend == "postgis":
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        monkeypatch.setenv("QPA_DATABASE_URL", need_postgis())
+        monkeypatch.setenv("QPA_DATABASE_SCHEMA", schema)
+    else:
+        monkeypatch.delenv("QPA_DATABASE_URL", raising=False)
     at = AppTest.from_file(APP, default_timeout=120).run()  # first start seeds the store
-    _import_redline_over_nanchuan(open_store(tmp_path / "qpa_store.gpkg"))
+    where = need_postgis() if backend == "postgis" else tmp_path / "qpa_store.gpkg"
+    store = open_store(where, schema=schema)
+    _import_redline_over_nanchuan(store)
     at.switch_page("pages/site_check.py").run()
     at.radio(key="site_mode").set_value("paste").run()
     at.text_area(key="paste_text").input(NANCHUAN)
@@ -40,3 +53,6 @@ def test_site_check_uses_the_imported_red_line(tmp_path, monkeypatch):
     red = table[table["检查项"] == "生态保护红线"].iloc[0]
     assert red["结论"] == "不通过" and "南川水源保护区" in red["结果"]
     assert "权威" in red["数据精度"]  # the imported layer is authoritative
+    if backend == "postgis":
+        store.drop_schema()
+    store.close()

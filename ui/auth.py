@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from geo.auth import ANONYMOUS, LoginError, User, authenticate, is_official, load_credentials
@@ -39,13 +41,14 @@ def _secrets():
 
 
 @st.cache_resource(show_spinner=False)
-def _open(location: str) -> Store:
-    return open_store(location)
+def _open(location: str, schema: str | None) -> Store:
+    return open_store(location, schema=schema)
 
 
 def get_store() -> Store:
-    """The store every page and session shares."""
-    return _open(store_location(secret("database", "url")))
+    """The store every page and session shares (one per location and PostGIS schema)."""
+    return _open(store_location(secret("database", "url")),
+                 os.environ.get("QPA_DATABASE_SCHEMA") or None)
 
 
 def current_user() -> User:
