@@ -27,6 +27,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("pages/atlas.py", "page.atlas"),
     ("pages/site_check.py", "page.site"),
     ("pages/chains.py", "page.chains"),
+    ("pages/batch.py", "page.batch"),
     ("pages/quotas.py", "page.quotas"),
     ("pages/data.py", "page.data"),
 )

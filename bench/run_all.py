@@ -1,0 +1,334 @@
+"""Every benchmark in one run, one table: ``python -m bench.run_all``.
+
+Rows (floors of issue 6 where there is one):
+
+* single-site full screen p50 / p95 -- bundled layers and the stress set
+  (bench.stress_data: 20k red-line polygons, 2.1 M vertices, 5k deposits);
+* naive geopandas overlay per site (red line only) and its ratio to the indexed check;
+* batch 10,000 sites (geo.batch: screen all six checks, rank, 300-draw
+  sensitivity) on the stress set -- floor 30 s;
+* suitability grid at 1 km (geo.suitability) on the bundle and on the stress
+  set (20k red lines rasterised) -- floor 30 s;
+* map page payload (bytes received by the browser) and time to first map paint
+  of the atlas page with every layer on, in headless Chromium (a Streamlit
+  server started here on a free loopback port) -- floor 3 s;
+* with ``--postgis``: the same red-line and mineral checks in PostGIS (GiST
+  indexes, ST_Intersects, ST_Area(geography), ST_DWithin(geography)) on the same
+  stress data, per site, beside the indexed Python checks (``bash
+  scripts/postgis.sh start`` / ``stop`` are run here).
+
+Options: ``--quick`` (fewer sites), ``--skip-browser``, ``--postgis``,
+``--workers N``. Prints progress to stderr and the table to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ROWS: list[tuple[str, str, str, str]] = []   # (what, figure, floor, note)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def row(what: str, figure: str, floor: str = "", note: str = "") -> None:
+    ROWS.append((what, figure, floor, note))
+    log(f"  {what}: {figure} {note}")
+
+
+def _pct(ms: np.ndarray) -> str:
+    return f"p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms"
+
+
+# --------------------------------------------------------------------------- screening
+def bench_screening(args, data, stress, project) -> dict:
+    from bench.screen_bench import _sites, time_naive, time_redline_only, time_single
+    from geo.layers_index import ScreeningLayers
+
+    out = {}
+    single = _sites(data["sites"], args.n_single)
+    bundled = ScreeningLayers.from_bundle()
+    ms = time_single(single, bundled, project)
+    row(f"single full screen, bundled ({len(single)} sites)", _pct(ms), "p95 ≤ 100 ms")
+    ms = time_single(single, stress, project)
+    out["stress_p50"] = float(np.percentile(ms, 50))
+    row(f"single full screen, stress ({len(single)} sites)", _pct(ms), "p95 ≤ 100 ms")
+    rl = time_redline_only(single[: args.n_naive], stress, project)
+    out["redline_ms"] = rl
+    row(f"red-line check only, stress ({len(rl)} sites)", _pct(rl))
+    naive = time_naive(single[: args.n_naive], data["redlines"])
+    row(f"naive gpd.overlay + distance, red line ({len(naive)} sites)", _pct(naive), "",
+        f"= {np.percentile(naive, 50) / np.percentile(rl, 50):,.0f}x the indexed red-line "
+        f"check, {np.percentile(naive, 50) / out['stress_p50']:,.0f}x the full screen")
+    return out
+
+
+def bench_batch(args, data, stress, project) -> None:
+    from bench.screen_bench import _sites
+    from geo.batch import rank_sites, screen_table, sensitivity
+
+    sites = _sites(data["sites"], args.n_batch)
+    t0 = time.perf_counter()
+    table = screen_table(sites, project, stress, workers=args.workers)
+    t_screen = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    ranked = rank_sites(table)
+    rank_sites(table, {"verdict": 0.5, "chain": 0.3, "quota": 0.2})
+    sens = sensitivity(table, draws=300)
+    t_rank = time.perf_counter() - t1
+    total = time.perf_counter() - t0
+    assert len(ranked) == len(sites) and len(sens) == len(sites)
+    row(f"batch {len(sites):,} sites, stress (screen + rank + 300-draw sensitivity)",
+        f"{total:.1f} s", "≤ 30 s",
+        f"screen {t_screen:.1f} s on {args.workers} processes ({len(sites) / t_screen:,.0f}/s); "
+        f"rank + sensitivity {t_rank:.2f} s")
+
+
+def bench_suitability(args, data, stress) -> None:
+    from geo.layers_index import ScreeningLayers
+    from geo.suitability import suitability
+
+    bundled = ScreeningLayers.from_bundle()
+    suitability("正极材料", bundled, 5000)  # warm the chain graph
+    for label, layers in (("bundle", bundled), ("stress, 20k red lines", stress)):
+        times = []
+        for product in ("正极材料", "钾肥", "电池级碳酸锂"):
+            t0 = time.perf_counter()
+            s = suitability(product, layers, 1000)
+            times.append(time.perf_counter() - t0)
+        ny, nx = s.shape
+        row(f"suitability grid 1 km, {label} ({nx}x{ny} = {nx * ny / 1e6:.2f} M cells)",
+            f"max {max(times):.2f} s", "≤ 30 s",
+            f"3 products: {', '.join(f'{x:.2f}' for x in times)} s")
+
+
+# --------------------------------------------------------------------------- browser
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_streamlit(app: Path, run_dir: Path) -> tuple[subprocess.Popen, str]:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    script = run_dir / app.name
+    shutil.copy2(app, script)
+    (run_dir / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
+                                                                    os.environ.get("PYTHONPATH")])),
+               ATLAS_REPO_ROOT=str(ROOT))
+    logf = open(run_dir / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {(run_dir / 'streamlit.log').read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("streamlit not healthy after 60 s")
+        time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+_PAINTED = """() => {
+  const n = s => document.querySelectorAll(s).length;
+  const img = document.querySelector('img.leaflet-image-layer');
+  return n('path.qpa-bases') >= 15 && n('path.qpa-redlines') > 0 && n('path.qpa-admin_county') > 0
+         && n('path.qpa-quotas') > 0 && img && img.complete;
+}"""
+
+
+def _one_paint(browser, base: str) -> tuple[float, int, int, float, int]:
+    """(s to first map paint, bytes received, requests blocked, s to the map frame, ws bytes)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = ctx.new_page()
+    got = {"bytes": 0, "blocked": 0, "ws": 0}
+
+    def route(r):
+        host = r.request.url.split("/")[2].split(":")[0] if "://" in r.request.url else ""
+        if host and host not in ("127.0.0.1", "localhost"):
+            got["blocked"] += 1
+            return r.abort()
+        return r.continue_()
+
+    page.route("**/*", route)
+
+    def on_ws(ws):
+        def frame(p):
+            got["bytes"] += len(p)
+            got["ws"] += len(p)
+
+        ws.on("framereceived", frame)
+
+    def on_done(req):
+        try:
+            got["bytes"] += req.sizes()["responseBodySize"]
+        except Exception:  # noqa: BLE001 -- a cancelled request has no sizes
+            pass
+
+    page.on("websocket", on_ws)
+    page.on("requestfinished", on_done)
+    t0 = time.perf_counter()
+    page.goto(base, wait_until="commit")
+    deadline = time.monotonic() + 90
+    frame = None
+    while frame is None:
+        for f in page.frames:
+            try:
+                if f.query_selector(".leaflet-container") is not None:
+                    frame = f
+                    break
+            except Exception:  # noqa: BLE001 -- frame detached while navigating
+                pass
+        if frame is None:
+            if time.monotonic() > deadline:
+                raise RuntimeError("no map after 90 s")
+            page.wait_for_timeout(20)
+    t_frame = time.perf_counter() - t0
+    frame.wait_for_function(_PAINTED, timeout=90_000, polling=20)
+    elapsed = time.perf_counter() - t0
+    page.wait_for_timeout(500)  # let trailing messages land for the byte count
+    ctx.close()
+    return elapsed, got["bytes"], got["blocked"], t_frame, got["ws"]
+
+
+def bench_browser(args) -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        row("first map paint", "skipped", "≤ 3 s", f"{CHROMIUM} missing")
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="qpa-bench-"))
+    proc, base = _start_streamlit(ROOT / "bench" / "paint_app.py", tmp / "app")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            cold, cold_bytes, blocked, _, _ = _one_paint(browser, base)
+            warm = [_one_paint(browser, base) for _ in range(args.paints)]
+            browser.close()
+    finally:
+        _stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    times = [w[0] for w in warm]
+    payload = statistics.median(w[1] for w in warm)
+    ws = statistics.median(w[4] for w in warm)
+    row("map page payload, atlas all layers on (bytes to the browser)",
+        f"{payload / 1e6:.2f} MB", "", f"of which {ws / 1e6:.2f} MB over the websocket (the "
+        f"map); first load {cold_bytes / 1e6:.2f} MB; {blocked} non-local requests blocked")
+    row("first map paint, atlas all layers on, headless Chromium",
+        f"median {statistics.median(times):.2f} s", "≤ 3 s",
+        f"{len(times)} warm loads {', '.join(f'{x:.2f}' for x in times)} s (map iframe after "
+        f"{statistics.median(w[3] for w in warm):.2f} s); cold server "
+        f"(caches empty) {cold:.2f} s")
+
+
+# --------------------------------------------------------------------------- PostGIS
+def bench_postgis(args, data, stress, project, redline_ms) -> None:
+    from bench.postgis_bench import run as pg_run
+
+    try:
+        url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh"), "start"], check=True,
+                             capture_output=True, text=True, timeout=600).stdout.strip()
+    except (subprocess.SubprocessError, OSError) as exc:
+        row("PostGIS red-line + mineral checks", "skipped", "", f"postgis.sh start failed: {exc}")
+        return
+    try:
+        pg_run(url, data, stress, project, args.n_naive, row)
+    finally:
+        subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh"), "stop"],
+                       capture_output=True, timeout=120)
+
+
+# --------------------------------------------------------------------------- main
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Run every benchmark; print one table.")
+    p.add_argument("--quick", action="store_true", help="fewer sites (200 single, 2,000 batch)")
+    p.add_argument("--n-single", type=int, default=None)
+    p.add_argument("--n-batch", type=int, default=None)
+    p.add_argument("--n-naive", type=int, default=30)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--paints", type=int, default=3, help="warm page loads to time")
+    p.add_argument("--skip-browser", action="store_true")
+    p.add_argument("--postgis", action="store_true", help="also run the PostGIS comparison")
+    p.add_argument("--seed", type=int, default=20261123)
+    args = p.parse_args(argv)
+    args.n_single = args.n_single or (200 if args.quick else 1000)
+    args.n_batch = args.n_batch or (2000 if args.quick else 10_000)
+
+    from bench.stress_data import generate, qinghai_region
+    from geo.bundle import BUNDLE_PATH, DEM_PATH
+    from geo.checks import Project
+    from geo.dem import read_dem
+    from geo.layers_index import ScreeningLayers
+
+    t0 = time.perf_counter()
+    log(f"machine: {os.cpu_count()} CPUs; generating the stress set")
+    data = generate(args.seed, qinghai_region(BUNDLE_PATH))
+    stress = ScreeningLayers.from_frames(
+        redline=data["redlines"], deposits=data["deposits"], salt_lakes=data["salt_lakes"],
+        bases=data["bases"], quotas=data["quotas"], dem=read_dem(DEM_PATH),
+        coverage=data["admin_province"].geometry.iloc[0])
+    n_vert = int(sum(len(g.exterior.coords) for g in data["redlines"].geometry))
+    log(f"stress set: {len(data['redlines']):,} red lines, {n_vert:,} vertices, "
+        f"{len(data['deposits']):,} deposits, {len(data['sites']):,} sites "
+        f"({time.perf_counter() - t0:.1f} s)")
+    project = Project(product="碳酸锂")
+
+    log("screening"); scr = bench_screening(args, data, stress, project)
+    log("batch"); bench_batch(args, data, stress, project)
+    log("suitability"); bench_suitability(args, data, stress)
+    if not args.skip_browser:
+        log("browser"); bench_browser(args)
+    if args.postgis:
+        log("postgis"); bench_postgis(args, data, stress, project, scr["redline_ms"])
+
+    w = max(len(r[0]) for r in ROWS)
+    print(f"\nQinghai Park Atlas benchmarks — {os.cpu_count()} CPUs, stress set "
+          f"{len(data['redlines']):,} red lines / {n_vert:,} vertices / "
+          f"{len(data['deposits']):,} deposits; total {time.perf_counter() - t0:.0f} s\n")
+    print(f"| {'benchmark':<{w}} | {'figure':<28} | {'floor':<12} | note")
+    print(f"|{'-' * (w + 2)}|{'-' * 30}|{'-' * 14}|------")
+    for what, fig, floor, note in ROWS:
+        print(f"| {what:<{w}} | {fig:<28} | {floor:<12} | {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

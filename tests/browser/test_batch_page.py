@@ -1,0 +1,53 @@
+"""The batch page in headless Chromium with no internet: ranked sites on the map coloured by
+verdict, and the suitability raster overlay with its legend."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+APP = Path(__file__).resolve().parent / "batch_app.py"
+SITES = "site_id,lon,lat,area_ha\na,94.9,36.4,50\nb,101.7,36.56,30\nc,97.0,37.3,40\nd,95.3,36.9,20"
+
+
+def test_rank_and_suitability_offline(streamlit_server, browser_page, find_map_frame, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
+    page.wait_for_selector("text=批量选址排序与全省适宜性", timeout=60_000)
+    page.locator("textarea").first.fill(SITES)
+    page.locator("input[aria-label='产品 / 产业链环节']").first.fill("正极材料")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="开始批量核查").click()
+    page.wait_for_selector("text=4 个地块核查完毕", timeout=120_000)
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-batch-site').length === 4",
+                            timeout=60_000)
+    fills = {frame.locator("path.qpa-batch-site").nth(i).get_attribute("fill") for i in range(4)}
+    assert fills <= {"#1a9850", "#fdae61", "#d73027", "#878787"} and len(fills) >= 2
+    assert "候选地块" in frame.locator("#qpa-sites-legend").inner_text()
+    screenshot(page, "batch_ranked")
+
+    page.get_by_role("tab", name="全省适宜性").click()
+    page.locator("input[aria-label='产品 / 产业链环节']").last.fill("钾肥")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="计算适宜性").click()
+    page.wait_for_selector("text=匹配基地：", timeout=120_000)
+    suit = None
+    for _ in range(240):
+        for f in page.frames:
+            try:
+                if f.query_selector("img.qpa-suitability") is not None:
+                    suit = f
+            except Exception:
+                pass
+        if suit:
+            break
+        page.wait_for_timeout(250)
+    assert suit is not None, "no suitability overlay"
+    assert "适宜性" in suit.locator("#qpa-suit-legend").inner_text()
+    screenshot(page, "batch_suitability")
+    assert page.blocked_urls == [], page.blocked_urls
+    assert page.page_errors == [], page.page_errors

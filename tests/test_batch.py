@@ -1,0 +1,138 @@
+"""Batch ranking (geo.batch): records, lexicographic and weighted ranking, sensitivity, CLI."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import batch
+from geo.checks import Project
+from geo.errors import InputError
+from geo.layers_index import ScreeningLayers
+from geo.screen import screen_site
+from geo.site_input import site_from_point
+
+
+def _table(rows):
+    cols = ["site_id", "overall", "chain_score", "quota_remaining_ha", "quota_requested_ha",
+            "buildable_ha"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+@pytest.fixture()
+def toy():
+    return _table([
+        ("fail-best-chain", "FAIL", 1.0, 1000.0, 10.0, 10.0),
+        ("pass-low", "PASS", 0.1, 0.0, 10.0, 10.0),
+        ("pass-high", "PASS", 0.9, 20.0, 10.0, 10.0),
+        ("warn", "WARN", 0.95, 500.0, 10.0, 10.0),
+        ("unknown", "UNKNOWN", None, None, None, 10.0),
+        ("pass-high-more-quota", "PASS", 0.9, 60.0, 10.0, 10.0),
+    ])
+
+
+def test_components_are_in_unit_range_with_known_values(toy):
+    comp = batch.components(toy)
+    assert comp.shape == (6, 3)
+    assert comp[:, 0].tolist() == pytest.approx([0, 1, 1, 1 / 3, 2 / 3, 1])
+    assert comp[4, 1] == 0.0 and comp[4, 2] == 0.0        # no data is never a good score
+    assert comp[2, 2] == pytest.approx(0.1)              # (20 - 10) / 100
+    assert comp[0, 2] == 1.0 and comp[1, 2] == 0.0       # clipped
+
+
+def test_lexicographic_rank_verdict_then_chain_then_quota(toy):
+    ranked = batch.rank_sites(toy)
+    assert ranked["site_id"].tolist() == ["pass-high-more-quota", "pass-high", "pass-low",
+                                          "unknown", "warn", "fail-best-chain"]
+    assert ranked["rank"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_weighted_rank_lets_chain_outweigh_verdict(toy):
+    ranked = batch.rank_sites(toy, {"verdict": 0.0, "chain": 1.0, "quota": 0.0})
+    assert ranked["site_id"].iloc[0] == "fail-best-chain"
+    # equal chain scores: ties broken lexicographically (more quota first)
+    ids = ranked["site_id"].tolist()
+    assert ids.index("pass-high-more-quota") < ids.index("pass-high")
+    assert ranked["score"].is_monotonic_decreasing
+
+
+def test_bad_weights_are_input_errors(toy):
+    with pytest.raises(InputError):
+        batch.rank_sites(toy, {"verdict": -1})
+    with pytest.raises(InputError):
+        batch.rank_sites(toy, {"price": 1})
+    with pytest.raises(InputError):
+        batch.parse_weights("verdict=abc")
+    assert batch.parse_weights("") is None
+    assert batch.parse_weights("verdict=1,chain=2") == {"verdict": 1.0, "chain": 2.0}
+
+
+def test_sensitivity_matches_a_loop_over_draws(toy):
+    w = {"verdict": 0.5, "chain": 0.3, "quota": 0.2}
+    sens = batch.sensitivity(toy, w, draws=200, spread=0.5, seed=3)
+    assert len(sens) == 6 and sens["top_share"].between(0, 1).all()
+    # three sites are in each draw's top 3
+    assert sens["top_share"].sum() == pytest.approx(3.0)
+    draws = batch.perturbed_weights(w, 200, 0.5, 3)
+    assert np.allclose(draws.sum(axis=1), 1.0)
+    counts = dict.fromkeys(toy["site_id"], 0)
+    for row in draws:
+        ranked = batch.rank_sites(toy, dict(zip(batch.COMPONENTS, row)))
+        for sid in ranked["site_id"].iloc[:3]:
+            counts[sid] += 1
+    got = dict(zip(sens["site_id"], sens["top_share"]))
+    for sid, n in counts.items():
+        assert got[sid] == pytest.approx(n / 200, abs=1e-9), sid
+
+
+def test_sensitivity_zero_spread_is_the_weighted_top3(toy):
+    w = {"verdict": 0.6, "chain": 0.25, "quota": 0.15}
+    sens = batch.sensitivity(toy, w, draws=50, spread=0.0)
+    top = set(batch.rank_sites(toy, w)["site_id"].iloc[:3])
+    assert set(sens.loc[sens["top_share"] == 1.0, "site_id"]) == top
+    assert (sens.loc[~sens["site_id"].isin(top), "top_share"] == 0).all()
+
+
+def test_site_record_has_every_check_status_and_figures():
+    layers = ScreeningLayers.from_bundle()
+    site = site_from_point(101.70, 36.56, 30).geometry
+    res = screen_site(site, Project(product="正极材料"), layers)
+    rec = batch.site_record("s1", res)
+    for check in ("redline", "minerals", "base", "quota", "terrain", "chain"):
+        assert rec[f"{check}_status"] in ("PASS", "WARN", "FAIL", "UNKNOWN")
+    assert rec["overall"] == res.overall
+    assert rec["area_ha"] == pytest.approx(30, rel=1e-3)
+    assert rec["chain_score"] == pytest.approx(res.results[-1].metrics["score"], abs=1e-4)
+    assert isinstance(rec["redline_distance_m"], float)
+
+
+def test_cli_writes_ranked_csv_geojson_and_excel(tmp_path):
+    sites = tmp_path / "s.csv"
+    sites.write_text("site_id,lon,lat,area_ha\na,94.9,36.4,50\nb,101.7,36.56,30\n"
+                     "c,97.0,37.3,40\nd,95.3,36.9,20\n", encoding="utf-8")
+    out = tmp_path / "out" / "ranked.csv"
+    assert batch.main([str(sites), "--product", "正极材料", "--out", str(out), "--xlsx",
+                       "--draws", "100"]) == 0
+    ranked = pd.read_csv(out)
+    assert ranked["rank"].tolist() == [1, 2, 3, 4]
+    assert set(ranked["site_id"]) == {"a", "b", "c", "d"}
+    assert "top3_share" in ranked and ranked["top3_share"].sum() == pytest.approx(3.0)
+    order = ["PASS", "UNKNOWN", "WARN", "FAIL"]
+    assert [order.index(s) for s in ranked["overall"]] == sorted(order.index(s) for s in
+                                                                  ranked["overall"])
+    gj = json.loads(out.with_suffix(".geojson").read_text(encoding="utf-8"))
+    assert len(gj["features"]) == 4 and gj["features"][0]["geometry"]["type"] == "Polygon"
+    xl = pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)
+    assert set(xl) == {"ranking", "sensitivity"} and len(xl["ranking"]) == 4
+
+
+def test_cli_bad_input_exit_2(tmp_path, capsys):
+    sites = tmp_path / "s.csv"
+    sites.write_text("site_id,lon,lat\na,94.9,36.4\n", encoding="utf-8")
+    assert batch.main([str(sites), "--product", "x", "--out", str(tmp_path / "o.csv")]) == 2
+    assert "area_ha" in capsys.readouterr().err
+    sites.write_text("site_id,lon,lat,area_ha\na,94.9,36.4,5\n", encoding="utf-8")
+    assert batch.main([str(sites), "--product", "x", "--out", str(tmp_path / "o.csv"),
+                       "--weights", "speed=1"]) == 2
