@@ -539,17 +539,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m geo.screen``; returns the exit code."""
-    args = _parser().parse_args(argv)  # argparse exits 2 itself on a bad command line
+def run_cli(parser: argparse.ArgumentParser, run_args: Callable[[argparse.Namespace], object],
+            argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run; exit code 0 done (or the int ``run_args`` returns),
+    1 bundle missing, 2 bad input (message on stderr)."""
+    args = parser.parse_args(argv)  # argparse exits 2 itself on a bad command line
     try:
-        return run(args)
+        code = run_args(args)
+        return code if isinstance(code, int) else 0
     except BundleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except QPAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m geo.screen``; returns the exit code."""
+    return run_cli(_parser(), run, argv)
 
 
 if __name__ == "__main__":
