@@ -39,8 +39,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+# No internet for the page: Chromium resolves no host but loopback. Blocking in the
+# browser, not with a Playwright route, keeps the measurement free of a Python round
+# trip per request (a route made every page load ~0.6-1 s slower here).
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+                 "--disable-component-update", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 ROWS: list[tuple[str, str, str, str]] = []   # (what, figure, floor, note)
 
 
@@ -181,14 +185,12 @@ def _one_paint(browser, base: str) -> tuple[float, int, int, float, int]:
     page = ctx.new_page()
     got = {"bytes": 0, "blocked": 0, "ws": 0}
 
-    def route(r):
-        host = r.request.url.split("/")[2].split(":")[0] if "://" in r.request.url else ""
+    def outside(req):  # counted, not intercepted: Chromium itself resolves no outside host
+        host = req.url.split("/")[2].split(":")[0] if "://" in req.url else ""
         if host and host not in ("127.0.0.1", "localhost"):
             got["blocked"] += 1
-            return r.abort()
-        return r.continue_()
 
-    page.route("**/*", route)
+    page.on("request", outside)
 
     def on_ws(ws):
         def frame(p):

@@ -164,15 +164,22 @@ def local_url(rel: str) -> str:
     return f"{STATIC_URL}/{rel.lstrip('/')}"
 
 
-def offline_js() -> list[tuple[str, str]]:
+#: what a map needs when it draws no icon markers: Leaflet itself
+_LEAN_JS = ("leaflet", "leaflet_icon_path")
+_LEAN_CSS = ("leaflet_css",)
+
+
+def offline_js(lean: bool = False) -> list[tuple[str, str]]:
     """folium.Map.default_js with the same names, pointing at the vendored files,
-    plus ``leaflet_icon_path`` (right after leaflet) fixing the default icon path."""
-    return [(name, local_url(rel)) for name, rel in _MAP_JS]
+    plus ``leaflet_icon_path`` (right after leaflet) fixing the default icon path.
+    ``lean``: Leaflet only (no jQuery, Bootstrap, awesome-markers)."""
+    return [(name, local_url(rel)) for name, rel in _MAP_JS if not lean or name in _LEAN_JS]
 
 
-def offline_css() -> list[tuple[str, str]]:
-    """folium.Map.default_css with the same names, pointing at the vendored files."""
-    return [(name, local_url(rel)) for name, rel in _MAP_CSS]
+def offline_css(lean: bool = False) -> list[tuple[str, str]]:
+    """folium.Map.default_css with the same names, pointing at the vendored files.
+    ``lean``: Leaflet's style sheet only (no Bootstrap, Font Awesome, glyphicons)."""
+    return [(name, local_url(rel)) for name, rel in _MAP_CSS if not lean or name in _LEAN_CSS]
 
 
 def _is_local(url: str) -> bool:
@@ -262,20 +269,22 @@ def _walk(el: Element) -> Iterator[tuple[Element | None, str | None, Element]]:
         yield from _walk(child)
 
 
-def make_offline(m: folium.Map) -> folium.Map:
+def make_offline(m: folium.Map, lean: bool = False) -> folium.Map:
     """Point the map and every element in it at the vendored assets; returns ``m``.
 
     Call it after all layers/plugins are added (or use :func:`st_folium_offline`,
     which calls it just before rendering). Idempotent. Raises OfflineAssetError
-    if some element needs a CDN asset with no local copy.
+    if some element needs a CDN asset with no local copy. ``lean`` loads Leaflet
+    alone for the map (plugins keep their own assets): for maps without icon
+    markers, it saves the browser jQuery, Bootstrap and the icon fonts.
     """
     if isinstance(m, folium.plugins.DualMap):
-        make_offline(m.m1)
-        make_offline(m.m2)
+        make_offline(m.m1, lean)
+        make_offline(m.m2, lean)
         _localise_element(m)
         return m
-    m.default_js = offline_js()
-    m.default_css = offline_css()
+    m.default_js = offline_js(lean)
+    m.default_css = offline_css(lean)
     for parent, key, el in list(_walk(m)):
         cls = type(el).__name__
         if cls in _UNSUPPORTED:

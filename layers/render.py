@@ -41,7 +41,7 @@ def tolerance_for_zoom(zoom: float, lat: float = QINGHAI_CENTER[0]) -> float:
     """Display simplification tolerance in metres: half a screen pixel at ``zoom``.
 
     >>> round(tolerance_for_zoom(6))
-    990
+    989
     """
     metres_per_pixel = 156543.03392 * math.cos(math.radians(lat)) / 2 ** zoom
     return 0.5 * metres_per_pixel
@@ -65,17 +65,30 @@ def _simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
     return gpd.GeoSeries(simple, index=geoms.index, crs=geoms.crs)
 
 
+def _grid(tolerance_m: float) -> float:
+    """Coordinate grid (degrees) for geometry simplified to ``tolerance_m``: the power of
+    ten at or below half the tolerance, between 1e-5 (~1 m) and 1e-3 (~100 m).
+
+    >>> _grid(990), _grid(247), _grid(15)
+    (0.001, 0.001, 1e-05)
+    """
+    mx, _ = metres_per_degree(QINGHAI_CENTER[0])
+    exponent = math.floor(math.log10(max(tolerance_m / mx / 2, 1e-9)))
+    return 10.0 ** min(max(exponent, -5), -3)
+
+
 def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
                   tolerance_m: float) -> MapLayer:
     """GeoJSON of one layer for the browser.
 
     Geometry is simplified to ``tolerance_m`` (if the layer allows it) and
-    rounded to 5 decimals (~1 m); properties are reduced to the escaped popup
+    rounded to a grid of at most half that tolerance (:func:`_grid`; 5 decimals,
+    ~1 m, for layers that are not simplified); properties are reduced to the escaped popup
     and tooltip HTML and the Leaflet style, so no raw attribute reaches the page.
     """
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     geoms = _simplify(frame.geometry, tolerance_m) if spec.simplify else frame.geometry
-    geoms = shapely.set_precision(geoms.values, 1e-5)
+    geoms = shapely.set_precision(geoms.values, _grid(tolerance_m) if spec.simplify else 1e-5)
     title = t(spec.title, ctx.lang)
     quota_max = float(np.nanmax(frame[ctx.quota_measure])) if (
         spec.id == "quotas" and ctx.quota_measure in frame and frame[ctx.quota_measure].notna().any()
@@ -230,4 +243,4 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
     if focus is not None:
         w, s, e, n = focus
         m.fit_bounds([[s, w], [n, e]], max_zoom=12)
-    return make_offline(m)
+    return make_offline(m, lean=True)  # no icon markers here: Leaflet alone

@@ -40,10 +40,5 @@ fi
 mkdir -p test-output
 export PYTHONDONTWRITEBYTECODE=1
 export TEST_OUTPUT_DIR="$PWD/test-output"
-# default to tests/ unless a test path was given (options alone, e.g. `-x`, still run tests/)
-has_path=0
-for a in "$@"; do
-  [ -e "${a%%::*}" ] && has_path=1
-done
-[ "$has_path" -eq 1 ] || set -- "$@" tests
+# with no test path, pytest.ini's testpaths run: tests/ and the doctests of geo/ and layers/
 python -m pytest -q "$@"

@@ -109,6 +109,21 @@ def map_frame(page, timeout_s: float = MAP_TIMEOUT_S):
         page.wait_for_timeout(250)
 
 
+def frame_with(page, selector: str, timeout_s: float = 30):
+    """The frame holding ``selector``, polling all frames: a Streamlit rerun may replace a
+    map's iframe at any time, so a frame found earlier can detach. None after the timeout."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.query_selector(selector):
+                    return frame
+            except Exception:  # detached while the page reran
+                pass
+        page.wait_for_timeout(100)
+    return None
+
+
 def save_screenshot(page, name: str, full_page: bool = True) -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUTPUT_DIR / f"{name}.png"
@@ -269,6 +284,12 @@ def browser_page(browser, request):
 def screenshot():
     """``screenshot(page, name) -> Path`` saved under test-output/."""
     return save_screenshot
+
+
+@pytest.fixture
+def find_frame_with():
+    """The :func:`frame_with` helper as a fixture."""
+    return frame_with
 
 
 @pytest.fixture

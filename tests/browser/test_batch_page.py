@@ -12,7 +12,7 @@ APP = Path(__file__).resolve().parent / "batch_app.py"
 SITES = "site_id,lon,lat,area_ha\na,94.9,36.4,50\nb,101.7,36.56,30\nc,97.0,37.3,40\nd,95.3,36.9,20"
 
 
-def test_rank_and_suitability_offline(streamlit_server, browser_page, find_map_frame, screenshot):
+def test_rank_and_suitability_offline(streamlit_server, browser_page, find_frame_with, screenshot):
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 2600})
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
@@ -22,7 +22,8 @@ def test_rank_and_suitability_offline(streamlit_server, browser_page, find_map_f
     page.keyboard.press("Enter")
     page.get_by_role("button", name="开始批量核查").click()
     page.wait_for_selector("text=4 个地块核查完毕", timeout=120_000)
-    frame = find_map_frame(page)
+    frame = find_frame_with(page, "path.qpa-batch-site", timeout_s=60)
+    assert frame is not None
     frame.wait_for_function("document.querySelectorAll('path.qpa-batch-site').length === 4",
                             timeout=60_000)
     fills = {frame.locator("path.qpa-batch-site").nth(i).get_attribute("fill") for i in range(4)}
@@ -35,17 +36,7 @@ def test_rank_and_suitability_offline(streamlit_server, browser_page, find_map_f
     page.keyboard.press("Enter")
     page.get_by_role("button", name="计算适宜性").click()
     page.wait_for_selector("text=匹配基地：", timeout=120_000)
-    suit = None
-    for _ in range(240):
-        for f in page.frames:
-            try:
-                if f.query_selector("img.qpa-suitability") is not None:
-                    suit = f
-            except Exception:
-                pass
-        if suit:
-            break
-        page.wait_for_timeout(250)
+    suit = find_frame_with(page, "img.qpa-suitability", timeout_s=60)
     assert suit is not None, "no suitability overlay"
     assert "适宜性" in suit.locator("#qpa-suit-legend").inner_text()
     screenshot(page, "batch_suitability")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parent / "chains_app.py"
 
 
-def test_graph_and_map_draw_offline(streamlit_server, browser_page, find_map_frame, screenshot):
+def test_graph_and_map_draw_offline(streamlit_server, browser_page, find_frame_with, screenshot):
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 2400})  # the first map on screen
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
@@ -21,9 +21,8 @@ def test_graph_and_map_draw_offline(streamlit_server, browser_page, find_map_fra
     svg.first.wait_for(timeout=60_000)
     assert page.locator("[data-testid='stGraphVizChart'] svg g.node").count() >= 8
     assert "电池级碳酸锂" in svg.first.inner_html()
-    page.locator("iframe").first.scroll_into_view_if_needed()
-    frame = find_map_frame(page)
-    frame.wait_for_function("document.querySelectorAll('path.qpa-chain-line').length >= 1", timeout=60_000)
+    frame = find_frame_with(page, "path.qpa-chain-line", timeout_s=60)  # the map of the open tab
+    assert frame is not None
     assert frame.locator("path.qpa-bases").count() == 15
     screenshot(page, "chains_page")
     assert page.blocked_urls == [], page.blocked_urls

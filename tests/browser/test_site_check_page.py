@@ -11,7 +11,8 @@ APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 QINGHAI_LAKE = "100.10,36.90\n100.12,36.90\n100.12,36.92\n100.10,36.92"
 
 
-def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_map_frame, screenshot):
+def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_frame_with, screenshot):
+    _frame_with = find_frame_with
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
@@ -19,30 +20,30 @@ def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_ma
     page.get_by_label("坐标（每行一个点；空行分隔环）").fill(QINGHAI_LAKE)
     page.get_by_role("button", name="使用这些坐标").click()
     page.get_by_text("当前选址").wait_for(timeout=30_000)
-    frame = find_map_frame(page)
-    frame.wait_for_function("document.querySelectorAll('path.qpa-site').length === 1", timeout=30_000)
+    assert _frame_with(page, "path.qpa-site") is not None
     page.get_by_role("button", name="检查选址").click()
     page.get_by_text("结论：不通过").wait_for(timeout=60_000)
     table = page.locator("[data-testid='stDataFrame']").first
     table.wait_for(timeout=30_000)
-    frame = find_map_frame(page)
-    frame.wait_for_function("document.querySelectorAll('path.qpa-overlap').length >= 1", timeout=30_000)
-    assert frame.locator("path.qpa-site").count() == 1
+    frame = _frame_with(page, "path.qpa-overlap")  # the red-line overlap drawn after the check
+    assert frame is not None and frame.locator("path.qpa-site").count() == 1
     assert page.get_by_role("button", name="报告（PDF）").count() == 1
     screenshot(page, "site_check")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
 
 
-def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_frame, screenshot):
+def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_frame, find_frame_with,
+                                      screenshot):
+    _frame_with = find_frame_with
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
-    page.get_by_text("地图绘制").click()
-    frame = find_map_frame(page)
-    tool = frame.locator(".leaflet-draw-draw-rectangle")
-    tool.wait_for(timeout=30_000)  # the Draw plugin's assets come from /app/static, not a CDN
-    tool.click()
+    find_map_frame(page)
+    page.get_by_text("地图绘制").click()  # reruns the page: the map iframe is replaced
+    frame = _frame_with(page, ".leaflet-draw-draw-rectangle")  # the new map, with Draw
+    assert frame is not None, "no Draw toolbar (its assets come from /app/static, not a CDN)"
+    frame.locator(".leaflet-draw-draw-rectangle").click()
     box = frame.locator(".leaflet-container").bounding_box()
     x0, y0 = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55
     page.mouse.move(x0, y0)
@@ -50,7 +51,6 @@ def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_f
     page.mouse.move(x0 + 40, y0 + 30, steps=8)
     page.mouse.up()
     page.get_by_text("当前选址").wait_for(timeout=30_000)
-    frame = find_map_frame(page)
-    frame.wait_for_function("document.querySelectorAll('path.qpa-site').length === 1", timeout=30_000)
+    assert _frame_with(page, "path.qpa-site") is not None  # the map redrawn with the site
     screenshot(page, "site_check_draw")
     assert page.blocked_urls == [], page.blocked_urls

@@ -5,7 +5,7 @@ in Xining's Nanchuan industrial park area (CGCS2000 3-degree zone 34, CM 102E,
 Y with zone prefix). Parcel 1 is an irregular hexagon with one hole (ring 2, a
 retained substation plot); parcel 2 a quadrilateral. Coordinates are offsets
 in metres from the GK projection of (101.73E, 36.53N), written with 3
-decimals; stated areas are the ellipsoidal areas (geo.jzd.oriented_area_ha)
+decimals; stated areas are the ellipsoidal areas (geo.geodesy.area_ha)
 rounded to 4 decimals of a hectare. Nothing here is a real parcel.
 """
 import sys
@@ -14,7 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from geo.gk import gk_to_lonlat, lonlat_to_gk
-from geo.jzd import assemble_polygon, oriented_area_ha
+from geo.geodesy import area_ha as oriented_area_ha
+from geo.jzd import assemble_polygon
 
 HERE = Path(__file__).resolve().parent
 X0, Y0, _ = lonlat_to_gk(101.73, 36.53, 34)
