@@ -9,10 +9,13 @@ from geo.chains import (COMPONENTS, base_chains, base_ids, base_node, chain_adja
 from geo.i18n import t
 from layers.atlas_view import prepare_layer
 from layers.chain_map import chain_dot, chain_map, partners_map, product_dot, ranking_map
+from geo.sources import StoreSource
 from layers.registry import RenderContext
+from ui.auth import get_store
 from ui.shell import page_lang
 
 lang = page_lang()
+SOURCE = StoreSource(get_store())  # imported base outlines, red lines and ledger quotas count
 
 
 @st.cache_resource(show_spinner=False)  # read-only, shared across sessions
@@ -20,14 +23,15 @@ def _graph():
     return default_graph()
 
 
-@st.cache_resource(show_spinner=False)
-def _bases_layer(lang: str):
-    return prepare_layer("bases", RenderContext(lang=lang), 6)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _bases_layer(lang: str, version: str):
+    return prepare_layer("bases", RenderContext(lang=lang, source=SOURCE), 6)
 
 
-@st.cache_data(show_spinner=False)
-def _ranking(product: str, weights: tuple) -> pd.DataFrame:
-    return rank_bases(product, dict(weights), graph=_graph())
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ranking(product: str, weights: tuple, version: str) -> pd.DataFrame:
+    return rank_bases(product, dict(weights), graph=_graph(), bases=SOURCE.read_layer("bases"),
+                      quotas=SOURCE.read_quotas(), redlines=SOURCE.read_layer("redlines"))
 
 
 def _name(key: str) -> str:
@@ -55,7 +59,7 @@ st.title(t("chains.title", lang))
 st.caption(t("chains.caption", lang))
 try:
     g = _graph()
-    bases_layer = _bases_layer(lang)
+    bases_layer = _bases_layer(lang, SOURCE.version_key())
 except BundleError:
     st.error(t("err.no_data", lang, path=BUNDLE_PATH))
     st.stop()
@@ -143,7 +147,7 @@ with tab_rank:
     if product and sum(w for _, w in weights) <= 0:
         st.warning(t("chains.all_weights_zero", lang))
     elif product:
-        ranked = _ranking(product, weights)
+        ranked = _ranking(product, weights, SOURCE.version_key())
         table = pd.DataFrame({
             t("chains.rank", lang): ranked["rank"],
             t("chains.base", lang): ranked[f"name_{lang}"],
