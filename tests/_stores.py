@@ -57,7 +57,7 @@ def run_page(page: str, user=None, lang: str = "zh"):
     """Run one page file in AppTest as ``user`` (None: an anonymous viewer) in ``lang``."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(page, default_timeout=120)
+    at = AppTest.from_file(page, default_timeout=180)
     at.session_state["lang"] = lang
     if user is not None:
         at.session_state["user"] = user

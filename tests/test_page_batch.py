@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests._stores import run_page
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "batch.py")
 APP = str(ROOT / "streamlit_app.py")
@@ -16,9 +18,7 @@ SITES = ("site_id,lon,lat,area_ha\na,94.9,36.4,50\nb,101.7,36.56,30\n"
 
 
 def _run(lang="zh"):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.session_state["lang"] = lang
-    at.run()
+    at = run_page(PAGE, lang=lang)
     assert not at.exception, at.exception
     return at
 

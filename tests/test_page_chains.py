@@ -2,15 +2,14 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests._stores import run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "chains.py")
 
 
 def _run(lang="zh"):
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
+    at = run_page(PAGE, lang=lang)
     assert not at.exception, at.exception
     return at
 
