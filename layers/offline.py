@@ -37,7 +37,7 @@ from typing import Any, Iterable, Iterator
 import folium
 import folium.plugins
 from branca.colormap import ColorMap
-from branca.element import Element
+from branca.element import Element, MacroElement, Template
 from branca.utilities import legend_scaler
 from folium.elements import JSCSSMixin
 
@@ -165,14 +165,15 @@ def local_url(rel: str) -> str:
 
 
 #: what a map needs when it draws no icon markers: Leaflet itself
-_LEAN_JS = ("leaflet", "leaflet_icon_path")
+_LEAN_JS = ("leaflet",)  # the icon path is set inline (_IconPath): one request fewer
 _LEAN_CSS = ("leaflet_css",)
 
 
 def offline_js(lean: bool = False) -> list[tuple[str, str]]:
     """folium.Map.default_js with the same names, pointing at the vendored files,
     plus ``leaflet_icon_path`` (right after leaflet) fixing the default icon path.
-    ``lean``: Leaflet only (no jQuery, Bootstrap, awesome-markers)."""
+    ``lean``: Leaflet only (no jQuery, Bootstrap, awesome-markers); :func:`make_offline`
+    then sets the icon path in the map's own script."""
     return [(name, local_url(rel)) for name, rel in _MAP_JS if not lean or name in _LEAN_JS]
 
 
@@ -269,6 +270,25 @@ def _walk(el: Element) -> Iterator[tuple[Element | None, str | None, Element]]:
         yield from _walk(child)
 
 
+class _IconPath(MacroElement):
+    """Leaflet's default marker images from the vendored copy, found from the
+    ``leaflet.js`` script element (works under any server base path); what
+    ``folium/leaflet-offline-init.js`` does, without a request of its own."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    (function () {
+      var s = document.querySelector('script[src*="vendor/leaflet/leaflet.js"]');
+      if (s && L.Icon && L.Icon.Default) {
+        L.Icon.Default.imagePath = s.src.replace(/leaflet\\.js.*$/, "images/");
+      }
+    })();
+    {% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "IconPath"
+
+
 def make_offline(m: folium.Map, lean: bool = False) -> folium.Map:
     """Point the map and every element in it at the vendored assets; returns ``m``.
 
@@ -285,6 +305,10 @@ def make_offline(m: folium.Map, lean: bool = False) -> folium.Map:
         return m
     m.default_js = offline_js(lean)
     m.default_css = offline_css(lean)
+    if lean and not any(isinstance(c, _IconPath) for c in m._children.values()):
+        icon = _IconPath()
+        m.add_child(icon)
+        m._children.move_to_end(icon.get_name(), last=False)  # before any marker is made
     for parent, key, el in list(_walk(m)):
         cls = type(el).__name__
         if cls in _UNSUPPORTED:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import math
 from dataclasses import dataclass
 
@@ -18,12 +17,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import MacroElement, Template
-from folium.utilities import JsCode
 
 from geo.dem import Dem, hillshade
 from geo.geodesy import metres_per_degree
 from geo.i18n import t
 
+from .geojson_layer import GeoJsonLayer, safe_json
 from .offline import BASEMAPS, add_basemap, make_offline
 from .popups import popup_html
 from .registry import LAYERS, LayerSpec, RenderContext
@@ -49,13 +48,21 @@ def tolerance_for_zoom(zoom: float, lat: float = QINGHAI_CENTER[0]) -> float:
 
 @dataclass
 class MapLayer:
-    """A registry layer's GeoJSON ready for the browser, with its byte size."""
+    """A registry layer's GeoJSON ready for the browser, with its byte size.
+
+    ``json`` is the HTML-safe JSON text of ``geojson``, made once so that a page
+    that caches the layer serialises nothing on a rerun; ``pins`` is the same for
+    the layer's circle pins (layers with ``spec.pins``).
+    """
 
     spec: LayerSpec
     geojson: dict
     styles: dict  # feature id -> Leaflet path options
     nbytes: int
     indicative: bool  # at least one feature is indicative
+    json: str = ""
+    bounds: tuple = ((QINGHAI_CENTER[0], QINGHAI_CENTER[1]),) * 2  # ((south, west), (north, east))
+    pins: "MapLayer | None" = None
 
 
 def _simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
@@ -112,9 +119,21 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
             },
         })
     data = {"type": "FeatureCollection", "features": features}
-    nbytes = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+    text = safe_json(data)
     indicative = bool((frame.get("accuracy") == "indicative").any()) if "accuracy" in frame else False
-    return MapLayer(spec, data, styles, nbytes, indicative)
+    kept = [g for g in geoms if g is not None and not g.is_empty]
+    bounds = _bounds(kept)
+    layer = MapLayer(spec, data, styles, len(text.encode()), indicative, text, bounds)
+    if spec.pins:
+        layer.pins = _pins(layer, kept)
+    return layer
+
+
+def _bounds(geoms) -> tuple:
+    if not geoms:
+        return ((QINGHAI_CENTER[0], QINGHAI_CENTER[1]),) * 2
+    w, s, e, n = shapely.total_bounds(np.asarray(geoms, dtype=object))
+    return ((float(s), float(w)), (float(n), float(e)))
 
 
 def dem_overlay_png(dem: Dem) -> str:
@@ -125,15 +144,6 @@ def dem_overlay_png(dem: Dem) -> str:
     buf = io.BytesIO()
     Image.fromarray(rgba, mode="RGBA").save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-
-
-_ON_EACH = JsCode("""
-function(feature, layer) {
-    var p = feature.properties;
-    layer.bindPopup(p._popup, {maxWidth: 380, maxHeight: 380, autoPanPadding: [20, 20]});
-    layer.bindTooltip(p._tip, {sticky: true});
-}
-""")
 
 
 class _Legend(MacroElement):
@@ -172,21 +182,22 @@ def _legend_html(ctx: RenderContext, specs: list[LayerSpec]) -> str:
     return "".join(rows)
 
 
-def _add_pins(group: folium.FeatureGroup, layer: MapLayer) -> None:
+def _pins(layer: MapLayer, geoms) -> MapLayer:
     """A circle pin at each feature's representative point, same popup and colour."""
-    pins = {"type": "FeatureCollection", "features": []}
-    styles = {}
-    for f in layer.geojson["features"]:
-        point = shapely.geometry.shape(f["geometry"]).representative_point()
+    features, styles = [], {}
+    points = shapely.point_on_surface(np.asarray(geoms, dtype=object))
+    for f, point in zip(layer.geojson["features"], points):
         pid = f"{f['id']}-pin"
         style = layer.styles[f["id"]]
         styles[pid] = {"color": "#ffffff", "weight": 2, "fill": True, "fillOpacity": 1.0,
                        "fillColor": style.get("fillColor", style.get("color")),
                        "className": f"qpa-{layer.spec.id}-pin"}
-        pins["features"].append({"type": "Feature", "id": pid, "properties": f["properties"],
-                                 "geometry": shapely.geometry.mapping(point)})
-    folium.GeoJson(pins, style_function=lambda f: styles[f["id"]], on_each_feature=_ON_EACH,
-                   marker=folium.CircleMarker(radius=7)).add_to(group)
+        features.append({"type": "Feature", "id": pid, "properties": f["properties"],
+                         "geometry": shapely.geometry.mapping(point)})
+    data = {"type": "FeatureCollection", "features": features}
+    text = safe_json(data)
+    return MapLayer(layer.spec, data, styles, len(text.encode()), layer.indicative, text,
+                    _bounds(list(points)))
 
 
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
@@ -225,15 +236,11 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
         if layer.indicative:
             name += f" ({t('layer.indicative', ctx.lang)})"
         fg = folium.FeatureGroup(name=name, show=spec.show)
-        kwargs = {}
-        if spec.kind == "point":
-            kwargs["marker"] = folium.CircleMarker(radius=spec.point_radius)
-        folium.GeoJson(
-            layer.geojson, name=name, style_function=lambda f, s=layer.styles: s[f["id"]],
-            on_each_feature=_ON_EACH, **kwargs,
-        ).add_to(fg)
-        if spec.pins:
-            _add_pins(fg, layer)
+        GeoJsonLayer(layer.json or safe_json(layer.geojson), layer.styles, layer.bounds, name=name,
+                     point_radius=spec.point_radius if spec.kind == "point" else None).add_to(fg)
+        if layer.pins is not None:
+            GeoJsonLayer(layer.pins.json, layer.pins.styles, layer.pins.bounds,
+                         point_radius=7).add_to(fg)
         fg.add_to(m)
         shown_specs.append(spec)
     for extra in extras:

@@ -4,7 +4,7 @@ from streamlit_folium import st_folium
 
 from geo import bundle
 from geo.bundle import BundleError, data_dir
-from geo.dem import DemError, import_dem
+from geo.dem_versions import current_dem_path
 from geo.i18n import t
 from geo.auth import can_see
 from geo.quota import quota_years
@@ -18,7 +18,6 @@ from ui.shell import page_lang
 
 lang = page_lang()
 SOURCE = StoreSource(get_store())
-USER_DEM = data_dir() / "dem" / "user_dem.tif"
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # read-only, shared across sessions
@@ -33,12 +32,19 @@ def _dem(path: str, mtime: float):
     return dem_overlay(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)  # read-only, shared across sessions
+def _overview(version: str):
+    """(quota years, bases for the search box, red-line km², share %) of one store version."""
+    ctx = RenderContext(source=SOURCE)
+    return quota_years(SOURCE.read_quotas()), base_choices(ctx), *redline_share(ctx)
+
+
 st.title(t("app.title", lang))
 st.caption(t("app.subtitle", lang))
 
+version = SOURCE.version_key()
 try:
-    years = quota_years(SOURCE.read_quotas())
-    bases = base_choices(RenderContext(lang=lang, source=SOURCE))
+    years, bases, km2, pct = _overview(version)
 except BundleError:
     st.error(t("err.no_data", lang, path=bundle.BUNDLE_PATH))
     st.stop()
@@ -63,26 +69,17 @@ with st.sidebar:
         format_func=lambda k: t({"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
                                  "used_ha": "f.used", "reserved_ha": "f.reserved",
                                  "remaining_ha": "f.remaining"}[k], lang))
-    upload = st.file_uploader(t("ctl.terrain", lang), type=["tif", "tiff"], key="dem_upload")
-    if upload is not None and st.session_state.get("dem_loaded") != upload.file_id:
-        try:
-            import_dem(upload.getvalue(), USER_DEM)
-            st.session_state["dem_loaded"] = upload.file_id
-        except DemError as exc:
-            st.error(t("err.dem_upload", lang, reason=exc))
 
 st.warning(t("warn.indicative", lang))
 ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure, source=SOURCE)
-km2, pct = redline_share(ctx)
 st.caption(t("warn.redline_share", lang, layer_km2=km2, pct=pct))
 
 detail = detail_zoom(st.session_state.get("map_zoom"))
-version = SOURCE.version_key()
 user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
-dem_path = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
+dem_path = current_dem_path(data_dir())  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
 focus = base_bounds(bases, focus_id) if focus_id else None
 center = st.session_state.get("map_center")

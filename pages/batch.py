@@ -6,10 +6,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import bundle
 from geo.batch import (COMPONENTS, DEFAULT_WEIGHTS, rank_sites, screen_table, sensitivity,
                        to_excel_bytes, to_geojson)
 from geo.bundle import data_dir
+from geo.dem_versions import current_dem_path
 from geo.chains import default_graph
 from geo.checks import Project, load_config
 from geo.errors import QPAError
@@ -30,7 +30,6 @@ from ui.shell import page_lang
 
 lang = page_lang()
 SOURCE = StoreSource(get_store())
-USER_DEM = data_dir() / "dem" / "user_dem.tif"
 MAP_LAYERS = ("admin_prefecture", "redlines", "bases")
 
 
@@ -53,7 +52,7 @@ def _surface(product: str, resolution: int, w_adj: float, w_base: float, version
 
 
 def _current_layers() -> ScreeningLayers:
-    dem = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
+    dem = current_dem_path(data_dir())
     return _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
 
 

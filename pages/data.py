@@ -7,6 +7,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.auth import can_see, is_official
+from geo.bundle import data_dir
+from geo.dem import DemError
+from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
 from geo.i18n import TEXT, t
 from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, apply_mapping, commit_import,
@@ -81,6 +84,50 @@ if older:
                 st.session_state["data_flash"] = t("data.restored", lang, version=version,
                                                    new=new.version)
                 st.rerun()
+
+# ------------------------------------------------------------------ terrain (DEM)
+with st.expander(t("dem.title", lang)):
+    dems = dem_versions(data_dir())
+    in_use = current_dem_path(data_dir())
+    current_v = next((v for v in dems if v.path == in_use), None)
+    st.caption(t("dem.in_use", lang, name=f"v{current_v.version}" if current_v
+                 else t("dem.bundled", lang)))
+    if dems:
+        st.dataframe(pd.DataFrame([{
+            t("data.col.version", lang): v.version,
+            t("data.col.current", lang): "✓" if v.path == in_use else "",
+            t("data.col.at", lang): v.created_at[:19].replace("T", " "),
+            t("data.col.by", lang): v.created_by, t("data.col.source", lang): v.source,
+            t("dem.col.cell", lang): v.cell_m, t("dem.col.shape", lang): f"{v.shape[0]}×{v.shape[1]}",
+            t("data.col.note", lang): v.note,
+        } for v in reversed(dems)]), hide_index=True, width="stretch")
+    dem_file = st.file_uploader(t("ctl.terrain", lang), type=["tif", "tiff"], key="dem_upload",
+                                help=t("dem.help", lang))
+    dem_note = st.text_input(t("data.note", lang), key="dem_note")
+    b1, b2 = st.columns(2)
+    if b1.button(t("dem.import", lang), key="dem_import", disabled=dem_file is None):
+        try:
+            v = import_user_dem(user, dem_file.getvalue(), data_dir(), source=dem_file.name,
+                                note=dem_note, store=store)
+        except DemError as exc:
+            st.error(t("err.dem_upload", lang, reason=exc))
+        except QPAError as err:
+            show_error(err, lang)
+        else:
+            st.session_state["data_flash"] = t("dem.imported", lang, version=v.version,
+                                               cell=v.cell_m)
+            st.rerun()
+    back = [None, *[v.version for v in dems if v.path != in_use]]
+    pick = b2.selectbox(t("dem.restore", lang), back, key="dem_restore_pick",
+                        format_func=lambda v: t("dem.bundled", lang) if v is None else f"v{v}")
+    if b2.button(t("data.restore_button", lang), key="dem_restore"):
+        try:
+            v = restore_dem(user, data_dir(), pick, note=dem_note, store=store)
+        except QPAError as err:
+            show_error(err, lang)
+        else:
+            st.session_state["data_flash"] = t("dem.restored", lang, version=v.version)
+            st.rerun()
 
 # ------------------------------------------------------------------ import
 st.subheader(t("data.import", lang))

@@ -4,9 +4,9 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import bundle
 from geo.audit import record_screening
 from geo.bundle import data_dir
+from geo.dem_versions import current_dem_path
 from geo.checks import Project, load_config
 from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
@@ -26,7 +26,6 @@ from ui.shell import page_lang
 lang = page_lang()
 SOURCE = StoreSource(get_store())
 ZONES = list(QINGHAI_ZONES)
-USER_DEM = data_dir() / "dem" / "user_dem.tif"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)  # indexed layers, shared and read-only
@@ -140,7 +139,7 @@ with st.form("project"):
 if run:
     project = Project(product=product.strip() or None, activity=activity,
                       area_ha=area_req or None, investment_wan=investment or None, year=int(year))
-    dem = USER_DEM if USER_DEM.exists() else bundle.DEM_PATH
+    dem = current_dem_path(data_dir())
     try:
         layers = _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
         result = screen_site(site.geometry, project, layers, config)

@@ -99,3 +99,42 @@ def test_official_restores_a_version(env):
     assert not at.exception and at.success
     assert store.current_version("lakes") == 3
     assert len(store.read_layer("lakes")) == len(store.read_layer("lakes", version=1))
+
+
+def _dem_tiff() -> bytes:
+    from tests.test_dem import _plane, _tiff_bytes
+
+    dem = _plane(12)
+    return _tiff_bytes(dem.elev, dem.transform)
+
+
+def test_viewer_has_no_dem_import(env):
+    at = _app()
+    assert "dem_upload" not in _keys(at) and "dem_import" not in _keys(at)
+
+
+def test_official_imports_a_dem_and_the_atlas_uses_it(env):
+    from geo.dem_versions import current_dem_path
+
+    at = _app(OFFICIAL_USER, "en")
+    at.file_uploader(key="dem_upload").set_value(("srtm.tif", _dem_tiff(), "image/tiff"))
+    at.run()
+    at.button(key="dem_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("imported as v1" in s.value for s in at.success)
+    assert current_dem_path(env).name == "v1.tif"
+    events = open_store(env / "qpa_store.gpkg").events()
+    assert "dem_import" in set(events["action"])
+    at.selectbox(key="dem_restore_pick").set_value(None).run()
+    at.button(key="dem_restore").click().run()
+    assert any("v2" in s.value for s in at.success) and current_dem_path(env).name == "v2.tif"
+
+
+def test_bad_dem_shows_the_reason_and_keeps_the_dem(env):
+    at = _app(OFFICIAL_USER, "zh")
+    at.file_uploader(key="dem_upload").set_value(("x.tif", b"not a tiff", "image/tiff"))
+    at.run()
+    at.button(key="dem_import").click().run()
+    assert not at.exception
+    assert any("无法读取高程文件" in e.value for e in at.error)
+    assert not (env / "dem").exists() or not any((env / "dem").glob("v*.tif"))

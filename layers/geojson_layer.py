@@ -1,0 +1,107 @@
+"""A folium element that draws a prepared GeoJSON layer without re-templating it.
+
+``folium.GeoJson`` is general, and on a map of several hundred kilobytes of
+GeoJSON it costs a Streamlit rerun ~0.3 s: branca's ``MacroElement.render``
+wraps each rendered macro in a new ``Element(text)``, which compiles the whole
+text, data included, as a Jinja template; ``streamlit_folium.st_folium`` renders
+the map twice; folium walks every coordinate for the map bounds and builds its
+style map per feature on each render.
+
+:class:`GeoJsonLayer` takes what :func:`layers.render.layer_geojson` already
+made once (and the page caches): the HTML-safe JSON text, the per-feature
+styles and the bounds. Its script is plain string work, added to the figure as
+a :class:`RawScript` that is never compiled. It keeps folium's contract: the
+JavaScript variable is ``this.get_name()``, added to ``this._parent`` (a
+FeatureGroup or the map), so the layer control and ``streamlit_folium``'s
+variable renaming work as with ``folium.GeoJson``.
+"""
+from __future__ import annotations
+
+from branca.element import Element, MacroElement, Template
+from jinja2.utils import htmlsafe_json_dumps
+
+__all__ = ["GeoJsonLayer", "RawScript", "safe_json"]
+
+
+def safe_json(obj) -> str:
+    """Compact JSON that is safe inside ``<script>`` (``<``, ``>``, ``&``, ``'`` escaped).
+
+    >>> safe_json({"a": "</script><b>"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    return str(htmlsafe_json_dumps(obj, separators=(",", ":"), ensure_ascii=False))
+
+
+class RawScript(Element):
+    """Text put into the page as it is (no Jinja pass)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawScript"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class GeoJsonLayer(MacroElement):
+    """A GeoJSON layer with per-feature styles, popups and tooltips.
+
+    Parameters
+    ----------
+    data_json : HTML-safe JSON text of a FeatureCollection whose features have an
+        ``id`` and the properties ``_popup`` (HTML) and ``_tip`` (escaped text)
+    styles : feature id -> Leaflet path options (shared dicts are sent once)
+    bounds : ((south, west), (north, east)) of the data, for ``fit_bounds`` helpers
+    point_radius : draw points as circle markers of this radius (pixels)
+    on_each_feature : JavaScript ``function(feature, layer)``; default binds the
+        popup and the tooltip
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}")
+
+    ON_EACH = ("function(feature, layer) { var p = feature.properties;"
+               " layer.bindPopup(p._popup, {maxWidth: 380, maxHeight: 380, autoPanPadding: [20, 20]});"
+               " layer.bindTooltip(p._tip, {sticky: true}); }")
+
+    def __init__(self, data_json: str, styles: dict[str, dict], bounds, *,
+                 point_radius: float | None = None, on_each_feature: str | None = None,
+                 name: str | None = None):
+        super().__init__()
+        self._name = "GeoJson"  # the JS variable is geo_json_<id>, as folium's
+        self.layer_name = name
+        self.data_json = data_json
+        unique: dict[str, int] = {}
+        index = {}
+        for fid, style in styles.items():
+            key = safe_json(style)
+            index[fid] = unique.setdefault(key, len(unique))
+        self._styles_json = "[" + ",".join(unique) + "]"
+        self._index_json = safe_json(index)
+        (s, w), (n, e) = bounds
+        self._bounds = [[s, w], [n, e]]
+        self.point_radius = point_radius
+        self.on_each_feature = on_each_feature or self.ON_EACH
+
+    def _get_self_bounds(self):
+        return self._bounds
+
+    def script_js(self) -> str:
+        """The JavaScript that creates the layer and adds it to its parent."""
+        var = self.get_name()
+        point = ""
+        if self.point_radius is not None:
+            point = (f", pointToLayer: function(f, ll) {{ return L.circleMarker(ll, "
+                     f"Object.assign({{radius: {float(self.point_radius)}}}, S[I[f.id]])); }}")
+        return (
+            f"var {var} = (function() {{ var S = {self._styles_json}; var I = {self._index_json};\n"
+            f"  var layer = L.geoJson(null, {{style: function(f) {{ return S[I[f.id]]; }}, "
+            f"onEachFeature: {self.on_each_feature}{point}}});\n"
+            f"  layer.addData({self.data_json});\n"
+            f"  return layer; }})();\n"
+            f"{var}.addTo({self._parent.get_name()});\n"
+        )
+
+    def render(self, **kwargs) -> None:
+        """Add the script to the figure as raw text (MacroElement would compile it)."""
+        self.get_root().script.add_child(RawScript(self.script_js()), name=self.get_name())
