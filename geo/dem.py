@@ -16,6 +16,7 @@ from rasterio.io import MemoryFile
 from rasterio.transform import Affine
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
+from .errors import QPAError
 from .geodesy import metres_per_degree
 
 __all__ = [
@@ -34,8 +35,9 @@ QINGHAI_BBOX = (89.3, 31.5, 103.2, 39.3)
 MAX_DEM_BYTES = 200 * 1024 * 1024
 
 
-class DemError(ValueError):
-    """An elevation file that cannot be used, with the reason."""
+class DemError(QPAError):
+    """An elevation file that cannot be used: ``key`` (``dem.err.*``) says why, in the
+    user's language; the English message is for logs."""
 
     key = "err.dem_upload"
 
@@ -123,11 +125,14 @@ def import_dem(data: bytes, out_path: Path, bbox=QINGHAI_BBOX) -> Dem:
         file at ``out_path`` is left unchanged on any error.
     """
     if len(data) > MAX_DEM_BYTES:
-        raise DemError(f"file is {len(data) / 2**20:.0f} MB; the limit is {MAX_DEM_BYTES // 2**20} MB")
+        raise DemError(f"file is {len(data) / 2**20:.0f} MB; the limit is {MAX_DEM_BYTES // 2**20} MB",
+                       key="dem.err.too_big", mb=round(len(data) / 2**20),
+                       limit=MAX_DEM_BYTES // 2**20)
     try:
         with MemoryFile(data) as mem, mem.open() as src:
             if src.crs is None:
-                raise DemError("the GeoTIFF has no coordinate reference system")
+                raise DemError("the GeoTIFF has no coordinate reference system",
+                               key="dem.err.no_crs")
             transform, width, height = calculate_default_transform(
                 src.crs, "EPSG:4326", src.width, src.height, *src.bounds)
             nodata = src.nodata if src.nodata is not None else -32768.0
@@ -138,14 +143,17 @@ def import_dem(data: bytes, out_path: Path, bbox=QINGHAI_BBOX) -> Dem:
     except DemError:
         raise
     except Exception as exc:  # rasterio raises several types for a bad file
-        raise DemError(f"not a readable GeoTIFF ({exc.__class__.__name__}: {exc})") from exc
+        raise DemError(f"not a readable GeoTIFF ({exc.__class__.__name__}: {exc})",
+                       key="dem.err.unreadable", reason=f"{exc.__class__.__name__}: {exc}") from exc
     dem = Dem(elev=dst.astype("float64"), transform=transform, tags={})
     west, south, east, north = dem.bounds
     if east < bbox[0] or west > bbox[2] or north < bbox[1] or south > bbox[3]:
         raise DemError(
-            f"the DEM covers {west:.2f}–{east:.2f}°E, {south:.2f}–{north:.2f}°N, outside Qinghai")
+            f"the DEM covers {west:.2f}–{east:.2f}°E, {south:.2f}–{north:.2f}°N, outside Qinghai",
+            key="dem.err.outside", west=f"{west:.2f}", east=f"{east:.2f}", south=f"{south:.2f}",
+            north=f"{north:.2f}")
     if np.isnan(dst).all():
-        raise DemError("the GeoTIFF holds no elevation values")
+        raise DemError("the GeoTIFF holds no elevation values", key="dem.err.empty")
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".tmp.tif")

@@ -124,7 +124,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "未找到打包数据 {path}；请运行 python -m data.build 重新生成。",
         "Bundled data {path} not found; run python -m data.build to regenerate it.",
     ),
-    "err.dem_upload": ("无法读取高程文件：{reason}", "Cannot read the elevation file: {reason}"),
+    "err.dem_upload": ("无法使用该高程文件：{detail}", "Cannot use the elevation file: {detail}"),
     "err.generic": ("出错：{detail}", "Error: {detail}"),
     "err.input": ("输入有误：{detail}", "Invalid input: {detail}"),
 }

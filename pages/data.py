@@ -8,7 +8,6 @@ from streamlit_folium import st_folium
 
 from geo.auth import can_see, is_official
 from geo.bundle import data_dir
-from geo.dem import DemError
 from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
 from geo.i18n import TEXT, t
@@ -109,9 +108,7 @@ with st.expander(t("dem.title", lang)):
         try:
             v = import_user_dem(user, dem_file.getvalue(), data_dir(), source=dem_file.name,
                                 note=dem_note, store=store)
-        except DemError as exc:
-            st.error(t("err.dem_upload", lang, reason=exc))
-        except QPAError as err:
+        except QPAError as err:  # DemError (the file) or PermissionDenied
             show_error(err, lang)
         else:
             st.session_state["data_flash"] = t("dem.imported", lang, version=v.version,

@@ -90,3 +90,19 @@ def test_import_without_crs(tmp_path):
         data = mem.read()
     with pytest.raises(DemError, match="no coordinate reference system"):
         import_dem(data, tmp_path / "x.tif")
+
+
+@pytest.mark.parametrize("make, zh, en", [
+    (lambda: b"not a tiff", "不是可读取的 GeoTIFF", "Not a readable GeoTIFF"),
+    (lambda: _tiff_bytes(np.ones((10, 10)), from_origin(116.0, 40.0, 0.01, 0.01)),
+     "不在青海范围内", "outside Qinghai"),
+    (lambda: _tiff_bytes(np.full((10, 10), -32768.0), from_origin(96.0, 36.0, 0.01, 0.01)),
+     "没有任何高程值", "no elevation values"),
+])
+def test_import_errors_speak_the_users_language(tmp_path, make, zh, en):
+    from geo.i18n import error_text
+
+    with pytest.raises(DemError) as info:
+        import_dem(make(), tmp_path / "x.tif")
+    assert zh in error_text(info.value, "zh") and en in error_text(info.value, "en")
+    assert "{" not in error_text(info.value, "zh")

@@ -136,5 +136,5 @@ def test_bad_dem_shows_the_reason_and_keeps_the_dem(env):
     at.run()
     at.button(key="dem_import").click().run()
     assert not at.exception
-    assert any("无法读取高程文件" in e.value for e in at.error)
+    assert any("不是可读取的 GeoTIFF" in e.value for e in at.error)
     assert not (env / "dem").exists() or not any((env / "dem").glob("v*.tif"))
