@@ -56,6 +56,10 @@ class GeoJsonLayer(MacroElement):
     point_radius : draw points as circle markers of this radius (pixels)
     on_each_feature : JavaScript ``function(feature, layer)``; default binds the
         popup and the tooltip
+    pin_class : also draw a circle pin (radius 7, white ring, the feature's fill
+        colour, this CSS class) at each feature's ``_pin`` property ``[lon, lat]``,
+        with the same popup and tooltip, in the same group: small polygons stay
+        visible and clickable at province zoom without sending their popups twice
     """
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}")
@@ -66,7 +70,7 @@ class GeoJsonLayer(MacroElement):
 
     def __init__(self, data_json: str, styles: dict[str, dict], bounds, *,
                  point_radius: float | None = None, on_each_feature: str | None = None,
-                 name: str | None = None):
+                 name: str | None = None, pin_class: str | None = None):
         super().__init__()
         self._name = "GeoJson"  # the JS variable is geo_json_<id>, as folium's
         self.layer_name = name
@@ -82,6 +86,7 @@ class GeoJsonLayer(MacroElement):
         self._bounds = [[s, w], [n, e]]
         self.point_radius = point_radius
         self.on_each_feature = on_each_feature or self.ON_EACH
+        self.pin_class = pin_class
 
     def _get_self_bounds(self):
         return self._bounds
@@ -93,13 +98,26 @@ class GeoJsonLayer(MacroElement):
         if self.point_radius is not None:
             point = (f", pointToLayer: function(f, ll) {{ return L.circleMarker(ll, "
                      f"Object.assign({{radius: {float(self.point_radius)}}}, S[I[f.id]])); }}")
+        parent = self._parent.get_name()
+        pins = ""
+        if self.pin_class:
+            pins = (
+                "  layer.eachLayer(function(l) { var f = l.feature, p = f.properties;\n"
+                "    if (!p._pin) return;\n"
+                "    var s = S[I[f.id]] || {};\n"
+                "    var pin = L.circleMarker([p._pin[1], p._pin[0]], {radius: 7, color: '#ffffff',"
+                " weight: 2, fill: true, fillOpacity: 1.0, fillColor: s.fillColor || s.color,"
+                f" className: {safe_json(self.pin_class)}}});\n"
+                f"    pin.feature = f; ({self.on_each_feature})(f, pin); pin.addTo({parent}); }});\n"
+            )
         return (
             f"var {var} = (function() {{ var S = {self._styles_json}; var I = {self._index_json};\n"
             f"  var layer = L.geoJson(null, {{style: function(f) {{ return S[I[f.id]]; }}, "
             f"onEachFeature: {self.on_each_feature}{point}}});\n"
             f"  layer.addData({self.data_json});\n"
+            f"  layer.addTo({parent});\n"
+            f"{pins}"
             f"  return layer; }})();\n"
-            f"{var}.addTo({self._parent.get_name()});\n"
         )
 
     def render(self, **kwargs) -> None:

@@ -51,8 +51,8 @@ class MapLayer:
     """A registry layer's GeoJSON ready for the browser, with its byte size.
 
     ``json`` is the HTML-safe JSON text of ``geojson``, made once so that a page
-    that caches the layer serialises nothing on a rerun; ``pins`` is the same for
-    the layer's circle pins (layers with ``spec.pins``).
+    that caches the layer serialises nothing on a rerun. Layers with ``spec.pins``
+    carry each feature's pin position as the property ``_pin`` (``[lon, lat]``).
     """
 
     spec: LayerSpec
@@ -62,7 +62,6 @@ class MapLayer:
     indicative: bool  # at least one feature is indicative
     json: str = ""
     bounds: tuple = ((QINGHAI_CENTER[0], QINGHAI_CENTER[1]),) * 2  # ((south, west), (north, east))
-    pins: "MapLayer | None" = None
 
 
 def _simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
@@ -102,7 +101,9 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
     ) else 1.0
     features, styles = [], {}
     records = frame.drop(columns="geometry").to_dict("records")
-    for i, (props, geom) in enumerate(zip(records, geoms)):
+    pins = (shapely.set_precision(shapely.point_on_surface(geoms), 1e-5) if spec.pins
+            else [None] * len(geoms))
+    for i, (props, geom, pin) in enumerate(zip(records, geoms, pins)):
         if geom is None or geom.is_empty:
             continue
         props["_quota_max"] = quota_max
@@ -116,6 +117,7 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
             "properties": {
                 "_popup": popup_html(props, spec.popup, ctx.lang, title),
                 "_tip": html.escape(str(name)),
+                **({"_pin": [pin.x, pin.y]} if pin is not None and not pin.is_empty else {}),
             },
         })
     data = {"type": "FeatureCollection", "features": features}
@@ -123,10 +125,7 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
     indicative = bool((frame.get("accuracy") == "indicative").any()) if "accuracy" in frame else False
     kept = [g for g in geoms if g is not None and not g.is_empty]
     bounds = _bounds(kept)
-    layer = MapLayer(spec, data, styles, len(text.encode()), indicative, text, bounds)
-    if spec.pins:
-        layer.pins = _pins(layer, kept)
-    return layer
+    return MapLayer(spec, data, styles, len(text.encode()), indicative, text, bounds)
 
 
 def _bounds(geoms) -> tuple:
@@ -182,24 +181,6 @@ def _legend_html(ctx: RenderContext, specs: list[LayerSpec]) -> str:
     return "".join(rows)
 
 
-def _pins(layer: MapLayer, geoms) -> MapLayer:
-    """A circle pin at each feature's representative point, same popup and colour."""
-    features, styles = [], {}
-    points = shapely.point_on_surface(np.asarray(geoms, dtype=object))
-    for f, point in zip(layer.geojson["features"], points):
-        pid = f"{f['id']}-pin"
-        style = layer.styles[f["id"]]
-        styles[pid] = {"color": "#ffffff", "weight": 2, "fill": True, "fillOpacity": 1.0,
-                       "fillColor": style.get("fillColor", style.get("color")),
-                       "className": f"qpa-{layer.spec.id}-pin"}
-        features.append({"type": "Feature", "id": pid, "properties": f["properties"],
-                         "geometry": shapely.geometry.mapping(point)})
-    data = {"type": "FeatureCollection", "features": features}
-    text = safe_json(data)
-    return MapLayer(layer.spec, data, styles, len(text.encode()), layer.indicative, text,
-                    _bounds(list(points)))
-
-
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
               tianditu_key: str | None = None, dem_png: tuple[str, tuple] | None = None,
               focus: tuple[float, float, float, float] | None = None,
@@ -237,10 +218,8 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
             name += f" ({t('layer.indicative', ctx.lang)})"
         fg = folium.FeatureGroup(name=name, show=spec.show)
         GeoJsonLayer(layer.json or safe_json(layer.geojson), layer.styles, layer.bounds, name=name,
-                     point_radius=spec.point_radius if spec.kind == "point" else None).add_to(fg)
-        if layer.pins is not None:
-            GeoJsonLayer(layer.pins.json, layer.pins.styles, layer.pins.bounds,
-                         point_radius=7).add_to(fg)
+                     point_radius=spec.point_radius if spec.kind == "point" else None,
+                     pin_class=f"qpa-{spec.id}-pin" if spec.pins else None).add_to(fg)
         fg.add_to(m)
         shown_specs.append(spec)
     for extra in extras:

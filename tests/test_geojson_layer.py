@@ -63,7 +63,8 @@ def test_streamlit_folium_script_wires_the_layer_to_its_group_and_control():
     script = _get_map_string(m)
     made = re.findall(r"var (geo_json_\w+) = ", script)
     assert len(made) == 1
-    group = re.search(rf"{made[0]}\.addTo\((feature_group_\w+)\)", script).group(1)
+    body = script[script.index(f"var {made[0]} = "):]
+    group = re.search(r"layer\.addTo\((feature_group_\w+)\)", body).group(1)
     assert re.search(rf"var {group} = L\.featureGroup", script)
     overlays = script[script.index("overlays"):script.index("L.control.layers")]
     assert re.search(rf":\s*{group},", overlays)  # the layer control switches the group
@@ -71,3 +72,20 @@ def test_streamlit_folium_script_wires_the_layer_to_its_group_and_control():
 
 def test_raw_script_is_not_templated():
     assert RawScript("{{ not jinja }} {% if %}").render() == "{{ not jinja }} {% if %}"
+
+
+def test_pins_share_the_features_popups():
+    from layers.atlas_view import prepare_layer
+
+    layer = prepare_layer("bases", RenderContext(lang="zh"), 6)
+    feats = layer.geojson["features"]
+    assert len(feats) == 15 and all("_pin" in f["properties"] for f in feats)
+    for f in feats:  # the pin lies on its base, and its popup is sent once
+        lon, lat = f["properties"]["_pin"]
+        assert shapely.geometry.shape(f["geometry"]).buffer(1e-4).contains(shapely.Point(lon, lat))
+        assert layer.json.count(safe_json(f["properties"]["_popup"])) == 1
+    js = GeoJsonLayer(layer.json, layer.styles, layer.bounds, pin_class="qpa-bases-pin")
+    folium.FeatureGroup().add_child(js)
+    script = js.script_js()
+    assert '"qpa-bases-pin"' in script and "L.circleMarker([p._pin[1], p._pin[0]]" in script
+    assert "_pin" not in json.dumps(prepare_layer("redlines", RenderContext(lang="zh"), 6).geojson)
