@@ -210,22 +210,33 @@ _PAINT_PROBE = """(() => {
 })();"""
 
 
-def _one_paint(browser, base: str, painted: str = _PAINTED) -> tuple[float, float]:
-    """(s from navigation start to the map painted, s to the map frame's navigation start),
-    both read from the browser's clocks."""
+def _probed_page(browser, painted: str):
+    """A fresh browser context (empty cache) and page with the paint probe installed."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
     ctx.add_init_script(_PAINT_PROBE % painted)
-    page = ctx.new_page()
-    page.goto(base, wait_until="commit")
+    return ctx, ctx.new_page()
+
+
+def _wait_painted(page) -> tuple[float, float]:
+    """The probe's (ms to the map painted, ms to the map frame's navigation start)."""
     deadline = time.monotonic() + 90
     while True:
         got = _safe_eval(page, "window.__qpaPainted ? [window.__qpaPainted, window.__qpaFrame] : null")
         if got:
-            ctx.close()
-            return got[0] / 1000.0, got[1] / 1000.0
+            return got[0], got[1]
         if time.monotonic() > deadline:
             raise RuntimeError("no painted map after 90 s")
-        time.sleep(0.1)
+        page.wait_for_timeout(50)  # lets Playwright take in events (time.sleep would not)
+
+
+def _one_paint(browser, base: str, painted: str = _PAINTED) -> tuple[float, float]:
+    """(s from navigation start to the map painted, s to the map frame's navigation start),
+    both read from the browser's clocks."""
+    ctx, page = _probed_page(browser, painted)
+    page.goto(base, wait_until="commit")
+    t_paint, t_frame = _wait_painted(page)
+    ctx.close()
+    return t_paint / 1000.0, t_frame / 1000.0
 
 
 _BYTES = """() => {
@@ -243,9 +254,7 @@ def _payload(browser, base: str, painted: str = _PAINTED) -> tuple[int, int, int
     """(bytes received, of which over the websocket, outside requests) for one load that
     is not timed: HTTP bodies from the page's and its iframes' resource timing, websocket
     frames and outside requests from Playwright's events."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
-    ctx.add_init_script(_PAINT_PROBE % painted)
-    page = ctx.new_page()
+    ctx, page = _probed_page(browser, painted)
     got = {"blocked": 0, "ws": 0}
 
     def outside(req):  # counted, not intercepted: Chromium itself resolves no outside host
@@ -262,11 +271,7 @@ def _payload(browser, base: str, painted: str = _PAINTED) -> tuple[int, int, int
     page.on("request", outside)
     page.on("websocket", on_ws)
     page.goto(base, wait_until="commit")
-    deadline = time.monotonic() + 90
-    while not _safe_eval(page, "window.__qpaPainted || 0"):
-        if time.monotonic() > deadline:
-            raise RuntimeError("no painted map after 90 s")
-        page.wait_for_timeout(50)
+    _wait_painted(page)
     page.wait_for_timeout(1000)  # let trailing messages land for the byte count
     http = page.evaluate(_BYTES)
     ctx.close()

@@ -151,8 +151,7 @@ def wgs84_to_gcj02(lon, lat):
         GCJ-02 longitude and latitude. Points outside China are unchanged.
     """
     lon_a, lat_a, scalar = _as_arrays(lon, lat)
-    dlon, dlat = _gcj_offset(lon_a, lat_a)
-    return _out(lon_a + dlon, lat_a + dlat, scalar)
+    return _out(*_wgs84_to_gcj02_arr(lon_a, lat_a), scalar)
 
 
 def gcj02_to_wgs84(lon, lat, tol: float = _TOL, max_iter: int = _MAX_ITER):

@@ -49,23 +49,21 @@ def dem_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "dem"
 
 
+def _load(path: Path) -> DemVersion:
+    """The version stored at ``path`` (``v<N>.tif``) with its record ``v<N>.json``."""
+    side = path.with_suffix(".json")
+    meta = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+    return DemVersion(int(_VERSION.match(path.name).group(1)), path, meta.get("created_at", ""),
+                      meta.get("created_by", ""), meta.get("source", ""), meta.get("note", ""),
+                      tuple(meta.get("bounds", (0, 0, 0, 0))), tuple(meta.get("shape", (0, 0))),
+                      float(meta.get("cell_m", 0.0)))
+
+
 def dem_versions(data_dir: Path) -> list[DemVersion]:
     """Every imported DEM, oldest first."""
-    out = []
     folder = dem_dir(data_dir)
-    for path in sorted(folder.glob("v*.tif")) if folder.exists() else []:
-        m = _VERSION.match(path.name)
-        if not m:
-            continue
-        meta = {}
-        side = path.with_suffix(".json")
-        if side.exists():
-            meta = json.loads(side.read_text(encoding="utf-8"))
-        out.append(DemVersion(int(m.group(1)), path, meta.get("created_at", ""),
-                              meta.get("created_by", ""), meta.get("source", ""),
-                              meta.get("note", ""), tuple(meta.get("bounds", (0, 0, 0, 0))),
-                              tuple(meta.get("shape", (0, 0))), float(meta.get("cell_m", 0.0))))
-    return sorted(out, key=lambda v: v.version)
+    paths = [p for p in folder.glob("v*.tif") if _VERSION.match(p.name)] if folder.exists() else []
+    return sorted((_load(p) for p in paths), key=lambda v: v.version)
 
 
 def current_dem_path(data_dir: Path) -> Path:
@@ -110,9 +108,7 @@ def _write_meta(path: Path, user, source: str, note: str) -> DemVersion:
     }
     path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1),
                                          encoding="utf-8")
-    m = _VERSION.match(path.name)
-    return DemVersion(int(m.group(1)), path, meta["created_at"], meta["created_by"], source, note,
-                      tuple(meta["bounds"]), tuple(meta["shape"]), meta["cell_m"])
+    return _load(path)
 
 
 def import_user_dem(user, data: bytes, data_dir: Path, *, source: str = "", note: str = "",

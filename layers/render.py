@@ -60,8 +60,8 @@ class MapLayer:
     styles: dict  # feature id -> Leaflet path options
     nbytes: int
     indicative: bool  # at least one feature is indicative
-    json: str = ""
-    bounds: tuple = ((QINGHAI_CENTER[0], QINGHAI_CENTER[1]),) * 2  # ((south, west), (north, east))
+    json: str
+    bounds: tuple  # ((south, west), (north, east)); the centre twice for an empty layer
 
 
 def _simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
@@ -123,16 +123,11 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
     data = {"type": "FeatureCollection", "features": features}
     text = safe_json(data)
     indicative = bool((frame.get("accuracy") == "indicative").any()) if "accuracy" in frame else False
-    kept = [g for g in geoms if g is not None and not g.is_empty]
-    bounds = _bounds(kept)
+    bounds = ((QINGHAI_CENTER[0], QINGHAI_CENTER[1]),) * 2  # an empty layer: the centre
+    if features:
+        w, s, e, n = shapely.total_bounds(geoms)  # empty and missing geometries are skipped
+        bounds = ((float(s), float(w)), (float(n), float(e)))
     return MapLayer(spec, data, styles, len(text.encode()), indicative, text, bounds)
-
-
-def _bounds(geoms) -> tuple:
-    if not geoms:
-        return ((QINGHAI_CENTER[0], QINGHAI_CENTER[1]),) * 2
-    w, s, e, n = shapely.total_bounds(np.asarray(geoms, dtype=object))
-    return ((float(s), float(w)), (float(n), float(e)))
 
 
 def dem_overlay_png(dem: Dem) -> str:
@@ -217,7 +212,7 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
         if layer.indicative:
             name += f" ({t('layer.indicative', ctx.lang)})"
         fg = folium.FeatureGroup(name=name, show=spec.show)
-        GeoJsonLayer(layer.json or safe_json(layer.geojson), layer.styles, layer.bounds, name=name,
+        GeoJsonLayer(layer.json, layer.styles, layer.bounds, name=name,
                      point_radius=spec.point_radius if spec.kind == "point" else None,
                      pin_class=f"qpa-{spec.id}-pin" if spec.pins else None).add_to(fg)
         fg.add_to(m)
