@@ -44,7 +44,8 @@ __all__ = [
     "load_rules", "control_kind", "control_activities", "control_step_texts",
     "is_important_mineral", "landuse_class", "landuse_name",
     "land_standard_thresholds", "evaluate_land_standard", "region_class_for",
-    "match_industry_policy", "slope_classes", "terrain_rules", "slope_status",
+    "match_industry_policy", "slope_classes", "terrain_rules", "slope_status", "dem_adequate",
+    "activity_codes", "normalise_dlbm", "landuse_class_table",
 ]
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "rules"
@@ -384,6 +385,15 @@ def control_activities() -> dict[str, tuple[str, str]]:
     return dict(_parsed("control_lines")["activity_names"])
 
 
+def activity_codes() -> tuple[str, ...]:
+    """Every activity code a project may give: the red-line ones and this table's (with aliases).
+
+    >>> {"industrial", "national_major", "national_major_project", "separate_site"} <= set(activity_codes())
+    True
+    """
+    return tuple(control_kind(CONTROL_KINDS[0])._activities)
+
+
 def control_step_texts() -> dict[str, tuple[str, str]]:
     """Every step text of the control-line table by its translation key (for geo.i18n)."""
     return dict(_parsed("control_lines")["texts"])
@@ -491,7 +501,12 @@ def _validate_landuse_codes(data: dict, _rules_dir: Path) -> dict:
     return {"codes": codes, "classes": data["classes"]}
 
 
-def _dlbm(dlbm: Any) -> str:
+def normalise_dlbm(dlbm: Any) -> str:
+    """A land-use code as the table spells it: ``' 05h1'`` -> ``'05H1'``, ``101`` -> ``'0101'``.
+
+    >>> normalise_dlbm(" 05h1 "), normalise_dlbm(101), normalise_dlbm("0102.0")
+    ('05H1', '0101', '0102')
+    """
     code = unicodedata.normalize("NFKC", str(dlbm))
     code = re.sub(r"\s+", "", code).upper()
     code = re.sub(r"\.0+$", "", code)          # 101.0 from a numeric field
@@ -501,7 +516,7 @@ def _dlbm(dlbm: Any) -> str:
 
 
 def _landuse_entry(dlbm: Any) -> tuple[str, tuple[str | None, str, str]]:
-    code = _dlbm(dlbm)
+    code = normalise_dlbm(dlbm)
     entry = _parsed("landuse_codes")["codes"].get(code)
     if entry is None:
         raise InputError(f"unknown land-use code (DLBM) {str(dlbm)!r}", "rules.err.landuse_code",
@@ -525,6 +540,12 @@ def landuse_class(dlbm: Any) -> str:
         raise InputError(f"land-use code {code} spans several classes; a 4-digit code is needed",
                          "rules.err.landuse_ambiguous", code=code)
     return cls
+
+
+def landuse_class_table() -> dict[str, str | None]:
+    """{code: class} of every code in the table (None for mixed 2-digit codes), for mapping a
+    layer's normalised DLBM column in one pass (``df.DLBM.map(normalise_dlbm).map(table)``)."""
+    return {code: entry[0] for code, entry in _parsed("landuse_codes")["codes"].items()}
 
 
 def landuse_name(dlbm: Any, lang: str) -> str:
@@ -1046,6 +1067,16 @@ def slope_classes() -> tuple[SlopeClass, ...]:
 def terrain_rules() -> TerrainRules:
     """Classes, share thresholds and the DEM resolution the terrain check needs."""
     return _parsed("terrain")["rules"]
+
+
+def dem_adequate(cell_size_m: float, cells_in_site: int) -> bool:
+    """Whether a DEM is fine enough to report slope shares for a site (else: elevation only).
+
+    >>> dem_adequate(30, 400), dem_adequate(20000, 0), dem_adequate(30, 9)
+    (True, False, False)
+    """
+    rules = terrain_rules()
+    return cells_in_site >= rules.min_cells_in_site and cell_size_m <= rules.max_cell_m_for_slope
 
 
 def slope_status(shares_above: Mapping[str, float]) -> tuple[str, TerrainRule | None]:

@@ -396,9 +396,52 @@ def test_slope_classes_and_thresholds():
     gentle = classes[1]
     assert gentle.max_pct == 10 and gentle.max_deg == pytest.approx(5.7106, abs=1e-3)
     rules = rt.terrain_rules()
-    assert rules.min_cells_in_site == 9 and rules.max_cell_m_for_slope == 30
+    assert rules.min_cells_in_site == 25 and rules.max_cell_m_for_slope == 100
     assert rt.slope_status({"gentle": 0.1, "moderate": 0.0}) == ("PASS", None)
     status, rule = rt.slope_status({"gentle": 0.3, "moderate": 0.0})
     assert status == "WARN" and rule.above == "gentle"
     assert rt.slope_status({"moderate": 0.7})[0] == "FAIL"
     assert rules.sources and all(c.verified or c.note for c in rules.sources)
+
+
+# ----------------------------------------------------------------------------- helpers for the checks
+def test_every_rules_key_the_module_names_is_translated():
+    import re
+
+    source = (ROOT / "geo" / "rules_tables.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'"(rules\.[a-z_]+(?:\.[a-z_]+)+)"', source))
+    assert {"rules.land.missing", "rules.policy.condition", "rules.err.unknown_key"} <= keys
+    missing = sorted(k for k in keys if k not in TEXT)
+    assert not missing, missing
+    for kind in rt.CONTROL_KINDS:
+        control = rt.control_kind(kind).control
+        for lang in ("zh", "en"):
+            name = t(f"rules.kind.{kind}", lang)
+            assert name in t(f"rules.control.pass.{control}", lang, kind=name)
+            assert name in t("rules.control.no_layer", lang, kind=name)
+
+
+def test_landuse_table_maps_a_column_in_one_pass():
+    table = rt.landuse_class_table()
+    column = [" 0101", "05h1", 601, "0404", "1202"]
+    assert [table[rt.normalise_dlbm(c)] for c in column] == [
+        "cropland", "construction", "construction", "unused", "agricultural"]
+    assert table["04"] is None
+
+
+def test_activity_codes_cover_red_line_and_control_line_activities():
+    redline = yaml.safe_load((ROOT / "data/rules/redline_rules.yaml").read_text(encoding="utf-8"))
+    codes = set(rt.activity_codes())
+    assert set(redline["activities"]) <= codes
+    assert {"national_major", "separate_site", "own_mining_works"} <= codes
+
+
+def test_dem_must_be_fine_enough_for_a_slope():
+    # the bundled 0.2° DEM (~20 km cells) never is; a 30 m DEM over a 20 ha site is
+    assert not rt.dem_adequate(20_000, 0)
+    assert rt.dem_adequate(30, int(200_000 / 900))
+    assert rt.dem_adequate(90, 30)               # 3″ DEM over a ~25 ha site
+    assert not rt.dem_adequate(90, 12)           # ... but not over a 10 ha one
+    assert not rt.dem_adequate(250, 100)         # enough cells but coarser than 100 m
+    text = t("rules.terrain.dem_coarse", "en", cell_km=20, elevation_m=2900)
+    assert "20 km" in text and "2900" in text

@@ -41,6 +41,24 @@ TEXT: dict[str, tuple[str, str]] = {
                             "{name} must be a number ≥ 0 (got {value})"),
     "rules.err.area_exceeds_site": ("{name}（{value} m²）大于用地面积（{site_m2} m²）",
                                     "{name} ({value} m²) is larger than the site ({site_m2} m²)"),
+    # ---------------------------------------------------------------- control lines (generic)
+    "rules.control.no_layer": ("未导入{kind}数据，无法判断（不视为通过）",
+                               "No {kind} data imported: not checked (never a pass)"),
+    "rules.control.pass.must_not_overlap": ("选址与{kind}无重叠", "The site does not overlap {kind}"),
+    "rules.control.pass.must_lie_inside": ("选址全部位于{kind}内", "The site lies wholly inside {kind}"),
+    "rules.control.pass.consult": ("选址不在{kind}内", "The site is not in {kind}"),
+    "rules.control.level_unknown": ("图层未给出可识别的级别（字段 {field}），按{level}从严判断，请核对",
+                                    "The layer gives no recognisable level (field {field}); treated as "
+                                    "{level} (the strictest), check it"),
+    "rules.control.type.must_not_overlap": ("不得占用", "must not overlap"),
+    "rules.control.type.must_lie_inside": ("须位于其内", "must lie inside"),
+    "rules.control.type.consult": ("涉及须论证/评估", "needs a study or approval"),
+    # ---------------------------------------------------------------- terrain
+    "rules.terrain.dem_coarse": (
+        "DEM 格网约 {cell_km} km，粗于选址，不计算坡度；选址高程约 {elevation_m} m",
+        "DEM cell ~{cell_km} km, coarser than the site: no slope is computed; elevation about {elevation_m} m"),
+    "rules.terrain.share_above": ("坡度大于 {pct}%（{deg}°）的面积占选址 {share}",
+                                  "{share} of the site is steeper than {pct}% ({deg}°)"),
     # ---------------------------------------------------------------- land-use classes
     "rules.landuse.class.cropland": ("耕地", "Cropland"),
     "rules.landuse.class.agricultural": ("农用地（耕地除外）", "Agricultural land (other than cropland)"),
