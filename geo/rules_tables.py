@@ -45,7 +45,8 @@ __all__ = [
     "is_important_mineral", "landuse_class", "landuse_name",
     "land_standard_thresholds", "evaluate_land_standard", "region_class_for",
     "match_industry_policy", "slope_classes", "terrain_rules", "slope_status", "dem_adequate",
-    "activity_codes", "normalise_dlbm", "landuse_class_table",
+    "activity_codes", "normalise_dlbm", "landuse_class_table", "PolicyResult",
+    "evaluate_industry_policy",
 ]
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "rules"
@@ -902,7 +903,7 @@ class PolicyHit:
 
 def _validate_industry_policy(data: dict, _rules_dir: Path) -> dict:
     t = "industry_policy"
-    _keys(data, t, "file", ("version", "catalogues", "entries"))
+    _keys(data, t, "file", ("version", "catalogues", "entries"), ("reviewed_without_entry",))
     cats = {cid: _citation(c, t, f"catalogues.{cid}") for cid, c in
             _keys(data["catalogues"], t, "catalogues", (), data["catalogues"].keys()).items()}
     entries = []
@@ -930,7 +931,17 @@ def _validate_industry_policy(data: dict, _rules_dir: Path) -> dict:
             raise InputError(f"rules table {t}: {w}: an unverified entry needs a note",
                              "rules.err.no_source", table=t, where=w)
         entries.append((terms, classes, e, cats[e["catalogue"]]))
-    return {"entries": entries}
+    reviewed: list[str] = []
+    rev = data.get("reviewed_without_entry")
+    rev_verified = False
+    if rev is not None:
+        rev = _keys(rev, t, "reviewed_without_entry", ("verified", "note", "products"))
+        rev_verified = _bool(rev["verified"], t, "reviewed_without_entry.verified")
+        _text(rev["note"], t, "reviewed_without_entry.note")
+        for i, prod in enumerate(rev["products"]):
+            prod = _keys(prod, t, f"reviewed_without_entry.products[{i}]", ("zh", "en"))
+            reviewed += [_norm(x) for x in [*prod["zh"], *prod["en"]] if _norm(x)]
+    return {"entries": entries, "reviewed": tuple(reviewed), "reviewed_verified": rev_verified}
 
 
 def match_industry_policy(product: str, gbt4754: str | None = None) -> list[PolicyHit]:
@@ -947,10 +958,18 @@ def match_industry_policy(product: str, gbt4754: str | None = None) -> list[Poli
     text = _norm(product)
     if not text:
         return []
+    return _policy_hits(text, gbt4754)
+
+
+def _matches(text: str, term: str) -> bool:
+    return term in text or (len(text) >= 2 and text in term)
+
+
+def _policy_hits(text: str, gbt4754: Any) -> list[PolicyHit]:
     project_class = None if gbt4754 in (None, "") else _industry_code_any(gbt4754)
     hits: list[PolicyHit] = []
     for terms, classes, e, cat in _parsed("industry_policy")["entries"]:
-        if not any(term in text or (len(text) >= 2 and text in term) for term in terms):
+        if not any(_matches(text, term) for term in terms):
             continue
         if project_class and classes and not any(
                 project_class.startswith(c) or c.startswith(project_class) for c in classes):
@@ -968,6 +987,40 @@ def match_industry_policy(product: str, gbt4754: str | None = None) -> list[Poli
                               condition_en=cond_en, verified=e["verified"],
                               note=str(e.get("note") or ""), reason_key=reason))
     return hits
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """The industry-policy verdict of a product: worst status of its hits, or why there are none."""
+
+    status: str
+    hits: tuple[PolicyHit, ...]
+    reason_key: str
+
+
+def evaluate_industry_policy(product: str, gbt4754: str | None = None) -> PolicyResult:
+    """Status for a product: the worst of its hits; with no hit PASS only when the table records the
+    product as reviewed (and verified) without an entry, else WARN saying what to check; no product
+    given is UNKNOWN.
+
+    >>> evaluate_industry_policy("钾肥").status, evaluate_industry_policy("钾肥").reason_key
+    ('WARN', 'rules.policy.none_unverified')
+    >>> evaluate_industry_policy("藏毯").reason_key
+    'rules.policy.not_covered'
+    """
+    text = _norm(product or "")
+    if not text:
+        return PolicyResult("UNKNOWN", (), "rules.policy.no_product")
+    hits = tuple(_policy_hits(text, gbt4754))
+    if hits:
+        worst = "FAIL" if any(h.status == "FAIL" for h in hits) else "WARN"
+        return PolicyResult(worst, hits, "rules.policy.hits")
+    p = _parsed("industry_policy")
+    if any(_matches(text, term) for term in p["reviewed"]):
+        if p["reviewed_verified"]:
+            return PolicyResult("PASS", (), "rules.policy.none_verified")
+        return PolicyResult("WARN", (), "rules.policy.none_unverified")
+    return PolicyResult("WARN", (), "rules.policy.not_covered")
 
 
 def _industry_code_any(gbt4754: Any) -> str:

@@ -445,3 +445,21 @@ def test_dem_must_be_fine_enough_for_a_slope():
     assert not rt.dem_adequate(250, 100)         # enough cells but coarser than 100 m
     text = t("rules.terrain.dem_coarse", "en", cell_km=20, elevation_m=2900)
     assert "20 km" in text and "2900" in text
+
+
+def test_industry_policy_verdict_never_passes_an_unchecked_product(rules_copy, monkeypatch):
+    al = rt.evaluate_industry_policy("电解铝", "3216")
+    assert al.status == "WARN" and al.hits and al.reason_key == "rules.policy.hits"
+    potash = rt.evaluate_industry_policy("氯化钾")
+    assert potash.status == "WARN" and not potash.hits
+    assert potash.reason_key == "rules.policy.none_unverified"
+    assert rt.evaluate_industry_policy("藏毯").reason_key == "rules.policy.not_covered"
+    assert rt.evaluate_industry_policy("").status == "UNKNOWN"
+    for key in ("rules.policy.none_unverified", "rules.policy.not_covered", "rules.policy.no_product"):
+        assert t(key, "zh") and t(key, "en")
+    # once the official has checked the catalogues, a reviewed product without entry passes
+    path = rules_copy / "industry_policy.yaml"
+    _edit(path, "reviewed_without_entry:\n  verified: false", "reviewed_without_entry:\n  verified: true")
+    monkeypatch.setattr(rt, "RULES_DIR", rules_copy)
+    assert rt.evaluate_industry_policy("钾肥").status == "PASS"
+    assert rt.evaluate_industry_policy("钾肥").reason_key == "rules.policy.none_verified"

@@ -104,6 +104,14 @@ TEXT: dict[str, tuple[str, str]] = {
                                "May fall under {catalogue} {item} ({text}): {condition}"),
     "rules.policy.unverified": ("可能属于{catalogue}{item}（{text}，条文待核）：{condition}",
                                 "May fall under {catalogue} {item} ({text}; wording to be checked): {condition}"),
+    "rules.policy.hits": ("产品可能属于产业政策目录所列项目，见下列条目", "The product may fall under the catalogue entries below"),
+    "rules.policy.no_product": ("未填写产品，无法对照产业政策目录", "No product given: the industry-policy catalogues cannot be checked"),
+    "rules.policy.none_verified": ("产品未列入产业结构调整指导目录限制类、淘汰类及限制/禁止用地项目目录",
+                                   "The product is not listed as restricted or eliminated, nor in the restricted / prohibited land lists"),
+    "rules.policy.none_unverified": ("规则表未见该产品的限制类、淘汰类或限制/禁止用地条目，但尚未对照目录原文核实，请核对",
+                                     "The rules table has no restricted / eliminated / land-list entry for this product, but this is not yet checked against the gazetted catalogues; check it"),
+    "rules.policy.not_covered": ("规则表未收录该产品，请对照《产业结构调整指导目录（2024年本）》及限制/禁止用地项目目录人工核对",
+                                 "The rules table does not cover this product; check it against the 2024 industrial-structure catalogue and the restricted / prohibited land lists"),
     "rules.policy.check_text": ("请对照目录原文核对该条目", "check this entry against the gazetted catalogue"),
     # ---------------------------------------------------------------- minerals (压覆)
     "rules.minerals.query_step": (
