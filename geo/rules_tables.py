@@ -46,7 +46,7 @@ __all__ = [
     "land_standard_thresholds", "evaluate_land_standard", "region_class_for",
     "match_industry_policy", "slope_classes", "terrain_rules", "slope_status", "dem_adequate",
     "activity_codes", "normalise_dlbm", "landuse_class_table", "PolicyResult",
-    "evaluate_industry_policy",
+    "evaluate_industry_policy", "LanduseBreakdown", "landuse_breakdown",
 ]
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "rules"
@@ -547,6 +547,57 @@ def landuse_class_table() -> dict[str, str | None]:
     """{code: class} of every code in the table (None for mixed 2-digit codes), for mapping a
     layer's normalised DLBM column in one pass (``df.DLBM.map(normalise_dlbm).map(table)``)."""
     return {code: entry[0] for code, entry in _parsed("landuse_codes")["codes"].items()}
+
+
+@dataclass(frozen=True)
+class LanduseBreakdown:
+    """A site's area by land-use class (ha) and the 新增建设用地 it implies.
+
+    ``new_construction_ha`` = site − existing 建设用地: land of the site the layer does not cover,
+    or whose code is unknown or spans classes, counts as new (the quota is charged for it) and is
+    reported in ``uncovered_ha`` / ``unclassified``.
+    """
+
+    site_ha: float
+    cropland_ha: float
+    agricultural_ha: float
+    construction_ha: float
+    unused_ha: float
+    uncovered_ha: float
+    unclassified: Mapping[str, float]
+    new_construction_ha: float
+
+
+def landuse_breakdown(pieces: Iterable[tuple[Any, float]], site_ha: float) -> LanduseBreakdown:
+    """Sum (DLBM, area_ha) pieces of a site (the site cut by a 三调 layer) by class.
+
+    >>> b = landuse_breakdown([("0103", 4.0), ("0601", 3.0), ("1206", 2.0), ("9999", 0.5)], 10.0)
+    >>> b.cropland_ha, b.construction_ha, b.unused_ha, dict(b.unclassified), b.uncovered_ha
+    (4.0, 3.0, 2.0, {'9999': 0.5}, 0.5)
+    >>> b.new_construction_ha
+    7.0
+    """
+    site = _figure("site_ha", site_ha)
+    if site is None or site <= 0:
+        raise InputError(f"site area must be > 0 ha, got {site_ha!r}", "rules.err.bad_input",
+                         name="site_ha", value=str(site_ha))
+    table = landuse_class_table()
+    sums = dict.fromkeys(LANDUSE_CLASSES, 0.0)
+    unclassified: dict[str, float] = {}
+    for code, area in pieces:
+        area = _figure("area_ha", area) or 0.0
+        key = normalise_dlbm(code)
+        cls = table.get(key)
+        if cls is None:
+            unclassified[key] = unclassified.get(key, 0.0) + area
+        else:
+            sums[cls] += area
+    covered = sum(sums.values()) + sum(unclassified.values())
+    uncovered = max(site - covered, 0.0)
+    return LanduseBreakdown(
+        site_ha=site, cropland_ha=sums["cropland"], agricultural_ha=sums["agricultural"],
+        construction_ha=sums["construction"], unused_ha=sums["unused"], uncovered_ha=uncovered,
+        unclassified=unclassified, new_construction_ha=max(site - sums["construction"], 0.0))
 
 
 def landuse_name(dlbm: Any, lang: str) -> str:

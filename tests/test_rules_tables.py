@@ -463,3 +463,16 @@ def test_industry_policy_verdict_never_passes_an_unchecked_product(rules_copy, m
     monkeypatch.setattr(rt, "RULES_DIR", rules_copy)
     assert rt.evaluate_industry_policy("钾肥").status == "PASS"
     assert rt.evaluate_industry_policy("钾肥").reason_key == "rules.policy.none_verified"
+
+
+def test_landuse_breakdown_charges_only_new_construction_land():
+    # 20 ha site: 6 ha 旱地, 5 ha existing 工业用地, 4 ha 其他草地, 3 ha 盐碱地, 2 ha the layer misses
+    b = rt.landuse_breakdown([("0103", 6), ("601", 5), ("0404", 4), (" 1204 ", 3)], 20)
+    assert (b.cropland_ha, b.construction_ha, b.unused_ha, b.agricultural_ha) == (6, 5, 7, 0)
+    assert b.uncovered_ha == pytest.approx(2)
+    assert b.new_construction_ha == pytest.approx(15)          # everything but the 5 ha 工业用地
+    # a mixed 2-digit code is not guessed: reported, and charged as new construction land
+    b = rt.landuse_breakdown([("04", 3), ("05H1", 1)], 4)
+    assert dict(b.unclassified) == {"04": 3} and b.new_construction_ha == pytest.approx(3)
+    with pytest.raises(InputError):
+        rt.landuse_breakdown([("0101", -1)], 4)
