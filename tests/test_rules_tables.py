@@ -476,3 +476,13 @@ def test_landuse_breakdown_charges_only_new_construction_land():
     assert dict(b.unclassified) == {"04": 3} and b.new_construction_ha == pytest.approx(3)
     with pytest.raises(InputError):
         rt.landuse_breakdown([("0101", -1)], 4)
+
+
+def test_outside_the_urban_boundary_only_concentrated_construction_fails():
+    ub = rt.control_kind("urban_boundary")
+    assert ub.status_for("industrial")[0] == "FAIL"
+    for activity in ("linear_infrastructure", "eco_tourism", "separate_site", "national_major"):
+        assert ub.status_for(activity)[0] == "WARN", activity
+    assert rt.control_kind("farmland").status_for("linear_infrastructure")[0] == "WARN"
+    assert rt.control_kind("wetland").status_for("ecological_restoration", "国家")[0] == "WARN"
+    assert rt.control_kind("wetland").status_for("eco_tourism", "国家级")[0] == "FAIL"
