@@ -90,8 +90,8 @@ def _keys(obj: Any, table: str, where: str, required: Iterable[str],
     return obj
 
 
-def _text(obj: Any, table: str, where: str, *, empty: bool = False) -> str:
-    if not isinstance(obj, str) or (not empty and not obj.strip()):
+def _text(obj: Any, table: str, where: str) -> str:
+    if not isinstance(obj, str) or not obj.strip():
         raise _bad(table, where, "expected a non-empty text")
     return obj
 
@@ -225,8 +225,8 @@ def load_rules(name: str, *, rules_dir: str | Path | None = None) -> dict:
     return copy.deepcopy(data)
 
 
-def _parsed(name: str, rules_dir: str | Path | None = None) -> Any:
-    return _load(name, Path(rules_dir) if rules_dir else None)[1]
+def _parsed(name: str) -> Any:
+    return _load(name, None)[1]
 
 
 # ----------------------------------------------------------------------------- control lines
@@ -743,14 +743,16 @@ def _validate_land_use_standards(data: dict, _rules_dir: Path) -> dict:
             "rc": rc}
 
 
-def _industry_code(gbt4754: Any) -> str:
+def _industry_code(gbt4754: Any, *, manufacturing: bool = True) -> str:
+    """A GB/T 4754 class as 2–4 digits (门类 letter dropped); ``manufacturing`` refuses classes
+    outside 13–43, which the land-use standard does not cover."""
     code = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(gbt4754))).upper()
-    if code[:1] == "C" and code[1:].isdigit():      # 门类 letter C (制造业)
+    if code[:1].isalpha() and code[1:].isdigit():      # 门类 letter (C = 制造业)
         code = code[1:]
     if not re.fullmatch(r"\d{2,4}", code):
         raise InputError(f"GB/T 4754 industry class {str(gbt4754)!r} is not 2–4 digits",
                          "rules.err.industry_code", code=str(gbt4754))
-    if not 13 <= int(code[:2]) <= 43:
+    if manufacturing and not 13 <= int(code[:2]) <= 43:
         raise InputError(
             f"GB/T 4754 class {code} is not manufacturing (13–43), which the land-use standard covers",
             "rules.err.industry_not_covered", code=code)
@@ -1017,7 +1019,7 @@ def _matches(text: str, term: str) -> bool:
 
 
 def _policy_hits(text: str, gbt4754: Any) -> list[PolicyHit]:
-    project_class = None if gbt4754 in (None, "") else _industry_code_any(gbt4754)
+    project_class = None if gbt4754 in (None, "") else _industry_code(gbt4754, manufacturing=False)
     hits: list[PolicyHit] = []
     for terms, classes, e, cat in _parsed("industry_policy")["entries"]:
         if not any(_matches(text, term) for term in terms):
@@ -1072,16 +1074,6 @@ def evaluate_industry_policy(product: str, gbt4754: str | None = None) -> Policy
             return PolicyResult("PASS", (), "rules.policy.none_verified")
         return PolicyResult("WARN", (), "rules.policy.none_unverified")
     return PolicyResult("WARN", (), "rules.policy.not_covered")
-
-
-def _industry_code_any(gbt4754: Any) -> str:
-    code = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(gbt4754))).upper()
-    if code[:1].isalpha() and code[1:].isdigit():
-        code = code[1:]
-    if not re.fullmatch(r"\d{2,4}", code):
-        raise InputError(f"GB/T 4754 industry class {str(gbt4754)!r} is not 2–4 digits",
-                         "rules.err.industry_code", code=str(gbt4754))
-    return code
 
 
 # ----------------------------------------------------------------------------- terrain
