@@ -250,6 +250,7 @@ class ControlKind:
     _aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
     _rules: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
     _not_important: str | None = field(default=None, repr=False)
+    _not_strategic: str | None = field(default=None, repr=False)
     _activities: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def name(self, lang: str) -> str:
@@ -268,25 +269,30 @@ class ControlKind:
         return self.unknown_level, False
 
     def status_for(self, activity: str, level: Any = None, *,
-                   important: bool = True) -> tuple[str, str]:
+                   important: bool = True, strategic: bool = True) -> tuple[str, str]:
         """(status, translation key of the step) when the site conflicts with this kind.
 
         Conflict is an overlap for ``must_not_overlap`` and ``consult``, lying (partly) outside
         for ``must_lie_inside``; no conflict is PASS and is not asked here. ``level`` is the
-        layer's value (any alias); ``important`` is used by ``mining_rights`` only (a mineral
-        not on the important list gives the ``not_important`` rule).
+        layer's value (any alias). ``important`` / ``strategic`` are used by ``mining_rights``
+        only (see :func:`is_important_mineral`): a mineral not on the important lists gives the
+        ``not_important`` rule, an important one that is not strategic the
+        ``important_not_strategic`` rule, unless the activity's own rule (e.g. the holder's own
+        works) says otherwise.
         """
         act = self._activities.get(activity)
         if act is None:
             allowed = ", ".join(sorted(self._activities))
             raise InputError(f"unknown activity {activity!r}; allowed: {allowed}",
                              "rules.err.unknown_activity", activity=activity, allowed=allowed)
-        if self._not_important is not None and not important:
-            return self._not_important, f"rules.control.{self.id}.not_important"
         lvl = self.level_of(level)[0] if self.levels else "all"
         rules = self._rules[lvl]
         if act in rules:
             return rules[act], f"rules.control.{self.id}.{lvl}.{act}"
+        if self._not_important is not None and not important:
+            return self._not_important, f"rules.control.{self.id}.not_important"
+        if self._not_strategic is not None and not strategic:
+            return self._not_strategic, f"rules.control.{self.id}.important_not_strategic"
         return rules["default"], f"rules.control.{self.id}.{lvl}.default"
 
 
@@ -326,7 +332,7 @@ def _validate_control_lines(data: dict, rules_dir: Path) -> dict:
     for kid, kind in kinds.items():
         w = f"kinds.{kid}"
         _keys(kind, t, w, ("name_zh", "name_en", "control", "level_field", "rules", "basis"),
-              ("levels", "unknown_level", "not_important"))
+              ("levels", "unknown_level", "not_important", "important_not_strategic"))
         control = _choice(kind["control"], CONTROL_TYPES, t, f"{w}.control")
         levels = kind.get("levels") or {}
         aliases: dict[str, str] = {}
@@ -355,18 +361,21 @@ def _validate_control_lines(data: dict, rules_dir: Path) -> dict:
                 st, zh, en = _status_entry(entry, t, f"{rw}.activities.{act}")
                 rules[lvl][activities[canon]] = st
                 texts[f"rules.control.{kid}.{lvl}.{activities[canon]}"] = (zh, en)
-        not_important = None
-        if kind.get("not_important") is not None:
+        mineral_rules: dict[str, str | None] = {"not_important": None, "important_not_strategic": None}
+        for rule_id in mineral_rules:
+            if kind.get(rule_id) is None:
+                continue
             if kid != "mining_rights":
-                raise _bad(t, f"{w}.not_important", "only mining_rights has a not_important rule")
-            not_important, zh, en = _status_entry(kind["not_important"], t, f"{w}.not_important")
-            texts[f"rules.control.{kid}.not_important"] = (zh, en)
+                raise _bad(t, f"{w}.{rule_id}", f"only mining_rights has a {rule_id} rule")
+            mineral_rules[rule_id], zh, en = _status_entry(kind[rule_id], t, f"{w}.{rule_id}")
+            texts[f"rules.control.{kid}.{rule_id}"] = (zh, en)
         parsed[kid] = ControlKind(
             id=kid, name_zh=_text(kind["name_zh"], t, f"{w}.name_zh"),
             name_en=_text(kind["name_en"], t, f"{w}.name_en"), control=control,
             level_field=kind.get("level_field"), levels=tuple(levels),
             basis=_citations(kind["basis"], t, f"{w}.basis"), unknown_level=unknown,
-            _aliases=aliases, _rules=rules, _not_important=not_important,
+            _aliases=aliases, _rules=rules, _not_important=mineral_rules["not_important"],
+            _not_strategic=mineral_rules["important_not_strategic"],
             _activities={a: activities[a] for a in activities},
         )
     return {"kinds": parsed, "texts": texts,

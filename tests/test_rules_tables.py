@@ -196,6 +196,14 @@ def test_mining_rights_depend_on_the_mineral_and_the_holder():
     assert mr.status_for("industrial", "采矿权", important=False)[0] == "WARN"
     status, key = mr.status_for("own_mining_works", "mining right")
     assert status == "PASS" and "矿区" in t(key, "zh")
+    # strategic minerals "原则上不得压覆"; other important minerals need the 压覆 approval
+    lead = rt.is_important_mineral("Pb")
+    status, key = mr.status_for("industrial", "储量", strategic=lead.strategic)
+    assert status == "WARN" and "审批" in t(key, "zh")
+    potash = rt.is_important_mineral("钾盐")
+    assert mr.status_for("industrial", "储量", strategic=potash.strategic)[0] == "FAIL"
+    assert mr.status_for("national_major", "储量")[0] == "WARN"
+    assert rt.control_kind("heritage").status_for("linear_infrastructure", "保护范围")[0] == "WARN"
     assert any(c.year == 2024 for c in mr.basis)
 
 
