@@ -494,3 +494,16 @@ def test_outside_the_urban_boundary_only_concentrated_construction_fails():
     assert rt.control_kind("farmland").status_for("linear_infrastructure")[0] == "WARN"
     assert rt.control_kind("wetland").status_for("ecological_restoration", "国家")[0] == "WARN"
     assert rt.control_kind("wetland").status_for("eco_tourism", "国家级")[0] == "FAIL"
+
+
+def test_a_broken_control_table_does_not_break_the_translation_table(rules_copy, monkeypatch):
+    """geo.i18n merges the step texts at import; a broken table leaves them out and the check
+    that reads the table reports the table's own error instead of a crash at start-up."""
+    from geo.i18n_parts import h4_rules
+
+    _edit(rules_copy / "control_lines.yaml", "    control: must_lie_inside", "    contrl: must_lie_inside")
+    monkeypatch.setattr(rt, "RULES_DIR", rules_copy)
+    assert h4_rules._control_texts() == {}
+    with pytest.raises(InputError) as err:
+        rt.control_kind("urban_boundary")
+    assert err.value.key == "rules.err.unknown_key"
