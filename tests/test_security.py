@@ -71,6 +71,18 @@ def test_server_beyond_loopback_gets_no_sample_login_and_says_how(env, monkeypat
     assert not [w for w in at.text_input if w.key == "auth_password"]
 
 
+def test_local_server_prints_the_sample_login_on_its_first_page(env, monkeypatch, capsys):
+    """Local use: the sample official is made and its password printed as the server serves
+    its first page, before anyone tries to log in."""
+    monkeypatch.delenv("QPA_USERS", raising=False)
+    monkeypatch.delenv("QPA_USERS_FILE", raising=False)
+    at = _app("en", "127.0.0.1")
+    assert not at.exception, at.exception
+    assert "sample local login" in capsys.readouterr().err
+    assert (env / "credentials.json").exists()
+    assert [w for w in at.text_input if w.key == "auth_password"] and not at.sidebar.info
+
+
 def _url_with_query_password() -> tuple[str, str]:
     """The test PostGIS URL with its password moved to ``?password=`` (plus a marker)."""
     parts = urlsplit(need_postgis())
