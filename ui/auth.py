@@ -93,7 +93,7 @@ def client_id() -> str:
     ip = st.context.ip_address
     if ip is None:  # a loopback peer: a local browser or a local reverse proxy
         headers = st.context.headers
-        forwarded = (headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+        forwarded = ",".join(headers.get_all("X-Forwarded-For")).split(",")[-1].strip()
         for candidate in (forwarded, (headers.get("X-Real-Ip") or "").strip()):
             try:
                 ip = str(ipaddress.ip_address(candidate))
