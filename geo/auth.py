@@ -279,28 +279,38 @@ class FailureLog:
     def __len__(self) -> int:
         return len(self._log)
 
+    def _wait(self, count: int, last: float, now: float) -> float:
+        if count < self.free:
+            return 0.0
+        return max(0.0, last + min(2.0 ** (count - self.free), self.max_wait) - now)
+
     def wait_left(self, client: str, now: float | None = None) -> float:
         """Seconds ``client`` must still wait before its next try (0: may try now)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             count, last = self._log.get(client, (0, 0.0))
-        if count < self.free:
-            return 0.0
-        return max(0.0, last + min(2.0 ** (count - self.free), self.max_wait) - now)
+        return self._wait(count, last, now)
 
-    def failed(self, client: str, now: float | None = None) -> None:
-        """Record a failure of ``client``; prune old and surplus records."""
+    def attempt(self, client: str, now: float | None = None) -> float:
+        """Start a try by ``client``: the seconds it must wait first, or 0 and the try is
+        counted as a failure until :meth:`succeeded` -- in one step, so simultaneous
+        tries from one client cannot all pass the check before any is counted."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            count, last = self._log.pop(client, (0, 0.0))
+            count, last = self._log.get(client, (0, 0.0))
             if now - last > self.forget:
                 count = 0
+            wait = self._wait(count, last, now)
+            if wait > 0:
+                return wait
+            self._log.pop(client, None)
             self._log[client] = (count + 1, now)
-            while self._log:
+            while self._log:  # the least recently failed first
                 oldest, (_, at) = next(iter(self._log.items()))
                 if len(self._log) <= self.max_clients and now - at <= self.forget:
                     break
                 del self._log[oldest]
+        return 0.0
 
     def succeeded(self, client: str) -> None:
         """Forget ``client``'s failures."""
@@ -341,7 +351,7 @@ def authenticate(username: str, password: str, credentials: Mapping,
         both), or ``client`` failed too often (``sec.err.locked``: wait).
     """
     name = (username or "").strip()
-    wait = _failures.wait_left(client)
+    wait = _failures.attempt(client)
     if wait > 0:
         raise LoginError(f"too many failed attempts; wait {wait:.0f} s", key="sec.err.locked",
                          seconds=int(wait + 0.999))
@@ -352,7 +362,6 @@ def authenticate(username: str, password: str, credentials: Mapping,
     fits = len(given) <= _BCRYPT_MAX_BYTES  # bcrypt refuses longer ones: a wrong password
     ok = bcrypt.checkpw(given if fits else b"", hashed) and fits and entry is not None
     if not ok:
-        _failures.failed(client)
         raise LoginError("wrong user name or password")
     _failures.succeeded(client)
     return User(name, entry["role"], entry.get("name", ""))

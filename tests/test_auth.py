@@ -96,15 +96,13 @@ def test_guesses_from_one_client_never_lock_out_the_real_user():
 
 def test_back_off_doubles_and_is_forgotten():
     log = auth.FailureLog(free=2, max_wait=8, forget=100)
-    for now in (0, 0, 0):
-        log.failed("c", now=now)
-    assert log.wait_left("c", now=0) == 2 and log.wait_left("c", now=2) == 0
-    log.failed("c", now=2)
-    assert log.wait_left("c", now=2) == 4
-    for now in (3, 4, 5, 6):
-        log.failed("c", now=now)
-    assert log.wait_left("c", now=6) == 8  # capped
-    log.failed("c", now=200)  # long after: counting starts again
+    assert [log.attempt("c", now=0) for _ in range(3)] == [0, 0, 1]  # third waits 2**0 s
+    assert log.attempt("c", now=1) == 0 and log.wait_left("c", now=1) == 2
+    assert log.attempt("c", now=3) == 0 and log.wait_left("c", now=3) == 4
+    for now in (7, 15, 23, 31):
+        assert log.attempt("c", now=now) == 0
+    assert log.wait_left("c", now=31) == 8  # capped
+    assert log.attempt("c", now=200) == 0  # long after: counting starts again
     assert log.wait_left("c", now=200) == 0
     log.succeeded("c")
     assert len(log) == 0
@@ -113,9 +111,9 @@ def test_back_off_doubles_and_is_forgotten():
 def test_failure_records_are_bounded():
     log = auth.FailureLog(max_clients=100, forget=50)
     for i in range(5000):
-        log.failed(f"ip:10.0.{i // 256}.{i % 256}", now=float(i % 40))
+        log.attempt(f"ip:10.0.{i // 256}.{i % 256}", now=float(i % 40))
     assert len(log) <= 100
-    log.failed("late", now=1000.0)  # everything older than `forget` is dropped
+    log.attempt("late", now=1000.0)  # everything older than `forget` is dropped
     assert len(log) == 1
     assert len(auth._failures) <= auth._MAX_CLIENTS
 
