@@ -3,7 +3,10 @@
 The bases layer's ``chains`` is a JSON list of chain objects that the atlas
 popups, the site check and the chains page read for every visitor; one
 malformed value imported by an official must be refused at import, with the
-row named, instead of breaking those pages for everyone.
+row named (:func:`check_structured_fields`), instead of breaking those pages
+for everyone. A bad value already stored (written before this check, or into
+the database directly) is read as empty and logged
+(:func:`clear_bad_structured_fields`), so pages still open.
 
 >>> chains_problem('[{"id": "lithium", "steps_zh": ["卤水", "碳酸锂"]}]') is None
 True
@@ -13,6 +16,7 @@ True
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable
 
@@ -20,7 +24,10 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["chains_problem", "check_structured_fields", "STRUCTURED_FIELDS"]
+__all__ = ["chains_problem", "check_structured_fields", "clear_bad_structured_fields",
+           "STRUCTURED_FIELDS"]
+
+_LOG = logging.getLogger("qpa")
 
 _TEXT_KEYS = ("id", "name_zh", "name_en", "basis_zh", "basis_en", "cite")
 _LIST_KEYS = ("steps_zh", "steps_en")
@@ -67,3 +74,21 @@ def check_structured_fields(frame: pd.DataFrame) -> None:
             if why:
                 raise InputError(f"field {name} in row {row} is not the expected JSON: {why}",
                                  key="sec.err.structured", field=name, row=row, why=why)
+
+
+def clear_bad_structured_fields(frame: pd.DataFrame, layer_id: str = "") -> pd.DataFrame:
+    """``frame`` with every malformed structured value set to None (logged); the same
+    frame when all are good."""
+    out = frame
+    for name, problem in STRUCTURED_FIELDS.items():
+        if name not in frame.columns:
+            continue
+        bad = [i for i, value in zip(frame.index, frame[name].tolist()) if problem(value)]
+        if bad:
+            if out is frame:
+                out = frame.copy()
+            out[name] = out[name].astype(object)
+            out.loc[bad, name] = None
+            _LOG.warning("layer %s: %d stored %s value(s) are not the expected JSON; shown as "
+                         "empty (re-import the layer to fix them)", layer_id, len(bad), name)
+    return out

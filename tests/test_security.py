@@ -270,3 +270,29 @@ def test_bases_import_with_well_formed_chains_passes():
                       ensure_ascii=False)
     validate_layer(_bases_with_chains(good), schema_for("bases"))
     validate_layer(_bases_with_chains(None), schema_for("bases"))
+
+
+@pytest.mark.parametrize("page", ["atlas", "site_check", "chains"])
+def test_a_bad_stored_chains_value_never_breaks_a_page(env, page):
+    """A malformed value already in the store (written before the import check, or into the
+    database directly) is read as empty: the pages still open for everyone."""
+    from geo import bundle as _bundle
+
+    store = open_store(env / "qpa_store.gpkg")
+    frame = _bundle.read_layer("bases")
+    frame["chains"] = frame["chains"].astype(object)
+    frame.loc[frame.index[2], "chains"] = '{"broken": 1}'
+    store.replace_layer("bases", frame, user=OFFICIAL_USER, source="x", source_date="2026-01-01")
+    store.close()
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    if page == "site_check":
+        at.radio(key="site_mode").set_value("paste").run()
+        at.text_area(key="paste_text").input("101.726,36.556\n101.734,36.556\n"
+                                             "101.734,36.564\n101.726,36.564")
+        at.button(key="paste_go").click().run()
+        at.text_input(key="product").input("碳酸锂")
+        next(b for b in at.button if b.label == t("site.run", "en")).click().run()
+        assert at.header and at.header[0].value.startswith(t("site.verdict", "en", status=""))
+    assert not at.exception, at.exception
