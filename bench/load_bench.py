@@ -151,6 +151,7 @@ class Session:
         self.ws = None
         self.ids: dict[str, str] = {}      # user key -> widget id
         self.states: dict[str, tuple[str, object]] = {}  # widget id -> (field, value)
+        self.alerts: list[str] = []        # alert texts (st.error/...) of the last run
 
     async def open(self) -> None:
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
@@ -182,6 +183,7 @@ class Session:
             w.id, w.trigger_value = self.widget(trigger), True
         await self.ws.send(msg.SerializeToString())
         texts: list[str] = []
+        self.alerts = []
         deadline = time.monotonic() + timeout
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
@@ -192,6 +194,9 @@ class Session:
                 if fwd.delta.HasField("new_element") and \
                         fwd.delta.new_element.WhichOneof("type") == "exception":
                     raise RuntimeError("exception: " + fwd.delta.new_element.exception.message[:120])
+                if fwd.delta.HasField("new_element") and \
+                        fwd.delta.new_element.WhichOneof("type") == "alert":
+                    self.alerts.append(fwd.delta.new_element.alert.body)
                 found: list = []
                 _walk(fwd.delta, found)
                 for what, value in found:
@@ -253,9 +258,9 @@ async def _hostile(base: str, points: int, out: dict, started: asyncio.Event) ->
         started.set()
         texts = await task
         out["seconds"] = time.perf_counter() - start
-        out["answer"] = next((x for x in reversed(texts) if x.startswith(
-            (t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5], "输入", "出错"))),
-            texts[-1] if texts else "")[:120]
+        current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
+        out["answer"] = next((x for x in texts if x.startswith(current)),
+                             sess.alerts[-1] if sess.alerts else "(no site, no message)")[:120]
     except Exception as exc:
         out["seconds"], out["answer"] = float("nan"), f"no answer: {type(exc).__name__} {exc}"[:160]
     finally:

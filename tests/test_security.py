@@ -296,3 +296,12 @@ def test_a_bad_stored_chains_value_never_breaks_a_page(env, page):
         next(b for b in at.button if b.label == t("site.run", "en")).click().run()
         assert at.header and at.header[0].value.startswith(t("site.verdict", "en", status=""))
     assert not at.exception, at.exception
+
+
+def test_secure_defaults_in_the_streamlit_config():
+    """Loopback unless a deployment says otherwise; an unexpected error shows its type only."""
+    import tomllib
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["server"]["address"] == "127.0.0.1"
+    assert cfg["client"]["showErrorDetails"] == "type"
