@@ -20,21 +20,31 @@ repository. They come from, in order:
    ``QPA_USERS_FILE`` naming a JSON file ``{user: {password_hash, role, name}}``;
 3. a local file ``<data dir>/credentials.json`` created on first start with
    one sample official account whose random password is printed once (to
-   stderr) and kept nowhere in clear. For local use only.
+   stderr) and kept nowhere in clear. Only for local use: never when a
+   database URL is configured or the server listens beyond loopback
+   (:func:`sample_login_allowed`); such a deployment requires 1. or 2.
+
+Wrong passwords are paced per client (:class:`FailureLog`), never per user
+name, so nobody can lock the real official out; an unknown name costs the same
+bcrypt work as a known one.
 
 Hash a password for 1. or 2. with ``python -m geo.auth hash``.
 """
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import json
 import os
+import re
 import secrets as _secrets
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import bcrypt
@@ -56,6 +66,8 @@ __all__ = [
     "hash_password",
     "load_credentials",
     "ensure_sample_credentials",
+    "sample_login_allowed",
+    "FailureLog",
     "authenticate",
     "SAMPLE_USER",
     "CREDENTIALS_FILE",
@@ -67,9 +79,16 @@ ROLES: tuple[str, ...] = (VIEWER, OFFICIAL)
 _SYSTEM_ROLE = "system"
 SAMPLE_USER = "official"
 CREDENTIALS_FILE = "credentials.json"
-#: Failed logins allowed per user name before a pause of ``_LOCK_SECONDS``.
-_MAX_FAILURES = 5
-_LOCK_SECONDS = 60.0
+#: Failed logins a client may make freely; each further one doubles its wait
+#: (1 s, 2 s, 4 s ... at most ``_MAX_WAIT_SECONDS``).
+_FREE_FAILURES = 5
+_MAX_WAIT_SECONDS = 300.0
+#: A client's failures are forgotten this long after its last one.
+_FORGET_SECONDS = 900.0
+#: At most this many clients' failures are kept (the oldest are dropped).
+_MAX_CLIENTS = 4096
+_LOOPBACK_NAMES = ("localhost",)
+_BCRYPT_MAX_BYTES = 72
 
 
 @dataclass(frozen=True)
@@ -207,12 +226,28 @@ def ensure_sample_credentials(data_dir: Path, stream=None) -> Path:
     return path
 
 
+def sample_login_allowed(server_address: str | None, database_url: str | None) -> bool:
+    """Whether the sample local login may exist: no shared database and a server
+    listening on loopback only (``server.address`` 127.0.0.1, ``localhost`` or ``::1``;
+    unset means every interface)."""
+    if (database_url or "").strip():
+        return False
+    host = (server_address or "").strip().strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def load_credentials(secrets: Mapping | None = None, env: Mapping | None = None,
                      data_dir: Path | None = None) -> dict:
     """``{username: {password_hash, role, name}}`` from secrets, env, or the local file.
 
     The first source that defines any user wins. With none, the local file
-    under ``data_dir`` is used (created with a sample account when absent).
+    under ``data_dir`` is used (created with a sample account when absent);
+    pass ``data_dir=None`` where :func:`sample_login_allowed` is False.
     """
     env = os.environ if env is None else env
     users = _from_secrets(secrets)
@@ -226,34 +261,109 @@ def load_credentials(secrets: Mapping | None = None, env: Mapping | None = None,
     return dict(_entry(str(k), v) for k, v in data.items())
 
 
-_failures: dict[str, tuple[int, float]] = {}
-_failures_lock = threading.Lock()
-_DUMMY_HASH = bcrypt.hashpw(b"dummy", bcrypt.gensalt(4))
+class FailureLog:
+    """Failed logins per client (IP address or session), bounded in size.
+
+    A client may fail ``free`` times; after that it waits ``2**(n - free)``
+    seconds (at most ``max_wait``) after each failure. Records are forgotten
+    ``forget`` seconds after a client's last failure, and at most ``max_clients``
+    are kept (the least recently failed are dropped first).
+    """
+
+    def __init__(self, free: int = _FREE_FAILURES, max_wait: float = _MAX_WAIT_SECONDS,
+                 forget: float = _FORGET_SECONDS, max_clients: int = _MAX_CLIENTS) -> None:
+        self.free, self.max_wait, self.forget, self.max_clients = free, max_wait, forget, max_clients
+        self._log: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._log)
+
+    def _wait(self, count: int, last: float, now: float) -> float:
+        if count < self.free:
+            return 0.0
+        return max(0.0, last + min(2.0 ** (count - self.free), self.max_wait) - now)
+
+    def wait_left(self, client: str, now: float | None = None) -> float:
+        """Seconds ``client`` must still wait before its next try (0: may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            count, last = self._log.get(client, (0, 0.0))
+        return self._wait(count, last, now)
+
+    def attempt(self, client: str, now: float | None = None) -> float:
+        """Start a try by ``client``: the seconds it must wait first, or 0 and the try is
+        counted as a failure until :meth:`succeeded` -- in one step, so simultaneous
+        tries from one client cannot all pass the check before any is counted."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            count, last = self._log.get(client, (0, 0.0))
+            if now - last > self.forget:
+                count = 0
+            wait = self._wait(count, last, now)
+            if wait > 0:
+                return wait
+            self._log.pop(client, None)
+            self._log[client] = (count + 1, now)
+            while self._log:  # the least recently failed first
+                oldest, (_, at) = next(iter(self._log.items()))
+                if len(self._log) <= self.max_clients and now - at <= self.forget:
+                    break
+                del self._log[oldest]
+        return 0.0
+
+    def succeeded(self, client: str) -> None:
+        """Forget ``client``'s failures."""
+        with self._lock:
+            self._log.pop(client, None)
 
 
-def authenticate(username: str, password: str, credentials: Mapping) -> User:
+_failures = FailureLog()
+_COST_RE = re.compile(r"^\$2[abxy]?\$(\d\d)\$")
+
+
+@lru_cache(maxsize=8)
+def _dummy_hash(cost: int) -> bytes:
+    return bcrypt.hashpw(b"no such user", bcrypt.gensalt(cost))
+
+
+def _dummy_for(credentials: Mapping) -> bytes:
+    """A hash of the same bcrypt cost as the configured ones (12 when none are)."""
+    costs = [int(m.group(1)) for e in credentials.values()
+             if (m := _COST_RE.match(str((e or {}).get("password_hash", ""))))]
+    return _dummy_hash(max(costs, default=12))
+
+
+def authenticate(username: str, password: str, credentials: Mapping,
+                 client: str = "") -> User:
     """The :class:`User` for a correct user name and password.
+
+    Parameters
+    ----------
+    client : str
+        Who is trying (IP address, else session id): failures are paced per
+        client, so guesses by someone else never lock the real user out.
 
     Raises
     ------
     LoginError
-        Unknown user or wrong password (same message for both), or more than
-        ``_MAX_FAILURES`` failures for that name in a row (then wait).
+        Unknown user or wrong password (same message, same bcrypt work for
+        both), or ``client`` failed too often (``sec.err.locked``: wait).
     """
     name = (username or "").strip()
-    with _failures_lock:
-        count, since = _failures.get(name, (0, 0.0))
-    if count >= _MAX_FAILURES and time.monotonic() - since < _LOCK_SECONDS:
-        raise LoginError("too many failed attempts; wait a minute", key="auth.err.locked")
+    wait = _failures.attempt(client)
+    if wait > 0:
+        raise LoginError(f"too many failed attempts; wait {wait:.0f} s", key="sec.err.locked",
+                         seconds=int(wait + 0.999))
     entry = credentials.get(name)
-    hashed = (entry or {}).get("password_hash", "").encode("ascii") or _DUMMY_HASH
-    ok = bcrypt.checkpw((password or "").encode("utf-8"), hashed) and entry is not None
+    stored = str((entry or {}).get("password_hash", ""))
+    hashed = stored.encode("ascii") if entry is not None and stored else _dummy_for(credentials)
+    given = (password or "").encode("utf-8")
+    fits = len(given) <= _BCRYPT_MAX_BYTES  # bcrypt refuses longer ones: a wrong password
+    ok = bcrypt.checkpw(given if fits else b"", hashed) and fits and entry is not None
     if not ok:
-        with _failures_lock:
-            _failures[name] = (count + 1, time.monotonic())
         raise LoginError("wrong user name or password")
-    with _failures_lock:
-        _failures.pop(name, None)
+    _failures.succeeded(client)
     return User(name, entry["role"], entry.get("name", ""))
 
 

@@ -43,6 +43,7 @@ from shapely.geometry.base import BaseGeometry
 from .checks import Project, ScreenResult, load_config
 from .checks.result import CHECKS, DEFAULT_STATUS_ORDER
 from .errors import InputError
+from .export_safe import neutralise_frame
 
 __all__ = [
     "COMPONENTS",
@@ -251,9 +252,9 @@ def to_excel_bytes(ranked: pd.DataFrame, sens: pd.DataFrame | None = None) -> by
     """An .xlsx workbook (openpyxl): sheet ``ranking``, and ``sensitivity`` if given."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        ranked.to_excel(xl, sheet_name="ranking", index=False)
+        neutralise_frame(ranked).to_excel(xl, sheet_name="ranking", index=False)
         if sens is not None:
-            sens.to_excel(xl, sheet_name="sensitivity", index=False)
+            neutralise_frame(sens).to_excel(xl, sheet_name="sensitivity", index=False)
     return buf.getvalue()
 
 
@@ -320,7 +321,7 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
         sens = None
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    ranked.to_csv(out, index=False, encoding="utf-8")
+    neutralise_frame(ranked).to_csv(out, index=False, encoding="utf-8")
     out.with_suffix(".geojson").write_text(to_geojson(ranked, dict(sites)), encoding="utf-8")
     if args.xlsx:
         out.with_suffix(".xlsx").write_bytes(to_excel_bytes(ranked, sens))

@@ -44,6 +44,7 @@ from .gk import Notice, zone_table
 from .jzd import read_jzd
 from .provenance import ProvenanceError, check_provenance
 from .store import LayerVersion, Store
+from .structured_fields import check_structured_fields
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -661,6 +662,7 @@ def validate_layer(frame: gpd.GeoDataFrame, schema: LayerSchema) -> None:
     if missing:
         raise _err("import.err.missing_field", f"required fields missing: {', '.join(missing)}",
                    fields=", ".join(missing))
+    check_structured_fields(frame)
     try:
         check_provenance(frame, schema.layer_id)
     except ProvenanceError as exc:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .auth import SYSTEM, User, require_official
 from .errors import QPAError
+from .export_safe import neutralise_frame
 from .quota import QuotaError, with_remaining
 from .store import Store, Tx, dumps, now_iso
 
@@ -226,7 +227,7 @@ def entries(store: Store, base_id: str | None = None, year: int | None = None) -
 def entries_csv(store: Store, base_id: str | None = None, year: int | None = None) -> bytes:
     """The entries as CSV, UTF-8 with a byte-order mark (opens in Excel with Chinese)."""
     buf = io.StringIO()
-    entries(store, base_id, year).to_csv(buf, index=False)
+    neutralise_frame(entries(store, base_id, year)).to_csv(buf, index=False)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

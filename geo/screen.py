@@ -42,6 +42,7 @@ from .checks import (CheckConfig, CheckResult, Project, ScreenResult, base_check
 from .checks.minerals import is_important
 from .checks.result import localise_params
 from .errors import InputError, QPAError
+from .export_safe import neutralise_row
 from .geodesy import area_ha
 from .layers_index import LAYER_NAMES, ScreeningLayers, read_vector
 from .site_input import site_from_point
@@ -502,7 +503,7 @@ def _write(out: Path, outputs: list[tuple[str, dict]], ranks: dict[str, int]) ->
         writer.writeheader()
         for sid, o in outputs:
             for row in o["rows"]:
-                writer.writerow({**row, "rank": ranks[sid]})
+                writer.writerow(neutralise_row({**row, "rank": ranks[sid]}))
     gj_path = out.with_suffix(".geojson")
     feats = []
     for sid, o in outputs:

@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import bundle
+from .structured_fields import clear_bad_structured_fields
 
 __all__ = ["LayerSource", "BundleSource", "StoreSource"]
 
@@ -57,7 +58,7 @@ class StoreSource:
     store: object = field(repr=False)
 
     def read_layer(self, layer_id: str) -> gpd.GeoDataFrame:
-        return self.store.read_layer(layer_id)
+        return clear_bad_structured_fields(self.store.read_layer(layer_id), layer_id)
 
     def read_quotas(self) -> pd.DataFrame:
         from .ledger import quota_table

@@ -13,6 +13,7 @@ from layers.atlas_view import (base_bounds, base_choices, dem_overlay, detail_zo
                                prepare_layer, redline_share)
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
+from ui import feedback
 from ui.auth import current_user, get_store
 from ui.shell import page_lang
 
@@ -46,7 +47,7 @@ version = SOURCE.version_key()
 try:
     years, bases, km2, pct = _overview(version)
 except BundleError:
-    st.error(t("err.no_data", lang, path=bundle.BUNDLE_PATH))
+    feedback.say("error", "err.no_data", lang, path=str(bundle.BUNDLE_PATH))
     st.stop()
 
 with st.sidebar:

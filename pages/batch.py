@@ -13,7 +13,8 @@ from geo.dem_versions import current_dem_path
 from geo.chains import default_graph
 from geo.checks import Project, load_config
 from geo.errors import QPAError
-from geo.i18n import error_text, t
+from geo.export_safe import neutralise_frame
+from geo.i18n import t
 from geo.layers_index import ScreeningLayers
 from geo.quota import quota_years
 from geo.screen import read_sites
@@ -25,6 +26,7 @@ from layers.registry import RenderContext
 from layers.render import build_map
 from layers.suitability_view import (MAX_MAP_SITES, sites_group, sites_legend, suitability_group,
                                      suitability_legend, surface_png)
+from ui import feedback
 from ui.auth import get_store
 from ui.shell import page_lang
 
@@ -121,7 +123,7 @@ with tab_rank:
                 st.session_state["batch_geoms"] = dict(sites)
                 st.session_state["batch_secs"] = time.perf_counter() - start
         except QPAError as exc:
-            st.error(error_text(exc, lang))
+            feedback.show_error(exc, lang)
 
     table = st.session_state.get("batch_table")
     if table is not None:
@@ -163,7 +165,7 @@ with tab_rank:
         out = ranked.merge(sens[["site_id", "top_share"]].rename(
             columns={"top_share": "top3_share"}), on="site_id", how="left")
         d1, d2, d3 = st.columns(3)
-        d1.download_button(t("batch.dl.csv", lang), out.to_csv(index=False).encode("utf-8-sig"),
+        d1.download_button(t("batch.dl.csv", lang), neutralise_frame(out).to_csv(index=False).encode("utf-8-sig"),
                            file_name="batch-ranking.csv", mime="text/csv", key="batch_dl_csv")
         d2.download_button(t("batch.dl.geojson", lang),
                            to_geojson(out, st.session_state["batch_geoms"]).encode("utf-8"),
@@ -194,7 +196,7 @@ with tab_suit:
         try:
             surf, png, secs = _surface(*args, SOURCE.version_key())
         except QPAError as exc:
-            st.error(error_text(exc, lang))
+            feedback.show_error(exc, lang)
         else:
             ny, nx = surf.shape
             stats = surf.stats()

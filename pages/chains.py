@@ -11,6 +11,7 @@ from layers.atlas_view import prepare_layer
 from layers.chain_map import chain_dot, chain_map, partners_map, product_dot, ranking_map
 from geo.sources import StoreSource
 from layers.registry import RenderContext
+from ui import feedback
 from ui.auth import get_store
 from ui.shell import page_lang
 
@@ -49,7 +50,7 @@ def _show_map(fmap, key: str) -> None:
 def _matched(text: str):
     found = g.graph["vocabulary"].match(text)
     if found is None:
-        st.warning(t("chains.no_match", lang, text=text))
+        feedback.say("warning", "chains.no_match", lang, text=text)
         return None
     st.caption(t("chains.matched", lang, name=_name(found.node_id), how=t(f"chains.how.{found.how}", lang)))
     return found.node_id
@@ -61,7 +62,7 @@ try:
     g = _graph()
     bases_layer = _bases_layer(lang, SOURCE.version_key())
 except BundleError:
-    st.error(t("err.no_data", lang, path=BUNDLE_PATH))
+    feedback.say("error", "err.no_data", lang, path=str(BUNDLE_PATH))
     st.stop()
 data = g.graph["chain_data"]
 tab_chain, tab_base, tab_rank = st.tabs([t("chains.tab_chain", lang), t("chains.tab_base", lang),

@@ -16,6 +16,7 @@ from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, apply_mapping, comm
 from layers.offline import make_offline
 from layers.registry import get_layer
 from layers.schema import SCHEMAS
+from ui import feedback
 from ui.auth import current_user, get_store, show_error
 from ui.shell import page_lang
 
@@ -45,9 +46,9 @@ def _crs_label(choice: str) -> str:
 
 
 st.title(t("data.title", lang))
-st.caption(t("data.where", lang, kind=store.kind, location=store.location))
+feedback.say("caption", "data.where", lang, kind=store.kind, location=store.location)
 if msg := st.session_state.pop("data_flash", None):
-    st.success(msg)
+    feedback.success(msg)
 
 choices = [lid for lid in SCHEMAS if can_see(user, _public(lid))]
 layer_id = st.selectbox(t("data.layer", lang), choices, key="data_layer", format_func=_layer_title)
@@ -149,16 +150,16 @@ except QPAError as err:
     st.stop()
 
 rep, fix = got.read, got.repair
-st.markdown(t("data.report_read", lang, n=rep.n_read, crs=rep.crs_in,
-              how=t(f"data.how.{rep.crs_how}", lang), encoding=rep.encoding,
-              enc_how=t(f"data.enc.{rep.encoding_how}", lang)))
+feedback.say("markdown", "data.report_read", lang, n=rep.n_read, crs=rep.crs_in,
+             how=t(f"data.how.{rep.crs_how}", lang), encoding=rep.encoding,
+             enc_how=t(f"data.enc.{rep.encoding_how}", lang))
 for notice in rep.notices:
-    st.warning(notice.text(lang))
+    feedback.warning(notice.text(lang))
 st.markdown(t("data.report_repair", lang, n_in=fix.n_in, n_out=fix.n_out,
               empty=fix.dropped_empty, repaired=len(fix.repaired), collapsed=len(fix.collapsed),
               parts=fix.dropped_parts))
 if fix.repaired:
-    st.caption("; ".join(f"#{i + 1}: {why}" for i, why in fix.repaired[:20]))
+    feedback.caption("; ".join(f"#{i + 1}: {why}" for i, why in fix.repaired[:20]))
 
 st.subheader(t("data.mapping", lang))
 columns = [c for c in got.frame.columns if c != got.frame.geometry.name]
@@ -181,7 +182,7 @@ except QPAError as err:
     show_error(err, lang)
     st.stop()
 for notice in notices:
-    st.info(notice.text(lang))
+    feedback.info(notice.text(lang))
 
 st.subheader(t("data.preview", lang))
 st.dataframe(pd.DataFrame(frame.drop(columns=frame.geometry.name)).head(50), width="stretch")

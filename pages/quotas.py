@@ -13,6 +13,7 @@ from geo.sources import StoreSource
 from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
 from layers.render import build_map
+from ui import feedback
 from ui.auth import current_user, get_store, show_error
 from ui.shell import page_lang
 
@@ -28,7 +29,7 @@ def _m(col: str) -> str:
 
 st.title(t("quota.title", lang))
 if msg := st.session_state.pop("quota_flash", None):
-    st.success(msg)
+    feedback.success(msg)
 
 table = ledger.quotas(store)
 years = sorted(table["year"].unique().tolist())

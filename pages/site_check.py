@@ -10,7 +10,7 @@ from geo.dem_versions import current_dem_path
 from geo.checks import Project, load_config
 from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
-from geo.i18n import error_text, t
+from geo.i18n import t
 from geo.layers_index import ScreeningLayers
 from geo.quota import quota_years
 from geo.sources import StoreSource
@@ -20,6 +20,7 @@ from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site
                             site_from_point)
 from layers.registry import RenderContext
 from layers.site_view import context_layers, site_map, verdict_table
+from ui import feedback
 from ui.auth import current_user, get_store
 from ui.shell import page_lang
 
@@ -45,7 +46,7 @@ def _set_site(make, *args, **kwargs) -> None:
         st.session_state["site"] = make(*args, **kwargs)
         st.session_state.pop("result", None)
     except QPAError as exc:
-        st.error(error_text(exc, lang))
+        feedback.show_error(exc, lang)
 
 
 st.title(t("page.site", lang))
@@ -84,7 +85,7 @@ else:
             st.session_state["site_file_id"] = upload.file_id
         except QPAError as exc:
             st.session_state["file_sites"] = []
-            st.error(error_text(exc, lang))
+            feedback.show_error(exc, lang)
     sites = st.session_state.get("file_sites") or []
     if upload is not None and sites:
         pick = st.selectbox(t("site.pick", lang), range(len(sites)), key="site_pick",
@@ -117,9 +118,9 @@ if site is None:
     st.info(t("site.none", lang))
     st.stop()
 c = site.geometry.centroid
-st.success(t("site.current", lang, area=site.area_ha, lon=c.x, lat=c.y, crs=site.crs_in))
+feedback.say("success", "site.current", lang, area=site.area_ha, lon=c.x, lat=c.y, crs=site.crs_in)
 for warning in site.warnings:
-    st.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
+    feedback.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
 
 config = load_config()
 st.subheader(t("site.project", lang))
@@ -150,7 +151,7 @@ if run:
             get_store(), current_user(), inputs, result)  # officials only; None for viewers
         st.rerun()  # redraw the map with the overlaps
     except QPAError as exc:
-        st.error(error_text(exc, lang))
+        feedback.show_error(exc, lang)
 
 if result is None:
     st.stop()

@@ -13,6 +13,11 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "offline: checks that the map needs no internet (no CDN assets)"
     )
+    # The app shows an unexpected exception's type only (.streamlit/config.toml); AppTest
+    # failures should still say what went wrong.
+    from streamlit import config as st_config
+
+    st_config.set_option("client.showErrorDetails", "full")
 
 
 import pytest  # noqa: E402

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import stat
+import statistics
 import subprocess
 import uuid
 from pathlib import Path
@@ -78,15 +79,82 @@ def test_wrong_password_and_unknown_user_look_the_same():
     assert str(a.value) == str(b.value) and a.value.key == b.value.key == "auth.err.login"
 
 
-def test_lock_out_after_repeated_failures():
+def test_guesses_from_one_client_never_lock_out_the_real_user():
+    """Five wrong guesses by someone make that client wait; the official, from another
+    client, still logs in (the old lock-out was per user name)."""
     name = f"u{uuid.uuid4().hex[:6]}"
     creds = {name: {"password_hash": _hash("right"), "role": "official", "name": ""}}
-    for _ in range(auth._MAX_FAILURES):
-        with pytest.raises(LoginError):
-            authenticate(name, "wrong", creds)
+    attacker, official = f"ip:{uuid.uuid4().hex}", f"ip:{uuid.uuid4().hex}"
+    for _ in range(5):
+        with pytest.raises(LoginError) as err:
+            authenticate(name, "wrong", creds, client=attacker)
+        assert err.value.key == "auth.err.login"
     with pytest.raises(LoginError) as err:
-        authenticate(name, "right", creds)  # even the right password waits
-    assert err.value.key == "auth.err.locked"
+        authenticate(name, "right", creds, client=attacker)  # even the right password waits
+    assert err.value.key == "sec.err.locked" and err.value.params["seconds"] >= 1
+    assert authenticate(name, "right", creds, client=official).username == name
+
+
+def test_back_off_doubles_and_is_forgotten():
+    log = auth.FailureLog(free=2, max_wait=8, forget=100)
+    assert [log.attempt("c", now=0) for _ in range(3)] == [0, 0, 1]  # third waits 2**0 s
+    assert log.attempt("c", now=1) == 0 and log.wait_left("c", now=1) == 2
+    assert log.attempt("c", now=3) == 0 and log.wait_left("c", now=3) == 4
+    for now in (7, 15, 23, 31):
+        assert log.attempt("c", now=now) == 0
+    assert log.wait_left("c", now=31) == 8  # capped
+    assert log.attempt("c", now=200) == 0  # long after: counting starts again
+    assert log.wait_left("c", now=200) == 0
+    log.succeeded("c")
+    assert len(log) == 0
+
+
+def test_failure_records_are_bounded():
+    log = auth.FailureLog(max_clients=100, forget=50)
+    for i in range(5000):
+        log.attempt(f"ip:10.0.{i // 256}.{i % 256}", now=float(i % 40))
+    assert len(log) <= 100
+    log.attempt("late", now=1000.0)  # everything older than `forget` is dropped
+    assert len(log) == 1
+    assert len(auth._failures) <= auth._MAX_CLIENTS
+
+
+def test_unknown_names_cost_as_much_as_known_ones():
+    """Login time must not tell which user names exist (it was 549 ms against 1.2 ms)."""
+    import time
+
+    creds = {"wang": {"password_hash": bcrypt.hashpw(b"right", bcrypt.gensalt(10)).decode(),
+                      "role": "official", "name": ""}}
+
+    def timed(name: str) -> float:
+        start = time.perf_counter()
+        with pytest.raises(LoginError):
+            authenticate(name, "wrong", creds, client=f"t:{uuid.uuid4().hex}")
+        return time.perf_counter() - start
+
+    timed("nobody")  # the dummy hash of this cost is made once
+    pairs = [(timed("wang"), timed(f"nobody{i}")) for i in range(5)]  # interleaved: same load
+    known = statistics.median(k for k, _ in pairs)
+    unknown = statistics.median(u for _, u in pairs)
+    assert unknown >= 0.5 * known, pairs
+
+
+def test_over_long_password_is_a_wrong_password():
+    creds = {"wang": {"password_hash": _hash("right"), "role": "official", "name": ""}}
+    for name in ("wang", "nobody"):
+        with pytest.raises(LoginError) as err:
+            authenticate(name, "密" * 40, creds, client=f"t:{uuid.uuid4().hex}")  # 120 bytes
+        assert err.value.key == "auth.err.login"
+
+
+@pytest.mark.parametrize("address, url, allowed", [
+    ("127.0.0.1", None, True), ("localhost", "", True), ("::1", None, True), ("[::1]", None, True),
+    ("127.0.0.1", "postgresql://u:p@db/qpa", False),
+    (None, None, False), ("", None, False), ("0.0.0.0", None, False), ("::", None, False),
+    ("192.168.1.5", None, False), ("atlas.example.gov.cn", None, False),
+])
+def test_sample_login_only_on_a_local_server_with_the_embedded_store(address, url, allowed):
+    assert auth.sample_login_allowed(address, url) is allowed
 
 
 def test_sample_credentials_generated_once_and_printed_once(tmp_path):

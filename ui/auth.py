@@ -7,20 +7,28 @@
   :data:`~geo.auth.ANONYMOUS` (a viewer).
 * :func:`login_sidebar` -- the login / logout box; call it once per run,
   from the router (``streamlit_app.py``) before ``page.run()``.
+
+The sample local login (:func:`geo.auth.sample_login_allowed`) exists only
+for an embedded store on a server listening on loopback; a shared deployment
+without configured users says so in the login box. Failed logins are paced
+per client (:func:`client_id`).
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 
 import streamlit as st
 
-from geo.auth import ANONYMOUS, LoginError, User, authenticate, is_official, load_credentials
+from geo.auth import (ANONYMOUS, LoginError, User, authenticate, is_official, load_credentials,
+                      sample_login_allowed)
 from geo.bundle import data_dir
-from geo.errors import QPAError
-from geo.i18n import error_text, t
+from geo.i18n import t
 from geo.store import Store, open_store, store_location
 
-__all__ = ["get_store", "current_user", "login_sidebar", "secret", "show_error"]
+from .feedback import show_error
+
+__all__ = ["get_store", "current_user", "login_sidebar", "secret", "show_error", "client_id"]
 
 _USER_KEY = "user"
 
@@ -57,21 +65,52 @@ def current_user() -> User:
     return user if isinstance(user, User) else ANONYMOUS
 
 
-def show_error(err: Exception, lang: str) -> None:
-    """Show a domain error in the user's language."""
-    st.error(error_text(err, lang) if isinstance(err, QPAError) else str(err))
+def _sample_dir():
+    """The data directory for the sample local login, or None on a shared deployment."""
+    database_url = secret("database", "url") or os.environ.get("QPA_DATABASE_URL")
+    if sample_login_allowed(st.get_option("server.address"), database_url):
+        return data_dir()
+    return None
+
+
+def _credentials() -> dict:
+    return load_credentials(_secrets(), data_dir=_sample_dir())
 
 
 @st.cache_resource(show_spinner=False)
 def _credentials_ready(location: str) -> bool:
-    """At first start, with no credentials configured, create the sample local official
-    (its password is printed once on the terminal). Runs once per server process."""
-    load_credentials(_secrets(), data_dir=data_dir())
+    """On the server's first run, with no credentials configured on a local server,
+    create the sample local official (its password is printed once on the terminal),
+    before anyone sees the login box. Runs once per server process."""
+    _credentials()
     return True
 
 
+def client_id() -> str:
+    """Who is logging in, for pacing failures: the client's IP address; behind a
+    reverse proxy on this machine the address it forwards (``X-Forwarded-For``, last
+    entry, or ``X-Real-Ip``); else this browser session."""
+    ip = st.context.ip_address
+    if ip is None:  # a loopback peer: a local browser or a local reverse proxy
+        headers = st.context.headers
+        forwarded = ",".join(headers.get_all("X-Forwarded-For")).split(",")[-1].strip()
+        for candidate in (forwarded, (headers.get("X-Real-Ip") or "").strip()):
+            try:
+                ip = str(ipaddress.ip_address(candidate))
+                break
+            except ValueError:
+                continue
+    if ip:
+        return f"ip:{ip}"
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return f"session:{ctx.session_id if ctx else 'unknown'}"
+
+
 def login_sidebar(lang: str) -> User:
-    """The login form (viewer) or the logged-in name and a logout button (official)."""
+    """The login form (viewer) or the logged-in name and a logout button (official);
+    on a shared deployment with no users configured, how to configure them."""
     _credentials_ready(str(data_dir()))
     user = current_user()
     with st.sidebar:
@@ -83,6 +122,10 @@ def login_sidebar(lang: str) -> User:
                 st.rerun()
             return user
         with st.expander(t("auth.login_title", lang)):
+            creds = _credentials()
+            if not creds:
+                st.info(t("sec.no_users", lang))
+                return user
             with st.form("auth_login", clear_on_submit=True):
                 name = st.text_input(t("auth.username", lang), key="auth_username")
                 password = st.text_input(t("auth.password", lang), type="password",
@@ -90,8 +133,7 @@ def login_sidebar(lang: str) -> User:
                 submitted = st.form_submit_button(t("auth.login", lang))
             if submitted:
                 try:
-                    creds = load_credentials(_secrets(), data_dir=data_dir())
-                    user = authenticate(name, password, creds)
+                    user = authenticate(name, password, creds, client=client_id())
                 except LoginError as err:
                     show_error(err, lang)
                 else:

@@ -19,7 +19,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.logged_in": ("已登录：{name}", "Logged in as {name}"),
     "auth.err.denied": ("无权限：{detail}", "Not allowed: {detail}"),
     "auth.err.login": ("用户名或密码错误", "Wrong user name or password"),
-    "auth.err.locked": ("登录失败次数过多，请一分钟后再试", "Too many failed logins; try again in a minute"),
     # ---------------------------------------------------------------- store
     "store.err.generic": ("数据存储出错：{detail}", "Storage error: {detail}"),
     "store.err.no_layer": ("数据库中没有图层 {layer}", "The store has no layer {layer}"),

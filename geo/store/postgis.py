@@ -16,23 +16,14 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit, urlunsplit
 
+from ..redact import redact_text, redact_url
 from . import Store, StoreError, Tx
 
 __all__ = ["PostGISStore", "redact_url"]
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _POOL_SIZE = 16
-
-
-def redact_url(url: str) -> str:
-    """``url`` with its password replaced by ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class PostGISStore(Store):
@@ -76,8 +67,9 @@ class PostGISStore(Store):
     def _connect(self):
         try:
             conn = self._psycopg.connect(self.url, autocommit=False, connect_timeout=10)
-        except self._psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to {redact_url(self.url)}: {exc}",
+        except self._psycopg.Error as exc:  # also a malformed URL (ProgrammingError)
+            raise StoreError(f"cannot connect to {redact_url(self.url)}: "
+                             f"{redact_text(str(exc), self.url)}",
                              key="store.err.connect", url=redact_url(self.url)) from None
         with conn.cursor() as cur:
             cur.execute(f'SET search_path TO "{self.schema}", public')

@@ -1,0 +1,338 @@
+"""Load: many people screening pasted sites against one running server (issue 11, item 7).
+
+Starts ``streamlit run streamlit_app.py`` on a free loopback port with a fresh
+embedded store, then drives sessions over **Streamlit's own websocket protocol**
+(``/_stcore/stream``, the protobuf ``BackMsg``/``ForwardMsg`` the browser
+exchanges; widget ids read from the deltas the server sends), doing what a person
+does on the site check: open ``/site_check``, choose "paste coordinates", paste a
+small square, "use these coordinates", then **press "check the site" and wait
+for the verdict heading** -- the timed span, including the page's own
+``st.rerun`` that redraws the map with the overlaps. Driving the protocol
+instead of 20 Chromium windows keeps the load generator off the two cores the
+server needs (20 headless Chromium pages on this machine time out just loading);
+the server does exactly the work a browser session causes.
+
+Phases (each session screens ``--rounds`` different sites, one after another):
+
+1. ``solo``      one session alone (the reference);
+2. ``N``         ``--sessions`` sessions at once;
+3. ``N+hostile`` the same while one more session submits a hostile site: a
+   polygon whose ring of ``--hostile-points`` random points crosses itself
+   everywhere (geometry repair cost grows ~n³), pasted as coordinates (the same
+   repair as an uploaded file). Its own time to an answer is reported too.
+
+Errors: a step without an answer in time, a Streamlit exception element, no
+verdict after the check. Floors: 0 errors; p90 of ``N`` ≤ 3 × p50 of ``solo``.
+
+    .venv/bin/python -m bench.load_bench [--sessions 20] [--rounds 3] [--skip-hostile]
+
+Figures and the machine's load average are printed as a Markdown table
+(``bench/RESULTS.md`` keeps the latest run).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from google.protobuf.message import Message
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.i18n import t  # noqa: E402
+
+LANG = "zh"
+PAGE = "site_check"
+STEP_TIMEOUT_S = 300.0
+HOSTILE_TIMEOUT_S = 900.0
+#: Sites to screen: small squares around points in and near the bases (varied per session).
+CENTRES = [(101.73, 36.56), (94.90, 36.40), (97.05, 37.30), (95.30, 36.90), (100.10, 36.90),
+           (102.00, 36.50), (96.50, 36.50), (98.10, 36.30)]
+_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+
+
+@dataclass
+class Phase:
+    name: str
+    times: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    wall: float = 0.0
+
+    def pct(self, q: float) -> float:
+        xs = sorted(self.times)
+        if not xs:
+            return float("nan")
+        return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """``streamlit run streamlit_app.py`` on a free loopback port; waits for health."""
+    port = _free_port()
+    env = dict(os.environ, QPA_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
+    env.pop("QPA_DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--server.fileWatcherType", "none",
+           "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy in 90 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def square(lon: float, lat: float, half: float = 0.004) -> str:
+    return "\n".join(f"{x:.5f},{y:.5f}" for x, y in ((lon - half, lat - half), (lon + half, lat - half),
+                                                     (lon + half, lat + half), (lon - half, lat + half)))
+
+
+def hostile_ring(points: int, seed: int = 11) -> str:
+    """A ring through random points of a 0.1° box: it crosses itself ~n²/4 times."""
+    rng = random.Random(seed)
+    return "\n".join(f"{101.70 + rng.random() * 0.1:.6f},{36.50 + rng.random() * 0.1:.6f}"
+                     for _ in range(points))
+
+
+def _walk(msg: Message, found: list) -> None:
+    """Collect (element kind, widget id) and shown texts from a delta."""
+    for fd, value in msg.ListFields():
+        for v in (value if fd.is_repeated else [value]):
+            if isinstance(v, Message):
+                _walk(v, found)
+            elif fd.name == "id" and isinstance(v, str) and v.startswith("$$ID-"):
+                found.append(("id", v))
+            elif fd.name == "body" and isinstance(v, str):
+                found.append(("text", v))
+
+
+class Session:
+    """One visitor's websocket session on the site-check page."""
+
+    def __init__(self, base: str) -> None:
+        self.url = base.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = None
+        self.ids: dict[str, str] = {}      # user key -> widget id
+        self.states: dict[str, tuple[str, object]] = {}  # widget id -> (field, value)
+        self.alerts: list[str] = []        # alert texts (st.error/...) of the last run
+
+    async def open(self) -> None:
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                           open_timeout=STEP_TIMEOUT_S, ping_interval=None)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    def widget(self, key: str) -> str:
+        return self.ids[key]
+
+    async def run(self, set_values: dict | None = None, trigger: str | None = None,
+                  timeout: float = STEP_TIMEOUT_S) -> list[str]:
+        """Send a rerun with the widget states (``{key: (field, value)}``, plus a button
+        ``trigger``); wait for the run (and any ``st.rerun`` it asks for) to finish.
+        Returns the texts shown; raises on an exception element or no answer in time."""
+        for key, state in (set_values or {}).items():
+            self.states[self.widget(key)] = state
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_name = PAGE
+        for wid, (fname, value) in self.states.items():
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id = wid
+            setattr(w, fname, value)
+        if trigger:
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id, w.trigger_value = self.widget(trigger), True
+        await self.ws.send(msg.SerializeToString())
+        texts: list[str] = []
+        self.alerts = []
+        deadline = time.monotonic() + timeout
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta":
+                if fwd.delta.HasField("new_element") and \
+                        fwd.delta.new_element.WhichOneof("type") == "exception":
+                    raise RuntimeError("exception: " + fwd.delta.new_element.exception.message[:120])
+                if fwd.delta.HasField("new_element") and \
+                        fwd.delta.new_element.WhichOneof("type") == "alert":
+                    self.alerts.append(fwd.delta.new_element.alert.body)
+                found: list = []
+                _walk(fwd.delta, found)
+                for what, value in found:
+                    if what == "id":
+                        self.ids[value.split("-", 2)[2]] = value
+                    else:
+                        texts.append(value)
+            elif kind == "script_finished" and fwd.script_finished != _EARLY:
+                return texts
+
+
+async def _prepare(base: str) -> Session:
+    """Open the site check and switch to pasting coordinates."""
+    sess = Session(base)
+    await sess.open()
+    await sess.run()
+    await sess.run({"site_mode": ("string_value", t("site.mode.paste", LANG))})
+    return sess
+
+
+async def _screen_once(sess: Session, coords: str) -> float:
+    """Paste ``coords`` and use them (untimed), then time "check" -> verdict shown."""
+    texts = await sess.run({"paste_text": ("string_value", coords)}, trigger="paste_go")
+    current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
+    if not any(x.startswith(current) for x in texts):
+        raise RuntimeError(f"no site after pasting: {[x[:60] for x in texts[-3:]]}")
+    submit = next(k for k in sess.ids if k.startswith("FormSubmitter:project-"))
+    start = time.perf_counter()
+    texts = await sess.run(trigger=submit)
+    took = time.perf_counter() - start
+    if not any(x.startswith(t("site.verdict", LANG, status="")) for x in texts):
+        raise RuntimeError(f"no verdict: {[x[:60] for x in texts[-3:]]}")
+    return took
+
+
+async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio.Event) -> None:
+    sess = None
+    try:
+        sess = await _prepare(base)
+        await gate.wait()
+        for r in range(rounds):
+            lon, lat = CENTRES[(idx + r) % len(CENTRES)]
+            phase.times.append(await _screen_once(sess, square(lon + 0.01 * (idx % 7),
+                                                               lat + 0.01 * r)))
+    except Exception as exc:  # any failed step is an error of the run
+        phase.errors.append(f"session {idx}: {type(exc).__name__}: {str(exc)[:160]}")
+    finally:
+        if sess is not None:
+            await sess.close()
+
+
+async def _hostile(base: str, points: int, out: dict, started: asyncio.Event) -> None:
+    sess = None
+    try:
+        sess = await _prepare(base)
+        sess.states[sess.widget("paste_text")] = ("string_value", hostile_ring(points))
+        start = time.perf_counter()
+        task = asyncio.create_task(sess.run(trigger="paste_go", timeout=HOSTILE_TIMEOUT_S))
+        started.set()
+        texts = await task
+        out["seconds"] = time.perf_counter() - start
+        current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
+        out["answer"] = next((x for x in texts if x.startswith(current)),
+                             sess.alerts[-1] if sess.alerts else "(no site, no message)")[:120]
+    except Exception as exc:
+        out["seconds"], out["answer"] = float("nan"), f"no answer: {type(exc).__name__} {exc}"[:160]
+    finally:
+        started.set()
+        if sess is not None:
+            await sess.close()
+
+
+async def run_phase(base: str, name: str, sessions: int, rounds: int,
+                    hostile_points: int = 0) -> tuple[Phase, dict]:
+    phase, hostile = Phase(name), {}
+    gate = asyncio.Event()
+    tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate)) for i in range(sessions)]
+    extra = []
+    if hostile_points:
+        started = asyncio.Event()
+        extra.append(asyncio.create_task(_hostile(base, hostile_points, hostile, started)))
+        await started.wait()
+        await asyncio.sleep(2.0)  # the repair is running
+    await asyncio.sleep(0.5)
+    t0 = time.perf_counter()
+    gate.set()
+    await asyncio.gather(*tasks)
+    phase.wall = time.perf_counter() - t0
+    await asyncio.gather(*extra)
+    return phase, hostile
+
+
+async def main_async(args) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="qpa-load-"))
+    proc, base = start_server(tmp / "data", tmp / "server.log")
+    load_before = os.getloadavg()
+    phases: list[tuple[Phase, dict]] = []
+    try:
+        warm, _ = await run_phase(base, "warm-up", 1, 1)  # the first run loads the layers
+        phases.append(await run_phase(base, "solo", 1, args.solo_rounds))
+        phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds))
+        if not args.skip_hostile:
+            phases.append(await run_phase(base, f"{args.sessions} sessions + hostile site",
+                                          args.sessions, args.rounds, args.hostile_points))
+    finally:
+        stop_server(proc)
+    load_after = os.getloadavg()
+    solo = phases[0][0]
+    ref = statistics.median(solo.times) if solo.times else float("nan")
+    print(f"\nload bench: {os.cpu_count()} CPUs, 1-min load average {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after; warm-up {[round(x, 2) for x in warm.times]} s, "
+          f"errors {warm.errors}")
+    print("| phase | screenings | p50 click→verdict | p90 | max | p90 / solo p50 | errors | wall |")
+    print("|---|---|---|---|---|---|---|---|")
+    for phase, hostile in phases:
+        print(f"| {phase.name} | {len(phase.times)} | {phase.pct(0.5):.2f} s | {phase.pct(0.9):.2f} s | "
+              f"{max(phase.times, default=float('nan')):.2f} s | {phase.pct(0.9) / ref:.2f}× | "
+              f"{len(phase.errors)} | {phase.wall:.1f} s |")
+        for err in phase.errors[:10]:
+            print(f"    error: {err}")
+        if hostile:
+            print(f"    hostile site ({args.hostile_points}-point self-crossing ring, pasted): "
+                  f"answer after {hostile['seconds']:.1f} s: {hostile['answer']!r}")
+    failed = any(p.errors for p, _ in phases) or phases[1][0].pct(0.9) > 3 * ref
+    return 1 if failed else 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=20)
+    p.add_argument("--rounds", type=int, default=3, help="sites each session screens")
+    p.add_argument("--solo-rounds", type=int, default=5)
+    p.add_argument("--hostile-points", type=int, default=400)
+    p.add_argument("--skip-hostile", action="store_true")
+    return asyncio.run(main_async(p.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
