@@ -37,7 +37,7 @@ STATUS_BACKGROUND = {"PASS": "#e6f4ea", "WARN": "#fff4e0", "FAIL": "#fdecea", "U
 SITE = "#ffd21f"
 SITE_HALO = "#1a1a1a"
 #: the part of the site on a red line or a strategic deposit (a conflict): magenta
-OVERLAP = "#c51b7d"
+OVERLAP = "#e7298a"
 #: the buildable part of the site: blue, dashed
 BUILDABLE = "#2166ac"
 #: administrative outlines
