@@ -266,3 +266,17 @@ def test_click_on_a_red_line_places_the_site(streamlit_server, browser_page, fin
     assert centre is not None
     assert abs(centre[0] - inside.x) < 0.05 and abs(centre[1] - inside.y) < 0.05, (centre, inside)
     assert page.page_errors == [], page.page_errors
+
+
+def test_draw_tool_speaks_chinese(streamlit_server, browser_page, find_map_frame):
+    """Site check, draw mode: Leaflet.draw's own buttons and hints are in the user's language."""
+    page = browser_page
+    _open(page, streamlit_server, find_map_frame, "/site_check")
+    page.get_by_text(t("site.mode.draw", "zh"), exact=True).click()
+    frame = _map_where(page, "() => !!document.querySelector('a.leaflet-draw-draw-polygon')")
+    button = frame.locator("a.leaflet-draw-draw-polygon")
+    expect(button).to_have_attribute("title", t("draw.polygon", "zh"))
+    expect(frame.locator("a.leaflet-draw-draw-rectangle")).to_have_attribute("title",
+                                                                             t("draw.rectangle", "zh"))
+    button.click()
+    expect(frame.locator(".leaflet-draw-actions a").first).to_have_text(t("draw.finish", "zh"))
