@@ -101,15 +101,17 @@ def _swatch(colour: str, label: str, circle: bool = False) -> str:
             f"vertical-align:middle;background:{colour};{shape}'></span>{html.escape(label)}</div>")
 
 
-def suitability_legend(surface: Surface, lang: str, name: str | None = None) -> MapLegend:
-    """Legend: title with the product (``name``, else its id), the ramp 0..1, the two masks."""
+def suitability_legend(surface: Surface, lang: str, name: str | None = None,
+                       group: folium.FeatureGroup | None = None) -> MapLegend:
+    """Legend: title with the product (``name``, else its id), the ramp 0..1, the two masks;
+    shown while ``group`` (:func:`suitability_group`) is on, always without one."""
     grad = ",".join(RAMP)
     body = (f"<div style='width:160px;height:10px;background:linear-gradient(to right,{grad})'>"
             f"</div><div style='display:flex;justify-content:space-between;width:160px'>"
             f"<span>0</span><span>0.5</span><span>1</span></div>"
             + _swatch("rgba(120,120,120,.6)", t("batch.mask_redline", lang))
             + _swatch("rgba(118,42,131,.7)", t("batch.mask_mineral", lang)))
-    return MapLegend([(None, body)], t("batch.suit_legend", lang, product=name or surface.product),
+    return MapLegend([(group, body)], t("batch.suit_legend", lang, product=name or surface.product),
                      box_id="qpa-suit-legend")
 
 
@@ -138,7 +140,7 @@ def sites_group(ranked: pd.DataFrame, lang: str, limit: int = MAX_MAP_SITES
     return fg
 
 
-def sites_legend(lang: str) -> MapLegend:
-    """Legend of the verdict colours."""
+def sites_legend(lang: str, group: folium.FeatureGroup | None = None) -> MapLegend:
+    """Legend of the verdict colours; shown while ``group`` (:func:`sites_group`) is on."""
     body = "".join(_swatch(c, t(f"status.{s}", lang), circle=True) for s, c in STATUS_COLORS.items())
-    return MapLegend([(None, body)], t("batch.sites_layer", lang), box_id="qpa-sites-legend")
+    return MapLegend([(group, body)], t("batch.sites_layer", lang), box_id="qpa-sites-legend")

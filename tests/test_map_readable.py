@@ -170,3 +170,18 @@ def test_click_mode_leaves_every_click_to_the_map():
     assert "bindPopup" in live and "bindPopup" not in click
     assert '"interactive":false' in click.replace(" ", "")
     assert '"interactive":true' not in click.replace(" ", "")
+
+
+def test_chain_and_batch_legends_follow_their_groups():
+    import folium
+
+    from layers.suitability_view import sites_legend
+
+    js = _script(ranking_map(_ranked(), "zh"))
+    assert t("chains.layer.ranking", "zh") in js
+    m = build_map([], RenderContext(lang="zh"))
+    group = folium.FeatureGroup(name="x").add_to(m)
+    sites_legend("zh", group).add_to(m)
+    script = _script(m)
+    legend = script[script.index('"qpa-sites-legend"') - 2000:]
+    assert group.get_name() in legend  # the row is tied to the group it describes
