@@ -17,6 +17,8 @@ Seat positions are GeoNames points of the ``places`` layer (``data/build/places.
 Where GeoNames has no point for a county seat, the county's name is put inside the
 county (``shapely.point_on_surface``) as an area label: no position is invented.
 Labels are not interactive: a click on a name reaches the map (site check click mode).
+Where two names would overlap, the less important one is hidden (seats before bases,
+bases before county seats, before region and town names), again at every zoom.
 """
 from __future__ import annotations
 
@@ -165,7 +167,20 @@ class PlaceLabels(MacroElement):
             "    Object.keys(Z).forEach(function(r) { var on = z >= Z[r][0] && z <= Z[r][1];\n"
             "      if (on && !host.hasLayer(groups[r])) host.addLayer(groups[r]);\n"
             "      if (!on && host.hasLayer(groups[r])) host.removeLayer(groups[r]); }); }\n"
-            "  map.on('zoomend', sync); map.whenReady(sync);\n"
+            "  var ORDER = ['1', '3', '2', '0', '4'];  // seats, bases, counties, regions, towns\n"
+            "  function declutter() { var kept = [];\n"
+            "    ORDER.forEach(function(r) { if (!groups[r] || !host.hasLayer(groups[r])) return;\n"
+            "      groups[r].eachLayer(function(m) { var el = m.getElement(); if (!el) return;\n"
+            "        var span = el.firstChild; if (!span) return; el.style.visibility = '';\n"
+            "        var b = span.getBoundingClientRect();\n"
+            "        var hit = kept.some(function(k) { return b.left < k.right + 2 && k.left < b.right + 2"
+            " && b.top < k.bottom + 1 && k.top < b.bottom + 1; });\n"
+            "        if (hit) el.style.visibility = 'hidden'; else kept.push(b); }); }); }\n"
+            "  function update() { sync(); declutter(); }\n"
+            "  function later() { requestAnimationFrame(declutter); }\n"
+            "  map.on('zoomend', update); map.on('resize', later); map.on('overlayadd', function(e) {"
+            " if (e.layer === host) later(); }); map.whenReady(function() { update(); later(); });\n"
+            "  window.addEventListener('load', later); if (document.fonts) document.fonts.ready.then(later);\n"
             "  return groups; })();\n"
         )
 

@@ -145,6 +145,24 @@ def test_toggling_a_layer_hides_it_and_its_legend_rows(atlas):
     expect(legend.locator(".qpa-legend-row", has_text=t("legend.quota_low", "zh"))).to_be_visible()
 
 
+_OVERLAPS = """() => {
+  const r = [...document.querySelectorAll('.qpa-label')].filter(e => e.style.visibility !== 'hidden')
+    .map(e => e.firstChild.getBoundingClientRect());
+  let n = 0;
+  for (let i = 0; i < r.length; i++) for (let j = 0; j < i; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++; }
+  return n; }"""
+
+
+def test_place_names_do_not_overlap(atlas):
+    page, frame = atlas
+    expect(frame.locator(".qpa-label").first).to_be_visible()
+    frame.wait_for_function(f"({_OVERLAPS})() === 0", timeout=10_000)
+    frame.locator(".leaflet-control-zoom-in").click()  # one step in: names declutter again
+    _map_where(page, f"() => window.map_div.getZoom() > 7 && ({_OVERLAPS})() === 0")
+
+
 def test_popup_on_a_base(atlas, screenshot):
     page, frame = atlas
     boxes = [h.bounding_box() for h in frame.locator("path.qpa-bases-pin").element_handles()]
