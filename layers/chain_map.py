@@ -19,7 +19,7 @@ from geo.chains.adjacency import DistanceModel, nearest_hosts
 from geo.chains.graph import base_node, downstream, geodesic_km, hosts, upstream
 from geo.i18n import t
 
-from .registry import RenderContext
+from .registry import LegendItem, RenderContext
 from .render import MapLayer, build_map
 
 __all__ = ["COLORS", "chain_dot", "product_dot", "chain_lines", "chain_map", "partners_map",
@@ -127,10 +127,12 @@ def chain_lines(g: nx.DiGraph, steps: Sequence[Sequence[str]],
     return out
 
 
-def _base_map(bases_layer: MapLayer | None, lang: str, *groups: folium.FeatureGroup) -> folium.Map:
-    """The atlas bases (if given) with ``groups`` on top, listed in the layer control."""
+def _base_map(bases_layer: MapLayer | None, lang: str, *groups: folium.FeatureGroup,
+              legend: tuple = ()) -> folium.Map:
+    """The atlas bases (if given) with ``groups`` on top, listed in the layer control;
+    ``legend``: ``(group, LegendItem)`` rows shown while their group is on."""
     return build_map([bases_layer] if bases_layer is not None else [], RenderContext(lang=lang),
-                     zoom=6, extras=groups)
+                     zoom=6, extras=groups, legend_extra=legend)
 
 
 def _marker(group, g: nx.DiGraph, key: str, lang: str, color: str, radius: int = 6) -> None:
@@ -166,7 +168,9 @@ def chain_map(g: nx.DiGraph, steps: Sequence[Sequence[str]], lang: str = "zh",
     for key in sorted(seen):
         color = COLORS["host"] if g.nodes[key]["type"] == "base" else "#2c7fb8"
         _marker(pts, g, key, lang, color)
-    return _base_map(bases_layer, lang, group, pts)
+    return _base_map(bases_layer, lang, group, pts, legend=(
+        (group, LegendItem("chains.layer.lines", COLORS["line"], "line")),
+        (pts, LegendItem("chains.layer.hosts", COLORS["host"], "circle"))))
 
 
 def partners_map(g: nx.DiGraph, base_id: str, partners: Iterable, lang: str = "zh",
@@ -190,7 +194,9 @@ def partners_map(g: nx.DiGraph, base_id: str, partners: Iterable, lang: str = "z
         _line(group, (other["lon"], other["lat"]), (me["lon"], me["lat"]), color, tip)
         _marker(group, g, base_node(p.base_id), lang, color)
     _marker(group, g, base_node(base_id), lang, "#000000", radius=8)
-    return _base_map(bases_layer, lang, group)
+    return _base_map(bases_layer, lang, group, legend=(
+        (group, LegendItem("chains.side.upstream", COLORS["line_up"], "line")),
+        (group, LegendItem("chains.side.downstream", COLORS["line_down"], "line"))))
 
 
 def ranking_map(ranked: pd.DataFrame, lang: str = "zh", bases_layer: MapLayer | None = None) -> folium.Map:
@@ -204,4 +210,5 @@ def ranking_map(ranked: pd.DataFrame, lang: str = "zh", bases_layer: MapLayer | 
             fill_color="#54278f" if row.rank <= 3 else "#9e9ac8", fill_opacity=0.85,
             tooltip=html.escape(f"{row.rank}. {name}: {score:.2f}"), class_name="qpa-chain-rank",
         ).add_to(group)
-    return _base_map(bases_layer, lang, group)
+    return _base_map(bases_layer, lang, group, legend=(
+        (group, LegendItem("chains.layer.ranking", "#54278f", "circle")),))

@@ -70,13 +70,18 @@ class GeoJsonLayer(MacroElement):
 
     def __init__(self, data_json: str, styles: dict[str, dict], bounds, *,
                  point_radius: float | None = None, on_each_feature: str | None = None,
-                 name: str | None = None, pin_class: str | None = None):
+                 name: str | None = None, pin_class: str | None = None,
+                 interactive: bool = True):
         super().__init__()
         self._name = "GeoJson"  # the JS variable is geo_json_<id>, as folium's
         self.layer_name = name
         self.data_json = data_json
         unique: dict[str, int] = {}
         index = {}
+        self.interactive = interactive
+        if not interactive:
+            styles = {fid: dict(style, interactive=False) for fid, style in styles.items()}
+            on_each_feature = "function(feature, layer) {}"
         for fid, style in styles.items():
             key = safe_json(style)
             index[fid] = unique.setdefault(key, len(unique))
@@ -107,6 +112,7 @@ class GeoJsonLayer(MacroElement):
                 "    var s = S[I[f.id]] || {};\n"
                 "    var pin = L.circleMarker([p._pin[1], p._pin[0]], {radius: 7, color: '#ffffff',"
                 " weight: 2, fill: true, fillOpacity: 1.0, fillColor: s.fillColor || s.color,"
+                f" interactive: {'true' if self.interactive else 'false'},"
                 f" className: {safe_json(self.pin_class)}}});\n"
                 f"    pin.feature = f; ({self.on_each_feature})(f, pin); pin.addTo({parent}); }});\n"
             )

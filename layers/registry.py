@@ -38,7 +38,7 @@ class LegendItem:
 
     label: str
     color: str
-    shape: str = "square"  # square | circle | line
+    shape: str = "square"  # square | circle | line | dashed | site
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import MacroElement, Template
 
 from geo.dem import Dem, hillshade
 from geo.geodesy import metres_per_degree
@@ -30,7 +29,7 @@ from .styles import elevation_rgba
 
 __all__ = [
     "QINGHAI_CENTER", "BASEMAPS", "tolerance_for_zoom", "layer_geojson",
-    "dem_overlay_png", "build_map", "MapLayer",
+    "dem_overlay_png", "display_dem", "build_map", "context_parts", "MapLayer", "QINGHAI_BOUNDS",
 ]
 
 QINGHAI_CENTER = (36.0, 96.2)  # (lat, lon) as Leaflet wants it
@@ -130,82 +129,149 @@ def layer_geojson(spec: LayerSpec, frame: gpd.GeoDataFrame, ctx: RenderContext,
     return MapLayer(spec, data, styles, len(text.encode()), indicative, text, bounds)
 
 
-def dem_overlay_png(dem: Dem) -> str:
-    """Data URL of the tinted hillshade PNG of ``dem`` (no network needed)."""
+#: longest side (pixels) of the terrain image sent to the browser
+DEM_DISPLAY_PX = 900
+
+
+def _resize(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``a`` (float, no NaN) resampled to ``shape`` (rows, cols) with a bicubic kernel."""
     from PIL import Image
 
-    rgba = elevation_rgba(dem.elev, hillshade(dem))
+    img = Image.fromarray(a.astype("float32"), mode="F")
+    return np.asarray(img.resize((shape[1], shape[0]), Image.Resampling.BICUBIC), dtype=float)
+
+
+def display_dem(dem: Dem, max_px: int = DEM_DISPLAY_PX) -> Dem:
+    """``dem`` resampled smoothly (bicubic) so that its longest side is ``max_px`` cells:
+    a coarse grid is upsampled before shading (no blocky cells), a fine one reduced to
+    what a screen shows. Cells with no data stay without data (nearest cell's mask)."""
+    h, w = dem.elev.shape
+    scale = max_px / max(h, w)
+    shape = (max(2, round(h * scale)), max(2, round(w * scale)))
+    missing = np.isnan(dem.elev)
+    filled = np.where(missing, np.nanmean(dem.elev) if (~missing).any() else 0.0, dem.elev)
+    elev = _resize(filled, shape)
+    if missing.any():
+        rows = np.minimum((np.arange(shape[0]) + 0.5) * h / shape[0], h - 1).astype(int)
+        cols = np.minimum((np.arange(shape[1]) + 0.5) * w / shape[1], w - 1).astype(int)
+        elev[missing[np.ix_(rows, cols)]] = np.nan
+    tr = dem.transform
+    transform = type(tr)(tr.a * w / shape[1], tr.b, tr.c, tr.d, tr.e * h / shape[0], tr.f)
+    return Dem(elev=elev, transform=transform, tags=dem.tags)
+
+
+def _merc_y(lat: np.ndarray) -> np.ndarray:
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+def _rows_to_mercator(rgba: np.ndarray, north: float, south: float) -> np.ndarray:
+    """Rows of an image evenly spaced in latitude re-spaced evenly in Web Mercator y
+    (linear between rows), as Leaflet's ImageOverlay stretches an image in Mercator."""
+    h = rgba.shape[0]
+    y = np.linspace(_merc_y(np.array(north)), _merc_y(np.array(south)), h)
+    lat = np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2)
+    pos = np.clip((north - lat) / (north - south) * h - 0.5, 0, h - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, h - 1)
+    f = (pos - lo)[:, None, None]
+    out = rgba[lo].astype(float) * (1 - f) + rgba[hi].astype(float) * f
+    return out.round().astype("uint8")
+
+
+#: relief exaggeration of the display hillshade (a coarse grid's slopes are gentle)
+DISPLAY_Z_FACTOR = 2.5
+
+
+def dem_overlay_png(dem: Dem, max_px: int = DEM_DISPLAY_PX) -> str:
+    """Data URL of the tinted hillshade image of ``dem`` (no network needed), shaded on a
+    smoothly resampled grid (:func:`display_dem`) and laid out for Web Mercator. WebP
+    with alpha: smooth gradients in ~15 KB where a PNG takes ~300 KB."""
+    from PIL import Image
+
+    shown = display_dem(dem, max_px)
+    rgba = elevation_rgba(shown.elev, hillshade(shown, z_factor=DISPLAY_Z_FACTOR))
+    west, south, east, north = shown.bounds
+    rgba = _rows_to_mercator(rgba, north, south)
     buf = io.BytesIO()
-    Image.fromarray(rgba, mode="RGBA").save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    Image.fromarray(rgba, mode="RGBA").save(buf, format="WEBP", quality=80, method=4)
+    return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-class _Legend(MacroElement):
-    """A fixed legend box; every label is escaped."""
+#: (west, south, east, north) of Qinghai, the view every map opens on
+QINGHAI_BOUNDS = (89.4, 31.6, 103.1, 39.2)
 
-    _template = Template("""
-    {% macro html(this, kwargs) %}
-    <div id="qpa-legend" class="qpa-legend" style="position:absolute; bottom:24px; right:10px;
-         z-index:1000; background:rgba(255,255,255,.92); padding:6px 10px; border-radius:4px;
-         font:12px/1.5 sans-serif; box-shadow:0 1px 4px rgba(0,0,0,.3); max-height:60%;
-         overflow:auto;">{{ this.body }}</div>
-    {% endmacro %}
-    """)
-
-    def __init__(self, body: str):
-        super().__init__()
-        self._name = "Legend"
-        self.body = body
+_CONTEXT: dict[tuple, object] = {}  # (what, source version, lang, detail) -> prepared context
 
 
-def _legend_html(ctx: RenderContext, specs: list[LayerSpec]) -> str:
-    rows = [f"<b>{html.escape(t('legend.title', ctx.lang))}</b>"]
-    for spec in specs:
-        for item in spec.legend_items(ctx):
-            label = t(item.label, ctx.lang)
-            if item.shape == "line":
-                swatch = f"border-top:3px solid {item.color};height:0;margin-top:7px"
-            elif item.shape == "circle":
-                swatch = f"background:{item.color};border-radius:50%"
-            else:
-                swatch = f"background:{item.color};opacity:.8"
-            rows.append(
-                f"<div class='qpa-legend-row' data-layer='{spec.id}'><span style='display:inline-block;"
-                f"width:14px;height:12px;margin-right:6px;vertical-align:middle;{swatch}'></span>"
-                f"{html.escape(label)}</div>")
-    return "".join(rows)
+def _cached(key: tuple, make):
+    """Memo for the context every map draws (province outline, place labels), per source
+    version: shared by all sessions of the process, bounded."""
+    if key not in _CONTEXT:
+        if len(_CONTEXT) > 64:
+            _CONTEXT.clear()
+        _CONTEXT[key] = make()
+    return _CONTEXT[key]
+
+
+def context_parts(ctx: RenderContext, detail: int = 6) -> tuple[MapLayer | None, list]:
+    """(the province outline as a prepared layer or None, the place labels) for ``ctx``."""
+    from .labels import place_labels
+
+    version = ctx.source.version_key()
+    province = None
+    if ctx.source.has_layer("admin_province"):
+        spec = next(sp for sp in LAYERS if sp.id == "admin_province")
+        province = _cached(("province", version, ctx.lang, detail), lambda: layer_geojson(
+            spec, spec.load(ctx), ctx, tolerance_for_zoom(detail)))
+    labels = _cached(("labels", version, ctx.lang), lambda: place_labels(ctx.source, ctx.lang))
+    return province, labels
 
 
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
               tianditu_key: str | None = None, dem_png: tuple[str, tuple] | None = None,
               focus: tuple[float, float, float, float] | None = None,
               zoom: int = 6, center: tuple[float, float] = QINGHAI_CENTER,
-              extras: tuple = ()) -> folium.Map:
-    """The atlas map: basemap, DEM overlay, vector layers, layer control, legend.
+              extras: tuple = (), legend_extra: tuple = (), interactive: bool = True,
+              context: bool = True) -> folium.Map:
+    """A map: basemap, DEM overlay, vector layers, place names, layer control, legend.
 
     Parameters
     ----------
     layers : prepared layers in drawing order (bottom first)
     dem_png : (data URL, (west, south, east, north)) of the terrain overlay
-    focus : (west, south, east, north) to fit the view to, e.g. a searched base
+    focus : (west, south, east, north) to fit the view to, e.g. a searched base; with no
+        focus and the default ``center`` the view is fitted to Qinghai
     extras : more folium layers or controls (a site, the Draw tool), added on top
         before the layer control so that it can list them
+    legend_extra : ``(group, LegendItem)`` pairs: legend rows for ``extras`` (a row shows
+        while its group is on the map)
+    interactive : False draws every layer without popups, tooltips or clicks of its own,
+        so that a click anywhere reaches the map (placing a site)
+    context : add the province outline (unless among ``layers``) and the place names
     """
+    from .labels import PlaceLabels
+    from .map_chrome import MapChrome, MapLegend, elevation_row, legend_row
+
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {BASEMAPS}")
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
-                   prefer_canvas=False, min_zoom=4, max_zoom=18)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=False,
+                   prefer_canvas=False, min_zoom=4, max_zoom=18, zoom_snap=0.25)
+    m.add_child(MapChrome(ctx.lang))  # first: L.drawLocal before any Draw control
     add_basemap(m, basemap if (tianditu_key or not basemap.startswith("tianditu")) else "none",
                 tianditu_key)
-    shown_specs = []
+    rows: list[tuple[object | None, str]] = []
     if dem_png is not None:
         url, (w, s, e, n) = dem_png
         dem_spec = next(sp for sp in LAYERS if sp.id == "dem")
         fg = folium.FeatureGroup(name=t(dem_spec.title, ctx.lang), show=dem_spec.show)
         folium.raster_layers.ImageOverlay(url, bounds=[[s, w], [n, e]], opacity=0.75,
-                                          interactive=False, zindex=1).add_to(fg)
+                                          interactive=False, zindex=1, pixelated=False,
+                                          className="qpa-dem").add_to(fg)
         fg.add_to(m)
-        shown_specs.append(dem_spec)
+        rows.append((fg, elevation_row(ctx.lang)))
+    province, labels = context_parts(ctx, detail=6) if context else (None, [])
+    if province is not None and not any(layer.spec.id == "admin_province" for layer in layers):
+        layers = [province, *layers]
     for layer in layers:
         spec = layer.spec
         name = t(spec.title, ctx.lang)
@@ -214,14 +280,24 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
         fg = folium.FeatureGroup(name=name, show=spec.show)
         GeoJsonLayer(layer.json, layer.styles, layer.bounds, name=name,
                      point_radius=spec.point_radius if spec.kind == "point" else None,
-                     pin_class=f"qpa-{spec.id}-pin" if spec.pins else None).add_to(fg)
+                     pin_class=f"qpa-{spec.id}-pin" if spec.pins else None,
+                     interactive=interactive and layer is not province).add_to(fg)
         fg.add_to(m)
-        shown_specs.append(spec)
+        rows.extend((fg, legend_row(item, ctx.lang)) for item in spec.legend_items(ctx))
+    if labels:
+        fg = folium.FeatureGroup(name=t("layer.places", ctx.lang), show=True)
+        PlaceLabels(labels, ctx.lang).add_to(fg)
+        fg.add_to(m)
     for extra in extras:
         extra.add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.get_root().add_child(_Legend(_legend_html(ctx, shown_specs)))
+    rows.extend((group, legend_row(item, ctx.lang)) for group, item in legend_extra)
+    # collapsed, top left: it opens over the empty north-west, not the eastern bases
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)
+    MapLegend(rows, t("legend.title", ctx.lang)).add_to(m)
     if focus is not None:
         w, s, e, n = focus
         m.fit_bounds([[s, w], [n, e]], max_zoom=12)
+    elif tuple(center) == QINGHAI_CENTER:
+        w, s, e, n = QINGHAI_BOUNDS
+        m.fit_bounds([[s, w], [n, e]])
     return make_offline(m, lean=True)  # no icon markers here: Leaflet alone

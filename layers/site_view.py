@@ -11,24 +11,27 @@ import pandas as pd
 from folium.plugins import Draw
 from shapely.geometry.base import BaseGeometry
 
+from geo import palette
 from geo.checks import ScreenResult
 from geo.i18n import t
 
 from .atlas_view import prepare_layer
-from .registry import RenderContext
+from .registry import LegendItem, RenderContext
 from .render import build_map
 
 __all__ = ["SCREEN_LAYERS", "STATUS_COLORS", "context_layers", "site_map", "verdict_table"]
 
 #: atlas layers drawn under the site, bottom first
 SCREEN_LAYERS = ("admin_prefecture", "redlines", "salt_lakes", "deposits", "bases")
-STATUS_COLORS = {"PASS": "#1a9850", "WARN": "#fdae61", "FAIL": "#d73027", "UNKNOWN": "#878787"}
+STATUS_COLORS = palette.STATUS
 
 
-def _shape_layer(geom: BaseGeometry, css: str, style: dict, tip: str) -> folium.GeoJson:
+def _shape_layer(geom: BaseGeometry, css: str, style: dict, tip: str,
+                 interactive: bool = True) -> folium.GeoJson:
     data = {"type": "Feature", "properties": {}, "geometry": geom.__geo_interface__}
-    return folium.GeoJson(data, style_function=lambda f: dict(style, className=css),
-                          tooltip=folium.Tooltip(tip), control=False)
+    style = dict(style, className=css, interactive=interactive)
+    return folium.GeoJson(data, style_function=lambda f: style,
+                          tooltip=folium.Tooltip(tip) if interactive else None, control=False)
 
 
 def context_layers(ctx: RenderContext, detail: int = 8) -> list:
@@ -38,12 +41,17 @@ def context_layers(ctx: RenderContext, detail: int = 8) -> list:
 
 def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
              result: ScreenResult | None = None, detail: int = 8, draw: bool = False,
-             layers: list | None = None) -> folium.Map:
+             layers: list | None = None, click: bool = False) -> folium.Map:
     """The site-check map: context layers, the site and, after a check, its overlaps.
 
     The view fits the site when there is one. With ``draw`` the Draw tool
     (polygon and rectangle) is shown; streamlit-folium returns the drawing.
+    With ``click`` (the click-to-place mode) no layer takes a click of its own, so a
+    click on a red line, a salt lake or a base places the site like anywhere else.
     ``layers`` are :func:`context_layers` prepared beforehand (the page caches them).
+    The site is drawn in the palette's site colour (gold on a dark halo, unlike any
+    layer), its overlaps in magenta and its buildable part in dashed blue; each has a
+    legend row.
     """
     layers = layers if layers is not None else context_layers(ctx, detail)
     focus = None
@@ -51,29 +59,39 @@ def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
         w, s, e, n = site.bounds
         pad = max(e - w, n - s) * 1.5 + 0.01
         focus = (w - pad, s - pad, e + pad, n + pad)
+    live = not click
     group = folium.FeatureGroup(name=t("site.layer", ctx.lang), show=True)
+    legend = []
     if result is not None:
+        overlapped = False
         for check in ("redline", "minerals"):
             overlap = result.result(check).overlap
             if overlap is not None and not overlap.is_empty:
-                _shape_layer(overlap, "qpa-overlap", {"color": "#b2182b", "weight": 1,
-                             "fillColor": "#b2182b", "fillOpacity": 0.55},
-                             t(f"check.{check}", ctx.lang)).add_to(group)
+                overlapped = True
+                _shape_layer(overlap, "qpa-overlap", {"color": palette.OVERLAP, "weight": 1,
+                             "fillColor": palette.OVERLAP, "fillOpacity": 0.55},
+                             t(f"check.{check}", ctx.lang), live).add_to(group)
+        if overlapped:
+            legend.append((group, LegendItem("legend.overlap", palette.OVERLAP)))
         if result.buildable is not None and not result.buildable.is_empty:
-            _shape_layer(result.buildable, "qpa-buildable", {"color": "#1a9850", "weight": 1,
-                         "dashArray": "3 3", "fillColor": "#1a9850", "fillOpacity": 0.25},
-                         t("site.buildable", ctx.lang)).add_to(group)
+            _shape_layer(result.buildable, "qpa-buildable", {"color": palette.BUILDABLE,
+                         "weight": 1.5, "dashArray": "4 3", "fillColor": palette.BUILDABLE,
+                         "fillOpacity": 0.15}, t("site.buildable", ctx.lang), live).add_to(group)
+            legend.append((group, LegendItem("legend.buildable", palette.BUILDABLE, "dashed")))
     if site is not None:
-        color = STATUS_COLORS[result.overall] if result is not None else "#2166ac"
-        _shape_layer(site, "qpa-site", {"color": color, "weight": 3, "fill": False},
-                     t("site.layer", ctx.lang)).add_to(group)
+        _shape_layer(site, "qpa-site-halo", {"color": palette.SITE_HALO, "weight": 6,
+                     "opacity": 0.8, "fill": False}, t("site.layer", ctx.lang), live).add_to(group)
+        _shape_layer(site, "qpa-site", {"color": palette.SITE, "weight": 3, "fill": False},
+                     t("site.layer", ctx.lang), live).add_to(group)
+        legend.insert(0, (group, LegendItem("legend.site", palette.SITE, "site")))
     extras = [group]
     if draw:
         extras.append(Draw(export=False, position="topleft",
                            draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False, "polygon": True, "rectangle": True},
                            edit_options={"edit": False}))
-    return build_map(layers, ctx, focus=focus, zoom=6, extras=tuple(extras))
+    return build_map(layers, ctx, focus=focus, zoom=6, extras=tuple(extras),
+                     legend_extra=tuple(legend), interactive=live)
 
 
 def verdict_table(result: ScreenResult, lang: str) -> pd.DataFrame:

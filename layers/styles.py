@@ -3,28 +3,25 @@ from __future__ import annotations
 
 import math
 
+from geo import palette
+from geo.palette import QUOTA_RAMP
+
 __all__ = [
     "TIER_COLORS", "REDLINE_COLORS", "MINERAL_COLORS", "QUOTA_RAMP",
-    "ramp_color", "elevation_rgba",
+    "ramp_color", "elevation_rgba", "elevation_gradient_css",
 ]
 
-TIER_COLORS = {"千亿": "#b2182b", "五百亿": "#ef8a62"}
-REDLINE_COLORS = {"核心保护区": "#1a9850", "一般控制区": "#91cf60"}
-MINERAL_COLORS = {True: "#762a83", False: "#8c8c8c"}
-#: remaining share of the quota, low (red) to high (blue)
-QUOTA_RAMP = ("#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4")
-
-# hypsometric tint stops: (elevation m, (r, g, b))
-_ELEV_STOPS = (
-    (1500, (80, 140, 80)), (2500, (170, 190, 110)), (3200, (215, 200, 140)),
-    (4000, (190, 150, 100)), (4800, (150, 120, 100)), (5600, (240, 240, 240)),
-)
+# the map's names for the shared palette (geo.palette): one colour per meaning
+TIER_COLORS = palette.TIER
+REDLINE_COLORS = palette.REDLINE
+MINERAL_COLORS = palette.MINERAL
+_ELEV_STOPS = palette.ELEVATION_STOPS
 
 
 def ramp_color(value: float, ramp=QUOTA_RAMP, lo: float = 0.0, hi: float = 1.0) -> str:
     """Colour of ``value`` on a stepped ramp; grey for NaN (no data)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "#bdbdbd"
+        return palette.NO_DATA
     frac = min(max((value - lo) / (hi - lo), 0.0), 1.0) if hi > lo else 0.0
     return ramp[min(int(frac * len(ramp)), len(ramp) - 1)]
 
@@ -40,3 +37,10 @@ def elevation_rgba(elev, shade):
     rgb = np.clip(rgb * light[..., None], 0, 255)
     alpha = np.where(np.isnan(elev), 0, 200)
     return np.dstack([rgb, alpha]).astype("uint8")
+
+
+def elevation_gradient_css() -> tuple[str, int, int]:
+    """(CSS linear-gradient of the tint stops, lowest m, highest m) for the elevation legend."""
+    lo, hi = _ELEV_STOPS[0][0], _ELEV_STOPS[-1][0]
+    stops = ", ".join(f"rgb{rgb} {100 * (e - lo) / (hi - lo):.0f}%" for e, rgb in _ELEV_STOPS)
+    return f"linear-gradient(to right, {stops})", lo, hi

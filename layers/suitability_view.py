@@ -23,12 +23,10 @@ import math
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
-
 from geo.i18n import t
 from geo.suitability import MASK_MINERAL, MASK_OPEN, MASK_REDLINE, Surface
 
+from .map_chrome import MapLegend
 from .site_view import STATUS_COLORS
 
 __all__ = ["RAMP", "surface_rgba", "surface_png", "suitability_group", "suitability_legend",
@@ -97,40 +95,24 @@ def suitability_group(surface: Surface, lang: str, png: tuple | None = None
     return fg
 
 
-class _Box(MacroElement):
-    """A fixed legend box (bottom left); the body is built from escaped labels."""
-
-    _template = Template("""
-    {% macro html(this, kwargs) %}
-    <div id="{{ this.box_id }}" class="qpa-legend" style="position:absolute; bottom:24px;
-         left:10px; z-index:1000; background:rgba(255,255,255,.92); padding:6px 10px;
-         border-radius:4px; font:12px/1.5 sans-serif; box-shadow:0 1px 4px rgba(0,0,0,.3);">
-         {{ this.body }}</div>
-    {% endmacro %}
-    """)
-
-    def __init__(self, body: str, box_id: str):
-        super().__init__()
-        self._name = "Legend"
-        self.body, self.box_id = body, box_id
-
-
 def _swatch(colour: str, label: str, circle: bool = False) -> str:
     shape = "border-radius:50%;" if circle else ""
     return (f"<div><span style='display:inline-block;width:14px;height:12px;margin-right:6px;"
             f"vertical-align:middle;background:{colour};{shape}'></span>{html.escape(label)}</div>")
 
 
-def suitability_legend(surface: Surface, lang: str, name: str | None = None) -> _Box:
-    """Legend: title with the product (``name``, else its id), the ramp 0..1, the two masks."""
+def suitability_legend(surface: Surface, lang: str, name: str | None = None,
+                       group: folium.FeatureGroup | None = None) -> MapLegend:
+    """Legend: title with the product (``name``, else its id), the ramp 0..1, the two masks;
+    shown while ``group`` (:func:`suitability_group`) is on, always without one."""
     grad = ",".join(RAMP)
-    body = (f"<b>{html.escape(t('batch.suit_legend', lang, product=name or surface.product))}</b>"
-            f"<div style='width:160px;height:10px;background:linear-gradient(to right,{grad})'>"
+    body = (f"<div style='width:160px;height:10px;background:linear-gradient(to right,{grad})'>"
             f"</div><div style='display:flex;justify-content:space-between;width:160px'>"
             f"<span>0</span><span>0.5</span><span>1</span></div>"
             + _swatch("rgba(120,120,120,.6)", t("batch.mask_redline", lang))
             + _swatch("rgba(118,42,131,.7)", t("batch.mask_mineral", lang)))
-    return _Box(body, "qpa-suit-legend")
+    return MapLegend([(group, body)], t("batch.suit_legend", lang, product=name or surface.product),
+                     box_id="qpa-suit-legend")
 
 
 def sites_group(ranked: pd.DataFrame, lang: str, limit: int = MAX_MAP_SITES
@@ -158,8 +140,7 @@ def sites_group(ranked: pd.DataFrame, lang: str, limit: int = MAX_MAP_SITES
     return fg
 
 
-def sites_legend(lang: str) -> _Box:
-    """Legend of the verdict colours."""
-    body = f"<b>{html.escape(t('batch.sites_layer', lang))}</b>" + "".join(
-        _swatch(c, t(f"status.{s}", lang), circle=True) for s, c in STATUS_COLORS.items())
-    return _Box(body, "qpa-sites-legend")
+def sites_legend(lang: str, group: folium.FeatureGroup | None = None) -> MapLegend:
+    """Legend of the verdict colours; shown while ``group`` (:func:`sites_group`) is on."""
+    body = "".join(_swatch(c, t(f"status.{s}", lang), circle=True) for s, c in STATUS_COLORS.items())
+    return MapLegend([(group, body)], t("batch.sites_layer", lang), box_id="qpa-sites-legend")

@@ -53,6 +53,8 @@ except BundleError:
 with st.sidebar:
     basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key="basemap",
                        format_func=lambda b: t(f"basemap.{b}", lang))
+    if basemap != "none":
+        st.caption(t("ctl.basemap_online_note", lang))
     tdt_key = None
     if basemap.startswith("tianditu"):
         tdt_key = st.text_input(t("ctl.tianditu_key", lang), type="password",

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import ledger
+from geo.palette import series_colors
 from geo.auth import is_official
 from geo.errors import QPAError
 from geo.i18n import t
@@ -49,13 +50,14 @@ shown = rows[["base", "prefecture", *MEASURES, "accuracy"]].rename(columns={
     "base": t("quota.col.base", lang), "prefecture": t("quota.col.prefecture", lang),
     "accuracy": t("quota.col.accuracy", lang), **{c: _m(c) for c in MEASURES}})
 st.dataframe(shown, hide_index=True, width="stretch")
-st.bar_chart(rows.set_index("base")[["used_ha", "reserved_ha", "remaining_ha"]]
-             .rename(columns=_m), horizontal=True)
+_BARS = ["used_ha", "reserved_ha", "remaining_ha"]  # coloured by id: same in both languages
+st.bar_chart(rows.set_index("base")[_BARS].rename(columns=_m), horizontal=True,
+             color=series_colors(_BARS))
 
 st.subheader(t("quota.by_prefecture", lang))
 pref = rows.groupby("prefecture")[list(MEASURES)].sum().rename_axis(t("quota.col.prefecture", lang))
 st.dataframe(pref.rename(columns=_m), width="stretch")
-st.bar_chart(pref[["used_ha", "reserved_ha", "remaining_ha"]].rename(columns=_m))
+st.bar_chart(pref[_BARS].rename(columns=_m), color=series_colors(_BARS))
 
 st.subheader(t("quota.map", lang))
 ctx = RenderContext(lang=lang, year=int(year), source=StoreSource(store))

@@ -98,7 +98,7 @@ site = st.session_state.get("site")
 result = st.session_state.get("result")
 ctx = RenderContext(lang=lang, source=SOURCE)
 fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"),
-                layers=_context(lang, SOURCE.version_key()))
+                click=(mode == "click"), layers=_context(lang, SOURCE.version_key()))
 out = st_folium(fmap, key="site_map", height=560, use_container_width=True,
                 returned_objects=["last_clicked", "last_active_drawing"])
 if mode == "click" and out and out.get("last_clicked"):

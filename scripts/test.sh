@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the tests:  bash scripts/test.sh [pytest args, e.g. tests/browser -x -k smoke]
 # Sets up .venv like scripts/app.sh (with requirements-build.txt, for the data-build test),
-# installs the Debian packages the tests need if missing (chromium, a CJK font, gmt),
+# installs the Debian packages the tests need if missing (chromium, a CJK font, gmt, poppler-utils),
 # starts a throwaway PostGIS on loopback (scripts/postgis.sh, stopped on exit),
 # then runs pytest over tests/. Browser artifacts (screenshots, server logs) go to
 # test-output/. Exit status is pytest's.
@@ -12,8 +12,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 setup_venv test.sh requirements-build.txt  # the tests also rebuild data/ to prove it reproduces
 
 # Debian packages: chromium for the browser tests, a CJK font so screenshots show Chinese,
-# gmt + GSHHG for the data-build test
-DEBS="chromium fonts-wqy-microhei gmt gmt-gshhg-full"
+# gmt + GSHHG for the data-build test, poppler-utils (pdftotext) for the PDF report tests
+DEBS="chromium fonts-wqy-microhei gmt gmt-gshhg-full poppler-utils"
 missing=""
 for deb in $DEBS; do dpkg -s "$deb" >/dev/null 2>&1 || missing="$missing $deb"; done
 if [ -n "$missing" ]; then

@@ -58,7 +58,7 @@ def test_styles_are_sent_once_and_bounds_come_from_the_data():
 def test_streamlit_folium_script_wires_the_layer_to_its_group_and_control():
     layer = layer_geojson(get_layer("redlines"), _redlines(), RenderContext(lang="zh"),
                           tolerance_for_zoom(6))
-    m = build_map([layer], RenderContext(lang="zh"))
+    m = build_map([layer], RenderContext(lang="zh"), context=False)  # no province, no names
     m.get_root().render()
     script = _get_map_string(m)
     made = re.findall(r"var (geo_json_\w+) = ", script)

@@ -1,29 +1,86 @@
-"""What a person sees on the atlas page, in headless Chromium with no internet."""
+"""What a person sees on the maps, in headless Chromium with no internet.
+
+The atlas: every layer drawn offline, place names at zoom 12 in both languages, a
+collapsed layer control and a legend that stay off the eastern bases, a legend that
+follows the layers switched on, the elevation scale, no Deploy menu, an attribution
+without Leaflet's flag, the online-basemap note. The site check: in click mode a click
+on a red line places the site (the red line does not swallow the click).
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import shapely
+from playwright.sync_api import expect
 
 from geo import bundle
+from geo.i18n import t
 
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+EXPANDED = re.compile(r"\bleaflet-control-layers-expanded\b")
+
+
+def _map_where(page, js: str, arg=None, timeout_s: float = 30.0):
+    """The map frame in which ``js`` (a function of ``arg``) is true, polling every frame:
+    a Streamlit rerun may replace the map's iframe at any time."""
+    deadline = page.evaluate("() => performance.now()") + timeout_s * 1000
+    while True:
+        for frame in page.frames:
+            try:
+                if frame.query_selector(".leaflet-container") and frame.evaluate(js, arg):
+                    return frame
+            except Exception:  # noqa: BLE001 -- detached while the page reran
+                pass
+        if page.evaluate("() => performance.now()") > deadline:
+            raise AssertionError(f"no map frame where {js} after {timeout_s:.0f} s")
+        page.wait_for_timeout(200)
 
 
 def _count(frame, layer: str) -> int:
     return frame.locator(f"path.qpa-{layer}").count()
 
 
+def _open(page, streamlit_server, find_map_frame, path: str = ""):
+    page.set_viewport_size({"width": 1280, "height": 1400})  # the whole map on screen, no scrolling
+    page.goto(streamlit_server(APP) + path, wait_until="domcontentloaded")
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length >= 15", timeout=60_000)
+    return frame
+
+
 @pytest.fixture
 def atlas(streamlit_server, browser_page, find_map_frame):
     page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 1400})  # the whole map on screen, no scrolling
-    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
-    frame = find_map_frame(page)
-    frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length >= 15", timeout=60_000)
-    return page, frame
+    return page, _open(page, streamlit_server, find_map_frame)
+
+
+def _atlas_in_english(page, streamlit_server):
+    """Choose English on the quota page, then open the atlas from the sidebar.
+
+    (Switching language on the atlas itself is issue 13 item 1, helper h1-pages; this
+    path does not depend on it.)"""
+    page.goto(streamlit_server(APP) + "/quotas", wait_until="domcontentloaded")
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("link", name=t("page.atlas", "en")).click()
+    expect(page.get_by_role("heading", name=t("app.title", "en"))).to_be_visible(timeout=30_000)
+    return _map_where(page, "txt => !!document.querySelector('#qpa-legend') && "
+                      "document.querySelector('#qpa-legend').textContent.includes(txt) && "
+                      "document.querySelectorAll('path.qpa-bases').length >= 15",
+                      t("legend.title", "en"), timeout_s=60)
+
+
+def _box(frame, selector: str) -> dict:
+    """Bounding box of ``selector`` in the frame, in page pixels."""
+    return frame.locator(selector).first.bounding_box()
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
 def test_all_layers_drawn_offline(atlas, screenshot):
@@ -38,32 +95,78 @@ def test_all_layers_drawn_offline(atlas, screenshot):
     assert frame.locator("img.leaflet-image-layer").count() == 1  # DEM hillshade
     assert _count(frame, "admin_county") == 0  # off by default, listed in the control
     legend = frame.locator("#qpa-legend")
-    assert legend.is_visible() and "图例" in legend.inner_text()
-    assert "千亿产业基地" in legend.inner_text()
-    assert frame.locator(".leaflet-control-layers").count() == 1
+    expect(legend).to_be_visible()
+    for key in ("legend.title", "legend.tier_1000", "legend.elev_scale"):
+        expect(legend).to_contain_text(t(key, "zh"))
+    expect(legend).to_contain_text("5600")  # the elevation ramp's metres
     assert frame.locator(".leaflet-tile").count() == 0  # basemap "none": nothing fetched
     screenshot(page, "atlas_map")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
 
 
-def test_toggling_a_layer_hides_it(atlas):
+def test_layer_control_collapsed_and_off_the_eastern_bases(atlas):
     page, frame = atlas
-    before = _count(frame, "deposits")
-    assert before >= 20
-    frame.locator(".leaflet-control-layers-overlays label", has_text="矿产地").locator("input").uncheck()
+    control = frame.locator(".leaflet-control-layers")
+    expect(control).to_have_count(1)
+    expect(control).not_to_have_class(EXPANDED)  # collapsed at first
+    expect(frame.locator(".leaflet-control-layers-list")).to_be_hidden()
+    pins = [h.bounding_box() for h in frame.locator("path.qpa-bases-pin").element_handles()]
+    assert len(pins) == 15
+    legend = _box(frame, "#qpa-legend")
+    assert not [p for p in pins if _overlaps(p, legend)], "the legend covers a base"
+    control.hover()  # opens as a person points at it
+    expect(control).to_have_class(EXPANDED)
+    expect(frame.locator(".leaflet-control-layers-list")).to_be_visible()
+    opened = _box(frame, ".leaflet-control-layers")
+    covered = [p for p in pins if _overlaps(p, opened)]
+    assert covered == [], f"the open layer control covers {len(covered)} base(s)"
+    assert frame.locator(".leaflet-control-layers-toggle").get_attribute("title") == t("map.layers", "zh")
+
+
+def test_toggling_a_layer_hides_it_and_its_legend_rows(atlas):
+    page, frame = atlas
+    legend = frame.locator("#qpa-legend")
+    important = legend.locator(".qpa-legend-row", has_text=t("legend.important", "zh"))
+    county = legend.locator(".qpa-legend-row", has_text=t("layer.admin_county", "zh"))
+    expect(important).to_be_visible()
+    expect(county).to_be_hidden()  # the county layer is off: its row is not listed
+    frame.locator(".leaflet-control-layers").hover()
+    label = frame.locator(".leaflet-control-layers-overlays label")
+    label.filter(has_text=t("layer.deposits", "zh")).locator("input").uncheck()
     frame.wait_for_function("document.querySelectorAll('path.qpa-deposits').length === 0", timeout=10_000)
-    frame.locator(".leaflet-control-layers-overlays label", has_text="县级行政区").locator("input").check()
+    expect(important).to_be_hidden()
+    label.filter(has_text=t("layer.admin_county", "zh")).locator("input").check()
     frame.wait_for_function("document.querySelectorAll('path.qpa-admin_county').length === 45", timeout=10_000)
+    expect(county).to_be_visible()
     # the quota choropleth (from the ledger in the store): one polygon per base
-    frame.locator(".leaflet-control-layers-overlays label", has_text="建设用地指标").locator("input").check()
+    label.filter(has_text=t("layer.quotas", "zh")).locator("input").check()
     frame.wait_for_function("document.querySelectorAll('path.qpa-quotas').length === 15", timeout=10_000)
+    expect(legend.locator(".qpa-legend-row", has_text=t("legend.quota_low", "zh"))).to_be_visible()
+
+
+_OVERLAPS = """() => {
+  const r = [...document.querySelectorAll('.qpa-label')].filter(e => e.style.visibility !== 'hidden')
+    .map(e => e.firstChild.getBoundingClientRect());
+  let n = 0;
+  for (let i = 0; i < r.length; i++) for (let j = 0; j < i; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++; }
+  return n; }"""
+
+
+def test_place_names_do_not_overlap(atlas):
+    page, frame = atlas
+    expect(frame.locator(".qpa-label").first).to_be_visible()
+    frame.wait_for_function(f"({_OVERLAPS})() === 0", timeout=10_000)
+    frame.locator(".leaflet-control-zoom-in").click()  # one step in: names declutter again
+    _map_where(page, f"() => window.map_div.getZoom() > 7 && ({_OVERLAPS})() === 0")
 
 
 def test_popup_on_a_base(atlas, screenshot):
     page, frame = atlas
     boxes = [h.bounding_box() for h in frame.locator("path.qpa-bases-pin").element_handles()]
-    leftmost = min(boxes, key=lambda b: b["x"])  # far from the layer control (top right)
+    leftmost = min(boxes, key=lambda b: b["x"])
     page.mouse.click(leftmost["x"] + leftmost["width"] / 2, leftmost["y"] + leftmost["height"] / 2)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
@@ -76,7 +179,6 @@ def test_popup_on_a_base(atlas, screenshot):
 
 
 def test_zooming_in_sends_finer_geometry(atlas, find_map_frame):
-    find_leaflet = find_map_frame
     page, frame = atlas
     caption = page.get_by_text("地图数据量")
     coarse = caption.inner_text()
@@ -91,5 +193,108 @@ def test_zooming_in_sends_finer_geometry(atlas, find_map_frame):
     fine = page.get_by_text("地图数据量").inner_text()
     kb_fine = float(fine.split("地图数据量")[1].split("KB")[0].replace(",", ""))
     assert kb_fine > kb_coarse  # more vertices at the finer level
-    frame = find_leaflet(page)
+    frame = find_map_frame(page)
     frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length === 15", timeout=30_000)
+
+
+def test_no_deploy_menu_and_attribution_without_flag(atlas):
+    page, frame = atlas
+    expect(page.get_by_role("heading", name=t("app.title", "zh"))).to_be_visible()
+    expect(page.get_by_test_id("stAppDeployButton")).to_have_count(0)
+    expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
+    attribution = frame.locator(".leaflet-control-attribution")
+    expect(attribution).to_contain_text("Leaflet")
+    expect(attribution).to_contain_text(t("map.attribution", "zh"))
+    expect(attribution.locator("svg")).to_have_count(0)  # Leaflet 1.9's flag is an inline svg
+    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == t("map.zoom_in", "zh")
+
+
+def test_online_basemap_says_it_needs_the_internet(atlas):
+    page, _ = atlas
+    note = page.get_by_text(t("ctl.basemap_online_note", "zh"))
+    expect(note).to_have_count(0)
+    page.get_by_text(t("basemap.osm", "zh"), exact=True).click()
+    expect(note).to_be_visible(timeout=30_000)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_place_names_at_zoom_12(streamlit_server, browser_page, find_map_frame, lang, screenshot):
+    """A base searched and zoomed to (zoom 12, no basemap) shows place names, not a blank field."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    if lang == "en":
+        _atlas_in_english(page, streamlit_server)
+    else:
+        _open(page, streamlit_server, find_map_frame)
+    bases = bundle.read_layer("bases")
+    name = bases.loc[bases["id"] == "nanchuan", f"name_{lang}"].iloc[0]
+    page.get_by_label(t("ctl.search", lang)).click()
+    page.get_by_role("option", name=name).click()
+    frame = _map_where(page, "() => !!window.map_div && window.map_div.getZoom() >= 12")
+    labels = frame.locator(".qpa-label")
+    short = name.replace("工业园区", "").replace(" Industrial Park", "")
+    expect(labels.filter(has_text=short)).to_be_visible(timeout=10_000)  # the base's own name
+    expect(labels.filter(has_text=t("layer.places", lang))).to_have_count(0)
+    town = "西宁" if lang == "zh" else "Xining"
+    expect(labels.filter(has_text=town).first).to_be_attached()
+    visible = frame.evaluate("""() => [...document.querySelectorAll('.qpa-label')].filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight; }).length""")
+    assert visible >= 2, visible
+    screenshot(page, f"atlas_zoom12_{lang}")
+
+
+def test_screenshots_of_the_atlas_in_both_languages(streamlit_server, browser_page, find_map_frame,
+                                                    screenshot):
+    """Screenshots of the atlas in both languages, in test-output/ (copied to docs/)."""
+    page = browser_page
+    _open(page, streamlit_server, find_map_frame)
+    page.set_viewport_size({"width": 1400, "height": 1100})
+    page.wait_for_timeout(1000)  # let the map settle at the new size before the picture
+    screenshot(page, "atlas_zh")
+    _atlas_in_english(page, streamlit_server)
+    page.wait_for_timeout(1000)
+    screenshot(page, "atlas_en")
+    assert page.page_errors == [], page.page_errors
+
+
+def test_click_on_a_red_line_places_the_site(streamlit_server, browser_page, find_map_frame):
+    """Site check, click mode: a click on a red-line zone places the site there (no popup)."""
+    page = browser_page
+    frame = _open(page, streamlit_server, find_map_frame, "/site_check")
+    expect(page.get_by_text(t("site.click_help", "zh"))).to_be_visible()
+    red = bundle.read_layer("redlines")
+    zone = red.geometry.iloc[int(red.geometry.area.values.argmax())]
+    inside = shapely.point_on_surface(zone)
+    frame.wait_for_function("() => !!window.map_div", timeout=30_000)
+    xy = frame.evaluate("([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);"
+                        " const r = window.map_div.getContainer().getBoundingClientRect();"
+                        " return [p.x + r.left, p.y + r.top]; }", [inside.y, inside.x])
+    offset = next(el.bounding_box() for el in page.locator("iframe").element_handles()
+                  if el.content_frame() == frame)
+    page.mouse.click(offset["x"] + xy[0], offset["y"] + xy[1])
+    prefix = t("site.current", "zh", area=0.0, lon=0.0, lat=0.0, crs="").split("：")[0]
+    expect(page.get_by_text(prefix).first).to_be_visible(timeout=30_000)  # "current site: ..."
+    site_frame = _map_where(page, "() => document.querySelectorAll('path.qpa-site').length === 1")
+    expect(site_frame.locator(".leaflet-popup")).to_have_count(0)  # the red line took no click
+    expect(site_frame.locator("#qpa-legend")).to_contain_text(t("legend.site", "zh"))
+    centre = site_frame.evaluate(
+        "() => { let c = null; window.map_div.eachLayer(l => { if (l.options && l.options.className"
+        " === 'qpa-site' && l.getBounds) c = l.getBounds().getCenter(); }); return c && [c.lng, c.lat]; }")
+    assert centre is not None
+    assert abs(centre[0] - inside.x) < 0.05 and abs(centre[1] - inside.y) < 0.05, (centre, inside)
+    assert page.page_errors == [], page.page_errors
+
+
+def test_draw_tool_speaks_chinese(streamlit_server, browser_page, find_map_frame):
+    """Site check, draw mode: Leaflet.draw's own buttons and hints are in the user's language."""
+    page = browser_page
+    _open(page, streamlit_server, find_map_frame, "/site_check")
+    page.get_by_text(t("site.mode.draw", "zh"), exact=True).click()
+    frame = _map_where(page, "() => !!document.querySelector('a.leaflet-draw-draw-polygon')")
+    button = frame.locator("a.leaflet-draw-draw-polygon")
+    expect(button).to_have_attribute("title", t("draw.polygon", "zh"))
+    expect(frame.locator("a.leaflet-draw-draw-rectangle")).to_have_attribute("title",
+                                                                             t("draw.rectangle", "zh"))
+    button.click()
+    expect(frame.locator(".leaflet-draw-actions a").first).to_have_text(t("draw.finish", "zh"))

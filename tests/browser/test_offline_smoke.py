@@ -267,3 +267,32 @@ def test_offline_map_renders_in_chromium(streamlit_server, browser_page, find_ma
     assert [f for f in page.failed_requests if STATIC_URL in f] == []
     assert page.page_errors == [], page.page_errors
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_warm_up_runs_the_app_inside_a_started_server(streamlit_server):
+    """scripts/warm_up.py (run by scripts/app.sh) opens a session as a browser does and the
+    app's default page runs to the end inside the server, building its caches."""
+    import subprocess
+    import sys
+
+    base = streamlit_server(REPO_ROOT / "streamlit_app.py")
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "warm_up.py"), base,
+                           "--lang", "zh"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "FINISHED_SUCCESSFULLY" in done.stderr
+
+
+@pytest.mark.offline
+def test_warm_up_gives_up_on_a_server_that_does_not_answer():
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "warm_up.py"),
+                           f"http://127.0.0.1:{port}", "--timeout", "1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "did not answer" in done.stderr
