@@ -11,7 +11,7 @@ from geo import bundle
 from geo.auth import PermissionDenied
 from geo.dem import DemError, read_dem
 from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
-from geo.store import open_store
+from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER
 from tests.test_dem import _plane, _tiff_bytes
 

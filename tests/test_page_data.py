@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Polygon
 
 from geo.auth import User
-from geo.store import open_store
+from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")

@@ -18,7 +18,8 @@ from geo.auth import ANONYMOUS, LoginError, User, authenticate, is_official, loa
 from geo.bundle import data_dir
 from geo.errors import QPAError
 from geo.i18n import error_text, t
-from geo.store import Store, open_store, store_location
+from geo.seed import open_store
+from geo.store import Store, store_location
 
 __all__ = ["get_store", "current_user", "login_sidebar", "secret", "show_error"]
 
