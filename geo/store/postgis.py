@@ -154,12 +154,10 @@ class PostGISStore(Store):
         tx.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
         tx.execute(f'SET LOCAL search_path TO "{self.schema}", public')
 
-    def init(self, first_load=None) -> "PostGISStore":
-        super().init(first_load)
-        with self.transaction() as tx:
-            tx.execute("CREATE INDEX IF NOT EXISTS layer_features_geom "
-                       "ON layer_features USING GIST (geom)")
-        return self
+    def _ddl(self) -> list[str]:
+        """The shared tables and a GiST index on the geometries (created under the init lock)."""
+        return [*super()._ddl(), "CREATE INDEX IF NOT EXISTS layer_features_geom "
+                "ON layer_features USING GIST (geom)"]
 
     def drop_schema(self) -> None:
         """Delete this store's schema and everything in it (tests, clean-up)."""
