@@ -264,10 +264,15 @@ _MIN_FREE_BYTES = 64 * 1024 * 1024
 def dem_info(path: Path) -> DemInfo:
     """Bounds, shape and mean cell size of the GeoTIFF at ``path``, from its header."""
     with rasterio.open(path) as src:
-        west, south, east, north = src.bounds
-        mx, my = metres_per_degree((south + north) / 2)
-        cell_m = (abs(src.transform.a) * mx + abs(src.transform.e) * my) / 2
-        return DemInfo((west, south, east, north), (src.height, src.width), round(cell_m, 1))
+        return _info(src.transform, src.height, src.width)
+
+
+def _info(transform: Affine, rows: int, cols: int) -> DemInfo:
+    west, north = transform @ (0, 0)
+    east, south = transform @ (cols, rows)
+    mx, my = metres_per_degree((south + north) / 2)
+    cell_m = (abs(transform.a) * mx + abs(transform.e) * my) / 2
+    return DemInfo((west, south, east, north), (rows, cols), round(cell_m, 1))
 
 
 def _cannot_write(exc: Exception, folder: Path) -> bool:
@@ -317,6 +322,4 @@ def _warp_to_tiles(src, tiles: Path, bbox) -> DemInfo:
                 out.write(block, 1, window=window)
     if not any_value:
         raise DemError("the GeoTIFF holds no elevation values", key="dem.err.empty")
-    mx, my = metres_per_degree((south + north) / 2)
-    cell_m = (abs(transform.a) * mx + abs(transform.e) * my) / 2
-    return DemInfo((west, south, east, north), (height, width), round(cell_m, 1))
+    return _info(transform, height, width)

@@ -97,9 +97,11 @@ def current_dem_path(data_dir: Path, store: Store) -> Path:
 def _materialise(data_dir: Path, store: Store, rec: StoredDem) -> Path:
     """The local copy of ``rec``, written from the store's chunks when missing."""
     path = _cache_path(data_dir, rec)
-    if path.exists():
+    try:
         os.utime(path)  # recently used: kept by the eviction below
         return path
+    except FileNotFoundError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.part")
     digest = hashlib.sha256()
@@ -123,8 +125,14 @@ def _materialise(data_dir: Path, store: Store, rec: StoredDem) -> Path:
 
 def _evict(folder: Path, keep: Path) -> None:
     """Drop the least recently used local copies beyond :data:`CACHE_KEEP`."""
-    copies = sorted(folder.glob("v*-*.tif"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in copies if p != keep][CACHE_KEEP - 1:]:
+    copies = []
+    for p in folder.glob("v*-*.tif"):
+        try:
+            copies.append((p.stat().st_mtime, p))
+        except FileNotFoundError:  # dropped meanwhile by another session
+            continue
+    copies.sort(reverse=True)
+    for _, old in [c for c in copies if c[1] != keep][CACHE_KEEP - 1:]:
         old.unlink(missing_ok=True)
 
 

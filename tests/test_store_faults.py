@@ -13,7 +13,7 @@ from geo.dem_versions import dem_versions, import_user_dem
 from geo.i18n import error_text, t
 from geo.store import StoreError
 from geo.store.gpkg import GpkgStore
-from tests._stores import OFFICIAL_USER, make_store, need_postgis  # noqa: F401 -- fixture
+from tests._stores import OFFICIAL_USER, make_store  # noqa: F401 -- fixture
 from tests.test_dem_versions import _fine_dem
 
 
