@@ -125,21 +125,21 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     src, cog = work / "source.tif", work / "imported.tif"
     size = ["--rows", str(a.rows), "--cols", str(a.cols)]
-    rows = [("bundled DEM: atlas overlay", _child("overlay", [str(DEM_PATH)]))]
-    if a.full_grid:
-        rows.append(("bundled DEM: full-grid overlay (before)",
-                     _child("overlay-full", [str(DEM_PATH)])))
-    gen = _child("generate", [*size, str(src)])
-    rows.append((f"{a.cols:,}×{a.rows:,} source GeoTIFF (int16)", gen))
-    rows.append((f"{a.cols:,}×{a.rows:,}: import (windows, COG)", _child("import", [str(src), str(cog)])))
-    rows.append((f"{a.cols:,}×{a.rows:,}: atlas overlay", _child("overlay", [str(cog)])))
-    if a.full_grid:
-        rows.append((f"{a.cols:,}×{a.rows:,}: full-grid overlay (before)",
-                     _child("overlay-full", [str(cog)])))
     print(f"| {'step':<44} | {'time':>10} | {'size':>12} | {'peak RSS':>11} | grid |")
-    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 14}|{'-' * 13}|------|")
-    for name, fig in rows:
-        print(_row(name, fig))
+    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 14}|{'-' * 13}|------|", flush=True)
+
+    def row(name: str, step: str, args: list[str]) -> None:
+        print(_row(name, _child(step, args)), flush=True)
+
+    row("bundled DEM: atlas overlay", "overlay", [str(DEM_PATH)])
+    if a.full_grid:
+        row("bundled DEM: full-grid overlay (before)", "overlay-full", [str(DEM_PATH)])
+    grid = f"{a.cols:,}×{a.rows:,}"
+    row(f"{grid} source GeoTIFF (int16)", "generate", [*size, str(src)])
+    row(f"{grid}: import (windows, COG)", "import", [str(src), str(cog)])
+    row(f"{grid}: atlas overlay", "overlay", [str(cog)])
+    if a.full_grid:
+        row(f"{grid}: full-grid overlay (before)", "overlay-full", [str(cog)])
     print("(size: PNG data URL for overlays, file for generate/import; peak RSS of the "
           "step's own process)")
     if not a.keep:

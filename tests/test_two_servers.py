@@ -6,7 +6,7 @@ nothing can travel between them through local files), and opens each in
 headless Chromium:
 
 * both start at once on an empty schema: the bundle is loaded exactly once;
-* a layer import, a DEM import and a DEM restore made through the data page (in
+* a layer import and restore, a DEM import and a DEM restore made through the data page (in
   AppTest, a third app process on the same database) appear on both servers' atlas
   pages on the next load: the red-line paths drawn and the terrain image served
   (each server rebuilds its local copy of the DEM from the database);
@@ -154,6 +154,14 @@ def _data_page_import_layer() -> None:
     assert not at.exception and not at.error, [e.value for e in at.error]
 
 
+def _data_page_restore_layer(version: int) -> None:
+    at = run_page(DATA_PAGE, OFFICIAL_USER, "zh")
+    at.selectbox(key="data_layer").set_value("redlines").run()
+    at.selectbox(key="data_restore_version").set_value(version).run()
+    at.button(key="data_restore").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+
 def _data_page_dem(restore: bool) -> None:
     at = run_page(DATA_PAGE, OFFICIAL_USER, "en")
     if restore:
@@ -189,6 +197,8 @@ def test_two_servers_show_each_others_changes(two_servers):
 
         _data_page_import_layer()
         assert _atlas(page_a, a)[0] == 2 and _atlas(page_b, b)[0] == 2
+        _data_page_restore_layer(1)
+        assert _atlas(page_b, b)[0] == n_red and _atlas(page_a, a)[0] == n_red
 
         _data_page_dem(restore=False)
         new_a, new_b = _atlas(page_a, a)[1], _atlas(page_b, b)[1]
@@ -206,6 +216,15 @@ def test_two_servers_show_each_others_changes(two_servers):
 # ------------------------------------------------------------------ the race
 def _race(url: str, schema: str, base_id: str, year: int, start, done, out) -> None:
     """One app server process: its own store and pool; 8 threads reserve at once."""
+    try:
+        _race_in_process(url, schema, base_id, year, start, done, out)
+    except BaseException as exc:  # reported to the test, which would otherwise wait
+        out.put({"pid": os.getpid(), "error": repr(exc)})
+        start.abort()
+        done.abort()
+
+
+def _race_in_process(url, schema, base_id, year, start, done, out) -> None:
     from geo.seed import open_store
 
     store = open_store(url, schema=schema)
@@ -220,13 +239,13 @@ def _race(url: str, schema: str, base_id: str, year: int, start, done, out) -> N
         except ledger.LedgerError as err:
             refused.append(err.key)
 
-    start.wait()  # both processes ready: release all 16 together
+    start.wait(timeout=300)  # both processes ready: release all 16 together
     threads = [threading.Thread(target=one) for _ in range(N_EACH)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    done.wait()  # the other process has committed too
+    done.wait(timeout=300)  # the other process has committed too
     row = ledger.quotas(store, year).set_index("base_id").loc[base_id]
     out.put({"pid": os.getpid(), "granted": granted, "refused": refused,
              "reserved_seen": float(row["reserved_ha"]), "remaining_seen": float(row["remaining_ha"])})
@@ -251,9 +270,10 @@ def test_reservations_racing_across_two_processes_never_exceed_the_quota():
                  for _ in range(2)]
         for p in procs:
             p.start()
-        results = [out.get(timeout=180) for _ in procs]
+        results = [out.get(timeout=600) for _ in procs]
         for p in procs:
             p.join(timeout=60)
+        assert not [r["error"] for r in results if "error" in r]
         assert len({r["pid"] for r in results}) == 2
         granted = [rid for r in results for rid in r["granted"]]
         refused = [key for r in results for key in r["refused"]]
