@@ -10,8 +10,10 @@ Each measurement runs in a fresh Python process (its own peak RSS, read from
   window at a time (not part of any figure but its size);
 * ``import`` -- :func:`geo.dem.import_dem` on the file's bytes (the upload path):
   warp to EPSG:4326 window by window, Cloud-Optimised GeoTIFF with overviews;
+* ``read`` -- the data path alone: :func:`geo.dem.read_dem` with
+  ``max_size=OVERLAY_MAX_PX`` (decimated from the file's overviews);
 * ``overlay`` -- :func:`layers.atlas_view.dem_overlay` on the imported file: what
-  the atlas page does (read at display resolution from overviews, hillshade, PNG);
+  the atlas page does (read at display resolution, hillshade, PNG);
 * ``overlay-full`` (with ``--full-grid``) -- the earlier path for comparison:
   the whole grid read (:func:`geo.dem.read_dem`) and drawn
   (:func:`layers.render.dem_overlay_png`); on 12,000 × 6,500 this takes about a
@@ -71,6 +73,16 @@ def _import(src: Path, out: Path) -> dict:
             "shape": list(info.shape)}
 
 
+def _read(path: Path) -> dict:
+    from geo.dem import read_dem
+    from layers.atlas_view import OVERLAY_MAX_PX
+
+    start = time.perf_counter()
+    dem = read_dem(path, max_size=OVERLAY_MAX_PX)
+    return {"seconds": time.perf_counter() - start, "bytes": dem.elev.nbytes,
+            "shape": list(dem.elev.shape)}
+
+
 def _overlay(path: Path, full: bool) -> dict:
     from geo.dem import read_dem
     from layers.atlas_view import dem_overlay
@@ -107,7 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--cols", type=int, default=12000)
     p.add_argument("--full-grid", action="store_true",
                    help="also time the earlier full-grid overlay (slow, ~8 GB)")
-    p.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    p.add_argument("--keep", type=Path,
+                   help="keep the generated files in this folder (and reuse them next time)")
     p.add_argument("--step", help=argparse.SUPPRESS)
     p.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
@@ -115,6 +128,7 @@ def main(argv: list[str] | None = None) -> None:
         paths = [Path(x) for x in a.paths]
         fig = {"generate": lambda: _generate(paths[0], a.rows, a.cols),
                "import": lambda: _import(paths[0], paths[1]),
+               "read": lambda: _read(paths[0]),
                "overlay": lambda: _overlay(paths[0], full=False),
                "overlay-full": lambda: _overlay(paths[0], full=True)}[a.step]()
         print(json.dumps({**fig, "peak_mb": _peak_mb()}))
@@ -135,13 +149,15 @@ def main(argv: list[str] | None = None) -> None:
     if a.full_grid:
         row("bundled DEM: full-grid overlay (before)", "overlay-full", [str(DEM_PATH)])
     grid = f"{a.cols:,}×{a.rows:,}"
-    row(f"{grid} source GeoTIFF (int16)", "generate", [*size, str(src)])
-    row(f"{grid}: import (windows, COG)", "import", [str(src), str(cog)])
+    if not (a.keep and cog.exists()):  # --keep: reuse the files of an earlier run
+        row(f"{grid} source GeoTIFF (int16)", "generate", [*size, str(src)])
+        row(f"{grid}: import (windows, COG)", "import", [str(src), str(cog)])
+    row(f"{grid}: read at display resolution", "read", [str(cog)])
     row(f"{grid}: atlas overlay", "overlay", [str(cog)])
     if a.full_grid:
         row(f"{grid}: full-grid overlay (before)", "overlay-full", [str(cog)])
-    print("(size: PNG data URL for overlays, file for generate/import; peak RSS of the "
-          "step's own process)")
+    print("(size: PNG data URL for overlays, file for generate/import, array for "
+          "read; peak RSS of the step's own process)")
     if not a.keep:
         for f in work.iterdir():
             f.unlink()
