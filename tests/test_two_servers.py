@@ -10,16 +10,18 @@ headless Chromium:
   AppTest, a third app process on the same database) appear on both servers' atlas
   pages on the next load: the red-line paths drawn and the terrain image served
   (each server rebuilds its local copy of the DEM from the database);
-* 16 reservations race from two processes (8 threads each, released together),
-  each with its own store and connection pool: the quota is never exceeded, and
-  each process reads the other's reservations as soon as they are committed.
+* 16 reservations race from two app processes (``python -c``, 8 threads each,
+  released together), each with its own store and connection pool: the quota is
+  never exceeded, and each process reads the other's reservations as soon as they
+  are committed. (Subprocesses, not multiprocessing: after AppTest has run pages
+  in this process, a spawned child would re-run a page script as its main module.)
 
 Needs ``$QPA_TEST_POSTGIS_URL`` and /usr/bin/chromium (skipped without them,
 failed under CI).
 """
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import os
 import socket
 import subprocess
@@ -214,17 +216,9 @@ def test_two_servers_show_each_others_changes(two_servers):
 
 
 # ------------------------------------------------------------------ the race
-def _race(url: str, schema: str, base_id: str, year: int, start, done, out) -> None:
-    """One app server process: its own store and pool; 8 threads reserve at once."""
-    try:
-        _race_in_process(url, schema, base_id, year, start, done, out)
-    except BaseException as exc:  # reported to the test, which would otherwise wait
-        out.put({"pid": os.getpid(), "error": repr(exc)})
-        start.abort()
-        done.abort()
-
-
-def _race_in_process(url, schema, base_id, year, start, done, out) -> None:
+def _race_worker(url: str, schema: str, base_id: str, year: int) -> None:
+    """One app server process (``python -c``): its own store and pool; 8 threads reserve
+    at once when the test writes ``go``; after ``read``, the quota it then sees."""
     from geo.seed import open_store
 
     store = open_store(url, schema=schema)
@@ -239,17 +233,37 @@ def _race_in_process(url, schema, base_id, year, start, done, out) -> None:
         except ledger.LedgerError as err:
             refused.append(err.key)
 
-    start.wait(timeout=300)  # both processes ready: release all 16 together
+    print("ready", flush=True)
+    assert sys.stdin.readline().strip() == "go"
     threads = [threading.Thread(target=one) for _ in range(N_EACH)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    done.wait(timeout=300)  # the other process has committed too
+    print("done", flush=True)
+    assert sys.stdin.readline().strip() == "read"  # the other process has committed too
     row = ledger.quotas(store, year).set_index("base_id").loc[base_id]
-    out.put({"pid": os.getpid(), "granted": granted, "refused": refused,
-             "reserved_seen": float(row["reserved_ha"]), "remaining_seen": float(row["remaining_ha"])})
+    print(json.dumps({"pid": os.getpid(), "granted": granted, "refused": refused,
+                      "reserved_seen": float(row["reserved_ha"]),
+                      "remaining_seen": float(row["remaining_ha"])}), flush=True)
     store.close()
+
+
+def _step(procs: list[subprocess.Popen], expect: str, send: str | None) -> list[str]:
+    """Read one line from every worker (``expect``, or any result when empty), then
+    write ``send`` to every worker."""
+    lines = []
+    for proc in procs:
+        line = proc.stdout.readline().strip()
+        if not line or (expect and line != expect):
+            proc.kill()
+            raise AssertionError(f"worker said {line!r}:\n{proc.stderr.read()[-3000:]}")
+        lines.append(line)
+    if send:
+        for proc in procs:
+            proc.stdin.write(send + "\n")
+            proc.stdin.flush()
+    return lines
 
 
 def test_reservations_racing_across_two_processes_never_exceed_the_quota():
@@ -264,16 +278,22 @@ def test_reservations_racing_across_two_processes_never_exceed_the_quota():
         ledger.set_allocation(store, OFFICIAL_USER, base_id, year,
                               float(q["used_ha"] + q["reserved_ha"]) + room, "race test")
         before = ledger.quotas(store, year).set_index("base_id").loc[base_id]
-        ctx = mp.get_context("spawn")
-        start, done, out = ctx.Barrier(2), ctx.Barrier(2), ctx.Queue()
-        procs = [ctx.Process(target=_race, args=(url, schema, base_id, year, start, done, out))
-                 for _ in range(2)]
-        for p in procs:
-            p.start()
-        results = [out.get(timeout=600) for _ in procs]
-        for p in procs:
-            p.join(timeout=60)
-        assert not [r["error"] for r in results if "error" in r]
+        code = ("import sys; from tests.test_two_servers import _race_worker; "
+                "_race_worker(*sys.argv[1:4], int(sys.argv[4]))")
+        procs = [subprocess.Popen([sys.executable, "-c", code, url, schema, base_id, str(year)],
+                                  cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        try:
+            _step(procs, "ready", "go")  # both stores open: release all 16 together
+            _step(procs, "done", "read")
+            results = [json.loads(line) for line in _step(procs, "", None)]
+        finally:
+            for proc in procs:
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         assert len({r["pid"] for r in results}) == 2
         granted = [rid for r in results for rid in r["granted"]]
         refused = [key for r in results for key in r["refused"]]
