@@ -13,8 +13,8 @@ is overwritten. Only officials import or restore
 
 Each app server keeps a local copy of the versions it reads under
 ``<data dir>/dem_cache/`` (named by version and checksum, rebuilt from the store
-when missing; at most :data:`CACHE_KEEP` files, least recently used dropped
-first), because GDAL reads windows and overviews from a file.
+when missing; at most :data:`CACHE_KEEP` files, the oldest dropped first, never
+the one in use), because GDAL reads windows and overviews from a file.
 
 DEMs of earlier releases, files ``<data dir>/dem/v<N>.tif`` (+ ``v<N>.json``)
 or ``dem/user_dem.tif``, are moved into the store on first use
@@ -97,11 +97,8 @@ def current_dem_path(data_dir: Path, store: Store) -> Path:
 def _materialise(data_dir: Path, store: Store, rec: StoredDem) -> Path:
     """The local copy of ``rec``, written from the store's chunks when missing."""
     path = _cache_path(data_dir, rec)
-    try:
-        os.utime(path)  # recently used: kept by the eviction below
+    if path.exists():  # left untouched: pages key their caches on the file's mtime
         return path
-    except FileNotFoundError:
-        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.part")
     digest = hashlib.sha256()
@@ -124,7 +121,8 @@ def _materialise(data_dir: Path, store: Store, rec: StoredDem) -> Path:
 
 
 def _evict(folder: Path, keep: Path) -> None:
-    """Drop the least recently used local copies beyond :data:`CACHE_KEEP`."""
+    """Drop the oldest local copies beyond :data:`CACHE_KEEP`, never ``keep`` (the one in use:
+    only the current version is copied from the store, so older copies are not in use)."""
     copies = []
     for p in folder.glob("v*-*.tif"):
         try:

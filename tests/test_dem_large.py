@@ -119,3 +119,17 @@ def test_file_based_versions_move_into_the_store_once(tmp_path, make_store):
     assert len(dem_versions(tmp_path, store)) == 2  # not migrated twice
     with rasterio.open(current_dem_path(tmp_path, store)) as src:
         assert src.block_shapes[0] == (512, 512)  # rewritten as a tiled COG
+
+
+def test_the_local_copy_in_use_keeps_its_mtime(tmp_path, make_store):
+    """The atlas caches its overlay on (path, mtime): reading the DEM in use must not
+    change either, or every page run would redraw the terrain."""
+    store = make_store(seed=False)
+    import_user_dem(OFFICIAL_USER, _tiff_bytes(3000 + np.zeros((20, 20)),
+                                               from_origin(96.0, 37.0, 0.01, 0.01)),
+                    tmp_path, store=store)
+    first = current_dem_path(tmp_path, store)
+    stamp = first.stat().st_mtime_ns
+    time.sleep(0.01)
+    again = current_dem_path(tmp_path, store)
+    assert again == first and again.stat().st_mtime_ns == stamp
