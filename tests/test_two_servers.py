@@ -6,10 +6,11 @@ nothing can travel between them through local files), and opens each in
 headless Chromium:
 
 * both start at once on an empty schema: the bundle is loaded exactly once;
-* a layer import and restore, a DEM import and a DEM restore made through the data page (in
-  AppTest, a third app process on the same database) appear on both servers' atlas
-  pages on the next load: the red-line paths drawn and the terrain image served
-  (each server rebuilds its local copy of the DEM from the database);
+* a DEM imported through server A's own data page (Chromium: log in, upload,
+  import) is the terrain server B draws on its next atlas load (B rebuilds its local
+  copy from the database); a layer import and restore and a DEM restore made through
+  the data page in AppTest (a third app process on the same database) appear on both
+  servers' atlas pages on the next load (red-line paths drawn, terrain image served);
 * 16 reservations race from two app processes (``python -c``, 8 threads each,
   released together), each with its own store and connection pool: the quota is
   never exceeded, and each process reads the other's reservations as soon as they
@@ -37,6 +38,7 @@ import pytest
 
 from geo import ledger
 from geo.auth import User
+from geo.i18n import t
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
 from tests.test_dem_versions import _fine_dem
 
@@ -156,6 +158,28 @@ def _data_page_import_layer() -> None:
     assert not at.exception and not at.error, [e.value for e in at.error]
 
 
+def _browser_dem_import(page, base: str, tif: Path) -> None:
+    """Through a live server's pages, as an official does: log in, open the data page,
+    upload the GeoTIFF in the terrain section, import it."""
+    from playwright.sync_api import expect
+
+    page.goto(base, wait_until="domcontentloaded")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text(t("auth.login_title", "zh")).click()
+    sidebar.get_by_label(t("auth.username", "zh")).fill(OFFICIAL_USER.username)
+    sidebar.get_by_label(t("auth.password", "zh")).fill(PASSWORD)
+    sidebar.get_by_role("button", name=t("auth.login", "zh"), exact=True).click()
+    expect(sidebar.get_by_text(OFFICIAL_USER.username, exact=False)).to_be_visible(timeout=60_000)
+    sidebar.get_by_role("link", name=t("page.data", "zh")).click()
+    section = page.locator('[data-testid="stExpander"]', has_text=t("dem.title", "zh"))
+    section.get_by_text(t("dem.title", "zh")).click()
+    section.locator('input[type="file"]').set_input_files(str(tif))
+    button = section.get_by_role("button", name=t("dem.import", "zh"))
+    expect(button).to_be_enabled(timeout=60_000)
+    button.click()
+    expect(page.get_by_text("高程模型已导入为 v1")).to_be_visible(timeout=120_000)
+
+
 def _data_page_restore_layer(version: int) -> None:
     at = run_page(DATA_PAGE, OFFICIAL_USER, "zh")
     at.selectbox(key="data_layer").set_value("redlines").run()
@@ -164,15 +188,10 @@ def _data_page_restore_layer(version: int) -> None:
     assert not at.exception and not at.error, [e.value for e in at.error]
 
 
-def _data_page_dem(restore: bool) -> None:
+def _data_page_dem_restore() -> None:
     at = run_page(DATA_PAGE, OFFICIAL_USER, "en")
-    if restore:
-        at.selectbox(key="dem_restore_pick").set_value(None).run()
-        at.button(key="dem_restore").click().run()
-    else:
-        at.file_uploader(key="dem_upload").set_value(("fine.tif", _fine_dem(4500), "image/tiff"))
-        at.run()
-        at.button(key="dem_import").click().run()
+    at.selectbox(key="dem_restore_pick").set_value(None).run()  # the bundled DEM
+    at.button(key="dem_restore").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
 
 
@@ -202,13 +221,15 @@ def test_two_servers_show_each_others_changes(two_servers):
         _data_page_restore_layer(1)
         assert _atlas(page_b, b)[0] == n_red and _atlas(page_a, a)[0] == n_red
 
-        _data_page_dem(restore=False)
-        new_a, new_b = _atlas(page_a, a)[1], _atlas(page_b, b)[1]
+        tif = two_servers["dirs"][0].parent / "fine.tif"
+        tif.write_bytes(_fine_dem(4500))
+        _browser_dem_import(browser.new_page(), a, tif)  # through server A's own pages
+        new_b, new_a = _atlas(page_b, b)[1], _atlas(page_a, a)[1]
         assert new_a == new_b != terrain
         for folder in two_servers["dirs"]:  # each server rebuilt v1 from the database
             assert [p.name[:3] for p in (folder / "dem_cache").glob("v*.tif")] == ["v1-"]
 
-        _data_page_dem(restore=True)  # back to the bundled DEM, as v2
+        _data_page_dem_restore()  # back to the bundled DEM, as v2
         assert _atlas(page_b, b)[1] == _atlas(page_a, a)[1] == terrain
         assert [v.action for v in store.dems()] == ["import", "restore"]
         browser.close()
