@@ -6,11 +6,12 @@ nothing can travel between them through local files), and opens each in
 headless Chromium:
 
 * both start at once on an empty schema: the bundle is loaded exactly once;
-* a DEM imported through server A's own data page (Chromium: log in, upload,
-  import) is the terrain server B draws on its next atlas load (B rebuilds its local
-  copy from the database); a layer import and restore and a DEM restore made through
-  the data page in AppTest (a third app process on the same database) appear on both
-  servers' atlas pages on the next load (red-line paths drawn, terrain image served);
+* through the live servers' own data pages (Chromium: log in, then act), a layer
+  restore on server B is what server A draws next, and a DEM imported on server A is
+  the terrain server B draws on its next atlas load (B rebuilds its local copy from
+  the database); a layer import and a DEM restore made through the data page in
+  AppTest (a third app process on the same database) appear on both servers' atlas
+  pages on the next load (red-line paths drawn, terrain image served);
 * 16 reservations race from two app processes (``python -c``, 8 threads each,
   released together), each with its own store and connection pool: the quota is
   never exceeded, and each process reads the other's reservations as soon as they
@@ -158,9 +159,8 @@ def _data_page_import_layer() -> None:
     assert not at.exception and not at.error, [e.value for e in at.error]
 
 
-def _browser_dem_import(page, base: str, tif: Path) -> None:
-    """Through a live server's pages, as an official does: log in, open the data page,
-    upload the GeoTIFF in the terrain section, import it."""
+def _official_on_data_page(page, base: str) -> None:
+    """A fresh session on a live server: log in as an official, open the data page."""
     from playwright.sync_api import expect
 
     page.goto(base, wait_until="domcontentloaded")
@@ -171,6 +171,33 @@ def _browser_dem_import(page, base: str, tif: Path) -> None:
     sidebar.get_by_role("button", name=t("auth.login", "zh"), exact=True).click()
     expect(sidebar.get_by_text(OFFICIAL_USER.username, exact=False)).to_be_visible(timeout=60_000)
     sidebar.get_by_role("link", name=t("page.data", "zh")).click()
+    expect(page.get_by_text(t("dem.title", "zh"))).to_be_visible(timeout=60_000)
+
+
+def _browser_layer_restore(page, base: str, layer_id: str, version: int) -> None:
+    """Through a live server's data page: pick the layer, restore ``version`` (the only
+    older one, so the first choice)."""
+    from playwright.sync_api import expect
+
+    _official_on_data_page(page, base)
+    page.locator('[data-testid="stSelectbox"]', has_text=t("data.layer", "zh")).click()
+    page.get_by_role("option", name=t(f"layer.{layer_id}", "zh")).click()
+    section = page.locator('[data-testid="stExpander"]', has_text=t("data.restore", "zh"))
+    expect(section).to_have_count(1, timeout=60_000)  # the rerun for the new layer is over
+    section.get_by_text(t("data.restore", "zh")).click()
+    button = section.get_by_role("button", name=t("data.restore_button", "zh"))
+    expect(button).to_have_count(1, timeout=60_000)
+    button.click()
+    expect(page.get_by_text(t("data.restored", "zh", version=version, new=version + 2))
+           ).to_be_visible(timeout=120_000)
+
+
+def _browser_dem_import(page, base: str, tif: Path) -> None:
+    """Through a live server's pages, as an official does: log in, open the data page,
+    upload the GeoTIFF in the terrain section, import it."""
+    from playwright.sync_api import expect
+
+    _official_on_data_page(page, base)
     section = page.locator('[data-testid="stExpander"]', has_text=t("dem.title", "zh"))
     section.get_by_text(t("dem.title", "zh")).click()
     section.locator('input[type="file"]').set_input_files(str(tif))
@@ -178,14 +205,6 @@ def _browser_dem_import(page, base: str, tif: Path) -> None:
     expect(button).to_be_enabled(timeout=60_000)
     button.click()
     expect(page.get_by_text("高程模型已导入为 v1")).to_be_visible(timeout=120_000)
-
-
-def _data_page_restore_layer(version: int) -> None:
-    at = run_page(DATA_PAGE, OFFICIAL_USER, "zh")
-    at.selectbox(key="data_layer").set_value("redlines").run()
-    at.selectbox(key="data_restore_version").set_value(version).run()
-    at.button(key="data_restore").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
 
 
 def _data_page_dem_restore() -> None:
@@ -218,8 +237,8 @@ def test_two_servers_show_each_others_changes(two_servers):
 
         _data_page_import_layer()
         assert _atlas(page_a, a)[0] == 2 and _atlas(page_b, b)[0] == 2
-        _data_page_restore_layer(1)
-        assert _atlas(page_b, b)[0] == n_red and _atlas(page_a, a)[0] == n_red
+        _browser_layer_restore(browser.new_page(), b, "redlines", 1)  # through server B
+        assert _atlas(page_a, a)[0] == n_red and _atlas(page_b, b)[0] == n_red
 
         tif = two_servers["dirs"][0].parent / "fine.tif"
         tif.write_bytes(_fine_dem(4500))
