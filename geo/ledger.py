@@ -139,7 +139,7 @@ def _insert_entry(tx: Tx, entry: dict) -> None:
 def seed_quotas(tx: Tx, store: Store, frame: pd.DataFrame) -> int:
     """Load a quota table (the bundle's) into an empty ledger, one 'seed' entry a row.
 
-    Used once, on first start, by :func:`geo.store.open_store`. Returns rows loaded.
+    Used once, on first start, by :func:`geo.seed.load_bundle`. Returns rows loaded.
     """
     table = with_remaining(frame)
     at = now_iso()

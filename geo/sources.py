@@ -3,7 +3,9 @@
 The map, the site check and the chain ranking all read layers through a
 :class:`LayerSource`, so an authoritative layer imported into the store, or a
 reservation in the quota ledger, is what every page sees. ``version_key``
-changes whenever any layer or quota changes, for the pages' caches.
+changes whenever any layer or quota changes (for a store:
+:meth:`geo.store.Store.version_key`, which also follows the elevation model),
+for the pages' caches.
 """
 from __future__ import annotations
 
@@ -69,7 +71,4 @@ class StoreSource:
         return self.store.current_version(layer_id) is not None
 
     def version_key(self) -> str:
-        with self.store.transaction() as tx:
-            layers = tx.all("SELECT layer_id, version FROM layer_current ORDER BY layer_id")
-            quotas = tx.one("SELECT COUNT(*), COALESCE(SUM(row_version), 0) FROM quotas")
-        return f"store:{layers}:{quotas}"
+        return self.store.version_key()

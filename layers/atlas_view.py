@@ -14,7 +14,7 @@ from geo.dem import Dem, read_dem
 from .registry import LAYERS, RenderContext
 from .render import MapLayer, dem_overlay_png, layer_geojson, tolerance_for_zoom
 
-__all__ = ["ZOOM_LEVELS", "detail_zoom", "prepare_layer", "base_choices", "base_bounds",
+__all__ = ["ZOOM_LEVELS", "OVERLAY_MAX_PX", "detail_zoom", "prepare_layer", "base_choices", "base_bounds",
            "dem_overlay", "redline_share"]
 
 #: zoom levels at which geometry is re-simplified for the browser
@@ -52,9 +52,16 @@ def base_bounds(bases: gpd.GeoDataFrame, base_id: str) -> tuple[float, float, fl
     return (w - pad_x, s - pad_y, e + pad_x, n + pad_y)
 
 
-def dem_overlay(path=None) -> tuple[str, tuple[float, float, float, float], Dem]:
-    """PNG data URL and bounds of the terrain overlay for the DEM at ``path``."""
-    dem = read_dem(path or bundle.DEM_PATH)
+#: Longest side in pixels of the terrain overlay: about the map's width on screen.
+#: A finer DEM is read decimated from its overviews, never as the full grid.
+OVERLAY_MAX_PX = 1280
+
+
+def dem_overlay(path=None, max_px: int = OVERLAY_MAX_PX
+                ) -> tuple[str, tuple[float, float, float, float], Dem]:
+    """PNG data URL, bounds and display-resolution grid of the terrain overlay for the
+    DEM at ``path`` (at most ``max_px`` cells on its longest side)."""
+    dem = read_dem(path or bundle.DEM_PATH, max_size=max_px)
     return dem_overlay_png(dem), dem.bounds, dem
 
 

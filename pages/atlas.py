@@ -28,7 +28,7 @@ def _layer(layer_id: str, lang: str, year: int, measure: str, detail: int, versi
     return prepare_layer(layer_id, ctx, detail)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)  # display-resolution overlays
 def _dem(path: str, mtime: float):
     return dem_overlay(path)
 
@@ -82,7 +82,7 @@ user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
-dem_path = current_dem_path(data_dir())  # officials import finer DEMs on the data page
+dem_path = current_dem_path(data_dir(), SOURCE.store)  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
 focus = base_bounds(bases, focus_id) if focus_id else None
 center = st.session_state.get("map_center")

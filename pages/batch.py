@@ -54,7 +54,7 @@ def _surface(product: str, resolution: int, w_adj: float, w_base: float, version
 
 
 def _current_layers() -> ScreeningLayers:
-    dem = current_dem_path(data_dir())
+    dem = current_dem_path(data_dir(), get_store())
     return _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
 
 

@@ -87,8 +87,8 @@ if older:
 
 # ------------------------------------------------------------------ terrain (DEM)
 with st.expander(t("dem.title", lang)):
-    dems = dem_versions(data_dir())
-    in_use = current_dem_path(data_dir())
+    dems = dem_versions(data_dir(), store)
+    in_use = current_dem_path(data_dir(), store)
     current_v = next((v for v in dems if v.path == in_use), None)
     st.caption(t("dem.in_use", lang, name=f"v{current_v.version}" if current_v
                  else t("dem.bundled", lang)))

@@ -140,7 +140,7 @@ with st.form("project"):
 if run:
     project = Project(product=product.strip() or None, activity=activity,
                       area_ha=area_req or None, investment_wan=investment or None, year=int(year))
-    dem = current_dem_path(data_dir())
+    dem = current_dem_path(data_dir(), get_store())
     try:
         layers = _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
         result = screen_site(site.geometry, project, layers, config)

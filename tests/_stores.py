@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from geo.auth import User
-from geo.store import open_store
+from geo.seed import open_store
 
 PG_URL = os.environ.get("QPA_TEST_POSTGIS_URL", "").strip()
 OFFICIAL_USER = User("wang", "official", "王工")

@@ -16,7 +16,7 @@ from geo import site_input
 from geo.auth import ANONYMOUS, PermissionDenied
 from geo.errors import InputError
 from geo.gk import zone_table
-from geo.store import open_store
+from geo.seed import open_store
 from layers.schema import SCHEMAS, importable_layers, schema_for
 from tests._stores import OFFICIAL_USER, VIEWER_USER
 

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Polygon
 
 from geo.auth import User
-from geo.store import open_store
+from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
@@ -122,12 +122,14 @@ def test_official_imports_a_dem_and_the_atlas_uses_it(env):
     at.button(key="dem_import").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("imported as v1" in s.value for s in at.success)
-    assert current_dem_path(env).name == "v1.tif"
-    events = open_store(env / "qpa_store.gpkg").events()
+    store = open_store(env / "qpa_store.gpkg")
+    assert current_dem_path(env, store).name.startswith("v1-")
+    events = store.events()
     assert "dem_import" in set(events["action"])
     at.selectbox(key="dem_restore_pick").set_value(None).run()
     at.button(key="dem_restore").click().run()
-    assert any("v2" in s.value for s in at.success) and current_dem_path(env).name == "v2.tif"
+    assert any("v2" in s.value for s in at.success)
+    assert current_dem_path(env, store).name.startswith("v2-")
 
 
 def test_bad_dem_shows_the_reason_and_keeps_the_dem(env):
@@ -137,4 +139,4 @@ def test_bad_dem_shows_the_reason_and_keeps_the_dem(env):
     at.button(key="dem_import").click().run()
     assert not at.exception
     assert any("不是可读取的 GeoTIFF" in e.value for e in at.error)
-    assert not (env / "dem").exists() or not any((env / "dem").glob("v*.tif"))
+    assert open_store(env / "qpa_store.gpkg").dems() == []

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import ledger
-from geo.store import open_store
+from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "quotas.py")

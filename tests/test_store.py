@@ -14,7 +14,8 @@ from shapely.geometry import Polygon
 from geo import bundle
 from geo.audit import record_screening, screening, screenings
 from geo.auth import ANONYMOUS, PermissionDenied
-from geo.store import StoreError, open_store, store_location
+from geo.seed import open_store
+from geo.store import StoreError, store_location
 from geo.store.postgis import redact_url
 from tests._stores import OFFICIAL_USER, PG_URL, VIEWER_USER, make_store, need_postgis  # noqa: F401
 

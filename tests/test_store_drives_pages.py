@@ -6,7 +6,7 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from geo import layer_import as li
-from geo.store import open_store
+from geo.seed import open_store
 from layers.schema import SCHEMAS
 import uuid
 

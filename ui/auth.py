@@ -24,7 +24,8 @@ from geo.auth import (ANONYMOUS, LoginError, User, authenticate, is_official, lo
                       sample_login_allowed)
 from geo.bundle import data_dir
 from geo.i18n import t
-from geo.store import Store, open_store, store_location
+from geo.seed import open_store
+from geo.store import Store, store_location
 
 from .feedback import show_error
 

@@ -12,15 +12,23 @@ dialect strings. What is kept:
 
 * versioned layers -- every replacement of a layer is a new version (who,
   when, source, feature count); earlier versions stay and can be restored;
-* the land-quota ledger (:mod:`geo.ledger`) and the screening audit trail
-  (:mod:`geo.audit`).
+* versioned elevation models (:meth:`Store.add_dem`, used by
+  :mod:`geo.dem_versions`), so every app server on one database sees the
+  same terrain;
+* the tables of the land-quota ledger (:mod:`geo.ledger`) and of the
+  screening audit trail (:mod:`geo.audit`).
 
-On first open the bundled layers and quotas are loaded as version 1
-(:func:`open_store`); the store survives restarts.
+This package knows nothing of the bundle or the ledger: :func:`connect` opens
+a store and creates its tables; the first data load (bundled layers and
+quotas) is a callable handed in as ``first_load`` and lives in
+:mod:`geo.seed`, whose :func:`geo.seed.open_store` is what the app uses.
 
 Writes run in one transaction each (:meth:`Store.transaction`): SQLite takes
 the write lock at the start (``BEGIN IMMEDIATE``), PostgreSQL locks the rows
-read with :attr:`Store.for_update` (``SELECT ... FOR UPDATE``).
+read with :attr:`Store.for_update` (``SELECT ... FOR UPDATE``). A database
+failure (full disk, a lost connection, a value the database refuses) ends the
+transaction with nothing written and is raised as :class:`StoreError` with a
+translation key, never as a driver exception.
 """
 from __future__ import annotations
 
@@ -28,7 +36,7 @@ import json
 import math
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -40,24 +48,30 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..auth import SYSTEM, User, require_official
+from ..auth import User, require_official
 from ..errors import QPAError
 
 __all__ = [
     "STORE_FILE",
     "StoreError",
     "LayerVersion",
+    "StoredDem",
     "Tx",
     "Store",
+    "FirstLoad",
     "now_iso",
     "dumps",
-    "open_store",
+    "plain",
+    "column_kinds",
+    "connect",
     "store_location",
 ]
 
 #: File name of the embedded store under the data directory.
 STORE_FILE = "qpa_store.gpkg"
 _META_SEEDED = "seeded_bundle"
+#: Bytes per row of ``dem_chunks``: a DEM is written and read a chunk at a time.
+DEM_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 class StoreError(QPAError):
@@ -107,6 +121,38 @@ class LayerVersion:
     current: bool = False
 
 
+@dataclass(frozen=True)
+class StoredDem:
+    """One stored elevation model (a Cloud-Optimised GeoTIFF kept in ``dem_chunks``).
+
+    ``action`` is 'import', 'restore' or 'migrate' (a file-based version of an
+    earlier release); ``restored_from`` is the version copied by a restore
+    (None for the bundled DEM); ``bounds`` is (west, south, east, north) in
+    degrees, ``shape`` (rows, columns), ``cell_m`` the mean cell size.
+    """
+
+    version: int
+    created_at: str
+    created_by: str
+    action: str
+    source: str
+    note: str
+    restored_from: int | None
+    bounds: tuple[float, float, float, float]
+    shape: tuple[int, int]
+    cell_m: float
+    n_bytes: int
+    sha256: str
+
+
+def _refuse_nul(params: Sequence) -> None:
+    """Text with a NUL byte is refused on both backends (PostgreSQL cannot store it)."""
+    for value in params:
+        if isinstance(value, str) and "\x00" in value:
+            raise StoreError("text with a NUL (0x00) character cannot be stored",
+                             key="store.err.nul")
+
+
 class Tx:
     """One open transaction; SQL uses ``?`` placeholders on both backends."""
 
@@ -119,8 +165,10 @@ class Tx:
 
     def execute(self, sql: str, params: Sequence = ()) -> Any:
         """Run one statement; returns the cursor."""
+        params = tuple(params)
+        _refuse_nul(params)
         cur = self.conn.cursor()
-        cur.execute(self._sql(sql), tuple(params))
+        cur.execute(self._sql(sql), params)
         return cur
 
     def one(self, sql: str, params: Sequence = ()) -> tuple | None:
@@ -133,8 +181,11 @@ class Tx:
 
     def many(self, sql: str, rows: Sequence[Sequence]) -> None:
         """Run one statement for each row of parameters."""
+        rows = [tuple(r) for r in rows]
+        for row in rows:
+            _refuse_nul(row)
         cur = self.conn.cursor()
-        cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+        cur.executemany(self._sql(sql), rows)
 
     def frame(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
         """A query as a DataFrame with the cursor's column names."""
@@ -144,7 +195,7 @@ class Tx:
 
 
 # ------------------------------------------------------------------ values <-> JSON
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON-safe Python value: NaN/NaT -> None, numpy -> Python, dates -> ISO text."""
     if value is None or value is pd.NaT:
         return None
@@ -165,6 +216,7 @@ def _plain(value: Any) -> Any:
 
 
 def _kind(series: pd.Series) -> str:
+    """'bool', 'int', 'float' or 'str': how a column is restored on reading."""
     if pd.api.types.is_bool_dtype(series):
         return "bool"
     if pd.api.types.is_integer_dtype(series):
@@ -193,8 +245,8 @@ def dumps(value: Any) -> str:
             return shapely.geometry.mapping(obj)
         if hasattr(obj, "to_dict"):
             return obj.to_dict()
-        plain = _plain(obj)
-        return plain if plain is not obj else str(obj)
+        value = plain(obj)
+        return value if value is not obj else str(obj)
 
     def clean(obj: Any) -> Any:
         if isinstance(obj, dict):
@@ -206,6 +258,15 @@ def dumps(value: Any) -> str:
         return obj
 
     return json.dumps(clean(value), ensure_ascii=False, default=default, allow_nan=False)
+
+
+def column_kinds(attrs: pd.DataFrame) -> list[tuple[str, str]]:
+    """(name, kind) of every attribute column, as stored with a layer version."""
+    return [(str(c), _kind(attrs[c])) for c in attrs.columns]
+
+
+#: ``first_load(store, tx)``: fills a new store once, inside its creating transaction.
+FirstLoad = Callable[["Store", Tx], None]
 
 
 # ------------------------------------------------------------------ the interface
@@ -246,6 +307,10 @@ class Store(ABC):
     def _init_lock(self, tx: Tx) -> None:
         """Serialise concurrent first starts (PostgreSQL: an advisory lock)."""
 
+    def _lock(self, tx: Tx, name: str) -> None:
+        """Hold a named lock until ``tx`` ends (SQLite's BEGIN IMMEDIATE already
+        serialises writers; PostgreSQL takes an advisory transaction lock)."""
+
     def close(self) -> None:
         """Release connections (the store can still be reopened)."""
 
@@ -257,7 +322,7 @@ class Store(ABC):
     # -- schema ---------------------------------------------------------------
     def _ddl(self) -> list[str]:
         t = self._types
-        ident, real, text, geom = t["id"], t["real"], "TEXT", t["geom"]
+        ident, real, text, geom, blob = t["id"], t["real"], "TEXT", t["geom"], t["blob"]
         return [
             "CREATE TABLE IF NOT EXISTS qpa_meta (key TEXT PRIMARY KEY, value TEXT)",
             f"""CREATE TABLE IF NOT EXISTS layer_versions (
@@ -292,19 +357,26 @@ class Store(ABC):
             f"""CREATE TABLE IF NOT EXISTS screenings (
                 id {ident}, at {text} NOT NULL, username {text} NOT NULL, overall {text},
                 inputs {text} NOT NULL, result {text} NOT NULL)""",
+            f"""CREATE TABLE IF NOT EXISTS dem_versions (
+                version INTEGER PRIMARY KEY, created_at {text} NOT NULL,
+                created_by {text} NOT NULL, action {text} NOT NULL, source {text}, note {text},
+                restored_from INTEGER, west {real}, south {real}, east {real}, north {real},
+                n_rows INTEGER NOT NULL, n_cols INTEGER NOT NULL, cell_m {real},
+                n_bytes {t["bigint"]} NOT NULL, sha256 {text} NOT NULL)""",
+            f"""CREATE TABLE IF NOT EXISTS dem_chunks (
+                version INTEGER NOT NULL, seq INTEGER NOT NULL, data {blob} NOT NULL,
+                PRIMARY KEY (version, seq))""",
             f"""CREATE TABLE IF NOT EXISTS events (
                 id {ident}, at {text} NOT NULL, username {text} NOT NULL, action {text} NOT NULL,
                 detail {text})""",
         ]
 
-    def init(self, seed: bool = True) -> "Store":
-        """Create the tables if missing and, once, load the bundled data.
+    def init(self, first_load: FirstLoad | None = None) -> "Store":
+        """Create the tables if missing and, once, run ``first_load(store, tx)``.
 
-        Parameters
-        ----------
-        seed : bool
-            Load the bundle's layers and quotas when this store has never
-            been seeded (default True).
+        ``first_load`` (:func:`geo.seed.load_bundle` in the app) runs inside
+        the creating transaction, so a store is either empty and unmarked or
+        fully loaded; concurrent first starts wait on :meth:`_init_lock`.
         """
         with self.transaction() as tx:
             self._init_lock(tx)
@@ -312,11 +384,20 @@ class Store(ABC):
             for stmt in self._ddl():
                 tx.execute(stmt)
             seeded = tx.one("SELECT value FROM qpa_meta WHERE key = ?", (_META_SEEDED,))
-            if seed and seeded is None:
-                _seed_bundle(self, tx)
+            if first_load is not None and seeded is None:
+                first_load(self, tx)
                 tx.execute("INSERT INTO qpa_meta (key, value) VALUES (?, ?)",
                            (_META_SEEDED, now_iso()))
         return self
+
+    def version_key(self) -> str:
+        """Text that changes whenever a layer, a quota or the elevation model changes
+        (on any app server), for the pages' caches."""
+        with self.transaction() as tx:
+            layers = tx.all("SELECT layer_id, version FROM layer_current ORDER BY layer_id")
+            quotas = tx.one("SELECT COUNT(*), COALESCE(SUM(row_version), 0) FROM quotas")
+            dem = tx.one("SELECT MAX(version) FROM dem_versions")
+        return f"{self.kind}:{layers}:{tuple(quotas)}:dem{dem[0]}"
 
     # -- layers ---------------------------------------------------------------
     def layer_ids(self) -> list[str]:
@@ -394,20 +475,26 @@ class Store(ABC):
                              key="import.err.empty", layer=layer_id)
         if frame.crs is None or frame.crs.to_epsg() != 4326:
             raise StoreError("layers are stored in EPSG:4326", key="store.err.crs")
+        with self.transaction() as tx:
+            return self.add_layer_version(tx, layer_id, frame, user=user, action=action,
+                                          source=source, source_date=source_date, note=note)
+
+    def add_layer_version(self, tx: Tx, layer_id: str, frame: gpd.GeoDataFrame, *,
+                          user: User, action: str, source: str, source_date: str,
+                          note: str = "") -> LayerVersion:
+        """Inside ``tx``: write ``frame`` (EPSG:4326) as the next, current version."""
         geom_col = frame.geometry.name
         attrs = pd.DataFrame(frame.drop(columns=geom_col))
-        columns = [(str(c), _kind(attrs[c])) for c in attrs.columns]
+        columns = column_kinds(attrs)
         wkbs = shapely.to_wkb(frame.geometry.values, output_dimension=2, byte_order=1)
-        records = attrs.to_dict("records")
-        with self.transaction() as tx:
-            version = self._next_version(tx, layer_id)
-            rows = [(layer_id, version, i, dumps({k: _plain(v) for k, v in rec.items()}),
-                     self._encode_geom(bytes(w)))
-                    for i, (rec, w) in enumerate(zip(records, wkbs))]
-            tx.many(f"INSERT INTO layer_features (layer_id, version, seq, props, geom) "
-                    f"VALUES (?, ?, ?, ?, {self._geom_in})", rows)
-            return self._add_version(tx, layer_id, version, user, action, source, source_date,
-                                     len(rows), json.dumps(columns), note, None)
+        version = self._next_version(tx, layer_id)
+        rows = [(layer_id, version, i, dumps({k: plain(v) for k, v in rec.items()}),
+                 self._encode_geom(bytes(w)))
+                for i, (rec, w) in enumerate(zip(attrs.to_dict("records"), wkbs))]
+        tx.many(f"INSERT INTO layer_features (layer_id, version, seq, props, geom) "
+                f"VALUES (?, ?, ?, ?, {self._geom_in})", rows)
+        return self._add_version(tx, layer_id, version, user, action, source, source_date,
+                                 len(rows), json.dumps(columns), note, None)
 
     def restore_version(self, layer_id: str, version: int, *, user: User,
                         note: str = "") -> LayerVersion:
@@ -459,6 +546,121 @@ class Store(ABC):
         return LayerVersion(layer_id, version, at, user.username, action, source or "",
                             source_date or "", n, note or "", restored_from, True)
 
+    # -- elevation models -------------------------------------------------------
+    # A DEM is kept as the bytes of its Cloud-Optimised GeoTIFF (tiled, deflate,
+    # with overviews) in ``dem_chunks`` rows of DEM_CHUNK_BYTES, not as PostGIS
+    # raster tiles: the same two tables work on SQLite and PostgreSQL (no
+    # postgis_raster extension needed), the file an app server rebuilds from the
+    # chunks is byte for byte the one GDAL wrote (overviews included, checked by
+    # sha256), and chunking keeps memory bounded when writing and reading.
+    _DEM_COLS = ("version, created_at, created_by, action, source, note, restored_from, "
+                 "west, south, east, north, n_rows, n_cols, cell_m, n_bytes, sha256")
+
+    @staticmethod
+    def _dem_row(row: tuple) -> StoredDem:
+        return StoredDem(int(row[0]), row[1], row[2], row[3], row[4] or "", row[5] or "",
+                         None if row[6] is None else int(row[6]),
+                         tuple(float(v) for v in row[7:11]), (int(row[11]), int(row[12])),
+                         float(row[13] or 0.0), int(row[14]), row[15])
+
+    def dems(self) -> list[StoredDem]:
+        """Every stored elevation model, oldest first (the newest is in use)."""
+        with self.transaction() as tx:
+            rows = tx.all(f"SELECT {self._DEM_COLS} FROM dem_versions ORDER BY version")
+        return [self._dem_row(r) for r in rows]
+
+    def current_dem(self) -> StoredDem | None:
+        """The elevation model in use (the newest version), or None: the bundled one."""
+        with self.transaction() as tx:
+            row = tx.one(f"SELECT {self._DEM_COLS} FROM dem_versions "
+                         "ORDER BY version DESC LIMIT 1")
+        return None if row is None else self._dem_row(row)
+
+    def dem_chunks(self, version: int) -> Iterator[bytes]:
+        """The GeoTIFF bytes of ``version``, one chunk per query (versions never change)."""
+        seq = 0
+        while True:
+            with self.transaction() as tx:
+                row = tx.one("SELECT data FROM dem_chunks WHERE version = ? AND seq = ?",
+                             (int(version), seq))
+            if row is None:
+                return
+            yield bytes(row[0])
+            seq += 1
+
+    def add_dem(self, chunks: Iterable[bytes], *, user: User, action: str, source: str,
+                note: str, bounds: Sequence[float], shape: Sequence[int], cell_m: float,
+                n_bytes: int, sha256: str, restored_from: int | None = None,
+                created_at: str | None = None, created_by: str | None = None) -> StoredDem:
+        """Store a GeoTIFF (given as chunks) as the next, current DEM version; all or nothing.
+
+        ``created_at`` / ``created_by`` keep the record of a migrated file-based
+        version; otherwise now and ``user``.
+
+        Raises
+        ------
+        PermissionDenied
+            ``user`` is not an official.
+        """
+        require_official(user, "store a DEM")
+        with self.transaction() as tx:
+            self._lock(tx, "dem")
+            row = tx.one("SELECT MAX(version) FROM dem_versions")
+            version = int(row[0] or 0) + 1
+            for seq, chunk in enumerate(chunks):
+                tx.execute("INSERT INTO dem_chunks (version, seq, data) VALUES (?, ?, ?)",
+                           (version, seq, bytes(chunk)))
+            return self._add_dem_record(tx, version, user, action, source, note, restored_from,
+                                        bounds, shape, cell_m, n_bytes, sha256,
+                                        created_at, created_by)
+
+    def copy_dem(self, version: int, *, user: User, note: str = "") -> StoredDem:
+        """Make a copy of DEM ``version`` the new current version (copied inside the
+        database, history kept).
+
+        Raises
+        ------
+        PermissionDenied
+            ``user`` is not an official.
+        StoreError
+            No such version (key ``dem.err.no_version``).
+        """
+        require_official(user, "restore a DEM")
+        with self.transaction() as tx:
+            self._lock(tx, "dem")
+            old = tx.one(f"SELECT {self._DEM_COLS} FROM dem_versions WHERE version = ?",
+                         (int(version),))
+            if old is None:
+                known = [int(r[0]) for r in tx.all("SELECT version FROM dem_versions "
+                                                   "ORDER BY version")]
+                raise StoreError(f"DEM version was {version} but is expected to be one of "
+                                 f"{known}", key="dem.err.no_version", version=version)
+            src = self._dem_row(old)
+            new = int(tx.one("SELECT MAX(version) FROM dem_versions")[0]) + 1
+            tx.execute("INSERT INTO dem_chunks (version, seq, data) SELECT ?, seq, data "
+                       "FROM dem_chunks WHERE version = ?", (new, src.version))
+            return self._add_dem_record(tx, new, user, "restore",
+                                        f"restored from v{src.version} ({src.source})", note,
+                                        src.version, src.bounds, src.shape, src.cell_m,
+                                        src.n_bytes, src.sha256, None, None)
+
+    def _add_dem_record(self, tx: Tx, version: int, user: User, action: str, source: str,
+                        note: str, restored_from: int | None, bounds: Sequence[float],
+                        shape: Sequence[int], cell_m: float, n_bytes: int, sha256: str,
+                        created_at: str | None, created_by: str | None) -> StoredDem:
+        at = created_at or now_iso()
+        by = created_by or user.username
+        values = (version, at, by, action, source, note, restored_from,
+                  *[float(b) for b in bounds], int(shape[0]), int(shape[1]), float(cell_m),
+                  int(n_bytes), sha256)
+        tx.execute(f"INSERT INTO dem_versions ({self._DEM_COLS}) "
+                   f"VALUES ({', '.join('?' for _ in values)})", values)
+        tx.execute("INSERT INTO events (at, username, action, detail) VALUES (?, ?, ?, ?)",
+                   (now_iso(), user.username, f"dem_{action}",
+                    dumps({"version": version, "source": source, "bounds": list(bounds),
+                           "cell_m": cell_m, "restored_from": restored_from})))
+        return self._dem_row(values)
+
     # -- events -----------------------------------------------------------------
     def log_event(self, user: User, action: str, detail: dict | None = None) -> None:
         """Append an event (login, logout, export...) to the event log."""
@@ -473,33 +675,6 @@ class Store(ABC):
                             "ORDER BY id DESC LIMIT ?", (int(limit),))
 
 
-def _seed_bundle(store: Store, tx: Tx) -> None:
-    """Load every bundled layer (version 1, action 'seed') and the quotas."""
-    from .. import bundle
-    from ..ledger import seed_quotas
-
-    for name in bundle.bundle_layers():
-        if name == "quotas":
-            continue
-        frame = bundle.read_layer(name)
-        if frame.empty:
-            continue
-        source = "; ".join(sorted(set(frame.get("source", pd.Series(["bundle"])).astype(str))))
-        sdate = str(frame["source_date"].astype(str).max()) if "source_date" in frame else ""
-        attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        columns = [(str(c), _kind(attrs[c])) for c in attrs.columns]
-        wkbs = shapely.to_wkb(frame.geometry.values, output_dimension=2, byte_order=1)
-        version = store._next_version(tx, name)
-        rows = [(name, version, i, dumps({k: _plain(v) for k, v in rec.items()}),
-                 store._encode_geom(bytes(w)))
-                for i, (rec, w) in enumerate(zip(attrs.to_dict("records"), wkbs))]
-        tx.many(f"INSERT INTO layer_features (layer_id, version, seq, props, geom) "
-                f"VALUES (?, ?, ?, ?, {store._geom_in})", rows)
-        store._add_version(tx, name, version, SYSTEM, "seed", source, sdate, len(rows),
-                           json.dumps(columns), "bundled data/atlas.gpkg", None)
-    seed_quotas(tx, store, bundle.read_table("quotas"))
-
-
 def store_location(url_or_path: str | os.PathLike | None = None) -> str:
     """What :func:`open_store` would open: a ``postgresql://`` URL or a file path."""
     if url_or_path:
@@ -512,9 +687,12 @@ def store_location(url_or_path: str | os.PathLike | None = None) -> str:
     return str(data_dir() / STORE_FILE)
 
 
-def open_store(url_or_path: str | os.PathLike | None = None, *, seed: bool = True,
-               schema: str | None = None) -> Store:
-    """Open (and on first use create and seed) the store.
+def connect(url_or_path: str | os.PathLike | None = None, *, schema: str | None = None,
+            first_load: FirstLoad | None = None) -> Store:
+    """Open the store and create its tables (running ``first_load`` once, on a new store).
+
+    The app opens its store with :func:`geo.seed.open_store`, which passes the
+    bundle loader; this function alone leaves a new store empty.
 
     Parameters
     ----------
@@ -522,14 +700,10 @@ def open_store(url_or_path: str | os.PathLike | None = None, *, seed: bool = Tru
         ``postgresql://user:pw@host:port/db`` for PostGIS, or a file path for
         the embedded store. Default: ``$QPA_DATABASE_URL`` if set, else
         ``$QPA_DATA_DIR/qpa_store.gpkg`` (``var/`` when unset).
-    seed : bool
-        Load the bundled layers and quotas on first use (default True).
     schema : str, optional
         PostgreSQL schema (default ``$QPA_DATABASE_SCHEMA`` or ``qpa``).
-
-    Returns
-    -------
-    Store
+    first_load : callable, optional
+        ``first_load(store, tx)``, run once inside the creating transaction.
     """
     where = store_location(url_or_path)
     if where.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
@@ -540,4 +714,4 @@ def open_store(url_or_path: str | os.PathLike | None = None, *, seed: bool = Tru
         from .gpkg import GpkgStore
 
         store = GpkgStore(Path(where))
-    return store.init(seed=seed)
+    return store.init(first_load)

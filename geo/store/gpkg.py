@@ -9,6 +9,11 @@ Every transaction opens its own connection and starts with
 ``BEGIN IMMEDIATE``: a writer takes the database's write lock before it reads,
 so two concurrent read-modify-write transactions run one after the other and
 no update is lost. The file is in WAL mode, so readers never wait.
+
+A SQLite failure (``database or disk is full``, an I/O error, a lock held
+past the busy timeout) rolls the transaction back, so nothing stored before
+changes, and is raised as :class:`~geo.store.StoreError` with a key saying
+which (``store.err.full``, ``store.err.busy``, ``store.err.database``).
 """
 from __future__ import annotations
 
@@ -44,6 +49,19 @@ def wkb_from_gpkg(blob: bytes) -> bytes:
     return blob[8 + envelope:]
 
 
+def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """The project's error for a SQLite failure; the key says which kind."""
+    text = str(exc)
+    code = getattr(exc, "sqlite_errorname", "")
+    if code == "SQLITE_FULL" or "disk is full" in text:
+        key = "store.err.full"
+    elif code in ("SQLITE_BUSY", "SQLITE_LOCKED") or "locked" in text:
+        key = "store.err.busy"
+    else:
+        key = "store.err.database"
+    return StoreError(f"{path}: {exc.__class__.__name__}: {text}", key=key)
+
+
 class GpkgStore(Store):
     """The store in a local SQLite/GeoPackage file.
 
@@ -55,18 +73,22 @@ class GpkgStore(Store):
 
     kind = "gpkg"
     for_update = ""
-    _types = {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "geom": "BLOB"}
+    _types = {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "geom": "BLOB",
+              "blob": "BLOB", "bigint": "INTEGER"}
     _geom_in = "?"
     _geom_out = "geom"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = self._connect()
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-        finally:
-            conn.close()
+            conn = self._connect()
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
 
     @property
     def location(self) -> str:
@@ -81,15 +103,21 @@ class GpkgStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        conn = self._connect()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn = self._connect()
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
+        try:
             try:
+                conn.execute("BEGIN IMMEDIATE")
                 yield Tx(conn, "qmark")
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _store_error(exc, self.path) from None
                 raise
-            conn.execute("COMMIT")
         finally:
             conn.close()
 
