@@ -15,6 +15,7 @@ from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
 from ui.auth import current_user, get_store
 from ui.shell import page_lang
+from ui.state import from_url, keep, to_url
 
 lang = page_lang()
 SOURCE = StoreSource(get_store())
@@ -49,8 +50,22 @@ except BundleError:
     st.error(t("err.no_data", lang, path=bundle.BUNDLE_PATH))
     st.stop()
 
+base_ids = ["", *bases["id"]]
+names = dict(zip(bases["id"], bases[f"name_{lang}"]))
+MEASURES = {"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
+            "used_ha": "f.used", "reserved_ha": "f.reserved", "remaining_ha": "f.remaining"}
+from_url("atlas", {"basemap": BASEMAPS, "focus_base": base_ids, "quota_year": years,
+                   "quota_measure": list(MEASURES)})
+
+
+def _refocus() -> None:
+    """A base was chosen (fit the view to it once) or the whole province (reset the view)."""
+    st.session_state["atlas_view"] = {"fit": st.session_state.get("focus_base") or None,
+                                      "gen": st.session_state.get("atlas_view", {}).get("gen", 0) + 1}
+
+
 with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key="basemap",
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0]),
                        format_func=lambda b: t(f"basemap.{b}", lang))
     tdt_key = None
     if basemap.startswith("tianditu"):
@@ -58,42 +73,41 @@ with st.sidebar:
                                 help=t("ctl.tianditu_help", lang), key="tdt_key") or None
         if not tdt_key:
             st.info(t("ctl.tianditu_missing", lang))
-    base_ids = [""] + list(bases["id"])
-    names = dict(zip(bases["id"], bases[f"name_{lang}"]))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key="focus_base",
-                            format_func=lambda b: names.get(b, t("ctl.search_none", lang)))
-    year = st.selectbox(t("ctl.quota_year", lang), years, index=len(years) - 1, key="quota_year")
-    measure = st.selectbox(
-        t("ctl.quota_measure", lang),
-        ["remaining_share", "allocated_ha", "used_ha", "reserved_ha", "remaining_ha"], key="quota_measure",
-        format_func=lambda k: t({"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
-                                 "used_ha": "f.used", "reserved_ha": "f.reserved",
-                                 "remaining_ha": "f.remaining"}[k], lang))
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", ""),
+                            on_change=_refocus,
+                            format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
+    year = st.selectbox(t("ctl.quota_year", lang), years, key=keep("quota_year", years[-1]))
+    measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
+                           key=keep("quota_measure", "remaining_share"),
+                           format_func=lambda k: t(MEASURES[k], lang))
+to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
+        "quota_measure": measure})
 
 st.warning(t("warn.indicative", lang))
 ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure, source=SOURCE)
 st.caption(t("warn.redline_share", lang, layer_km2=km2, pct=pct))
 
-detail = detail_zoom(st.session_state.get("map_zoom"))
+view = st.session_state.setdefault("atlas_view", {"fit": focus_id or None, "gen": 0})
+detail = detail_zoom(view.get("zoom"))
 user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
 dem_path = current_dem_path(data_dir())  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
-focus = base_bounds(bases, focus_id) if focus_id else None
-center = st.session_state.get("map_center")
+# The view: fitted to a base once when it is chosen, then wherever the user moved it;
+# the whole province resets it.
+fit = view.get("fit")
+focus = base_bounds(bases, fit) if fit in names else None
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
-                 focus=focus, zoom=st.session_state.get("map_zoom_start", 6),
-                 **({"center": center} if center and not focus else {}))
-out = st_folium(fmap, key=f"atlas-{focus_id}", height=680, use_container_width=True,
+                 focus=focus, zoom=view.get("zoom", 6),
+                 **({"center": view["center"]} if "center" in view and not focus else {}))
+out = st_folium(fmap, key=f"atlas-{view['gen']}", height=680, use_container_width=True,
                 returned_objects=["zoom", "center"])
-if out and out.get("zoom") and detail_zoom(out["zoom"]) != detail:
-    st.session_state["map_zoom"] = out["zoom"]
-    st.session_state["map_zoom_start"] = out["zoom"]
-    c = out.get("center") or {}
-    if "lat" in c:
-        st.session_state["map_center"] = (c["lat"], c["lng"])
+c = (out or {}).get("center") or {}
+if out and out.get("zoom") and "lat" in c and detail_zoom(out["zoom"]) != detail:
+    st.session_state["atlas_view"] = {"zoom": out["zoom"], "center": (c["lat"], c["lng"]),
+                                      "gen": view["gen"]}
     st.rerun()
 kb = sum(layer.nbytes for layer in layers) / 1024
 st.caption(t("payload", lang, kb=kb, tol_m=tolerance_for_zoom(detail)))
