@@ -9,10 +9,11 @@ from geo.i18n import t
 from geo.auth import can_see
 from geo.quota import quota_years
 from geo.sources import StoreSource
-from layers.atlas_view import (base_bounds, base_choices, dem_overlay, detail_zoom,
-                               prepare_layer, redline_share)
+from geo.layer_accuracy import redline_share
+from layers.atlas_view import base_bounds, base_choices, dem_overlay, detail_zoom, prepare_layer
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
+from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
@@ -35,9 +36,10 @@ def _dem(path: str, mtime: float):
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # read-only, shared across sessions
 def _overview(version: str):
-    """(quota years, bases for the search box, red-line km², share %) of one store version."""
+    """(quota years, bases for the search box, (red-line km², share %, authoritative))
+    of one store version."""
     ctx = RenderContext(source=SOURCE)
-    return quota_years(SOURCE.read_quotas()), base_choices(ctx), *redline_share(ctx)
+    return quota_years(SOURCE.read_quotas()), base_choices(ctx), redline_share(SOURCE)
 
 
 st.title(t("app.title", lang))
@@ -45,7 +47,7 @@ st.caption(t("app.subtitle", lang))
 
 version = SOURCE.version_key()
 try:
-    years, bases, km2, pct = _overview(version)
+    years, bases, (km2, pct, red_authoritative) = _overview(version)
 except BundleError:
     st.error(t("err.no_data", lang, path=bundle.BUNDLE_PATH))
     st.stop()
@@ -83,9 +85,10 @@ with st.sidebar:
 to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
         "quota_measure": measure})
 
-st.warning(t("warn.indicative", lang))
+indicative_warning(lang)
 ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure, source=SOURCE)
-st.caption(t("warn.redline_share", lang, layer_km2=km2, pct=pct))
+st.caption(t("warn.redline_share_authoritative" if red_authoritative else "warn.redline_share",
+             lang, layer_km2=km2, pct=pct))
 
 view = st.session_state.setdefault("atlas_view", {"fit": focus_id or None, "gen": 0})
 detail = detail_zoom(view.get("zoom"))

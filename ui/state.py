@@ -29,7 +29,7 @@ import streamlit as st
 from geo.errors import InputError
 from geo.i18n import LANGS, error_text
 
-__all__ = ["keep", "pin_choices", "tabs", "from_url", "to_url", "LANG_KEY"]
+__all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param", "LANG_KEY"]
 
 LANG_KEY = "lang"
 _KEPT: set[str] = set()  # keys of kept selection widgets (names in code, the same for everyone)
@@ -62,11 +62,16 @@ def pin_choices() -> None:
 def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     """``st.tabs`` of ``ids`` labelled by ``label(id)``; the open tab survives a language switch.
 
-    The open tab's id is kept under ``_tab.<key>``: a tab container's identity
-    is its labels, so after a language switch Streamlit makes a new one, which
-    opens on the remembered tab.
+    The open tab's id is kept under ``_tab.<key>`` (a link may give it as
+    ``?<key>=<id>``, read once per session): a tab container's identity is its
+    labels, so after a language switch Streamlit makes a new one, which opens on
+    the remembered tab. :func:`open_tab` says which tab is open.
     """
     store = f"_tab.{key}"
+    if not st.session_state.get(f"_url_read.{key}"):
+        st.session_state[f"_url_read.{key}"] = True
+        if st.query_params.get(key) in ids:
+            st.session_state[store] = st.query_params[key]
     labels = [label(i) for i in ids]
     current = st.session_state.get(store)
     default = labels[ids.index(current)] if current in ids else labels[0]
@@ -77,6 +82,12 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
             st.session_state[store] = ids[labels.index(chosen)]
 
     return st.tabs(labels, key=key, default=default, on_change=_remember)
+
+
+def open_tab(key: str, ids: Sequence[str]) -> str:
+    """The id of the open tab of :func:`tabs` ``key``."""
+    current = st.session_state.get(f"_tab.{key}")
+    return current if current in ids else ids[0]
 
 
 def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]]) -> None:
@@ -125,3 +136,19 @@ def to_url(values: dict[str, Any]) -> None:
     wanted.update({k: str(v) for k, v in values.items() if v is not None})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def pin(*keys: str) -> None:
+    """Keep the choices of widgets made elsewhere (with their own defaults) across a
+    language switch, like :func:`keep` but without setting a default."""
+    _KEPT.update(keys)
+
+
+def text_param(max_chars: int = 100) -> Callable[[str], str]:
+    """A parser for :func:`from_url` of free text up to ``max_chars`` characters."""
+    def parse(raw: str) -> str:
+        if len(raw) > max_chars:
+            raise InputError(f"a link parameter has {len(raw)} characters, at most {max_chars}",
+                             key="url.err.too_long", param="text")
+        return raw
+    return parse

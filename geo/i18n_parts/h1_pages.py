@@ -13,3 +13,39 @@ TEXT = {
     "quota.col.by": ("经办人", "By"),
     "quota.col.at": ("时间", "When"),
 }
+TEXT.update({
+    "batch.sens_lex": ("“依次比较”排序不使用权重，结果不随权重变化；选择“加权得分”可查看权重敏感性。",
+                       "Ranking in turn uses no weights, so it does not change with them; "
+                       "choose the weighted score to see how sensitive the ranking is."),
+})
+TEXT.update({
+    "import.err.mode": ("导入方式 {mode} 无效", "Import mode {mode} is not valid"),
+    "import.err.no_key": ("图层 {layer} 没有编号字段，不能按编号更新", "Layer {layer} has no key to update by"),
+    "import.warn.fewer_features": ("注意：提交后要素由 {before} 个减少为 {after} 个。",
+                                   "Careful: the layer would go from {before} features to {after}."),
+    "import.warn.less_area": ("注意：提交后总面积由 {before:,.0f} 公顷减少为 {after:,.0f} 公顷（减少 {pct:.0f}%）。",
+                              "Careful: the total area would drop from {before:,.0f} ha to {after:,.0f} ha "
+                              "({pct:.0f}% less)."),
+    "data.mode": ("导入方式", "How to import"),
+    "data.mode.replace": ("替换整个图层", "Replace the whole layer"),
+    "data.mode.append": ("追加到当前图层", "Add to the current layer"),
+    "data.mode.update": ("按编号更新（同编号替换，新编号追加）", "Update by key (same key replaced, new keys added)"),
+    "data.constant": ("或填写统一值：{field}", "or one value for all: {field}"),
+    "data.constants": ("文件中没有的字段可填写统一值（所有要素相同）", "A field the file lacks can take one value for every feature"),
+    "data.commit": ("提交：{mode}（{layer}，提交后共 {n} 个要素）",
+                    "Commit: {mode} ({layer}, {n} features after)"),
+    "data.confirm_shrink": ("我已确认要素或面积减少是预期的", "I confirm the loss of features or area is intended"),
+    "data.committed": ("已保存为第 {version} 版（{n} 个要素）", "Saved as version {version} ({n} features)"),
+    "data.map_none": ("—（不对应）", "— (not in the file)"),
+    "warn.indicative_layers": (
+        "提示：以下图层含“示意”数据（依据公开描述绘制，仅供参考，不是法定界线）：{layers}。"
+        "请通过数据管理导入权威数据替换。",
+        "Note: these layers hold indicative data (drawn from public descriptions for orientation "
+        "only, not legal boundaries): {layers}. Replace them with authoritative data on the data page.",
+    ),
+    "warn.redline_share_authoritative": (
+        "生态保护红线图层为导入的权威数据，面积 {layer_km2:,.0f} km²（相当于全省生态保护红线约29.64万 km² 的 {pct:.0f}%）。",
+        "The ecological red-line layer is imported authoritative data: {layer_km2:,.0f} km² "
+        "({pct:.0f}% of Qinghai's red line of about 296,400 km²).",
+    ),
+})
