@@ -60,6 +60,7 @@ TEXTS = {
     "suit_product": ["碳酸锂", ""],
     "product": ["碳酸锂", "zzzz"],
     "tdt_key": ["abc123", ""],
+    "data_source": ["青海省自然资源厅", ""],
     "auth_username": ["nobody"],
     "auth_password": ["wrong"],
 }
@@ -79,6 +80,11 @@ FILES = {
 CLICKS = {"FormSubmitter:quota_reserve-": 2}
 #: Buttons that end the session or replace data a later step still needs are clicked last.
 LAST_BUTTONS = ("auth_logout",)
+
+
+def _for(table: dict, key: str, default=()):
+    """``table[key]``; a key ending in a form generation (``data_upload_1``) matches its stem."""
+    return table.get(key) or table.get(re.sub(r"_\d+$", "", key)) or default
 
 
 # ------------------------------------------------------------------ what a user must never see
@@ -142,7 +148,8 @@ class Walker:
         self.steps.append(step)
         where = f"after {step!r} (steps: {self.steps[-6:]})"
         assert not at.exception, f"{where}: {[e.message for e in at.exception]}"
-        assert not self.text.missing, f"{where}: missing translations {self.text.missing}"
+        missing = list(self.text.missing)
+        assert not missing, f"{where}: missing translations {missing}"
         for kind, text in _texts(at):
             for pattern, what in ((self.id_like, "base id"), (KEY_LIKE, "translation key"),
                                   (NONE_LIKE, "None/nan")):
@@ -225,7 +232,7 @@ class Walker:
                 self.at.run()
                 self.check(f"{key}={value}")
         elif kind in ("TextInput", "TextArea"):
-            for value in TEXTS.get(key, DEFAULT_TEXTS):
+            for value in _for(TEXTS, key, DEFAULT_TEXTS):
                 w = self._find(key)
                 if w is None:
                     break
@@ -233,7 +240,7 @@ class Walker:
                 self.at.run()
                 self.check(f"{key}={value[:30]!r}")
         elif kind == "FileUploader":
-            for upload in FILES.get(key, []):
+            for upload in _for(FILES, key, []):
                 w = self._find(key)
                 if w is None:
                     break
@@ -261,7 +268,7 @@ class Walker:
             if kind == "NumberInput" and w.key in NUMBERS:
                 w.set_value(NUMBERS[w.key][-1])
             elif kind in ("TextInput", "TextArea"):
-                w.input(TEXTS.get(w.key, DEFAULT_TEXTS)[-1])
+                w.input(_for(TEXTS, w.key, DEFAULT_TEXTS)[-1])
 
     def walk(self, start: str, other: str) -> None:
         """Inputs (half before the language switch), then buttons; again for what appeared."""

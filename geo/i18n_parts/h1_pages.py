@@ -49,3 +49,6 @@ TEXT.update({
         "({pct:.0f}% of Qinghai's red line of about 296,400 km²).",
     ),
 })
+TEXT.update({
+    "data.map_constant": ("（统一值…）", "(one value for all…)"),
+})
