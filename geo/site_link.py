@@ -53,8 +53,8 @@ def site_to_param(site: Site) -> str | None:
         for poly in _polygons(site.geometry))
 
 
-def _bad(reason: str) -> InputError:
-    return InputError(f"the link's site is not usable: {reason}", key="url.err.site", detail=reason)
+def _bad(reason: str, key: str, **params: object) -> InputError:
+    return InputError(f"the link's site is not usable: {reason}", key=key, **params)
 
 
 def _ring(text: str) -> list[tuple[float, float]]:
@@ -62,10 +62,10 @@ def _ring(text: str) -> list[tuple[float, float]]:
     for pair in text.split(";"):
         parts = pair.split(",")
         if len(parts) != 2 or not all(_NUMBER.match(p) for p in parts):
-            raise _bad(f"{pair[:30]!r} is not 'lon,lat'")
+            raise _bad(f"{pair[:30]!r} is not 'lon,lat'", "url.err.site_format")
         points.append((float(parts[0]), float(parts[1])))
     if len(points) < 3:
-        raise _bad("a ring needs at least 3 vertices")
+        raise _bad("a ring needs at least 3 vertices", "url.err.site_format")
     return points
 
 
@@ -78,9 +78,10 @@ def site_from_param(text: str) -> Site:
         Too long, too many vertices, not numbers, or not a valid site in Qinghai.
     """
     if len(text) > MAX_CHARS:
-        raise _bad(f"{len(text)} characters, at most {MAX_CHARS}")
+        raise _bad(f"{len(text)} characters, at most {MAX_CHARS}", "url.err.site_size",
+                   cap=MAX_VERTICES)
     if text.count(";") + text.count("!") + text.count("|") + 1 > MAX_VERTICES:
-        raise _bad(f"more than {MAX_VERTICES} vertices")
+        raise _bad(f"more than {MAX_VERTICES} vertices", "url.err.site_size", cap=MAX_VERTICES)
     polygons = []
     for part in text.split("|"):
         rings = [_ring(r) for r in part.split("!")]

@@ -5,7 +5,10 @@ TEXT = {
                        "The link's {param}={value} is not one of the choices; it was ignored."),
     "url.err.too_long": ("链接中的参数 {param} 过长，已忽略。",
                          "The link's {param} is too long; it was ignored."),
-    "url.err.site": ("链接中的场址无法使用：{detail}", "The link's site cannot be used: {detail}"),
+    "url.err.site_format": ("链接中的场址不是“经度,纬度;经度,纬度;…”格式，已忽略。",
+                            "The link's site is not 'lon,lat;lon,lat;…'; it was ignored."),
+    "url.err.site_size": ("链接中的场址过大（最多 {cap} 个顶点），已忽略。",
+                          "The link's site is too large (at most {cap} vertices); it was ignored."),
     "url.site_too_big": ("场址顶点过多（{n} 个，上限 {cap} 个），链接中不含场址。",
                          "The site has too many vertices ({n}, at most {cap}) to go in the link."),
     "quota.col.id": ("编号", "No."),
@@ -51,4 +54,12 @@ TEXT.update({
 })
 TEXT.update({
     "data.map_constant": ("（统一值…）", "(one value for all…)"),
+})
+# Reasons of the chain-adjacency check as the report names them (the walk found them missing).
+TEXT.update({
+    "rpt.reason.unknown_product": ("产品不在产业链词表中", "the product is not in the chain vocabulary"),
+    "rpt.reason.no_partners": ("该产品在产业链中没有上下游", "the product has no inputs or outputs in the chains"),
+    "rpt.reason.low_score": ("上下游配套得分偏低", "low adjacency score"),
+    "rpt.reason.missing_links": ("部分上下游环节在附近没有承接基地", "some inputs or outputs have no host nearby"),
+    "rpt.reason.ok": ("上下游配套良好", "inputs and outputs are close by"),
 })
