@@ -15,6 +15,7 @@ from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
 from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
+from ui.map_memory import layer_memory
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
 
@@ -102,8 +103,9 @@ png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
 # the whole province resets it.
 fit = view.get("fit")
 focus = base_bounds(bases, fit) if fit in names else None
+memory = layer_memory("atlas", {spec.id: t(spec.title, lang) for spec in LAYERS})
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
-                 focus=focus, zoom=view.get("zoom", 6),
+                 focus=focus, zoom=view.get("zoom", 6), extras=(memory,),
                  **({"center": view["center"]} if "center" in view and not focus else {}))
 out = st_folium(fmap, key=f"atlas-{view['gen']}", height=680, use_container_width=True,
                 returned_objects=["zoom", "center"])
