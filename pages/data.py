@@ -10,7 +10,7 @@ from geo.auth import can_see, is_official
 from geo.bundle import data_dir
 from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
-from geo.i18n import TEXT, t
+from geo.i18n import t
 from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, IMPORT_MODES, add_constants,
                               apply_mapping, combine_import, commit_import, constant_column,
                               import_change, read_for_import, restore_layer, suggest_mapping)
@@ -28,8 +28,7 @@ NONE, CONSTANT = "", "\x00constant"  # mapping choices besides the file's column
 
 
 def _layer_title(layer_id: str) -> str:
-    key = f"layer.{layer_id}"
-    return t(key, lang) if key in TEXT else layer_id
+    return t(f"layer.{layer_id}", lang)
 
 
 def _public(layer_id: str) -> bool:

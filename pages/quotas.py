@@ -17,7 +17,7 @@ from layers.render import build_map
 from ui.auth import current_user, get_store, show_error
 from ui.pickers import quota_year
 from ui.shell import page_lang
-from ui.state import from_url, keep, tabs, to_url
+from ui.state import from_url, keep, open_tab, tabs, to_url
 
 lang = page_lang()
 user = current_user()
@@ -38,7 +38,7 @@ table = ledger.quotas(store)
 years = sorted(int(y) for y in table["year"].unique())
 from_url("quotas", {"quota_page_year": years})
 year = quota_year(t("quota.year", lang), years, "quota_page_year")
-to_url({"quota_page_year": year})
+to_url({"quota_page_year": year, "quota_tab": open_tab("quota_tab", TABS) if is_official(user) else None})
 bases = store.read_layer("bases")
 names = dict(zip(bases["id"], bases[f"name_{lang}"]))
 rows = quota_rows(table, bases, year, lang)

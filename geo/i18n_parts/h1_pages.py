@@ -63,3 +63,6 @@ TEXT.update({
     "rpt.reason.missing_links": ("部分上下游环节在附近没有承接基地", "some inputs or outputs have no host nearby"),
     "rpt.reason.ok": ("上下游配套良好", "inputs and outputs are close by"),
 })
+TEXT.update({
+    "layer.places": ("地名", "Place names"),  # importable on the data page
+})
