@@ -91,28 +91,41 @@ ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure, source=SOU
 st.caption(t("warn.redline_share_authoritative" if red_authoritative else "warn.redline_share",
              lang, layer_km2=km2, pct=pct))
 
+# The view: fitted to a base once when it is chosen, then wherever the user moved it, also
+# when a new map is sent (another basemap, language, year or detail); "（全省）" resets it.
 view = st.session_state.setdefault("atlas_view", {"fit": focus_id or None, "gen": 0})
-detail = detail_zoom(view.get("zoom"))
+seen = st.session_state.get("atlas_seen", {})  # the last view the map reported
+seen = seen if seen.get("gen") == view["gen"] else {}
+detail = detail_zoom(seen.get("zoom"))
 user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
 dem_path = current_dem_path(data_dir())  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
-# The view: fitted to a base once when it is chosen, then wherever the user moved it;
-# the whole province resets it.
-fit = view.get("fit")
-focus = base_bounds(bases, fit) if fit in names else None
+# A map whose inputs did not change keeps the view it was sent with (the same map, not
+# sent again); a new one opens where the user last was.
+sig = (lang, basemap, tdt_key, int(year), measure, detail, version, user.role, view["gen"],
+       str(dem_path))
+built = st.session_state.get("atlas_built", {})
+if built.get("sig") != sig:
+    if seen:
+        where = {"center": seen["center"], "zoom": seen["zoom"]}
+    elif view.get("fit") in names:
+        where = {"focus": base_bounds(bases, view["fit"])}
+    else:
+        where = {}
+    built = st.session_state["atlas_built"] = {"sig": sig, "where": where}
 memory = layer_memory("atlas", {spec.id: t(spec.title, lang) for spec in LAYERS})
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
-                 focus=focus, zoom=view.get("zoom", 6), extras=(memory,),
-                 **({"center": view["center"]} if "center" in view and not focus else {}))
+                 extras=(memory,), **built["where"])
 out = st_folium(fmap, key=f"atlas-{view['gen']}", height=680, use_container_width=True,
                 returned_objects=["zoom", "center"])
 c = (out or {}).get("center") or {}
-if out and out.get("zoom") and "lat" in c and detail_zoom(out["zoom"]) != detail:
-    st.session_state["atlas_view"] = {"zoom": out["zoom"], "center": (c["lat"], c["lng"]),
+if out and out.get("zoom") and "lat" in c:
+    st.session_state["atlas_seen"] = {"center": (c["lat"], c["lng"]), "zoom": out["zoom"],
                                       "gen": view["gen"]}
-    st.rerun()
+    if detail_zoom(out["zoom"]) != detail:
+        st.rerun()  # finer or coarser geometry for the new zoom
 kb = sum(layer.nbytes for layer in layers) / 1024
 st.caption(t("payload", lang, kb=kb, tol_m=tolerance_for_zoom(detail)))
