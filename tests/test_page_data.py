@@ -11,6 +11,7 @@ from geo.auth import User
 from geo.i18n import t
 from geo.store import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
+from tests._text import stem
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
 
@@ -35,7 +36,7 @@ def _keys(at) -> set:
 def test_viewer_sees_versions_but_no_edit_action(env):
     at = _app()
     assert not at.exception, at.exception
-    assert at.title[0].value == "数据管理"
+    assert at.title[0].value == t("data.title", "zh")
     assert len(at.dataframe) == 1 and at.info
     assert not at.file_uploader and not at.button
     at.selectbox(key="data_layer").set_value("bases").run()
@@ -71,7 +72,7 @@ def test_official_replaces_after_confirming_the_loss_and_the_form_is_cleared(env
     at.checkbox(key="data_confirm_0").check().run()
     at.button(key="data_replace").click().run()
     assert not at.exception and not at.error
-    assert any("version 2" in s.value for s in at.success)
+    assert any(stem("data.committed", "en") + "2" in s.value for s in at.success)
     layer = store.read_layer("redlines")
     assert list(layer["name_zh"]) == ["红线甲", "红线乙"] and set(layer["accuracy"]) == {"authoritative"}
     assert store.versions("redlines")[0].created_by == OFFICIAL_USER.username
@@ -140,7 +141,7 @@ def test_bad_upload_shows_the_reason_and_changes_nothing(env):
     at = _app(OFFICIAL_USER, "en")
     at = _upload(at, _geojson(116.3), source="x")
     assert not at.exception
-    assert any("outside Qinghai" in e.value for e in at.error)
+    assert any(stem("import.err.outside", "en") in e.value for e in at.error)
     assert "data_replace" not in _keys(at)
     assert open_store(env / "qpa_store.gpkg").current_version("redlines") == 1
 
@@ -185,13 +186,13 @@ def test_official_imports_a_dem_and_the_atlas_uses_it(env):
     at.run()
     at.button(key="dem_import").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("imported as v1" in s.value for s in at.success)
+    assert any(s.value.startswith(stem("dem.imported", "en") + "1") for s in at.success)
     assert current_dem_path(env).name == "v1.tif"
     events = open_store(env / "qpa_store.gpkg").events()
     assert "dem_import" in set(events["action"])
     at.selectbox(key="dem_restore_pick").set_value(None).run()
     at.button(key="dem_restore").click().run()
-    assert any("v2" in s.value for s in at.success) and current_dem_path(env).name == "v2.tif"
+    assert any(stem("dem.restored", "en") + "2" in s.value for s in at.success) and current_dem_path(env).name == "v2.tif"
 
 
 def test_bad_dem_shows_the_reason_and_keeps_the_dem(env):
@@ -200,5 +201,5 @@ def test_bad_dem_shows_the_reason_and_keeps_the_dem(env):
     at.run()
     at.button(key="dem_import").click().run()
     assert not at.exception
-    assert any("不是可读取的 GeoTIFF" in e.value for e in at.error)
+    assert any(stem("dem.err.unreadable", "zh") in e.value for e in at.error)
     assert not (env / "dem").exists() or not any((env / "dem").glob("v*.tif"))
