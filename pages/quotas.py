@@ -1,7 +1,6 @@
 """Quota page: the land-quota ledger per base and prefecture, its map, and (officials) its edits."""
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 

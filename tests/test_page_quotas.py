@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import ledger
+from geo.i18n import t
 from geo.store import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
-from geo.i18n import t
 from tests._text import stem
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "quotas.py")

@@ -94,7 +94,7 @@ def test_language_switch_and_basemap_keep_the_base_and_the_layers(streamlit_serv
     expect(page).to_have_url(re.compile("lang=en"))
     frame = _map_in(page, find_frame_with, "en")
     expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
-    assert frame.locator("path.qpa-deposits").count() == 0
+    expect(frame.locator("path.qpa-deposits")).to_have_count(0)
 
     page.locator("[data-testid='stSidebar']").get_by_text(t("basemap.osm", "en"), exact=True).click()
     expect(page).to_have_url(re.compile("basemap=osm"), timeout=30_000)
