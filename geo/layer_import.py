@@ -696,3 +696,119 @@ def restore_layer(store: Store, user: User, layer_id: str, version: int,
     """Make a copy of ``version`` the current version of ``layer_id`` (officials only)."""
     require_official(user, "restore a layer version")
     return store.restore_version(layer_id, int(version), user=user, note=note)
+
+
+# ------------------------------------------------------------------ how an import meets the store
+#: How an imported file meets the stored layer: replace it, add to it, or update it by key.
+IMPORT_MODES: tuple[str, ...] = ("replace", "append", "update")
+_CONST = "__constant__:"
+
+
+def constant_column(field_name: str) -> str:
+    """The column :func:`add_constants` adds for ``field_name`` (map the field to it)."""
+    return f"{_CONST}{field_name}"
+
+
+def add_constants(frame: gpd.GeoDataFrame, constants: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """``frame`` with one column per non-blank constant, for fields the file lacks.
+
+    Map field ``f`` to ``constant_column(f)`` so every feature gets the value
+    (e.g. the category of a red-line file that has none).
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> f = gpd.GeoDataFrame({"a": [1, 2]}, geometry=[Point(0, 0), Point(1, 1)])
+    >>> list(add_constants(f, {"category": " 水源涵养 ", "x": ""})[constant_column("category")])
+    ['水源涵养', '水源涵养']
+    """
+    out = frame.copy()
+    for name, value in constants.items():
+        value = str(value or "").strip()
+        if value:
+            out[constant_column(name)] = value
+    return out
+
+
+def combine_import(current: gpd.GeoDataFrame | None, incoming: gpd.GeoDataFrame,
+                   schema: LayerSchema, how: str) -> gpd.GeoDataFrame:
+    """The layer to store when ``incoming`` (from :func:`apply_mapping`) meets ``current``.
+
+    * ``replace`` -- ``incoming`` alone;
+    * ``append`` -- the current features, then the new ones (keys must stay unique);
+    * ``update`` -- by ``schema.key``: a new feature replaces the current one with
+      the same key, new keys are added, the other current features are kept.
+
+    Every feature keeps its own provenance (``source``, ``accuracy``).
+
+    Raises
+    ------
+    InputError
+        An unknown ``how``, ``update`` on a layer without a key, or a key that
+        would occur twice.
+    """
+    if how not in IMPORT_MODES:
+        raise _err("import.err.mode", f"import mode was {how!r} but is expected to be in "
+                   f"{IMPORT_MODES}", mode=str(how))
+    if how == "replace" or current is None or len(current) == 0:
+        return incoming
+    key = schema.key
+    if how == "update":
+        if not key or key not in incoming or key not in current:
+            raise _err("import.err.no_key", f"layer {schema.layer_id} has no key to update by",
+                       layer=schema.layer_id)
+        current = current[~current[key].astype(str).isin(set(incoming[key].astype(str)))]
+    columns = list(dict.fromkeys([*incoming.columns, *current.columns]))
+    kept = pd.DataFrame(current.drop(columns=current.geometry.name)).reindex(
+        columns=[c for c in columns if c != incoming.geometry.name])
+    kept = gpd.GeoDataFrame(kept, geometry=current.geometry.to_crs(incoming.crs).values,
+                            crs=incoming.crs)
+    combined = pd.concat([kept, incoming], ignore_index=True)
+    combined = gpd.GeoDataFrame(combined, geometry=combined.geometry.name, crs=incoming.crs)
+    if key and key in combined and combined[key].astype(str).duplicated().any():
+        dup = combined.loc[combined[key].astype(str).duplicated(), key].iloc[0]
+        raise _err("import.err.duplicate_key", f"{key} {dup!r} occurs more than once",
+                   field=key, value=str(dup))
+    return combined
+
+
+@dataclass(frozen=True)
+class ImportChange:
+    """What a commit would do to the stored layer: features and area before and after."""
+
+    n_before: int
+    n_after: int
+    area_before_ha: float
+    area_after_ha: float
+
+    def notices(self) -> list:
+        """Warnings when the layer would lose features or area (a replacement by a partial file)."""
+        out = []
+        if self.n_after < self.n_before:
+            out.append(Notice("import.warn.fewer_features", before=self.n_before,
+                              after=self.n_after))
+        if self.area_before_ha > 0 and self.area_after_ha < 0.99 * self.area_before_ha:
+            out.append(Notice("import.warn.less_area", before=self.area_before_ha,
+                              after=self.area_after_ha,
+                              pct=100.0 * (1 - self.area_after_ha / self.area_before_ha)))
+        return out
+
+
+def import_change(current: gpd.GeoDataFrame | None, result: gpd.GeoDataFrame) -> ImportChange:
+    """Compare the stored layer with the layer a commit would store (areas ellipsoidal, ha;
+    0 for points and lines).
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> old = gpd.GeoDataFrame(geometry=[box(96, 36, 96.1, 36.1), box(97, 36, 97.1, 36.1)], crs=4326)
+    >>> change = import_change(old, old.iloc[:1])
+    >>> change.n_before, change.n_after, [str(n) for n in change.notices()]
+    (2, 1, ['import.warn.fewer_features', 'import.warn.less_area'])
+    """
+    def _area(frame) -> float:
+        if frame is None or len(frame) == 0:
+            return 0.0
+        polys = frame.geometry[frame.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
+        return float(areas_ha(polys.values).sum()) if len(polys) else 0.0
+
+    return ImportChange(0 if current is None else len(current), len(result),
+                        round(_area(current), 2), round(_area(result), 2))

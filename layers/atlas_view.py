@@ -15,12 +15,10 @@ from .registry import LAYERS, RenderContext
 from .render import MapLayer, dem_overlay_png, layer_geojson, tolerance_for_zoom
 
 __all__ = ["ZOOM_LEVELS", "OVERLAY_MAX_PX", "detail_zoom", "prepare_layer", "base_choices", "base_bounds",
-           "dem_overlay", "redline_share"]
+           "dem_overlay"]
 
 #: zoom levels at which geometry is re-simplified for the browser
 ZOOM_LEVELS = (6, 8, 10, 12)
-
-QINGHAI_REDLINE_KM2 = 296_400.0  # provincial territorial plan 2021-2035
 
 
 def detail_zoom(zoom: float | None) -> int:
@@ -63,12 +61,3 @@ def dem_overlay(path=None, max_px: int = OVERLAY_MAX_PX
     DEM at ``path`` (at most ``max_px`` cells on its longest side)."""
     dem = read_dem(path or bundle.DEM_PATH, max_size=max_px)
     return dem_overlay_png(dem), dem.bounds, dem
-
-
-def redline_share(ctx: RenderContext) -> tuple[float, float]:
-    """(area of the red-line layer in km², its share of Qinghai's red line in %)."""
-    red = ctx.source.read_layer("redlines")
-    from geo.geodesy import area_ha
-
-    km2 = float(area_ha(red.geometry.union_all())) / 100.0
-    return km2, 100.0 * km2 / QINGHAI_REDLINE_KM2

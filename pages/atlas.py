@@ -9,13 +9,16 @@ from geo.i18n import t
 from geo.auth import can_see
 from geo.quota import quota_years
 from geo.sources import StoreSource
-from layers.atlas_view import (base_bounds, base_choices, dem_overlay, detail_zoom,
-                               prepare_layer, redline_share)
+from geo.layer_accuracy import redline_share
+from layers.atlas_view import base_bounds, base_choices, dem_overlay, detail_zoom, prepare_layer
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
 from ui import feedback
+from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
+from ui.map_memory import layer_memory
 from ui.shell import page_lang
+from ui.state import from_url, keep, to_url
 
 lang = page_lang()
 SOURCE = StoreSource(get_store())
@@ -35,9 +38,10 @@ def _dem(path: str, mtime: float):
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # read-only, shared across sessions
 def _overview(version: str):
-    """(quota years, bases for the search box, red-line km², share %) of one store version."""
+    """(quota years, bases for the search box, (red-line km², share %, authoritative))
+    of one store version."""
     ctx = RenderContext(source=SOURCE)
-    return quota_years(SOURCE.read_quotas()), base_choices(ctx), *redline_share(ctx)
+    return quota_years(SOURCE.read_quotas()), base_choices(ctx), redline_share(SOURCE)
 
 
 st.title(t("app.title", lang))
@@ -45,13 +49,27 @@ st.caption(t("app.subtitle", lang))
 
 version = SOURCE.version_key()
 try:
-    years, bases, km2, pct = _overview(version)
+    years, bases, (km2, pct, red_authoritative) = _overview(version)
 except BundleError:
     feedback.say("error", "err.no_data", lang, path=str(bundle.BUNDLE_PATH))
     st.stop()
 
+base_ids = ["", *bases["id"]]
+names = dict(zip(bases["id"], bases[f"name_{lang}"]))
+MEASURES = {"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
+            "used_ha": "f.used", "reserved_ha": "f.reserved", "remaining_ha": "f.remaining"}
+from_url("atlas", {"basemap": BASEMAPS, "focus_base": base_ids, "quota_year": years,
+                   "quota_measure": list(MEASURES)})
+
+
+def _refocus() -> None:
+    """A base was chosen (fit the view to it once) or the whole province (reset the view)."""
+    st.session_state["atlas_view"] = {"fit": st.session_state.get("focus_base") or None,
+                                      "gen": st.session_state.get("atlas_view", {}).get("gen", 0) + 1}
+
+
 with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key="basemap",
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0]),
                        format_func=lambda b: t(f"basemap.{b}", lang))
     if basemap != "none":
         st.caption(t("ctl.basemap_online_note", lang))
@@ -61,42 +79,56 @@ with st.sidebar:
                                 help=t("ctl.tianditu_help", lang), key="tdt_key") or None
         if not tdt_key:
             st.info(t("ctl.tianditu_missing", lang))
-    base_ids = [""] + list(bases["id"])
-    names = dict(zip(bases["id"], bases[f"name_{lang}"]))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key="focus_base",
-                            format_func=lambda b: names.get(b, t("ctl.search_none", lang)))
-    year = st.selectbox(t("ctl.quota_year", lang), years, index=len(years) - 1, key="quota_year")
-    measure = st.selectbox(
-        t("ctl.quota_measure", lang),
-        ["remaining_share", "allocated_ha", "used_ha", "reserved_ha", "remaining_ha"], key="quota_measure",
-        format_func=lambda k: t({"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
-                                 "used_ha": "f.used", "reserved_ha": "f.reserved",
-                                 "remaining_ha": "f.remaining"}[k], lang))
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", ""),
+                            on_change=_refocus,
+                            format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
+    year = st.selectbox(t("ctl.quota_year", lang), years, key=keep("quota_year", years[-1]))
+    measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
+                           key=keep("quota_measure", "remaining_share"),
+                           format_func=lambda k: t(MEASURES[k], lang))
+to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
+        "quota_measure": measure})
 
-st.warning(t("warn.indicative", lang))
+indicative_warning(lang)
 ctx = RenderContext(lang=lang, year=int(year), quota_measure=measure, source=SOURCE)
-st.caption(t("warn.redline_share", lang, layer_km2=km2, pct=pct))
+st.caption(t("warn.redline_share_authoritative" if red_authoritative else "warn.redline_share",
+             lang, layer_km2=km2, pct=pct))
 
-detail = detail_zoom(st.session_state.get("map_zoom"))
+# The view: fitted to a base once when it is chosen, then wherever the user moved it, also
+# when a new map is sent (another basemap, language, year or detail); "（全省）" resets it.
+view = st.session_state.setdefault("atlas_view", {"fit": focus_id or None, "gen": 0})
+seen = st.session_state.get("atlas_seen", {})  # the last view the map reported
+seen = seen if seen.get("gen") == view["gen"] else {}
+detail = detail_zoom(seen.get("zoom"))
 user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
 dem_path = current_dem_path(data_dir(), SOURCE.store)  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
-focus = base_bounds(bases, focus_id) if focus_id else None
-center = st.session_state.get("map_center")
+# A map whose inputs did not change keeps the view it was sent with (the same map, not
+# sent again); a new one opens where the user last was.
+sig = (lang, basemap, tdt_key, int(year), measure, detail, version, user.role, view["gen"],
+       str(dem_path))
+built = st.session_state.get("atlas_built", {})
+if built.get("sig") != sig:
+    if seen:
+        where = {"center": seen["center"], "zoom": seen["zoom"]}
+    elif view.get("fit") in names:
+        where = {"focus": base_bounds(bases, view["fit"])}
+    else:
+        where = {}
+    built = st.session_state["atlas_built"] = {"sig": sig, "where": where}
+memory = layer_memory("atlas", {spec.id: t(spec.title, lang) for spec in LAYERS})
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
-                 focus=focus, zoom=st.session_state.get("map_zoom_start", 6),
-                 **({"center": center} if center and not focus else {}))
-out = st_folium(fmap, key=f"atlas-{focus_id}", height=680, use_container_width=True,
+                 extras=(memory,), **built["where"])
+out = st_folium(fmap, key=f"atlas-{view['gen']}", height=680, use_container_width=True,
                 returned_objects=["zoom", "center"])
-if out and out.get("zoom") and detail_zoom(out["zoom"]) != detail:
-    st.session_state["map_zoom"] = out["zoom"]
-    st.session_state["map_zoom_start"] = out["zoom"]
-    c = out.get("center") or {}
-    if "lat" in c:
-        st.session_state["map_center"] = (c["lat"], c["lng"])
-    st.rerun()
+c = (out or {}).get("center") or {}
+if out and out.get("zoom") and "lat" in c:
+    st.session_state["atlas_seen"] = {"center": (c["lat"], c["lng"]), "zoom": out["zoom"],
+                                      "gen": view["gen"]}
+    if detail_zoom(out["zoom"]) != detail:
+        st.rerun()  # finer or coarser geometry for the new zoom
 kb = sum(layer.nbytes for layer in layers) / 1024
 st.caption(t("payload", lang, kb=kb, tol_m=tolerance_for_zoom(detail)))

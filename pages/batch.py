@@ -8,14 +8,13 @@ from streamlit_folium import st_folium
 
 from geo.batch import (COMPONENTS, DEFAULT_WEIGHTS, rank_sites, screen_table, sensitivity,
                        to_excel_bytes, to_geojson)
-from geo.bundle import data_dir
-from geo.dem_versions import current_dem_path
+from geo.batch_views import ranking_export
 from geo.chains import default_graph
 from geo.checks import Project, load_config
 from geo.errors import QPAError
 from geo.export_safe import neutralise_frame
 from geo.i18n import t
-from geo.layers_index import ScreeningLayers
+from geo.i18n import error_text, t
 from geo.quota import quota_years
 from geo.screen import read_sites
 from geo.site_input import read_site_file
@@ -27,17 +26,19 @@ from layers.render import build_map
 from layers.suitability_view import (MAX_MAP_SITES, sites_group, sites_legend, suitability_group,
                                      suitability_legend, surface_png)
 from ui import feedback
+from ui.accuracy import indicative_warning
 from ui.auth import get_store
+from ui.pickers import quota_year
+from ui.screening import screening_layers
 from ui.shell import page_lang
+from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
 
 lang = page_lang()
 SOURCE = StoreSource(get_store())
 MAP_LAYERS = ("admin_prefecture", "redlines", "bases")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)  # indexed layers, shared and read-only
-def _layers(dem_path: str, mtime: float, version: str) -> ScreeningLayers:
-    return ScreeningLayers.from_source(SOURCE, dem_path=dem_path)
+TABS = ("rank", "suit")
+MODES = ("lex", "weighted")
+RESOLUTIONS = (500, 1000, 2000, 5000)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -48,14 +49,9 @@ def _context_layer(layer_id: str, lang: str, version: str):
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _surface(product: str, resolution: int, w_adj: float, w_base: float, version: str):
     start = time.perf_counter()
-    surf = suitability(product, _current_layers(), float(resolution),
+    surf = suitability(product, screening_layers(), float(resolution),
                        weights={"adjacency": w_adj, "base": w_base})
     return surf, surface_png(surf), time.perf_counter() - start
-
-
-def _current_layers() -> ScreeningLayers:
-    dem = current_dem_path(data_dir(), get_store())
-    return _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
 
 
 def _read_upload(name: str, data: bytes) -> list:
@@ -81,8 +77,14 @@ def _map(extras, key: str) -> None:
 
 st.title(t("batch.title", lang))
 st.caption(t("batch.intro", lang))
-st.warning(t("warn.indicative", lang))
-tab_rank, tab_suit = st.tabs([t("batch.tab_rank", lang), t("batch.tab_suit", lang)])
+indicative_warning(lang)
+years = quota_years(SOURCE.read_quotas())
+from_url("batch", {"batch_mode": MODES, "batch_year": years, "suit_res": RESOLUTIONS,
+                   "batch_product": text_param(), "suit_product": text_param()})
+tab_rank, tab_suit = tabs("batch_tab", TABS, lambda k: t(f"batch.tab_{k}", lang))
+to_url({"batch_tab": open_tab("batch_tab", TABS),
+        **{k: st.session_state.get(k) for k in ("batch_mode", "batch_year", "batch_product",
+                                                "suit_product", "suit_res")}})
 
 # --------------------------------------------------------------------------- ranking
 with tab_rank:
@@ -93,8 +95,7 @@ with tab_rank:
     c1, c2 = st.columns([3, 1])
     product = c1.text_input(t("batch.product", lang), key="batch_product",
                             help=t("batch.product_help", lang))
-    years = quota_years(SOURCE.read_quotas())
-    year = c2.selectbox(t("batch.year", lang), years, index=len(years) - 1, key="batch_year")
+    year = quota_year(t("batch.year", lang), years, "batch_year", where=c2)
     if st.button(t("batch.run", lang), type="primary", key="batch_run"):
         try:
             if upload is not None:
@@ -118,7 +119,7 @@ with tab_rank:
 
                 start = time.perf_counter()
                 table = screen_table(sites, Project(product=product.strip(), year=int(year)),
-                                     _current_layers(), load_config(), workers=1, progress=_tick)
+                                     screening_layers(), load_config(), workers=1, progress=_tick)
                 st.session_state["batch_table"] = table
                 st.session_state["batch_geoms"] = dict(sites)
                 st.session_state["batch_secs"] = time.perf_counter() - start
@@ -132,15 +133,18 @@ with tab_rank:
         counts = table["overall"].value_counts().to_dict()
         st.caption(t("batch.counts", lang, **{s: counts.get(s, 0) for s in order}))
         st.subheader(t("batch.ranking", lang))
-        mode = st.radio(t("batch.mode", lang), ("lex", "weighted"), horizontal=True,
-                        key="batch_mode", format_func=lambda m: t(f"batch.mode.{m}", lang))
-        cols = st.columns(3)
-        weights = {c: col.slider(t(f"batch.w_{c}", lang), 0.0, 1.0, DEFAULT_WEIGHTS[c], 0.05,
-                                 key=f"batch_w_{c}", help=t("batch.weights_help", lang))
-                   for c, col in zip(COMPONENTS, cols)}
-        if sum(weights.values()) <= 0:
-            weights = dict(DEFAULT_WEIGHTS)
-        ranked = rank_sites(table, weights if mode == "weighted" else None, order)
+        mode = st.radio(t("batch.mode", lang), MODES, horizontal=True,
+                        key=keep("batch_mode", MODES[0]),
+                        format_func=lambda m: t(f"batch.mode.{m}", lang))
+        weights = None  # the lexicographic ranking has no weights
+        if mode == "weighted":
+            cols = st.columns(3)
+            weights = {c: col.slider(t(f"batch.w_{c}", lang), 0.0, 1.0, DEFAULT_WEIGHTS[c], 0.05,
+                                     key=f"batch_w_{c}", help=t("batch.weights_help", lang))
+                       for c, col in zip(COMPONENTS, cols)}
+            if sum(weights.values()) <= 0:
+                weights = dict(DEFAULT_WEIGHTS)
+        ranked = rank_sites(table, weights, order)  # the one ranking: table, map, downloads
         st.dataframe(ranked, hide_index=True, width="stretch", height=360)
 
         st.subheader(t("batch.map", lang))
@@ -148,22 +152,27 @@ with tab_rank:
             st.caption(t("batch.map_limited", lang, n=MAX_MAP_SITES))
         _map((sites_group(ranked, lang), sites_legend(lang)), "batch_map_sites")
 
+        sens = None
         st.subheader(t("batch.sens", lang))
-        st.caption(t("batch.sens_help", lang))
-        c1, c2 = st.columns(2)
-        draws = c1.slider(t("batch.draws", lang), 100, 1000, 300, 100, key="batch_draws")
-        spread = c2.slider(t("batch.spread", lang), 0.05, 1.0, 0.3, 0.05, key="batch_spread")
-        sens = sensitivity(table, weights, draws=draws, spread=spread, order=order)
-        st.caption(t("batch.sens_caption", lang, draws=draws,
-                     weights=", ".join(f"{k} {v:.2f}" for k, v in weights.items())))
-        shown = sens.head(20).rename(columns={c: t(f"batch.col.{c}", lang) for c in
-                                              ("top_share", "mean_rank", "best_rank", "worst_rank")})
-        st.dataframe(shown, hide_index=True, width="stretch")
-        st.bar_chart(sens.head(20).set_index("site_id")["top_share"])
+        if weights is None:
+            st.caption(t("batch.sens_lex", lang))
+        else:
+            st.caption(t("batch.sens_help", lang))
+            c1, c2 = st.columns(2)
+            draws = c1.slider(t("batch.draws", lang), 100, 1000, 300, 100, key="batch_draws")
+            spread = c2.slider(t("batch.spread", lang), 0.05, 1.0, 0.3, 0.05, key="batch_spread")
+            sens = sensitivity(table, weights, draws=draws, spread=spread, order=order)
+            st.caption(t("batch.sens_caption", lang, draws=draws,
+                         weights=", ".join(f"{t(f'batch.w_{k}', lang)} {v:.2f}"
+                                           for k, v in weights.items())))
+            shown = sens.head(20).rename(columns={c: t(f"batch.col.{c}", lang) for c in
+                                                  ("top_share", "mean_rank", "best_rank",
+                                                   "worst_rank")})
+            st.dataframe(shown, hide_index=True, width="stretch")
+            st.bar_chart(sens.head(20).set_index("site_id")["top_share"])
 
         st.subheader(t("batch.download", lang))
-        out = ranked.merge(sens[["site_id", "top_share"]].rename(
-            columns={"top_share": "top3_share"}), on="site_id", how="left")
+        out = ranking_export(ranked, sens)
         d1, d2, d3 = st.columns(3)
         d1.download_button(t("batch.dl.csv", lang), neutralise_frame(out).to_csv(index=False).encode("utf-8-sig"),
                            file_name="batch-ranking.csv", mime="text/csv", key="batch_dl_csv")
@@ -181,8 +190,8 @@ with tab_suit:
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
     s_product = c1.text_input(t("batch.product", lang), key="suit_product",
                               help=t("batch.product_help", lang))
-    resolution = c2.selectbox(t("batch.resolution", lang), (500, 1000, 2000, 5000), index=1,
-                              key="suit_res")
+    resolution = c2.selectbox(t("batch.resolution", lang), RESOLUTIONS,
+                              key=keep("suit_res", 1000))
     w_adj = c3.slider(t("batch.w_adjacency", lang), 0.0, 1.0, 0.5, 0.05, key="suit_w_adj")
     w_base = c4.slider(t("batch.w_base", lang), 0.0, 1.0, 0.5, 0.05, key="suit_w_base")
     if st.button(t("batch.suit_run", lang), type="primary", key="suit_run"):

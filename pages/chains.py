@@ -14,6 +14,7 @@ from layers.registry import RenderContext
 from ui import feedback
 from ui.auth import get_store
 from ui.shell import page_lang
+from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
 
 lang = page_lang()
 SOURCE = StoreSource(get_store())  # imported base outlines, red lines and ledger quotas count
@@ -65,16 +66,23 @@ except BundleError:
     feedback.say("error", "err.no_data", lang, path=str(BUNDLE_PATH))
     st.stop()
 data = g.graph["chain_data"]
-tab_chain, tab_base, tab_rank = st.tabs([t("chains.tab_chain", lang), t("chains.tab_base", lang),
-                                         t("chains.tab_rank", lang)])
+TABS = ("chain", "base", "rank")
+MODES = ("chain", "product")
+chain_ids, bases_ids = list(data.chains), base_ids(g)
+from_url("chains", {"chains_mode": MODES, "chains_chain": chain_ids, "chains_base": bases_ids,
+                    "chains_product": text_param(), "chains_rank_product": text_param()})
+tab_chain, tab_base, tab_rank = tabs("chains_tab", TABS, lambda k: t(f"chains.tab_{k}", lang))
+to_url({"chains_tab": open_tab("chains_tab", TABS), "chains_mode": st.session_state.get("chains_mode"),
+        "chains_chain": st.session_state.get("chains_chain"),
+        **{k: st.session_state.get(k) for k in ("chains_base", "chains_product",
+                                                "chains_rank_product")}})
 
 with tab_chain:
-    mode = st.radio(t("chains.mode", lang), ["chain", "product"], horizontal=True, key="chains_mode",
+    mode = st.radio(t("chains.mode", lang), MODES, horizontal=True, key=keep("chains_mode", MODES[0]),
                     format_func=lambda m: t(f"chains.mode_{m}", lang))
     if mode == "chain":
-        ids = list(data.chains)
         chain_id = st.selectbox(
-            t("chains.pick_chain", lang), ids, key="chains_chain",
+            t("chains.pick_chain", lang), chain_ids, key=keep("chains_chain", chain_ids[0]),
             format_func=lambda c: (f"{_name(base_node(data.chains[c].base))} · " if data.chains[c].base
                                    else f"{t('chains.scope.cluster', lang)} · ") + data.chains[c].name(lang))
         chain = data.chains[chain_id]
@@ -102,8 +110,7 @@ with tab_chain:
         _show_map(chain_map(g, steps, lang, bases_layer), key=f"chains-map-{lang}")
 
 with tab_base:
-    ids = base_ids(g)
-    base_id = st.selectbox(t("chains.pick_base", lang), ids, key="chains_base",
+    base_id = st.selectbox(t("chains.pick_base", lang), bases_ids, key=keep("chains_base", bases_ids[0]),
                            format_func=lambda b: _name(base_node(b)))
     st.subheader(t("chains.base_chains", lang))
     st.dataframe(pd.DataFrame([{

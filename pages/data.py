@@ -10,25 +10,26 @@ from geo.auth import can_see, is_official
 from geo.bundle import data_dir
 from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
-from geo.i18n import TEXT, t
-from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, apply_mapping, commit_import,
-                              read_for_import, restore_layer, suggest_mapping)
+from geo.i18n import t
+from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, IMPORT_MODES, add_constants,
+                              apply_mapping, combine_import, commit_import, constant_column,
+                              import_change, read_for_import, restore_layer, suggest_mapping)
 from layers.offline import make_offline
 from layers.registry import get_layer
 from layers.schema import SCHEMAS
 from ui import feedback
 from ui.auth import current_user, get_store, show_error
 from ui.shell import page_lang
+from ui.state import from_url, keep, to_url
 
 lang = page_lang()
 user = current_user()
 store = get_store()
-NONE = "—"
+NONE, CONSTANT = "", "\x00constant"  # mapping choices besides the file's columns
 
 
 def _layer_title(layer_id: str) -> str:
-    key = f"layer.{layer_id}"
-    return t(key, lang) if key in TEXT else layer_id
+    return t(f"layer.{layer_id}", lang)
 
 
 def _public(layer_id: str) -> bool:
@@ -51,7 +52,10 @@ if msg := st.session_state.pop("data_flash", None):
     feedback.success(msg)
 
 choices = [lid for lid in SCHEMAS if can_see(user, _public(lid))]
-layer_id = st.selectbox(t("data.layer", lang), choices, key="data_layer", format_func=_layer_title)
+from_url("data", {"data_layer": choices})
+layer_id = st.selectbox(t("data.layer", lang), choices, key=keep("data_layer", choices[0]),
+                        format_func=_layer_title)
+to_url({"data_layer": layer_id})
 schema = SCHEMAS[layer_id]
 
 st.subheader(t("data.versions", lang))
@@ -73,7 +77,8 @@ if not is_official(user):
 older = [v.version for v in versions if not v.current]
 if older:
     with st.expander(t("data.restore", lang)):
-        version = st.selectbox(t("data.restore_version", lang), older, key="data_restore_version")
+        version = st.selectbox(t("data.restore_version", lang), older,
+                               key=keep("data_restore_version", older[0]))
         note = st.text_input(t("data.note", lang), key="data_restore_note")
         if st.button(t("data.restore_button", lang), key="data_restore"):
             try:
@@ -116,7 +121,7 @@ with st.expander(t("dem.title", lang)):
                                                cell=v.cell_m)
             st.rerun()
     back = [None, *[v.version for v in dems if v.path != in_use]]
-    pick = b2.selectbox(t("dem.restore", lang), back, key="dem_restore_pick",
+    pick = b2.selectbox(t("dem.restore", lang), back, key=keep("dem_restore_pick", None),
                         format_func=lambda v: t("dem.bundled", lang) if v is None else f"v{v}")
     if b2.button(t("data.restore_button", lang), key="dem_restore"):
         try:
@@ -128,18 +133,24 @@ with st.expander(t("dem.title", lang)):
             st.rerun()
 
 # ------------------------------------------------------------------ import
+# Every widget of the form has the form's generation in its key: a commit starts a new,
+# empty form (the file cannot be imported twice by a second click).
+gen = st.session_state.setdefault("data_form_gen", 0)
 st.subheader(t("data.import", lang))
 st.caption(t("data.schema", lang, kind=t(f"data.geom.{schema.geometry}", lang),
              required=", ".join(schema.required), optional=", ".join(schema.optional)))
-upload = st.file_uploader(t("data.upload", lang), key="data_upload",
+upload = st.file_uploader(t("data.upload", lang), key=f"data_upload_{gen}",
                           type=["zip", "gpkg", "geojson", "json", "kml", "kmz", "txt"])
 c1, c2 = st.columns(2)
-crs = c1.selectbox(t("data.crs", lang), CRS_OPTIONS, key="data_crs", format_func=_crs_label)
-encoding = c2.selectbox(t("data.encoding", lang), ENCODING_OPTIONS, key="data_encoding",
+crs = c1.selectbox(t("data.crs", lang), CRS_OPTIONS, key=keep("data_crs", CRS_OPTIONS[0]),
+                   format_func=_crs_label)
+encoding = c2.selectbox(t("data.encoding", lang), ENCODING_OPTIONS,
+                        key=keep("data_encoding", ENCODING_OPTIONS[0]),
                         format_func=lambda e: t("data.auto", lang) if e == "auto" else e)
 c3, c4 = st.columns(2)
-source = c3.text_input(t("data.source", lang), key="data_source")
-source_date = c4.date_input(t("data.source_date", lang), value=dt.date.today(), key="data_source_date")
+source = c3.text_input(t("data.source", lang), key=f"data_source_{gen}")
+source_date = c4.date_input(t("data.source_date", lang), value=dt.date.today(),
+                            key=f"data_source_date_{gen}")
 if upload is None:
     st.stop()
 
@@ -162,27 +173,43 @@ if fix.repaired:
     feedback.caption("; ".join(f"#{i + 1}: {why}" for i, why in fix.repaired[:20]))
 
 st.subheader(t("data.mapping", lang))
+st.caption(t("data.constants", lang))
 columns = [c for c in got.frame.columns if c != got.frame.geometry.name]
 suggested = suggest_mapping(columns, schema)
-mapping = {}
+mapping, constants = {}, {}
 cols = st.columns(3)
 for i, spec in enumerate(schema.mappable):
-    options = [NONE, *columns]
-    guess = suggested.get(spec.name)
-    label = f"{spec.name}{' *' if spec.required else ''}"
-    pick = cols[i % 3].selectbox(label, options, index=options.index(guess) if guess else 0,
-                                 key=f"data_map_{layer_id}_{spec.name}")
-    mapping[spec.name] = None if pick == NONE else pick
+    options = [NONE, CONSTANT, *columns]
+    key = f"data_map_{gen}_{layer_id}_{spec.name}"
+    where = cols[i % 3]
+    pick = where.selectbox(f"{spec.name}{' *' if spec.required else ''}", options,
+                           key=keep(key, suggested.get(spec.name) or NONE),
+                           format_func=lambda c: {NONE: t("data.map_none", lang),
+                                                  CONSTANT: t("data.map_constant", lang)}.get(c, c))
+    if pick == CONSTANT:
+        constants[spec.name] = where.text_input(t("data.constant", lang, field=spec.name),
+                                                key=f"data_const_{gen}_{layer_id}_{spec.name}")
+        mapping[spec.name] = constant_column(spec.name) if constants[spec.name].strip() else None
+    else:
+        mapping[spec.name] = pick or None
 
-current = store.read_layer(layer_id) if schema.key and store.current_version(layer_id) else None
+modes = IMPORT_MODES if schema.key else ("replace", "append")
+how = st.radio(t("data.mode", lang), modes, horizontal=True, key=keep("data_import_mode", modes[0]),
+               format_func=lambda m: t(f"data.mode.{m}", lang))
+current = store.read_layer(layer_id) if store.current_version(layer_id) else None
 try:
-    frame, notices = apply_mapping(got.frame, schema, mapping, source=source,
-                                   source_date=source_date.isoformat(), current=current)
+    frame, notices = apply_mapping(add_constants(got.frame, constants), schema, mapping,
+                                   source=source, source_date=source_date.isoformat(),
+                                   current=current if schema.key else None)
+    result = combine_import(current, frame, schema, how)
 except QPAError as err:
     show_error(err, lang)
     st.stop()
 for notice in notices:
     feedback.info(notice.text(lang))
+shrink = import_change(current, result).notices()
+for notice in shrink:
+    feedback.warning(notice.text(lang))
 
 st.subheader(t("data.preview", lang))
 st.dataframe(pd.DataFrame(frame.drop(columns=frame.geometry.name)).head(50), width="stretch")
@@ -195,14 +222,16 @@ fmap.fit_bounds([[s, w], [n, e]])
 st_folium(make_offline(fmap), key=f"data_preview_{layer_id}", height=420,
           use_container_width=True, returned_objects=[])
 
-note = st.text_input(t("data.note", lang), key="data_note")
-if st.button(t("data.replace", lang, layer=_layer_title(layer_id), n=len(frame)),
-             key="data_replace", type="primary"):
+note = st.text_input(t("data.note", lang), key=f"data_note_{gen}")
+confirmed = not shrink or st.checkbox(t("data.confirm_shrink", lang), key=f"data_confirm_{gen}")
+if st.button(t("data.commit", lang, mode=t(f"data.mode.{how}", lang), layer=_layer_title(layer_id),
+               n=len(result)), key="data_replace", type="primary", disabled=not confirmed):
     try:
-        version = commit_import(store, user, schema, frame, note=note)
+        version = commit_import(store, user, schema, result, note=note)
     except QPAError as err:
         show_error(err, lang)
     else:
-        st.session_state["data_flash"] = t("data.replaced", lang, version=version.version,
+        st.session_state["data_flash"] = t("data.committed", lang, version=version.version,
                                            n=version.n_features)
+        st.session_state["data_form_gen"] = gen + 1
         st.rerun()

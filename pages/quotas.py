@@ -1,7 +1,6 @@
 """Quota page: the land-quota ledger per base and prefecture, its map, and (officials) its edits."""
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -10,18 +9,22 @@ from geo.palette import series_colors
 from geo.auth import is_official
 from geo.errors import QPAError
 from geo.i18n import t
+from geo.quota_views import MEASURES, prefecture_sums, quota_rows, reservation_rows
 from geo.sources import StoreSource
 from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
 from layers.render import build_map
 from ui import feedback
 from ui.auth import current_user, get_store, show_error
+from ui.pickers import quota_year
 from ui.shell import page_lang
+from ui.state import from_url, keep, open_tab, tabs, to_url
 
 lang = page_lang()
 user = current_user()
 store = get_store()
-MEASURES = ("allocated_ha", "used_ha", "reserved_ha", "remaining_ha")
+TABS = ("reserve", "close", "allocate", "entries")
+DONE = {"confirm": "quota.confirmed", "release": "quota.released"}
 
 
 def _m(col: str) -> str:
@@ -33,20 +36,16 @@ if msg := st.session_state.pop("quota_flash", None):
     feedback.success(msg)
 
 table = ledger.quotas(store)
-years = sorted(table["year"].unique().tolist())
-year = st.selectbox(t("quota.year", lang), years, index=len(years) - 1, key="quota_page_year")
+years = sorted(int(y) for y in table["year"].unique())
+from_url("quotas", {"quota_page_year": years})
+year = quota_year(t("quota.year", lang), years, "quota_page_year")
+to_url({"quota_page_year": year, "quota_tab": open_tab("quota_tab", TABS) if is_official(user) else None})
 bases = store.read_layer("bases")
 names = dict(zip(bases["id"], bases[f"name_{lang}"]))
-rows = table[table["year"] == int(year)].merge(
-    pd.DataFrame(bases[["id", f"prefecture_{lang}"]]).rename(columns={"id": "base_id"}),
-    on="base_id", how="left")
-rows["base"] = rows["base_id"].map(names).fillna(rows["base_id"])
-rows["prefecture"] = rows[f"prefecture_{lang}"].fillna("—")
+rows = quota_rows(table, bases, year, lang)
 
 st.subheader(t("quota.by_base", lang))
-rows["accuracy"] = rows["accuracy"].map(lambda a: t(f"accuracy.{a}", lang)
-                                        if a in ("authoritative", "indicative", "derived") else a)
-shown = rows[["base", "prefecture", *MEASURES, "accuracy"]].rename(columns={
+shown = rows.drop(columns="base_id").rename(columns={
     "base": t("quota.col.base", lang), "prefecture": t("quota.col.prefecture", lang),
     "accuracy": t("quota.col.accuracy", lang), **{c: _m(c) for c in MEASURES}})
 st.dataframe(shown, hide_index=True, width="stretch")
@@ -55,7 +54,7 @@ st.bar_chart(rows.set_index("base")[_BARS].rename(columns=_m), horizontal=True,
              color=series_colors(_BARS))
 
 st.subheader(t("quota.by_prefecture", lang))
-pref = rows.groupby("prefecture")[list(MEASURES)].sum().rename_axis(t("quota.col.prefecture", lang))
+pref = prefecture_sums(rows).rename_axis(t("quota.col.prefecture", lang))
 st.dataframe(pref.rename(columns=_m), width="stretch")
 st.bar_chart(pref[_BARS].rename(columns=_m), color=series_colors(_BARS))
 
@@ -76,7 +75,7 @@ if not is_official(user):
 # ------------------------------------------------------------------ official actions
 open_res = ledger.reservations(store, status="reserved")
 st.subheader(t("quota.reservations", lang))
-st.dataframe(open_res, hide_index=True, width="stretch")
+st.dataframe(reservation_rows(open_res, bases, lang), hide_index=True, width="stretch")
 
 
 def _done(key: str, **params) -> None:
@@ -85,9 +84,8 @@ def _done(key: str, **params) -> None:
 
 
 base_ids = rows["base_id"].tolist()
-tab_res, tab_close, tab_alloc, tab_entries = st.tabs([
-    t("quota.tab.reserve", lang), t("quota.tab.close", lang), t("quota.tab.allocate", lang),
-    t("quota.tab.entries", lang)])
+tab_res, tab_close, tab_alloc, tab_entries = tabs("quota_tab", TABS,
+                                                  lambda k: t(f"quota.tab.{k}", lang))
 
 with tab_res:
     screen = st.session_state.get("screen_result")
@@ -102,7 +100,7 @@ with tab_res:
             else:
                 _done("quota.reserved", id=rid)
     with st.form("quota_reserve"):
-        base = st.selectbox(t("quota.col.base", lang), base_ids, key="quota_res_base",
+        base = st.selectbox(t("quota.col.base", lang), base_ids, key=keep("quota_res_base", base_ids[0]),
                             format_func=lambda b: names.get(b, b))
         area = st.number_input(t("quota.area", lang), min_value=0.0, step=1.0, key="quota_res_area")
         reason = st.text_input(t("quota.reason", lang), key="quota_res_reason")
@@ -122,7 +120,7 @@ with tab_close:
     else:
         label = {int(r.id): f"#{r.id} {names.get(r.base_id, r.base_id)} {r.year} · {r.area_ha:,.2f} ha"
                  for r in open_res.itertuples()}
-        rid = st.selectbox(t("quota.reservation", lang), ids, key="quota_close_id",
+        rid = st.selectbox(t("quota.reservation", lang), ids, key=keep("quota_close_id", ids[0]),
                            format_func=lambda i: label.get(int(i), str(i)))
         reason = st.text_input(t("quota.reason", lang), key="quota_close_reason")
         b1, b2 = st.columns(2)
@@ -133,11 +131,11 @@ with tab_close:
                 except QPAError as err:
                     show_error(err, lang)
                 else:
-                    _done(f"quota.{key}ed", id=rid)
+                    _done(DONE[key], id=rid)
 
 with tab_alloc:
     with st.form("quota_allocate"):
-        base = st.selectbox(t("quota.col.base", lang), base_ids, key="quota_alloc_base",
+        base = st.selectbox(t("quota.col.base", lang), base_ids, key=keep("quota_alloc_base", base_ids[0]),
                             format_func=lambda b: names.get(b, b))
         alloc_year = st.number_input(t("quota.year", lang), min_value=2000, max_value=2100,
                                      value=int(year), step=1, key="quota_alloc_year")

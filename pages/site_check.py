@@ -1,38 +1,41 @@
-"""Site check page: give a site and a project, run every check, download the report."""
+"""Site check page: give a site and a project, run every check, download the report.
+
+The mode, the coordinate system and the current site travel in the URL
+(``?site=lon,lat;…``), so a reload or a link sent to a colleague reopens the
+same site.
+"""
 import json
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.audit import record_screening
-from geo.bundle import data_dir
-from geo.dem_versions import current_dem_path
 from geo.checks import Project, load_config
 from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import t
-from geo.layers_index import ScreeningLayers
 from geo.quota import quota_years
-from geo.sources import StoreSource
 from geo.report import report_geojson, report_html, report_pdf, site_jzd
 from geo.screen import screen_site
 from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
                             site_from_point)
+from geo.site_link import MAX_VERTICES, site_from_param, site_to_param, vertex_count
 from layers.registry import RenderContext
 from layers.site_view import context_layers, site_map, verdict_table
 from ui import feedback
+from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
+from ui.screening import screening_layers, store_source
 from ui.shell import page_lang
+from ui.state import from_url, keep, pin, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())
+SOURCE = store_source()
 ZONES = list(QINGHAI_ZONES)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)  # indexed layers, shared and read-only
-def _layers(dem_path: str, mtime: float, version: str) -> ScreeningLayers:
-    """The store's current layers and quotas, indexed; rebuilt when ``version`` changes."""
-    return ScreeningLayers.from_source(SOURCE, dem_path=dem_path)
+MODES = ("click", "draw", "paste", "file")
+SHAPES = ("square", "circle")
+CRS_CODES = list(CRS_CHOICES)
+pin("activity", "year", "jzd_zone")  # the project form's and downloads' choices
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only, shared across sessions
@@ -51,27 +54,35 @@ def _set_site(make, *args, **kwargs) -> None:
 
 st.title(t("page.site", lang))
 st.caption(t("site.intro", lang))
-st.warning(t("warn.indicative", lang))
+indicative_warning(lang)
 
-modes = ("click", "draw", "paste", "file")
-mode = st.radio(t("site.mode", lang), modes, horizontal=True, key="site_mode",
+from_url("site_check", {"site_mode": MODES, "click_shape": SHAPES, "paste_crs": CRS_CODES,
+                        "paste_zone": ZONES})
+if not st.session_state.get("_url_read.site"):
+    st.session_state["_url_read.site"] = True
+    if link := st.query_params.get("site"):
+        _set_site(site_from_param, link)
+
+mode = st.radio(t("site.mode", lang), MODES, horizontal=True, key=keep("site_mode", MODES[0]),
                 format_func=lambda m: t(f"site.mode.{m}", lang))
-
+choices = {"site_mode": mode}
 if mode == "click":
     c1, c2 = st.columns(2)
     area = c1.number_input(t("site.area", lang), min_value=0.01, max_value=1_000_000.0,
                            value=50.0, step=10.0, key="click_area")
-    shape = c2.radio(t("site.shape", lang), ("square", "circle"), horizontal=True, key="click_shape",
+    shape = c2.radio(t("site.shape", lang), SHAPES, horizontal=True,
+                     key=keep("click_shape", SHAPES[0]),
                      format_func=lambda s: t(f"site.shape.{s}", lang))
+    choices["click_shape"] = shape
     st.caption(t("site.click_help", lang))
 elif mode == "draw":
     st.caption(t("site.draw_help", lang))
 elif mode == "paste":
-    crs_codes = list(CRS_CHOICES)
     c1, c2 = st.columns([3, 1])
-    crs = c1.selectbox(t("site.crs", lang), crs_codes, key="paste_crs",
+    crs = c1.selectbox(t("site.crs", lang), CRS_CODES, key=keep("paste_crs", CRS_CODES[0]),
                        format_func=lambda c: t(f"site.crs.{c}", lang))
-    zone = c2.selectbox(t("site.zone", lang), ZONES, index=ZONES.index(34), key="paste_zone")
+    zone = c2.selectbox(t("site.zone", lang), ZONES, key=keep("paste_zone", 34))
+    choices.update(paste_crs=crs, paste_zone=zone)
     text = st.text_area(t("site.coords", lang), height=160, key="paste_text",
                         placeholder="101.730,36.560\n101.740,36.560\n101.740,36.570\n101.730,36.570")
     if st.button(t("site.use_coords", lang), key="paste_go"):
@@ -114,9 +125,12 @@ if mode == "draw" and out and out.get("last_active_drawing"):
         _set_site(site_from_geojson, drawing.get("geometry", drawing))
         st.rerun()
 
+to_url({**choices, "site": site_to_param(site) if site else None})
 if site is None:
     st.info(t("site.none", lang))
     st.stop()
+if vertex_count(site) > MAX_VERTICES:
+    st.caption(t("url.site_too_big", lang, n=vertex_count(site), cap=MAX_VERTICES))
 c = site.geometry.centroid
 feedback.say("success", "site.current", lang, area=site.area_ha, lon=c.x, lat=c.y, crs=site.crs_in)
 for warning in site.warnings:
@@ -140,9 +154,8 @@ with st.form("project"):
 if run:
     project = Project(product=product.strip() or None, activity=activity,
                       area_ha=area_req or None, investment_wan=investment or None, year=int(year))
-    dem = current_dem_path(data_dir(), get_store())
     try:
-        layers = _layers(str(dem), dem.stat().st_mtime, SOURCE.version_key())
+        layers = screening_layers()
         result = screen_site(site.geometry, project, layers, config)
         st.session_state["result"] = st.session_state["screen_result"] = result
         inputs = {"how": site.source_kind, "crs": site.crs_in, "name": site.name,

@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.i18n import t
+from tests._text import stem
+
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
@@ -17,18 +20,18 @@ def app(tmp_path, monkeypatch):
 
 
 def test_renders_in_chinese_by_default(app):
-    assert app.title[0].value == "青海产业基地一张图"
-    assert any("示意" in w.value for w in app.warning)
-    assert any("地图数据量" in c.value for c in app.caption)
+    assert app.title[0].value == t("app.title", "zh")
+    assert any(t("accuracy.indicative", "zh") in w.value for w in app.warning)
+    assert any(stem("payload", "zh") in c.value for c in app.caption)
 
 
 def test_language_switch_changes_all_text(app):
     app.sidebar.radio(key="lang").set_value("en").run()
     assert not app.exception
-    assert app.title[0].value == "Qinghai Park Atlas"
-    assert any("indicative" in w.value for w in app.warning)
+    assert app.title[0].value == t("app.title", "en")
+    assert any(t("accuracy.indicative", "en") in w.value for w in app.warning)
     labels = [s.label for s in app.sidebar.selectbox]
-    assert "Find a base" in labels and "Quota year" in labels
+    assert t("ctl.search", "en") in labels and t("ctl.quota_year", "en") in labels
 
 
 def test_search_a_base(app):
@@ -41,7 +44,7 @@ def test_search_a_base(app):
 def test_tianditu_asks_for_a_key(app):
     app.sidebar.radio(key="basemap").set_value("tianditu").run()
     assert not app.exception
-    assert any("密钥" in i.value for i in app.sidebar.info)
+    assert any(i.value == t("ctl.tianditu_missing", "zh") for i in app.sidebar.info)
     app.sidebar.text_input(key="tdt_key").input("abc123").run()
     assert not app.exception and not app.sidebar.info
 
@@ -56,7 +59,7 @@ def test_every_registry_layer_reaches_the_map(app):
     """The page draws each vector layer of the registry (from the store), the quota layer too."""
     from layers.registry import LAYERS
 
-    caption = next(c.value for c in app.caption if "地图数据量" in c.value)
+    caption = next(c.value for c in app.caption if stem("payload", "zh") in c.value)
     assert caption  # payload reported
     from ui.auth import get_store  # the same cached store the page used
     from geo.sources import StoreSource

@@ -7,8 +7,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import ledger
+from geo.i18n import t
 from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page
+from tests._text import stem
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "quotas.py")
 
@@ -29,7 +31,7 @@ def _reserved(env, base="nanchuan", year=None) -> float:
 def test_viewer_sees_figures_but_no_edit_action(env, user):
     at = _app(user)
     assert not at.exception, at.exception
-    assert at.title[0].value == "建设用地指标台账"
+    assert at.title[0].value == t("quota.title", "zh")
     assert len(at.dataframe) == 2 and at.info
     assert not at.button and not at.tabs and not at.get("download_button")
     assert not at.get("form_submit_button")
@@ -51,7 +53,7 @@ def test_official_reserves_through_the_form(env):
     at.text_input(key="quota_res_reason").input("lithium cathode project")
     at.button(key="FormSubmitter:quota_reserve-Reserve").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("Reserved" in s.value for s in at.success)
+    assert any(stem("quota.reserved", "en") in s.value for s in at.success)
     assert _reserved(env) == pytest.approx(before + 2.5)
 
 

@@ -26,7 +26,8 @@ from geo import batch, ledger
 from geo.errors import InputError
 from geo.i18n import error_text, t
 from geo.layer_import import validate_layer
-from geo.store import StoreError, open_store
+from geo.seed import open_store
+from geo.store import StoreError
 from geo.store.postgis import PostGISStore
 from layers.schema import schema_for
 from tests._stores import OFFICIAL_USER, need_postgis

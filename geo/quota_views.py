@@ -1,0 +1,60 @@
+"""The quota ledger as the quota page shows it: one year per base and per prefecture.
+
+No Streamlit here: the page reads the ledger and the bases from the store and
+passes them in; these functions join, name and sum.
+
+>>> import pandas as pd
+>>> q = pd.DataFrame({"base_id": ["a", "b"], "year": [2025, 2025], "allocated_ha": [10.0, 5.0],
+...                   "used_ha": [1.0, 2.0], "reserved_ha": [0.0, 1.0], "remaining_ha": [9.0, 2.0],
+...                   "accuracy": ["indicative", "indicative"]})
+>>> b = pd.DataFrame({"id": ["a", "b"], "name_en": ["A park", "B park"],
+...                   "prefecture_en": ["Xining", "Xining"]})
+>>> rows = quota_rows(q, b, 2025, "en")
+>>> list(rows["base"]), list(rows["prefecture"])
+(['A park', 'B park'], ['Xining', 'Xining'])
+>>> prefecture_sums(rows)["allocated_ha"].to_dict()
+{'Xining': 15.0}
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .i18n import t
+
+__all__ = ["MEASURES", "ACCURACIES", "quota_rows", "prefecture_sums", "reservation_rows"]
+
+MEASURES: tuple[str, ...] = ("allocated_ha", "used_ha", "reserved_ha", "remaining_ha")
+ACCURACIES: tuple[str, ...] = ("authoritative", "indicative", "derived")
+
+
+def _names(bases: pd.DataFrame, lang: str) -> dict[str, str]:
+    return dict(zip(bases["id"], bases[f"name_{lang}"]))
+
+
+def quota_rows(quotas: pd.DataFrame, bases: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
+    """One row per base with a quota in ``year``: ``base_id``, ``base`` and ``prefecture``
+    (names in ``lang``; a base missing from the layer keeps its id, a prefecture is '—'),
+    the four measures and ``accuracy`` translated."""
+    rows = quotas[quotas["year"] == int(year)].merge(
+        pd.DataFrame(bases[["id", f"prefecture_{lang}"]]).rename(columns={"id": "base_id"}),
+        on="base_id", how="left")
+    rows["base"] = rows["base_id"].map(_names(bases, lang)).fillna(rows["base_id"])
+    rows["prefecture"] = rows[f"prefecture_{lang}"].fillna("—")
+    rows["accuracy"] = rows["accuracy"].map(
+        lambda a: t(f"accuracy.{a}", lang) if a in ACCURACIES else a)
+    return rows[["base_id", "base", "prefecture", *MEASURES, "accuracy"]].reset_index(drop=True)
+
+
+def prefecture_sums(rows: pd.DataFrame) -> pd.DataFrame:
+    """The measures of :func:`quota_rows` summed per prefecture (index: prefecture)."""
+    return rows.groupby("prefecture")[list(MEASURES)].sum()
+
+
+def reservation_rows(reservations: pd.DataFrame, bases: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Open reservations with base names and translated headers, for a table."""
+    names = _names(bases, lang)
+    cols = {"id": "quota.col.id", "base": "quota.col.base", "year": "quota.year",
+            "area_ha": "quota.area", "reason": "quota.reason_col", "created_by": "quota.col.by",
+            "created_at": "quota.col.at"}
+    shown = reservations.assign(base=reservations["base_id"].map(names).fillna(reservations["base_id"]))
+    return shown[list(cols)].rename(columns={c: t(k, lang) for c, k in cols.items()})

@@ -1,0 +1,171 @@
+"""State that survives, in Chromium: a language switch keeps the chosen base and the layers;
+a reload (or a link) reopens the site check with its language and site."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from geo import bundle
+from geo.i18n import t
+
+pytestmark = pytest.mark.browser
+
+APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+SQUARE = "101.730,36.560\n101.740,36.560\n101.740,36.570\n101.730,36.570"
+BASE = "nanchuan"
+
+
+def _overlay(frame, lang: str, layer: str):
+    return frame.locator(".leaflet-control-layers-overlays label",
+                         has_text=t(f"layer.{layer}", lang)).locator("input")
+
+
+def _map_in(page, find_frame_with, lang: str):
+    """The map frame whose layer control speaks ``lang`` (a rerun may replace the frame)."""
+    label = t("layer.deposits", lang)
+    frame = find_frame_with(page, f'.leaflet-control-layers-overlays label:has-text("{label}")', 60)
+    assert frame is not None, f"no map in {lang}"
+    frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length >= 15",
+                            timeout=60_000)
+    return frame
+
+
+def _wait_map(page, condition: str, timeout_s: float = 60) -> None:
+    """Wait until ``condition`` (JS, about ``window.map``) holds in a map frame; a rerun may
+    replace the frame at any moment, so every frame is tried again on each poll."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(f"!!(window.map && window.map.getZoom && ({condition}))"):
+                    return
+            except Exception:  # detached or navigating
+                pass
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the map never met: {condition}")
+
+
+def _on_map(page, script: str) -> None:
+    """Run ``script`` in the frame that holds the map."""
+    _wait_map(page, "true")
+    for frame in page.frames:
+        try:
+            if frame.evaluate("!!window.map"):
+                frame.evaluate(script)
+                return
+        except Exception:
+            pass
+
+
+def _payload_tol(detail: int) -> str:
+    """The part of the payload caption that names the geometry detail sent."""
+    from layers.render import tolerance_for_zoom
+
+    return re.sub(r"^.*?\)?(?=[（(])", "", t("payload", "zh", kb=0, tol_m=tolerance_for_zoom(detail)))
+
+
+def _select(page, label: str, option: str) -> None:
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_language_switch_and_basemap_keep_the_base_and_the_layers(streamlit_server, browser_page,
+                                                                   find_frame_with, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
+    names = bundle.read_layer("bases").set_index("id")
+    frame = _map_in(page, find_frame_with, "zh")
+    _overlay(frame, "zh", "deposits").uncheck()
+    frame.wait_for_function("document.querySelectorAll('path.qpa-deposits').length === 0")
+
+    _select(page, t("ctl.search", "zh"), names.loc[BASE, "name_zh"])
+    expect(page).to_have_url(re.compile(f"focus_base={BASE}"), timeout=30_000)
+
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name=t("app.title", "en"))).to_be_visible(timeout=30_000)
+    search = page.get_by_role("combobox", name=t("ctl.search", "en"))
+    expect(search).to_have_value(names.loc[BASE, "name_en"], timeout=30_000)
+    expect(page).to_have_url(re.compile("lang=en"))
+    frame = _map_in(page, find_frame_with, "en")
+    expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
+    expect(frame.locator("path.qpa-deposits")).to_have_count(0)
+
+    page.locator("[data-testid='stSidebar']").get_by_text(t("basemap.osm", "en"), exact=True).click()
+    expect(page).to_have_url(re.compile("basemap=osm"), timeout=30_000)
+    frame = find_frame_with(page, ".leaflet-tile", 60)  # the new map, with OSM tiles (blocked)
+    assert frame is not None
+    frame = _map_in(page, find_frame_with, "en")
+    expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
+    expect(search).to_have_value(names.loc[BASE, "name_en"])
+    screenshot(page, "atlas_state_after_switches")
+    assert page.page_errors == [], page.page_errors
+
+
+def test_reload_reopens_the_site_check_in_its_language(streamlit_server, browser_page, find_frame_with,
+                                                       screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(streamlit_server(APP) + "/site_check?lang=en", wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=t("page.site", "en"))).to_be_visible(timeout=60_000)
+    page.get_by_text(t("site.mode.paste", "en"), exact=True).click()
+    page.get_by_label(t("site.coords", "en")).fill(SQUARE)
+    page.get_by_role("button", name=t("site.use_coords", "en")).click()
+    current = t("site.current", "en", area=0, lon=0, lat=0, crs="").split(":")[0]
+    expect(page.get_by_text(current)).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(re.compile(r"site=101\.73"), timeout=30_000)
+    link = page.url
+
+    page.reload(wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=t("page.site", "en"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(current)).to_be_visible(timeout=30_000)
+    assert find_frame_with(page, "path.qpa-site", 60) is not None  # the site drawn again
+
+    other = page.context.new_page()  # a colleague opens the link
+    other.goto(link, wait_until="domcontentloaded")
+    expect(other.get_by_role("heading", name=t("page.site", "en"))).to_be_visible(timeout=60_000)
+    expect(other.get_by_text(current)).to_be_visible(timeout=30_000)
+    screenshot(page, "site_check_reloaded")
+    assert page.blocked_urls == [], page.blocked_urls
+
+
+def test_the_map_view_survives_a_language_switch(streamlit_server, browser_page, find_frame_with):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
+    frame = _map_in(page, find_frame_with, "zh")
+    frame.evaluate("window.map.panTo([36.6, 101.7], {animate: false})")  # pan to Xining
+    page.wait_for_timeout(1500)  # the map reports its view (debounced)
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    frame = _map_in(page, find_frame_with, "en")
+    frame.wait_for_function(
+        "Math.abs(window.map.getCenter().lat - 36.6) < 0.05 && Math.abs(window.map.getCenter().lng - 101.7) < 0.05",
+        timeout=30_000)
+    assert frame.evaluate("window.map.getZoom()") == 6
+
+
+def test_zooming_out_from_a_base_does_not_snap_back_and_whole_province_resets(
+        streamlit_server, browser_page, find_frame_with):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
+    _map_in(page, find_frame_with, "zh")
+    names = bundle.read_layer("bases").set_index("id")
+    _select(page, t("ctl.search", "zh"), names.loc[BASE, "name_zh"])
+    _wait_map(page, "window.map.getZoom() >= 10")  # fitted to the base
+    expect(page.get_by_text(_payload_tol(12))).to_be_visible(timeout=60_000)  # finer geometry sent
+    _on_map(page, "window.map.setView([36.0, 96.2], 6, {animate: false})")  # zoom out
+    expect(page.get_by_text(_payload_tol(6))).to_be_visible(timeout=60_000)  # coarser, a new map
+    _wait_map(page, "window.map.getZoom() === 6")
+    page.wait_for_timeout(2000)
+    _wait_map(page, "window.map.getZoom() === 6", 5)  # it stays out
+
+    _on_map(page, "window.map.setView([36.6, 101.7], 9, {animate: false})")
+    page.wait_for_timeout(3000)
+    _select(page, t("ctl.search", "zh"), t("ctl.search_none", "zh"))
+    _wait_map(page, "window.map.getZoom() === 6 && Math.abs(window.map.getCenter().lng - 96.2) < 0.5")

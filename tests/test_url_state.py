@@ -1,0 +1,110 @@
+"""The URL carries the language, each page's main choices and the current site.
+
+A reload (a new session with the same URL) or a link sent to a colleague reopens
+the same view; a hostile URL is an error in the user's language, never a crash.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import t
+from geo.site_input import site_from_point
+from geo.site_link import MAX_CHARS, site_from_param, site_to_param
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+def _open(params: dict, page: str | None = None) -> AppTest:
+    """A new session on ``params`` (a reload, or a link opened by someone else)."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params.update(params)
+    if page:
+        at.switch_page(f"pages/{page}.py")  # the link's path: the first run is that page
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _url(at: AppTest) -> dict:
+    """The URL's query parameters after the run, one value each."""
+    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def test_the_language_comes_from_the_link(env):
+    at = _open({"lang": "en"})
+    assert at.title[0].value == t("app.title", "en")
+    assert _url(at)["lang"] == "en"
+
+
+def test_a_bad_language_is_reported_not_a_crash(env):
+    at = _open({"lang": "<script>"})
+    assert at.title[0].value == t("app.title", "zh")
+    assert any(e.value == t("url.err.choice", "zh", param="lang", value="<script>") for e in at.error)
+
+
+def test_atlas_choices_survive_a_reload(env):
+    at = _open({"lang": "en"})
+    at.sidebar.radio(key="basemap").set_value("osm").run()
+    at.sidebar.selectbox(key="focus_base").set_value("nanchuan").run()
+    at.sidebar.selectbox(key="quota_year").set_value(2024).run()
+    assert not at.exception
+    url = _url(at)
+    assert url["focus_base"] == "nanchuan" and url["basemap"] == "osm" and url["lang"] == "en"
+    again = _open(url)
+    assert again.sidebar.radio(key="basemap").value == "osm"
+    assert again.sidebar.selectbox(key="focus_base").value == "nanchuan"
+    assert again.sidebar.selectbox(key="quota_year").value == 2024
+    assert again.title[0].value == t("app.title", "en")
+
+
+@pytest.mark.parametrize("param,value", [("focus_base", "../../etc/passwd"), ("quota_year", "1900"),
+                                         ("basemap", "x" * 5000)])
+def test_a_hostile_choice_is_dropped_with_an_error(env, param, value):
+    at = _open({"lang": "en", param: value})
+    assert any(e.value == t("url.err.choice", "en", param=param, value=value[:40]) for e in at.error)
+    assert at.sidebar.selectbox(key="focus_base").value == ""
+
+
+def test_the_site_check_reopens_the_same_site(env):
+    at = _open({"lang": "en"}, "site_check")
+    at.radio(key="site_mode").set_value("paste").run()
+    at.text_area(key="paste_text").input(
+        "101.730,36.560\n101.740,36.560\n101.740,36.570\n101.730,36.570").run()
+    at.button(key="paste_go").click().run()
+    assert not at.exception and not at.error
+    url = _url(at)
+    assert url["site_mode"] == "paste" and url["site"].count(";") == 3
+    area = at.session_state["site"].area_ha
+    again = _open(url, "site_check")
+    assert again.radio(key="site_mode").value == "paste"
+    assert again.session_state["site"].area_ha == pytest.approx(area, rel=1e-6)
+    assert any(t("site.none", "en") not in s.value for s in again.success)
+
+
+@pytest.mark.parametrize("site", ["1,2;3,4;5,6", "abc", "101.7,36.5;" * 600,
+                                  "1e308,36;101,36;101,37", "x" * (MAX_CHARS + 1)])
+def test_a_hostile_site_link_is_an_error_in_the_users_language(env, site):
+    at = _open({"lang": "zh", "site": site}, "site_check")
+    assert at.error and "site" not in at.session_state
+    assert not any(re.search(r"[A-Za-z]{4,}", e.value) for e in at.error), [e.value for e in at.error]
+
+
+def test_site_text_round_trip_is_exact_to_a_decimetre():
+    site = site_from_point(96.1, 37.2, 120.0, "circle")
+    back = site_from_param(site_to_param(site))
+    assert back.area_ha == pytest.approx(site.area_ha, rel=1e-5)
+    assert back.geometry.hausdorff_distance(site.geometry) < 1e-6  # degrees: about 0.1 m
+
+
+def test_chains_tab_and_choices_survive_a_language_switch_and_a_reload(env):
+    at = _open({"lang": "zh", "chains_tab": "base", "chains_base": "golmud"}, "chains")
+    assert at.selectbox(key="chains_base").value == "golmud"
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.selectbox(key="chains_base").value == "golmud"
+    url = _url(at)
+    assert url["chains_tab"] == "base" and url["lang"] == "en"

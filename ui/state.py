@@ -1,0 +1,154 @@
+"""Widget state that survives reruns, language switches and reloads.
+
+A selection widget (selectbox, radio, tabs) sends the browser its options as
+formatted labels, and the browser sends the chosen *label* back. When the
+language changes, every label changes: the browser still holds the old one,
+and Streamlit can no longer map it to an option, so the choice is lost or,
+with a lenient ``format_func``, a raw label becomes the value.
+
+The cure, used by every page:
+
+* :func:`keep` -- a keyed selection widget whose value is an id or code (the
+  label comes from ``format_func``). Its default is set through session state
+  (never ``index=``), and when the language changes, :func:`pin_choices`
+  (the language radio's ``on_change``) writes each kept value back to session
+  state, so Streamlit sends the browser the label in the new language.
+* :func:`tabs` -- ``st.tabs`` whose open tab is remembered by id: the tab
+  labels change with the language, the id does not.
+* :func:`from_url` / :func:`to_url` -- the page's main choices in the URL
+  (``st.query_params``), read once per session and page and checked against
+  the allowed values; a bad value is an :class:`~geo.errors.InputError`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+import streamlit as st
+
+from geo.errors import InputError
+from geo.i18n import LANGS, error_text
+
+__all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param", "LANG_KEY"]
+
+LANG_KEY = "lang"
+_KEPT: set[str] = set()  # keys of kept selection widgets (names in code, the same for everyone)
+
+
+def keep(key: str, default: Any) -> str:
+    """Register ``key`` as a kept choice; set ``default`` if the session has no value yet.
+
+    Returns ``key``, for ``st.selectbox(..., key=keep("focus_base", ""))``. The
+    widget itself must not pass ``index=`` (the default lives in session state).
+    """
+    _KEPT.add(key)
+    if key not in st.session_state:
+        st.session_state[key] = default
+    return key
+
+
+def pin_choices() -> None:
+    """Write every kept choice back to session state (the language radio's ``on_change``).
+
+    Runs before the script, while Streamlit still reads the browser's labels
+    with the previous run's options, so each value is the right id; writing it
+    makes the next run send the browser the label in the new language.
+    """
+    for key in _KEPT:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
+    """``st.tabs`` of ``ids`` labelled by ``label(id)``; the open tab survives a language switch.
+
+    The open tab's id is kept under ``_tab.<key>`` (a link may give it as
+    ``?<key>=<id>``, read once per session): a tab container's identity is its
+    labels, so after a language switch Streamlit makes a new one, which opens on
+    the remembered tab. :func:`open_tab` says which tab is open.
+    """
+    store = f"_tab.{key}"
+    if not st.session_state.get(f"_url_read.{key}"):
+        st.session_state[f"_url_read.{key}"] = True
+        if st.query_params.get(key) in ids:
+            st.session_state[store] = st.query_params[key]
+    labels = [label(i) for i in ids]
+    current = st.session_state.get(store)
+    default = labels[ids.index(current)] if current in ids else labels[0]
+
+    def _remember() -> None:
+        chosen = st.session_state.get(key)
+        if chosen in labels:
+            st.session_state[store] = ids[labels.index(chosen)]
+
+    return st.tabs(labels, key=key, default=default, on_change=_remember)
+
+
+def open_tab(key: str, ids: Sequence[str]) -> str:
+    """The id of the open tab of :func:`tabs` ``key``."""
+    current = st.session_state.get(f"_tab.{key}")
+    return current if current in ids else ids[0]
+
+
+def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]]) -> None:
+    """Seed the page's choices from the URL, once per session and page.
+
+    ``params`` maps a widget key (also the query parameter's name) to the
+    allowed values or to a parser that returns the value or raises
+    :class:`~geo.errors.InputError`. A value that is not allowed is dropped from
+    the URL and shown as an error in the user's language; the widget keeps its
+    default.
+    """
+    flag = f"_url_read.{page}"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    for key, allowed in params.items():
+        raw = st.query_params.get(key)
+        if raw is None:
+            continue
+        try:
+            value = _parse(key, raw, allowed)
+        except InputError as err:
+            st.error(error_text(err, st.session_state.get(LANG_KEY, LANGS[0])))
+            del st.query_params[key]
+        else:
+            st.session_state[key] = value
+
+
+def _parse(key: str, raw: str, allowed) -> Any:
+    if callable(allowed):
+        return allowed(raw)
+    for value in allowed:
+        if str(value) == raw:
+            return value
+    raise InputError(f"the link's {key}={raw[:40]!r} is not one of the choices",
+                     key="url.err.choice", param=key, value=raw[:40])
+
+
+def to_url(values: dict[str, Any]) -> None:
+    """Put ``values`` (the page's current choices) and the language in the URL.
+
+    ``None`` removes a parameter. Other parameters are dropped, so a link
+    carries exactly this page's state.
+    """
+    wanted = {LANG_KEY: st.session_state.get(LANG_KEY, LANGS[0])}
+    wanted.update({k: str(v) for k, v in values.items() if v is not None})
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def pin(*keys: str) -> None:
+    """Keep the choices of widgets made elsewhere (with their own defaults) across a
+    language switch, like :func:`keep` but without setting a default."""
+    _KEPT.update(keys)
+
+
+def text_param(max_chars: int = 100) -> Callable[[str], str]:
+    """A parser for :func:`from_url` of free text up to ``max_chars`` characters."""
+    def parse(raw: str) -> str:
+        if len(raw) > max_chars:
+            raise InputError(f"a link parameter has {len(raw)} characters, at most {max_chars}",
+                             key="url.err.too_long", param="text")
+        return raw
+    return parse
