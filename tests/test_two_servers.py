@@ -152,9 +152,10 @@ def _data_page_import_layer() -> None:
 
     at = run_page(DATA_PAGE, OFFICIAL_USER, "en")
     at.selectbox(key="data_layer").set_value("redlines").run()
-    at.text_input(key="data_source").input("Qinghai DNR").run()
-    at.file_uploader(key="data_upload").set_value(("red.geojson", _geojson(), "application/json"))
+    at.text_input(key="data_source_0").input("Qinghai DNR").run()
+    at.file_uploader(key="data_upload_0").set_value(("red.geojson", _geojson(), "application/json"))
     at.run()
+    at.checkbox(key="data_confirm_0").check().run()  # 15 zones become 2: confirmed on purpose
     at.button(key="data_replace").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
 
