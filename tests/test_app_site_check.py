@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.checks import check_ids
+from geo.i18n import t
+
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 # a 1 km square in 南川 (Xining), WGS84 lon,lat
@@ -47,9 +50,9 @@ def test_pasted_site_in_a_base(app):
     _check(app, "正极材料")
     assert not app.exception, app.exception
     header = app.header[0].value
-    assert header.startswith("结论")
+    assert header.startswith(t("verdict.compliance", "zh"))
     table = app.dataframe[0].value
-    assert len(table) == 7  # six checks and the overall row
+    assert len(table) == len(check_ids()) + 2  # every check, the compliance verdict, suitability
     assert set(table["检查项"]) >= {"生态保护红线", "压覆矿产", "产业基地与定位", "建设用地指标", "地形", "产业链配套"}
     base_row = table[table["检查项"] == "产业基地与定位"].iloc[0]
     assert "南川" in base_row["结果"]
@@ -62,7 +65,7 @@ def test_red_line_site_fails(app):
     _paste(app, QINGHAI_LAKE)
     _check(app)
     assert not app.exception
-    assert app.header[0].value == "结论：不通过"
+    assert app.header[0].value == t("site.verdict_compliance", "zh", status=t("status.FAIL", "zh"))
     table = app.dataframe[0].value
     assert table[table["检查项"] == "生态保护红线"].iloc[0]["结论"] == "不通过"
 
