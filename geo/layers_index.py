@@ -26,9 +26,9 @@ from .bundle import BUNDLE_PATH, DEM_PATH
 from .checks.measure import geodesic_distances, site_latitude, window_degrees
 from .dem import QINGHAI_BBOX, Dem, read_dem, slope_degrees
 from .errors import InputError
+from .rules_tables import CONTROL_KINDS
 
-__all__ = ["LAYER_NAMES", "CONTROL_LAYERS", "LayerIndex", "ScreeningLayers", "read_vector",
-           "control_layer_kinds"]
+__all__ = ["LAYER_NAMES", "CONTROL_LAYERS", "LayerIndex", "ScreeningLayers", "read_vector"]
 
 #: Canonical layer names and the aliases accepted by ``replace`` and ``--layer``.
 LAYER_NAMES: dict[str, str] = {
@@ -44,14 +44,7 @@ _PROV = ("source", "source_date", "accuracy")
 #: Importable layers of the binding controls (三区三线 and the other control lines, the
 #: 三调 land-use layer, mining rights), named as in ``--layer KIND=PATH``, the store and the
 #: CSV ``check`` column. Each covers its own extent.
-CONTROL_LAYERS: tuple[str, ...] = ("farmland", "urban_boundary", "landuse", "water_source",
-                                   "heritage", "geohazard", "wetland", "world_heritage",
-                                   "mining_rights")
-
-
-def control_layer_kinds() -> tuple[str, ...]:
-    """The control-layer kinds (:data:`CONTROL_LAYERS`)."""
-    return CONTROL_LAYERS
+CONTROL_LAYERS: tuple[str, ...] = ("landuse", *CONTROL_KINDS)
 
 
 def _as_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
@@ -291,9 +284,9 @@ class ScreeningLayers:
         InputError
             Unknown layer name.
         """
-        key = LAYER_NAMES.get(name) or (name if name in control_layer_kinds() else None)
+        key = LAYER_NAMES.get(name) or (name if name in CONTROL_LAYERS else None)
         if key is None:
-            allowed = sorted(set(LAYER_NAMES) | set(control_layer_kinds()))
+            allowed = sorted(set(LAYER_NAMES) | set(CONTROL_LAYERS))
             raise InputError(f"layer was {name!r} but is expected to be in {allowed}",
                              key="err.layer_name", name=name)
         out = copy.copy(self)

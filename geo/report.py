@@ -133,8 +133,8 @@ def status_word(status: str, lang: str) -> str:
 
 def layer_name(layer: str, lang: str) -> str:
     """Display name of a ``data_used`` layer code."""
-    key = _LAYER_KEYS.get(str(layer))
-    return t(key, lang) if key else _text(layer)
+    key = _LAYER_KEYS.get(str(layer), f"layer.{layer}")
+    return _t_or(key, lang, layer)
 
 
 def _accuracy(value: Any, lang: str) -> str:
@@ -373,6 +373,13 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
             "data_used": _data_used(res, lang),
         })
 
+    versions: list[list[str]] = []
+    for res in result.results:
+        for row in _data_used(res, lang):
+            if row not in versions:
+                versions.append(row)
+    missing = [t(f"check.{c}", lang) for c in result.missing_layers]
+
     share = result.buildable_ha / result.area_ha if result.area_ha else 0.0
     removed = []
     for res in result.results:
@@ -388,7 +395,8 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
         "rpt.rule", "rpt.basis", "rpt.data_used", "rpt.data_none", "rpt.layer",
         "f.source", "f.source_date", "f.accuracy", "rpt.buildable", "rpt.buildable_removed",
         "rpt.footer", "rpt.indicative_short", "app.title", "metric.buildable_ha",
-        "rpt.e.name", "rpt.e.overlap_ha", "rpt.col_check")}
+        "rpt.e.name", "rpt.e.overlap_ha", "rpt.col_check", "rpt.data_versions",
+        "rpt.missing_kinds", "rpt.missing_none")}
     return {
         "lang": lang,
         "labels": labels,
@@ -409,6 +417,8 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
                                 pct=100 * share),
                       "removed": removed},
         "indicative": bool(indicative),
+        "data_versions": versions,
+        "missing": missing,
     }
 
 
@@ -697,6 +707,12 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
         story.append(Spacer(1, 2 * mm))
         story.append(_table(m["buildable"]["removed"], [0.3 * fw, 0.5 * fw, 0.2 * fw], st,
                             head=[L["rpt.col_check"], L["rpt.e.name"], L["rpt.e.overlap_ha"]]))
+
+    story.append(_p(L["rpt.data_versions"], st["h2"]))
+    story.append(_table(m["data_versions"], [0.18 * fw, 0.54 * fw, 0.13 * fw, 0.15 * fw], st,
+                        head=[L["rpt.layer"], L["f.source"], L["f.source_date"], L["f.accuracy"]]))
+    story.append(_p(L["rpt.missing_kinds"], st["h2"]))
+    story.append(_p("、".join(m["missing"]) if m["missing"] else L["rpt.missing_none"], st["base"]))
 
     footer_note = L["rpt.indicative_short"] if m["indicative"] else ""
 

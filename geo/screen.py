@@ -3,14 +3,21 @@
 Command line (the contract of issue 3)::
 
     python -m geo.screen SITES --product TEXT [--year N] [--activity CODE]
-                         [--layer NAME=PATH ...] --out OUT.csv
+                         [--industry GBT4754] [--investment WAN] [--floor-area M2]
+                         [--footprint M2] [--admin-area M2]
+                         [--layer KIND=PATH ...] --out OUT.csv
 
 ``SITES`` is a CSV ``site_id,lon,lat,area_ha`` (WGS84; each site is a
 north-aligned square of that ellipsoidal area centred on the point) or any
 vector file pyogrio reads (one site per polygon feature; ``site_id`` from a
 field of that name, else the 1-based row number). ``--layer redline=PATH`` /
-``--layer minerals=PATH`` replace that layer for the run. Writes ``OUT.csv``
-(one row per site and check, plus an ``overall`` row) and ``OUT.geojson``
+``--layer minerals=PATH`` replace that layer for the run (covering the
+province); ``--layer KIND=PATH`` with a control kind (``farmland``,
+``urban_boundary``, ``landuse``, ``water_source``, ``heritage``, ``geohazard``,
+``wetland``, ``world_heritage``, ``mining_rights``) adds that layer, covering
+its own extent. Writes ``OUT.csv``
+(one row per site and check of the registry, an ``overall`` row -- the
+compliance verdict -- and a ``suitability`` row) and ``OUT.geojson``
 beside it (sites with their statuses, overlaps, buildable parts). Exit codes:
 0 done, 1 the bundled data is missing, 2 bad input (message on stderr).
 
@@ -43,7 +50,7 @@ from .checks.result import localise_params
 from .checks.verdict import compliance, reasons, suitability, suitability_text
 from .errors import InputError, QPAError
 from .geodesy import area_ha
-from .layers_index import LAYER_NAMES, ScreeningLayers, read_vector
+from .layers_index import CONTROL_LAYERS, LAYER_NAMES, ScreeningLayers, read_vector
 from .site_input import site_from_point
 
 __all__ = [
@@ -379,17 +386,19 @@ def normalise_layer(name: str, frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDa
 
     Red lines need only a geometry (optional ``name``, ``category``,
     ``control_level``); minerals a geometry (optional ``name``, ``commodity``,
-    ``important``, ``scale``). Missing ``source`` is the file name, missing
-    ``accuracy`` is ``user``.
+    ``important``, ``scale``); control-line and land-use layers polygons
+    (optional ``name``, the level field of their kind, ``dlbm`` for 三调).
+    Missing ``source`` is the file name, missing ``accuracy`` is ``user``.
     """
-    key = LAYER_NAMES[name]
+    key = LAYER_NAMES.get(name, name)
     out = frame.copy()
-    if key == "redline":
+    if key == "redline" or key in CONTROL_LAYERS:
         bad = ~out.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
         if bad.any():
             n = int(np.flatnonzero(bad.values)[0]) + 1
             raise InputError(f"--layer {name}={path}: feature {n} is a "
-                             f"{out.geometry.geom_type.iloc[n - 1]}, red lines must be polygons",
+                             f"{out.geometry.geom_type.iloc[n - 1]}, {key} features must be "
+                             f"polygons (red lines must be polygons)",
                              key="err.layer_file", path=str(path))
     if "id" not in out.columns:
         out["id"] = [f"{path.stem}-{i + 1}" for i in range(len(out))]
@@ -418,9 +427,10 @@ def _parse_layer_spec(spec: str) -> tuple[str, Path]:
     if not sep or not name or not path.strip():
         raise InputError(f"--layer {spec!r}: expected NAME=PATH, e.g. redline=zones.gpkg",
                          key="err.layer_spec", spec=spec)
-    if name not in ("redline", "redlines", "minerals", "deposits"):
+    allowed = ["redline", "minerals", *CONTROL_LAYERS]
+    if name not in ("redlines", "deposits", *allowed):
         raise InputError(f"--layer {spec!r}: layer was {name!r} but is expected to be in "
-                         f"['redline', 'minerals']", key="err.layer_spec", spec=spec)
+                         f"{allowed}", key="err.layer_spec", spec=spec)
     return name, Path(path.strip())
 
 
@@ -474,9 +484,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="quota year (default: latest year of each base's quotas)")
     p.add_argument("--activity", default=None,
                    help="activity code of data/rules/redline_rules.yaml (default industrial)")
-    p.add_argument("--investment", type=float, default=None, help="investment, 万元 (reported)")
-    p.add_argument("--layer", action="append", default=[], metavar="NAME=PATH",
-                   help="replace a layer for this run: redline=PATH or minerals=PATH")
+    p.add_argument("--investment", type=float, default=None, help="investment, 万元 (投资强度)")
+    p.add_argument("--layer", action="append", default=[], metavar="KIND=PATH",
+                   help="use a layer for this run: redline=PATH, minerals=PATH, or a control "
+                        "layer (" + ", ".join(CONTROL_LAYERS) + ")=PATH")
+    p.add_argument("--industry", default=None, help="GB/T 4754 industry class (e.g. C2624)")
+    p.add_argument("--floor-area", type=float, default=None, help="总建筑面积, m²")
+    p.add_argument("--footprint", type=float, default=None, help="建筑物及构筑物基底面积, m²")
+    p.add_argument("--admin-area", type=float, default=None,
+                   help="行政办公及生活服务设施用地面积, m²")
     p.add_argument("--out", required=True, help="output CSV; OUT.geojson is written beside it")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of 'detail'")
     p.add_argument("--workers", type=int, default=None,
@@ -532,7 +548,9 @@ def run(args: argparse.Namespace) -> int:
     layers = _load_layers(args)
     project = Project(product=args.product, activity=args.activity or
                       config.redline.get("default_activity", "industrial"),
-                      investment_wan=args.investment, year=args.year)
+                      investment_wan=args.investment, year=args.year, industry=args.industry,
+                      floor_area_m2=args.floor_area, footprint_m2=args.footprint,
+                      admin_area_m2=args.admin_area)
     workers = args.workers or ((os.cpu_count() or 1) if len(sites) > 500 else 1)
     transform = _result_rows_zh if args.lang == "zh" else _result_rows_en
     bar = Progress(len(sites), enabled=not args.quiet)

@@ -105,7 +105,7 @@ def verdict_table(result: ScreenResult, lang: str) -> pd.DataFrame:
         t("site.col.kind", lang): t("kind.binding", lang),
         t("site.col.status", lang): t(f"status.{result.overall}", lang),
         t("site.col.finding", lang): "；".join(
-            t("check." + r["check"], lang) + "：" + t("status." + r["status"], lang)
+            "：".join((t(f"check.{r['check']}", lang), t(f"status.{r['status']}", lang)))
             for r in result.reasons) if result.reasons else t("rpt.reasons_none", lang),
         t("site.col.rule", lang): t("site.overall_rule", lang),
         t("site.col.data", lang): "",

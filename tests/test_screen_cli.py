@@ -77,8 +77,12 @@ def test_csv_sites_end_to_end(bundle, tmp_path):
     assert by[("in_base", "base")]["status"] == "PASS"
     assert by[("in_base", "quota")]["status"] == "PASS"
     assert by[("in_base", "chain")]["status"] == "WARN"  # lithium partners are far away
-    # chain and base are advisory: the compliance verdict is over redline, minerals, quota...
-    assert by[("in_base", "overall")]["status"] == "PASS"
+    # chain and base are advisory; the binding red line, minerals and quota pass, but no
+    # 永久基本农田 / 城镇开发边界 / 三调 layer is given: the compliance verdict cannot be PASS
+    assert by[("in_base", "overall")]["status"] == "UNKNOWN"
+    assert by[("in_base", "farmland")]["status"] == "UNKNOWN"
+    assert "permanent basic farmland" in by[("in_base", "farmland")]["detail"]
+    assert by[("in_base", "quota")]["new_construction_ha"] != ""
     suit = by[("in_base", "suitability")]
     assert suit["status"] in ("high", "medium", "low") and 0 <= float(suit["score"]) <= 1
     red = by[("on_redline", "redline")]
@@ -200,7 +204,7 @@ def test_unreadable_or_missing_sites_file_exits_2(bundle, tmp_path, capsys):
 
 @pytest.mark.parametrize("spec, message", [
     ("redline", "expected NAME=PATH"),
-    ("rivers=x.geojson", "expected to be in ['redline', 'minerals']"),
+    ("rivers=x.geojson", "expected to be in ['redline', 'minerals', 'landuse', 'farmland'"),
     ("redline=/no/such/file.geojson", "no such file"),
 ])
 def test_bad_layer_spec_exits_2(bundle, tmp_path, capsys, spec, message):
@@ -243,3 +247,37 @@ def test_module_entry_point_runs_with_progress_bar(bundle, tmp_path):
                           "--product", "x", "--out", str(out)],
                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "no such file" in bad.stderr
+
+
+def test_control_layers_from_the_command_line(bundle, tmp_path):
+    """--layer farmland= / urban_boundary= / landuse= in CGCS2000 Gauss-Krüger (EPSG:4522)."""
+    site = shapely.box(97.04, 36.04, 97.06, 36.06)  # in b1
+    sites = tmp_path / "s.geojson"
+    gpd.GeoDataFrame({"site_id": ["A"]}, geometry=[site], crs=4326).to_file(sites)
+    farm = tmp_path / "farm.gpkg"
+    gpd.GeoDataFrame({"名称": ["基本农田1"]}, geometry=[shapely.box(97.05, 36.0, 97.1, 36.1)],
+                     crs=4326).to_crs(4522).to_file(farm)
+    town = tmp_path / "town.gpkg"
+    gpd.GeoDataFrame({"name": ["开发边界"]}, geometry=[shapely.box(96.9, 35.9, 97.2, 36.2)],
+                     crs=4326).to_crs(4522).to_file(town)
+    landuse = tmp_path / "dltb.gpkg"
+    gpd.GeoDataFrame({"dlbm": ["0103", "0601"]},
+                     geometry=[shapely.box(96.9, 35.9, 97.05, 36.2),
+                               shapely.box(97.05, 35.9, 97.2, 36.2)],
+                     crs=4326).to_crs(4522).to_file(landuse)
+    out = tmp_path / "c.csv"
+    assert run_cli(bundle, sites, "--product", "碳酸锂", "--year", "2026",
+                   "--layer", f"farmland={farm}", "--layer", f"urban_boundary={town}",
+                   "--layer", f"landuse={landuse}", "--out", out) == 0
+    by = {r["check"]: r for r in read_rows(out)}
+    east = area_ha(shapely.box(97.05, 36.04, 97.06, 36.06))
+    assert by["farmland"]["status"] == "FAIL"
+    assert float(by["farmland"]["overlap_ha"]) == pytest.approx(east, rel=1e-3)
+    assert by["urban_boundary"]["status"] == "PASS"
+    assert by["landuse"]["status"] == "WARN"
+    assert float(by["quota"]["new_construction_ha"]) == pytest.approx(area_ha(site) - east,
+                                                                       rel=1e-3)
+    assert float(by["quota"]["cropland_ha"]) == pytest.approx(area_ha(site) - east, rel=1e-3)
+    assert float(by["quota"]["farmland_ha"]) == pytest.approx(east, rel=1e-3)
+    assert by["overall"]["status"] == "FAIL"
+    assert float(by["overall"]["buildable_ha"]) == pytest.approx(area_ha(site) - east, rel=1e-3)

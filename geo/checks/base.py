@@ -22,6 +22,7 @@ Positioning is advisory (适宜性): it ranks, it does not approve.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,8 +67,8 @@ def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[di
     admits those bases. Each match cites the document, section and sentence
     and is ``derived`` (the text names a region, not the base).
 
-    >>> [m["cite"][:6] for m in regional_matches("qarhan", "碳酸锂", load_config())][:1]
-    ['《工业和信息化']
+    >>> [m["region_zh"] for m in regional_matches("qarhan", "碳酸锂", load_config())][:1]
+    ['柴达木循环经济试验区']
     """
     terms = product_terms(product, config)
     out = []
@@ -117,12 +118,31 @@ def _admitting_list(site, layers, admits: dict, exclude: int | None, limit: int)
     order = np.argsort(dist, kind="stable")[:limit]
     return [_base_ref(layers, rows[j], distance_m=float(dist[j]),
                       matched=list(dict.fromkeys(str(m["text"]) for m in admits[rows[j]])),
-                      cite=_cites(admits[rows[j]]),
+                      cite_zh=_cites(admits[rows[j]], "zh"), cite_en=_cites(admits[rows[j]], "en"),
                       derived=all(m.get("derived") for m in admits[rows[j]])) for j in order]
 
 
-def _cites(matches: list[dict]) -> str:
-    return "; ".join(dict.fromkeys(str(m["cite"]) for m in matches if m.get("cite")))
+_SEED_CITE = re.compile(r"^\s*(\d{3})\s*§\s*(.+)$")
+
+
+def document_cite(cite: str, config: CheckConfig, lang: str = "zh") -> str:
+    """``001 §四.4`` as the document's title and section; other citations unchanged.
+
+    >>> document_cite("001 §四.4", load_config())
+    '《青海省人民政府关于加快工业转型升级建设重大产业基地的实施意见》四.4'
+    """
+    m = _SEED_CITE.match(str(cite))
+    docs = config.checks.get("documents", {})
+    if not m or m.group(1) not in docs:
+        return str(cite)
+    return f"{docs[m.group(1)][lang]}{'' if lang == 'zh' else ' §'}{m.group(2)}"
+
+
+def _cites(matches: list[dict], lang: str = "zh", config: CheckConfig | None = None) -> str:
+    config = config or load_config()
+    key = "cite_en" if lang == "en" else "cite"
+    return "; ".join(dict.fromkeys(document_cite(m.get(key, m["cite"]), config, lang)
+                                   for m in matches if m.get("cite")))
 
 
 def _names(refs: list[dict], lang: str) -> str:
@@ -164,7 +184,8 @@ def run(ctx: CheckContext) -> CheckResult:
                "distance_m": near_m, "matched": texts,
                "n_admitting": len(admits), "derived": derived}
     evidence = [_base_ref(layers, near_i, share_inside=share, distance_m=near_m,
-                          matched=texts, cite=_cites(matched),
+                          matched=texts, cite_zh=_cites(matched, "zh"),
+                          cite_en=_cites(matched, "en"),
                           derived=derived, role="containing" if inside_i is not None else "nearest")]
     evidence += [{**o, "role": "admitting"} for o in others]
     data_used = layers.bases.provenance([near_i] + list(admits)[:10])
@@ -176,9 +197,7 @@ def run(ctx: CheckContext) -> CheckResult:
     status, key = _verdict(project, inside_i, share, matched, others, float(sec.get("inside_share", 0.999)))
     if status == "PASS" and derived:
         key = "chk.base.pass_regional"
-        params.update(cite_zh=_cites(matched),
-                      cite_en="; ".join(dict.fromkeys(str(m.get("cite_en", m["cite"]))
-                                                      for m in matched)))
+        params.update(cite_zh=_cites(matched, "zh"), cite_en=_cites(matched, "en"))
     return CheckResult("base", status, metrics, evidence, rule, data_used, key, params)
 
 

@@ -59,8 +59,15 @@ def is_important(value) -> bool:
 
 
 def important_mineral(commodity, flag=None) -> bool:
-    """Whether a deposit is of an important mineral (its ``important`` flag)."""
-    return is_important(flag)
+    """Whether a deposit is of an important mineral: its ``important`` flag, else the list of
+    ``data/rules/important_minerals.yaml`` (34 minerals of the 开采登记 appendix, 24 strategic)."""
+    if is_important(flag):
+        return True
+    if commodity in (None, ""):
+        return False
+    from ..rules_tables import is_important_mineral
+
+    return is_important_mineral(str(commodity)) is not None
 
 
 def _deposit_piece(site: BaseGeometry, idx: LayerIndex, i: int, dist: float, sec: dict,

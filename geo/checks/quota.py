@@ -57,8 +57,8 @@ def run(ctx: CheckContext) -> CheckResult:
     """
     project, layers, config = ctx.project, ctx.layers, ctx.config
     rule = config.rule("quota")
-    requested = float(project.area_ha) if project.area_ha is not None else float(ctx.site_ha)
-    figures = {"requested_ha": requested}
+    asked = float(project.area_ha) if project.area_ha is not None else float(ctx.site_ha)
+    requested, figures, charged = _charged(ctx, asked)
     if layers.quotas is None or layers.bases is None:
         return unknown("quota", rule, "lyr.quotas", metrics=figures, requested_ha=requested)
     base = ctx.result("base")
@@ -67,7 +67,8 @@ def run(ctx: CheckContext) -> CheckResult:
     min_share = float(config.section("quota").get("min_share_inside", 0.5))
     if base_id is None or share_inside < min_share:
         return CheckResult("quota", "UNKNOWN", figures, rule=rule,
-                           message_key="chk.quota.unknown_base", params={"requested_ha": requested})
+                           message_key="chk.quota.unknown_base",
+                           params={"requested_ha": requested, **charged})
     base_row = _row_of(layers, base_id)
     names = {"base_zh": layers.bases.get(base_row, "name_zh"),
              "base_en": layers.bases.get(base_row, "name_en")}
@@ -80,7 +81,7 @@ def run(ctx: CheckContext) -> CheckResult:
         return CheckResult("quota", "UNKNOWN", figures, rule=rule,
                            message_key="chk.quota.unknown_year",
                            params={"year": year if year is not None else "",
-                                   "requested_ha": requested, **names})
+                                   "requested_ha": requested, **names, **charged})
     remaining = float(row["remaining_ha"])
     use = requested / remaining if remaining > 0 else float("inf")
     warn_share = float(config.section("quota").get("warn_share", 0.8))
@@ -101,8 +102,36 @@ def run(ctx: CheckContext) -> CheckResult:
                   "source_date": row.get("source_date"), "accuracy": row.get("accuracy")}]
     params = {"requested_ha": requested, "remaining_ha": remaining, "year": int(year),
               "use_pct": 100 * use if use != float("inf") else 999.0,
-              "warn_pct": 100 * warn_share, **names}
+              "warn_pct": 100 * warn_share, **names, **charged}
     return CheckResult("quota", status, metrics, evidence, rule, data_used, key, params)
+
+
+def _charged(ctx: CheckContext, asked: float) -> tuple[float, dict, dict]:
+    """The 新增建设用地 the quota is charged with, the figures and the sentence saying why.
+
+    With a 三调 layer: the land asked for times the site's share of new
+    construction land (the site minus existing 建设用地). Without: all of it.
+    """
+    landuse = ctx.result("landuse")
+    figures = {"asked_ha": asked}
+    if landuse is None or landuse.status == "UNKNOWN" or ctx.site_ha <= 0:
+        figures["new_construction_ha"] = asked
+        return asked, {**figures, "requested_ha": asked}, {
+            "charged_zh": "未导入三调现状地类数据，按全部申请用地计入新增建设用地",
+            "charged_en": "no 三调 land-use layer is imported: all the land asked for is "
+                          "charged as new construction land"}
+    m = landuse.metrics
+    share = min(1.0, m["new_construction_ha"] / ctx.site_ha)
+    charged = asked * share
+    figures.update(requested_ha=charged, new_construction_ha=charged,
+                   existing_construction_ha=asked - charged,
+                   cropland_ha=m.get("cropland_ha"))
+    if "farmland_ha" in m:
+        figures["farmland_ha"] = m["farmland_ha"]
+    return charged, figures, {
+        "charged_zh": f"按新增建设用地计（扣除现状建设用地 {asked - charged:,.2f} 公顷）",
+        "charged_en": f"charged as new construction land (existing construction land of "
+                      f"{asked - charged:,.2f} ha not charged)"}
 
 
 def _row_of(layers, base_id) -> int | None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from . import base, chain, minerals, quota, redline, terrain
+from . import (base, chain, controls, industry_policy, landuse, landuse_standard, minerals,
+               quota, redline, terrain)
 from .context import CheckContext
 from .result import CheckResult
 
@@ -133,7 +134,7 @@ def _core_specs() -> list[CheckSpec]:
                             C("share_inside", "col.share_inside", "", "pct"),
                             C("distance_m", "col.distance", "unit.km_from_m", digits=1),
                             C("matched", "col.matched", kind="list"),
-                            C("cite", "col.cite", kind="text"),
+                            C("cite", "col.cite", kind="loc"),
                             C("derived", "col.derived", kind="yesno")),
                   csv_overlap=False,
                   batch_figures=("base_id", "nearest_base_id", "share_inside", "distance_m")),
@@ -157,7 +158,7 @@ def _core_specs() -> list[CheckSpec]:
                             C("remaining_ha", "col.remaining", "unit.ha"),
                             C("source", "col.source", kind="text"),
                             C("accuracy", "col.accuracy", kind="code", prefix="accuracy.")),
-                  needs=("base",),
+                  needs=("base", "landuse"),
                   batch_figures=("remaining_ha", "requested_ha", "new_construction_ha", "year")),
         CheckSpec("terrain", "check.terrain", "advisory", ("dem",), terrain.run,
                   figures=(C("elev_mean", "col.elev_mean", "unit.m", digits=0),
@@ -166,10 +167,10 @@ def _core_specs() -> list[CheckSpec]:
                            C("cell_km", "col.dem_cell", "unit.km", digits=2),
                            C("n_centre_cells", "col.n_cells", kind="int")),
                   evidence=(C("class", "col.slope_class", kind="loc"),
-                            C("above_deg", "col.slope_above", "unit.deg", digits=0),
+                            C("above_pct", "col.slope_above", "unit.pct_grade", digits=0),
                             C("share", "col.share_of_site", "", "pct"),
                             C("status", "col.status", kind="status")),
-                  batch_figures=("elev_mean", "share_above_warn", "share_above_fail")),
+                  batch_figures=("elev_mean", "share_above_gentle", "share_above_moderate")),
         CheckSpec("chain", "check.chain", "advisory", (), chain.run,
                   figures=(C("score", "col.score", digits=2),
                            C("upstream_score", "col.upstream_score", digits=2),
@@ -186,10 +187,61 @@ def _core_specs() -> list[CheckSpec]:
     ]
 
 
+def _new_specs() -> list[CheckSpec]:
+    return [
+        CheckSpec("landuse", "check.landuse", "binding", ("landuse", "farmland"), landuse.run,
+                  figures=(C("construction_ha", "col.existing_construction", "unit.ha"),
+                           C("new_construction_ha", "col.new_construction", "unit.ha"),
+                           C("cropland_ha", "col.cropland_taken", "unit.ha"),
+                           C("agricultural_ha", "col.agricultural", "unit.ha"),
+                           C("unused_ha", "col.unused", "unit.ha"),
+                           C("unclassified_ha", "col.unclassified", "unit.ha"),
+                           C("covered_share", "col.covered_share", "", "pct")),
+                  evidence=(C("dlbm", "col.dlbm", kind="text"),
+                            C("dlmc", "col.dlmc", kind="loc"),
+                            C("klass", "col.landuse_class", kind="code",
+                              prefix="rules.landuse.class."),
+                            _E_OVERLAP),
+                  needs=("farmland",), batch_figures=("new_construction_ha", "cropland_ha")),
+        CheckSpec("landuse_standard", "check.landuse_standard", "binding", (),
+                  landuse_standard.run,
+                  figures=(C("industry", "col.industry", kind="text"),),
+                  evidence=(C("indicator", "col.indicator", kind="code",
+                              prefix="rules.land.indicator."),
+                            C("value", "col.value", kind="text"),
+                            C("threshold", "col.threshold", kind="text"),
+                            C("status", "col.status", kind="status"),
+                            C("reason", "col.reason", kind="loc")),
+                  needs=("base",), batch_figures=()),
+        CheckSpec("industry_policy", "check.industry_policy", "binding", (), industry_policy.run,
+                  evidence=(C("catalogue", "col.catalogue", kind="text"),
+                            C("category", "col.policy_category", kind="loc"),
+                            C("entry", "col.entry", kind="text"),
+                            C("status", "col.status", kind="status"),
+                            C("reason", "col.reason", kind="loc")),
+                  batch_figures=()),
+    ]
+
+
+def _control_specs() -> list[CheckSpec]:
+    return [CheckSpec(kind, f"check.{kind}", "binding", (kind,), controls.runner(kind),
+                      figures=_OVERLAP + (C("distance_m", "col.distance_nearest", "unit.m", digits=0),
+                                          C("covered_share", "col.covered_share", "", "pct")),
+                      evidence=(_NAME, C("level", "col.control_level", kind="text"), _E_OVERLAP,
+                                C("mineral", "col.mineral", kind="text"),
+                                C("holder", "col.holder", kind="text"),
+                                C("own", "col.own_right", kind="yesno"),
+                                C("status", "col.status", kind="status"),
+                                C("step", "col.step", kind="loc")),
+                      cuts_buildable=controls.cuts_buildable(kind), csv_overlap=True,
+                      batch_figures=("overlap_ha",))
+            for kind in controls.control_kinds()]
+
+
 @lru_cache(maxsize=1)
 def registry() -> tuple[CheckSpec, ...]:
     """Every check, in report order: the six of the first release, then the new ones."""
-    specs = _core_specs()
+    specs = _core_specs() + _new_specs()[:1] + _control_specs() + _new_specs()[1:]
     ids = [s.id for s in specs]
     if len(set(ids)) != len(ids):
         raise ValueError(f"duplicate check ids in the registry: {ids}")

@@ -1,17 +1,18 @@
 """Check 5: terrain (elevation and slope) from the DEM — advisory (适宜性).
 
 Cells of the DEM window over the site are sampled: those whose centre lies in
-the site, or, when fewer than ``terrain.min_cells`` centres do, every cell
-touching it. Elevation min/mean/max, and the share of the site above each
-slope class of ``terrain.slope_classes`` (slope precomputed once per DEM with
-per-latitude metre spacing, :func:`geo.dem.slope_degrees`).
+the site, or, when fewer than ``min_cells_in_site`` centres do, every cell
+touching it. Elevation min/mean/max, and the share of the site steeper than
+each slope class of ``data/rules/terrain.yaml`` (:func:`geo.rules_tables.terrain_rules`;
+slope precomputed once per DEM with per-latitude metre spacing,
+:func:`geo.dem.slope_degrees`).
 
-* UNKNOWN: no DEM or no DEM value over the site; or the DEM is coarser than
-  the site (fewer than ``min_cells`` cell centres inside): it says so ("DEM
-  cell ~20 km, coarser than the site"), shows the elevation and reports no
-  slope figure at all;
-* otherwise the status of the steepest class holding more than
-  ``terrain.max_share`` of the site (its ``status``), else PASS.
+* UNKNOWN: no DEM or no DEM value over the site; or the DEM is too coarse for
+  the site (fewer than ``min_cells_in_site`` cell centres inside, or cells
+  larger than ``max_cell_m_for_slope``): it says so ("DEM cell ~20 km, coarser
+  than the site"), shows the elevation and reports no slope figure at all;
+* otherwise the worst status of the share thresholds
+  (:func:`geo.rules_tables.slope_status`), else PASS.
 """
 from __future__ import annotations
 
@@ -24,13 +25,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..dem import cell_size_m
+from ..rules_tables import slope_status, terrain_rules
 from .context import CheckContext, unknown
 from .result import CheckResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import ScreeningLayers
 
-__all__ = ["run", "dem_cells", "slope_classes"]
+__all__ = ["run", "dem_cells"]
 
 
 def dem_cells(site: BaseGeometry, layers: ScreeningLayers
@@ -66,12 +68,6 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     return dem.elev[rr, cc], layers.slope[rr, cc], centre
 
 
-def slope_classes(config) -> list[dict]:
-    """Slope classes, gentlest first: ``above_deg``, ``status``, ``name_zh``, ``name_en``."""
-    return sorted(config.section("terrain").get("slope_classes", []),
-                  key=lambda c: float(c["above_deg"]))
-
-
 def run(ctx: CheckContext) -> CheckResult:
     """Elevation and slope classes over the site.
 
@@ -88,8 +84,8 @@ def run(ctx: CheckContext) -> CheckResult:
     rule = config.rule("terrain")
     if layers.dem is None:
         return unknown("terrain", rule, "lyr.dem")
-    sec = config.section("terrain")
-    min_cells = int(sec.get("min_cells", 9))
+    rules = terrain_rules()
+    min_cells = rules.min_cells_in_site
     elev, slope, centre = dem_cells(site, layers)
     valid = ~np.isnan(elev)
     cw, chh = cell_size_m(layers.dem)
@@ -104,7 +100,8 @@ def run(ctx: CheckContext) -> CheckResult:
     use = centre & valid if n_centre >= min_cells else valid
     metrics = {**base, "elev_mean": float(np.nanmean(elev[use])),
                "elev_min": float(np.nanmin(elev[use])), "elev_max": float(np.nanmax(elev[use])),
-               "n_cells": int(use.sum()), "coarse": n_centre < min_cells}
+               "n_cells": int(use.sum()),
+               "coarse": n_centre < min_cells or max(cw, chh) > rules.max_cell_m_for_slope}
     params = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
               "elev_max": metrics["elev_max"], "cell_km": base["cell_km"],
               "n_centres": n_centre, "min_cells": min_cells, "site_ha": site_ha}
@@ -112,28 +109,30 @@ def run(ctx: CheckContext) -> CheckResult:
         return CheckResult("terrain", "UNKNOWN", metrics, [], rule, data_used,
                            "chk.terrain.coarse", params)
     s = slope[use]
-    classes = slope_classes(config)
-    max_share = float(sec.get("max_share", 0.1))
-    evidence, status, worst = [], "PASS", None
-    for c in classes:
-        share = float(np.mean(s > float(c["above_deg"])))
-        metrics[f"share_above_{c['above_deg']:g}"] = share
-        metrics[f"share_above_{str(c['status']).lower()}"] = share
-        over = share > max_share
-        evidence.append({"class_zh": c["name_zh"], "class_en": c["name_en"],
-                         "above_deg": float(c["above_deg"]), "share": share,
-                         "status": c["status"] if over else "PASS"})
-        if over:
-            status, worst = c["status"], c
+    shares, evidence = {}, []
+    for c in rules.classes:
+        if c.max_deg is None:
+            continue
+        shares[c.id] = float(np.mean(s > c.max_deg))
+        metrics[f"share_above_{c.id}"] = shares[c.id]
+        evidence.append({"class_zh": c.name_zh, "class_en": c.name_en, "above_deg": c.max_deg,
+                         "above_pct": c.max_pct, "share": shares[c.id]})
+    status, worst = slope_status(shares)
+    for e, cid in zip(evidence, shares):
+        hit = [r for r in rules.thresholds if r.above == cid and shares[cid] >= r.min_share]
+        e["status"] = max((r.status for r in hit), key=("WARN", "FAIL").index, default="PASS")
     metrics["slope_max"] = float(np.nanmax(s))
-    first = evidence[0] if evidence else None
-    params.update(max_pct=100 * max_share, slope_max=metrics["slope_max"],
-                  first_pct=100 * first["share"] if first else 0.0,
-                  first_zh=first["class_zh"] if first else "", first_en=first["class_en"] if first else "")
+    params.update(slope_max=metrics["slope_max"])
     if worst is not None:
-        share = metrics[f"share_above_{worst['above_deg']:g}"]
-        params.update(class_zh=worst["name_zh"], class_en=worst["name_en"], share_pct=100 * share)
+        cls = next(c for c in rules.classes if c.id == worst.above)
+        params.update(class_zh=f"坡度大于{cls.max_pct:g}%", class_en=f"a slope above {cls.max_pct:g}%",
+                      share_pct=100 * shares[worst.above], min_pct=100 * worst.min_share)
         key = "chk.terrain.steep"
     else:
+        gentle = next(c for c in rules.classes if c.max_pct is not None and c.id in shares
+                      and c.id != rules.classes[0].id)
+        params.update(first_zh=f"坡度大于{gentle.max_pct:g}%",
+                      first_en=f"a slope above {gentle.max_pct:g}%",
+                      first_pct=100 * shares[gentle.id])
         key = "chk.terrain.pass"
     return CheckResult("terrain", status, metrics, evidence, rule, data_used, key, params)

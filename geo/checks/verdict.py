@@ -44,8 +44,8 @@ def part_value(res: CheckResult, config: CheckConfig) -> float | None:
         score = res.metrics.get("score")
         return None if score is None else float(score)
     if res.check == "terrain":
-        first = [e["share"] for e in res.evidence if "share" in e][:1]
-        return 1.0 - float(first[0]) if first else None
+        steep = res.metrics.get("share_above_gentle")
+        return None if steep is None else 1.0 - float(steep)
     return float(sec.get("base_values", {}).get(res.status, 0.0))
 
 

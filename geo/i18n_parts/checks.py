@@ -87,9 +87,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "principle (厅字〔2019〕48号; Interim Measures on National Park Management, 2022); only "
         "patrol, monitoring, research and residents' repairs without expansion are admitted."),
     "rule.redline.buffer_alert": (
-        "选址距生态保护红线在提示距离以内（项目设定，data/rules/checks.yaml），建议核实红线边界。",
+        "选址距生态保护红线在提示距离以内（项目设定的提示距离），建议核实红线边界。",
         "The site lies within the alert distance of a red line (project setting in "
-        "data/rules/checks.yaml); verify the boundary."),
+        "project setting); verify the boundary."),
     "rule.redline.no_overlap": (
         "选址不得占用生态保护红线（自然资发〔2022〕142号）；列出最近红线区及 1/5/10 公里范围内的红线区。",
         "A site must not occupy the ecological red line (自然资发〔2022〕142号); the nearest zone and "
@@ -159,22 +159,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "(Qinghai opinions on building major industrial bases §4; 青政〔2016〕48号 §3.(6).4)."),
     # quota
     "chk.quota.pass": (
-        "申请 {requested_ha:,.2f} 公顷，{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷（占用 {use_pct:.0f}%）",
+        "申请 {requested_ha:,.2f} 公顷，{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷（占用 {use_pct:.0f}%）；{charged}",
         "Requests {requested_ha:,.2f} ha; {base} has {remaining_ha:,.2f} ha left for {year} "
-        "({use_pct:.0f}% used by this project)"),
+        "({use_pct:.0f}% used by this project); {charged}"),
     "chk.quota.warn": (
         "申请 {requested_ha:,.2f} 公顷，占{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷的 {use_pct:.0f}%，"
-        "超过 {warn_pct:.0f}%",
+        "超过 {warn_pct:.0f}%；{charged}",
         "Requests {requested_ha:,.2f} ha, {use_pct:.0f}% of the {remaining_ha:,.2f} ha left at "
-        "{base} for {year} (alert above {warn_pct:.0f}%)"),
+        "{base} for {year} (alert above {warn_pct:.0f}%); {charged}"),
     "chk.quota.fail": (
-        "申请 {requested_ha:,.2f} 公顷，超过{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷",
+        "申请 {requested_ha:,.2f} 公顷，超过{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷；{charged}",
         "Requests {requested_ha:,.2f} ha, more than the {remaining_ha:,.2f} ha left at {base} "
-        "for {year}"),
-    "chk.quota.unknown_base": ("选址不在产业基地内，没有对应的用地指标",
-                               "The site is not inside a base; no quota applies"),
-    "chk.quota.unknown_year": ("{base}没有 {year} 年的用地指标数据",
-                               "No quota figures for {base} in {year}"),
+        "for {year}; {charged}"),
+    "chk.quota.unknown_base": ("选址不在产业基地内，没有对应的用地指标；{charged}",
+                               "The site is not inside a base; no quota applies; {charged}"),
+    "chk.quota.unknown_year": ("{base}没有 {year} 年的用地指标数据；{charged}",
+                               "No quota figures for {base} in {year}; {charged}"),
     "rule.quota.remaining": (
         "申请用地不得超过所在基地当年剩余建设用地指标（下达 − 已用 − 预留）；占剩余指标比例超过提示值时提示。",
         "The land requested must not exceed the base's remaining quota for the year "
@@ -182,12 +182,12 @@ TEXT: dict[str, tuple[str, str]] = {
     # terrain
     "chk.terrain.pass": (
         "平均高程 {elev_mean:,.0f} 米（{elev_min:,.0f}–{elev_max:,.0f}）；{first}的部分占选址 {first_pct:.0f}%，"
-        "未超过 {max_pct:.0f}%",
+        "未达坡度阈值",
         "Mean elevation {elev_mean:,.0f} m ({elev_min:,.0f}–{elev_max:,.0f}); {first_pct:.0f}% of "
-        "the site has {first}, not above {max_pct:.0f}%"),
+        "the site has {first}, below the slope thresholds"),
     "chk.terrain.steep": (
-        "{class}的部分占选址 {share_pct:.0f}%（超过 {max_pct:.0f}%）；平均高程 {elev_mean:,.0f} 米",
-        "{share_pct:.0f}% of the site has {class} (above {max_pct:.0f}%); mean elevation "
+        "{class}的部分占选址 {share_pct:.0f}%（达到 {min_pct:.0f}% 的阈值）；平均高程 {elev_mean:,.0f} 米",
+        "{share_pct:.0f}% of the site has {class} (threshold {min_pct:.0f}%); mean elevation "
         "{elev_mean:,.0f} m"),
     "chk.terrain.coarse": (
         "高程数据格网约 {cell_km:,.1f} 公里，比选址粗（选址内 {n_centres} 个格网中心，需至少 {min_cells} 个）："
@@ -196,11 +196,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "{min_cells} needed): elevation ~{elev_mean:,.0f} m; slope not judged, a finer DEM is "
         "needed"),
     "rule.terrain.slope": (
-        "按坡度分级统计选址各级坡度以上的面积比例（《城乡用地评定标准》CJJ 132-2009：坡度大于10%不宜、"
-        "大于25%不适宜建设）；高程数据须比选址细。属适宜性评价，不作合规结论。",
-        "The share of the site above each slope class (CJJ 132-2009: above 10% not advisable, "
-        "above 25% unsuitable for building); the DEM must be finer than the site. Advisory "
-        "(suitability), not part of the compliance verdict."),
+        "按坡度分级（5%、10%、25%）统计选址陡于各级的面积比例，按比例阈值提示；"
+        "高程数据须比选址细（至少9个格网中心、格网不大于30米）。属适宜性评价，不作合规结论。",
+        "The share of the site steeper than each slope class (5%, 10%, "
+        "25% grade) against share thresholds; the DEM must be fine enough (9 cell centres in "
+        "the site, cells of 30 m or less). Advisory (suitability), not part of the compliance "
+        "verdict."),
     # chain
     "chk.chain.no_product": ("未给出产品，无法判断上下游配套", "No product given; adjacency not judged"),
     "chk.chain.unknown_product": ("产业链图谱中没有“{product}”，无法判断上下游配套",
@@ -216,11 +217,11 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Score {score:.2f} for '{product}'; steps no base in the province "
                                 "hosts: {missing}"),
     "rule.chain.adjacency": (
-        "项目上游原料与下游用户宜在邻近基地：按产业链图谱（种子文件000–004）计算上下游最近承载地的"
-        "距离衰减得分，阈值见 data/chains/scoring.yaml。",
+        "项目上游原料与下游用户宜在邻近基地：按产业链图谱（青海省产业政策文本所列产业链）计算上下游最近承载地的"
+        "距离衰减得分（项目设定的阈值）。",
         "A project's suppliers and customers should be in nearby bases: a distance-decay score "
-        "over the nearest hosts of its upstream and downstream steps in the chain graph (seeds "
-        "000-004); thresholds in data/chains/scoring.yaml."),
+        "over the nearest hosts of its upstream and downstream steps in the chain graph (the chains of "
+        "Qinghai's industrial policy texts), with project-set thresholds."),
     # errors of the site check and the command line
     "err.activity": ("未知的活动类型“{activity}”；可选：{allowed}",
                      "Unknown activity '{activity}'; choose one of: {allowed}"),

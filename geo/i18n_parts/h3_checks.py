@@ -110,7 +110,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.m": ("米", "m"),
     "unit.km": ("公里", "km"),
     "unit.km_from_m": ("公里", "km"),
-    "unit.deg": ("°", "°"),
+    "unit.pct_grade": ("%坡度", "% grade"),
     "unit.m2": ("平方米", "m²"),
     "unit.wan": ("万元", "10k CNY"),
     "unit.wan_per_ha": ("万元/公顷", "10k CNY/ha"),
@@ -140,4 +140,110 @@ TEXT.update({
                               "The project is a mining-right holder's own works inside its "
                               "mining area (right id or name)"),
     "site.own_mining_right_help": ("留空表示不是", "Leave empty if not"),
+})
+
+
+def _control_texts() -> dict[str, tuple[str, str]]:
+    """Check names and rule texts of the control-line kinds, from data/rules/control_lines.yaml."""
+    from geo.rules_tables import CONTROL_KINDS, control_kind
+
+    what = {"must_not_overlap": ("选址不得占用{zh}", "A site must not overlap {en}"),
+            "must_lie_inside": ("工业项目选址应位于{zh}以内", "An industrial site must lie inside {en}"),
+            "consult": ("选址与{zh}重叠的，须按规定办理相关评估或审批",
+                        "A site overlapping {en} needs the assessment or approval the rules require")}
+    out = {}
+    for kid in CONTROL_KINDS:
+        k = control_kind(kid)
+        zh, en = what[k.control]
+        out[f"check.{kid}"] = (k.name_zh, k.name_en[:1].upper() + k.name_en[1:])
+        out[f"layer.{kid}"] = out[f"check.{kid}"]
+        out[f"rules.control_rule.{kid}"] = (
+            zh.format(zh=k.name_zh) + "；各级别、各类项目的结论与须办理的手续按管控线规则表。",
+            en.format(en=k.name_en) + "; the status per level and activity and the step to take "
+            "follow the control-line rules table.")
+    return out
+
+
+TEXT.update(_control_texts())
+TEXT.update({
+    "chk.control.pass": ("与{kind}无重叠", "No overlap with {kind}"),
+    "chk.control.overlap": ("与 {n} 处{kind}重叠 {overlap_ha:,.2f} 公顷（占选址 {share_pct:.1f}%）：{names}。{step}",
+                            "Overlaps {n} {kind} feature(s) by {overlap_ha:,.2f} ha ({share_pct:.1f}% "
+                            "of the site): {names}. {step}"),
+    "chk.control.outside": ("选址有 {outside_ha:,.2f} 公顷（{share_pct:.1f}%）位于{kind}以外。{step}",
+                            "{outside_ha:,.2f} ha ({share_pct:.1f}%) of the site lie outside the "
+                            "{kind}. {step}"),
+    "chk.control.inside": ("选址全部位于{kind}以内", "The site lies wholly inside the {kind}"),
+    "col.outside": ("位于边界以外", "Outside the boundary"),
+    "col.step": ("须办理的手续", "Step to take"),
+    "col.holder": ("矿业权人", "Right holder"),
+    "col.own_right": ("本矿区自用工程", "Holder's own works"),
+})
+
+TEXT.update({
+    "check.landuse": ("现状地类（三调）", "Current land use (三调)"),
+    "check.landuse_standard": ("建设用地控制指标", "Land-use standard"),
+    "check.industry_policy": ("产业政策", "Industry policy"),
+    "lyr.landuse": ("三调现状地类", "三调 land-use"),
+    "layer.landuse": ("三调现状地类（DLBM）", "Current land use (三调, DLBM)"),
+    "chk.input_missing": ("未填写{figure}，无法判断", "{figure} is not given; cannot judge"),
+    "chk.landuse.pass": (
+        "选址为现状建设用地 {construction_ha:,.2f} 公顷、未利用地 {unused_ha:,.2f} 公顷，不占耕地和农用地；"
+        "新增建设用地 {new_ha:,.2f} 公顷",
+        "The site is existing construction land ({construction_ha:,.2f} ha) and unused land "
+        "({unused_ha:,.2f} ha), no cropland or farmland; new construction land {new_ha:,.2f} ha"),
+    "chk.landuse.warn": (
+        "占用耕地 {cropland_ha:,.2f} 公顷（须落实耕地占补平衡）、其他农用地 {agricultural_ha:,.2f} 公顷"
+        "（须办理农用地转用）；现状建设用地 {construction_ha:,.2f} 公顷，新增建设用地 {new_ha:,.2f} 公顷；"
+        "地类待核 {unclassified_ha:,.2f} 公顷",
+        "Takes {cropland_ha:,.2f} ha of cropland (耕地占补平衡 required) and {agricultural_ha:,.2f} ha "
+        "of other agricultural land (conversion approval required); existing construction land "
+        "{construction_ha:,.2f} ha, new construction land {new_ha:,.2f} ha; unclassified "
+        "{unclassified_ha:,.2f} ha"),
+    "rule.landuse.current": (
+        "按三调现状地类划分选址：占用耕地须落实占补平衡（占多少、垦多少），农用地转为建设用地须办理农用地转用审批"
+        "（《土地管理法》第三十条、第四十四条）；新增建设用地 = 选址 − 现状建设用地。",
+        "The site is split by current land use (三调): cropland taken needs an equal area "
+        "reclaimed (占补平衡), agricultural land converted needs conversion approval (Land "
+        "Administration Law art. 30, 44); new construction land = site − existing construction land."),
+    "chk.landuse_standard": ("{industry}：{text}", "{industry}: {text}"),
+    "chk.landuse_standard.not_covered": ("{reason}", "{reason}"),
+    "rule.landuse_standard": (
+        "工业项目的投资强度、容积率、建筑系数、行政办公及生活服务设施用地所占比重应符合《工业项目建设用地控制指标》"
+        "按行业和地区分类的控制值。",
+        "An industrial project's investment intensity, plot ratio, building coverage and share "
+        "of office and living land must meet the control values of the industrial land-use "
+        "standard for its industry and region class."),
+    "chk.industry_policy.pass": (
+        "“{product}”不在规则表所列的《产业结构调整指导目录》限制类、淘汰类及限制、禁止用地项目目录条目中",
+        "'{product}' is not among the restricted / eliminated entries of the industrial "
+        "structure catalogue or the restricted / prohibited land-supply catalogues listed in the "
+        "rules table"),
+    "chk.industry_policy.hit": ("{text}", "{text}"),
+    "rule.industry_policy": (
+        "《产业结构调整指导目录》限制类提示、淘汰类不通过；《限制用地项目目录》提示、《禁止用地项目目录》不通过。",
+        "Restricted entries of the industrial structure catalogue WARN, eliminated ones FAIL; "
+        "the restricted land-supply catalogue WARNs, the prohibited one FAILs."),
+    "col.dlbm": ("地类编码", "Land-use code"),
+    "col.dlmc": ("地类名称", "Land-use name"),
+    "col.landuse_class": ("三大类", "Class"),
+    "col.agricultural": ("农用地（耕地除外）", "Agricultural land (not cropland)"),
+    "col.unused": ("未利用地", "Unused land"),
+    "col.unclassified": ("地类待核", "Unclassified"),
+    "col.industry": ("行业", "Industry"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.value": ("项目值", "Project value"),
+    "col.threshold": ("控制值", "Control value"),
+    "col.basis": ("依据", "Basis"),
+    "col.catalogue": ("目录", "Catalogue"),
+    "col.policy_category": ("类别", "Category"),
+    "col.entry": ("条目", "Entry"),
+    "rules.landuse.class.unclassified": ("待核", "unclassified"),
+})
+
+TEXT.update({
+    "rpt.data_versions": ("所用数据及版本", "Data and versions used"),
+    "rpt.missing_kinds": ("未导入数据的管控类型（相应核查为“无法判断”）",
+                          "Control kinds with no data imported (their checks are UNKNOWN)"),
+    "rpt.missing_none": ("各管控类型均已导入数据。", "Every control kind has data."),
 })
