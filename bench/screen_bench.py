@@ -54,9 +54,10 @@ def _sites(frame, n: int) -> list[tuple[str, object]]:
     return [(r.site_id, site_from_point(r.lon, r.lat, r.area_ha).geometry) for r in rows.itertuples()]
 
 
-def time_single(sites, layers, project) -> np.ndarray:
+def time_single(sites, layers, project, warm: bool = True) -> np.ndarray:
     """Milliseconds of one full screen per site (after one warm-up)."""
-    screen_site(sites[0][1], project, layers)
+    if warm:
+        screen_site(sites[0][1], project, layers)
     out = []
     for _, geom in sites:
         t0 = time.perf_counter()
@@ -87,6 +88,16 @@ def time_naive(sites, redlines: gpd.GeoDataFrame) -> np.ndarray:
             _ = redlines.distance(geom).min()
             out.append(time.perf_counter() - t0)
     return np.array(out) * 1000.0
+
+
+def time_interleaved(sites, six_layers, full_layers, project) -> tuple[np.ndarray, np.ndarray]:
+    """Per site, the six first-release checks on ``six_layers`` then the full screen on
+    ``full_layers``, alternating, so that a busy machine slows both alike (ms each)."""
+    six, full = [], []
+    for item in sites:
+        six.append(time_checks([item], six_layers, project, LEGACY_CHECKS)[0])
+        full.append(time_single([item], full_layers, project, warm=False)[0])
+    return np.array(six), np.array(full)
 
 
 def time_checks(sites, layers, project, ids) -> np.ndarray:
@@ -160,8 +171,10 @@ def main() -> None:
     t_ctl = time.perf_counter() - t0
     print(f"| (3 control layers x {len(ctl['farmland']):,} polygons: generated and indexed "
           f"in {t_ctl:.1f} s) |")
-    full = time_single(single, with_ctl, project)
-    print(_row("stress set + 3 control layers, full screen", full))
+    time_single(single[:50], with_ctl, project)  # warm the control layers' caches
+    six, full = time_interleaved(single, stress, with_ctl, project)
+    print(_row("interleaved: six checks of the first release", six))
+    print(_row("interleaved: + 3 control layers, full screen", full))
     rl = time_checks(single[: args.n_naive], stress, project, ("redline",))
     print(_row("stress set, red-line check only", rl))
     naive = time_naive(single[: args.n_naive], red)

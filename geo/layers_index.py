@@ -102,6 +102,7 @@ class LayerIndex:
                              if len(geoms) else shapely.Polygon())
         shapely.prepare(self.coverage)
         self._records = self.frame.drop(columns=self.frame.geometry.name).to_dict("records")
+        self._layer_provenance: list[dict] | None = None
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -155,10 +156,16 @@ class LayerIndex:
         return int(cand[j]), float(dist[j])
 
     def provenance(self, rows) -> list[dict[str, Any]]:
-        """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty."""
+        """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty
+        (computed once per layer)."""
         rows = list(rows) if rows is not None else []
         if not rows:
-            rows = range(len(self._records))
+            if self._layer_provenance is None:
+                self._layer_provenance = self._provenance(range(len(self._records)))
+            return [dict(d) for d in self._layer_provenance]
+        return self._provenance(rows)
+
+    def _provenance(self, rows) -> list[dict[str, Any]]:
         seen: dict[tuple, dict] = {}
         for i in rows:
             key = tuple(str(self.get(i, c, "")) for c in _PROV)

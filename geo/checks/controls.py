@@ -54,11 +54,10 @@ def cuts_buildable(kind: str) -> bool:
     return control_kind(kind).control != "consult"
 
 
-def rule_of(kind: str) -> dict:
-    """``{id, key, basis}`` of a kind: its name and its legal basis, cited."""
-    k = control_kind(kind)
-    return {"id": f"control.{kind}", "key": f"rules.control_rule.{kind}",
-            "basis": "; ".join(c.text() for c in k.basis)}
+def rule_of(kind) -> dict:
+    """``{id, key, basis}`` of a :class:`~geo.rules_tables.ControlKind`: its legal basis, cited."""
+    return {"id": f"control.{kind.id}", "key": f"rules.control_rule.{kind.id}",
+            "basis": "; ".join(c.text() for c in kind.basis)}
 
 
 def _get(idx, i: int, fields: tuple[str, ...]):
@@ -136,20 +135,17 @@ def _run_overlap(ctx: CheckContext, kind, idx, rule: dict, covered: float) -> Ch
     pieces = _overlaps(ctx, kind, idx)
     data_used = idx.provenance([p["row"] for p in pieces])
     if not pieces:
-        near_i, near_m = idx.nearest(ctx.site)
-        metrics = {"overlap_ha": 0.0, "overlap_share": 0.0, "distance_m": near_m,
-                   "covered_share": covered}
+        metrics = {"overlap_ha": 0.0, "overlap_share": 0.0, "covered_share": covered}
         if covered < 1.0:
             return unknown(kind.id, rule, f"rules.kind.{kind.id}", covered, metrics=metrics,
                            data_used=data_used)
         return CheckResult(kind.id, "PASS", metrics, [], rule, data_used, "chk.control.pass",
-                           {"kind_zh": kind.name_zh, "kind_en": kind.name_en,
-                            "distance_km": near_m / 1000.0 if near_i is not None else 0.0})
+                           {"kind_zh": kind.name_zh, "kind_en": kind.name_en})
     geoms = [p["geometry"] for p in pieces]
     overlap_ha = area_ha(shapely.union_all(geoms)) if len(geoms) > 1 else pieces[0]["overlap_ha"]
     status = worst_status([p["status"] for p in pieces], ctx.config.status_order)
     metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / ctx.site_ha if ctx.site_ha
-               else 0.0, "distance_m": 0.0, "n_overlapped": len(pieces), "covered_share": covered}
+               else 0.0, "n_overlapped": len(pieces), "covered_share": covered}
     evidence = [{k: v for k, v in p.items() if k not in ("geometry", "row", "step_key")}
                 | {"step_zh": t(p["step_key"], "zh"), "step_en": t(p["step_key"], "en")}
                 for p in pieces]
@@ -191,7 +187,7 @@ def runner(kind_id: str) -> Callable[[CheckContext], CheckResult]:
     """The ``run(ctx)`` of the control-line check of ``kind_id``."""
     def run(ctx: CheckContext) -> CheckResult:
         kind = control_kind(kind_id)
-        rule = rule_of(kind_id)
+        rule = rule_of(kind)
         idx = ctx.layers.layer(kind_id)
         if idx is None:
             return unknown(kind_id, rule, f"rules.kind.{kind_id}")

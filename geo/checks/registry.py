@@ -225,7 +225,8 @@ def _new_specs() -> list[CheckSpec]:
 
 def _control_specs() -> list[CheckSpec]:
     return [CheckSpec(kind, f"check.{kind}", "binding", (kind,), controls.runner(kind),
-                      figures=_OVERLAP + (C("distance_m", "col.distance_nearest", "unit.m", digits=0),
+                      figures=_OVERLAP + (C("n_overlapped", "col.n_overlapped", kind="int"),
+                                          C("outside_ha", "col.outside", "unit.ha"),
                                           C("covered_share", "col.covered_share", "", "pct")),
                       evidence=(_NAME, C("level", "col.control_level", kind="text"), _E_OVERLAP,
                                 C("mineral", "col.mineral", kind="text"),
