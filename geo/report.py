@@ -35,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from .checks.columns import evidence_table, figure_rows
+from .checks.base import name_documents
 from .checks.registry import get_check
 from .checks.result import ScreenResult
 from .checks.verdict import suitability_text
@@ -267,7 +268,7 @@ def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH
 def _data_used(res, lang: str) -> list[list[str]]:
     seen, rows = set(), []
     for d in res.data_used:
-        row = [layer_name(d.get("layer"), lang), _text(d.get("source")),
+        row = [layer_name(d.get("layer"), lang), name_documents(_text(d.get("source")), lang=lang),
                _text(d.get("source_date")), _accuracy(d.get("accuracy"), lang)]
         if tuple(row) not in seen:
             seen.add(tuple(row))

@@ -39,7 +39,7 @@ from .result import CheckResult, Project
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import ScreeningLayers
 
-__all__ = ["run", "containing_base", "admitting_bases", "regional_matches"]
+__all__ = ["run", "containing_base", "admitting_bases", "regional_matches", "name_documents"]
 
 
 def containing_base(site: BaseGeometry, site_ha: float, layers: ScreeningLayers
@@ -122,26 +122,34 @@ def _admitting_list(site, layers, admits: dict, exclude: int | None, limit: int)
                       derived=all(m.get("derived") for m in admits[rows[j]])) for j in order]
 
 
-_SEED_CITE = re.compile(r"^\s*(\d{3})\s*§\s*(.+)$")
+_SEED_REF = re.compile(r"(?:seed\s+)?(\d{3})(?:\s+\1)?\s*§\s*([^\s;,()（）]+)|seed\s+(\d{3})")
 
 
-def document_cite(cite: str, config: CheckConfig, lang: str = "zh") -> str:
-    """``001 §四.4`` as the document's title and section; other citations unchanged.
+def name_documents(text: str, config: CheckConfig | None = None, lang: str = "zh") -> str:
+    """Every ``seed 001`` / ``001 §四.1`` in ``text`` replaced by the document's title and section.
 
-    >>> document_cite("001 §四.4", load_config())
-    '《青海省人民政府关于加快工业转型升级建设重大产业基地的实施意见》四.4'
+    >>> name_documents("seed 001 001 §四.1 (chains); seed 004 §三.(六).4 (tier)")[:18]
+    '《青海省人民政府关于加快工业转型升级'
     """
-    m = _SEED_CITE.match(str(cite))
+    config = config or load_config()
     docs = config.checks.get("documents", {})
-    if not m or m.group(1) not in docs:
-        return str(cite)
-    return f"{docs[m.group(1)][lang]}{'' if lang == 'zh' else ' §'}{m.group(2)}"
+
+    def sub(m: re.Match) -> str:
+        seed = m.group(1) or m.group(3)
+        if seed not in docs:
+            return m.group(0)
+        title = docs[seed][lang]
+        if m.group(2) is None:
+            return title
+        return f"{title}{'' if lang == 'zh' else ' §'}{m.group(2)}"
+
+    return _SEED_REF.sub(sub, str(text))
 
 
 def _cites(matches: list[dict], lang: str = "zh", config: CheckConfig | None = None) -> str:
     config = config or load_config()
     key = "cite_en" if lang == "en" else "cite"
-    return "; ".join(dict.fromkeys(document_cite(m.get(key, m["cite"]), config, lang)
+    return "; ".join(dict.fromkeys(name_documents(m.get(key, m["cite"]), config, lang)
                                    for m in matches if m.get("cite")))
 
 
