@@ -45,7 +45,9 @@ __all__ = [
     "load_rules", "control_kind", "control_activities", "control_step_texts",
     "is_important_mineral", "landuse_class", "landuse_name",
     "land_standard_thresholds", "evaluate_land_standard", "region_class_for",
-    "match_industry_policy", "slope_classes", "terrain_rules", "slope_status",
+    "match_industry_policy", "slope_classes", "terrain_rules", "slope_status", "dem_adequate",
+    "activity_codes", "normalise_dlbm", "landuse_class_table", "PolicyResult",
+    "evaluate_industry_policy", "LanduseBreakdown", "landuse_breakdown",
 ]
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "rules"
@@ -89,8 +91,8 @@ def _keys(obj: Any, table: str, where: str, required: Iterable[str],
     return obj
 
 
-def _text(obj: Any, table: str, where: str, *, empty: bool = False) -> str:
-    if not isinstance(obj, str) or (not empty and not obj.strip()):
+def _text(obj: Any, table: str, where: str) -> str:
+    if not isinstance(obj, str) or not obj.strip():
         raise _bad(table, where, "expected a non-empty text")
     return obj
 
@@ -224,8 +226,8 @@ def load_rules(name: str, *, rules_dir: str | Path | None = None) -> dict:
     return copy.deepcopy(data)
 
 
-def _parsed(name: str, rules_dir: str | Path | None = None) -> Any:
-    return _load(name, Path(rules_dir) if rules_dir else None)[1]
+def _parsed(name: str) -> Any:
+    return _load(name, None)[1]
 
 
 # ----------------------------------------------------------------------------- control lines
@@ -249,6 +251,7 @@ class ControlKind:
     _aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
     _rules: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
     _not_important: str | None = field(default=None, repr=False)
+    _not_strategic: str | None = field(default=None, repr=False)
     _activities: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def name(self, lang: str) -> str:
@@ -267,25 +270,30 @@ class ControlKind:
         return self.unknown_level, False
 
     def status_for(self, activity: str, level: Any = None, *,
-                   important: bool = True) -> tuple[str, str]:
+                   important: bool = True, strategic: bool = True) -> tuple[str, str]:
         """(status, translation key of the step) when the site conflicts with this kind.
 
         Conflict is an overlap for ``must_not_overlap`` and ``consult``, lying (partly) outside
         for ``must_lie_inside``; no conflict is PASS and is not asked here. ``level`` is the
-        layer's value (any alias); ``important`` is used by ``mining_rights`` only (a mineral
-        not on the important list gives the ``not_important`` rule).
+        layer's value (any alias). ``important`` / ``strategic`` are used by ``mining_rights``
+        only (see :func:`is_important_mineral`): a mineral not on the important lists gives the
+        ``not_important`` rule, an important one that is not strategic the
+        ``important_not_strategic`` rule, unless the activity's own rule (e.g. the holder's own
+        works) says otherwise.
         """
         act = self._activities.get(activity)
         if act is None:
             allowed = ", ".join(sorted(self._activities))
             raise InputError(f"unknown activity {activity!r}; allowed: {allowed}",
                              "rules.err.unknown_activity", activity=activity, allowed=allowed)
-        if self._not_important is not None and not important:
-            return self._not_important, f"rules.control.{self.id}.not_important"
         lvl = self.level_of(level)[0] if self.levels else "all"
         rules = self._rules[lvl]
         if act in rules:
             return rules[act], f"rules.control.{self.id}.{lvl}.{act}"
+        if self._not_important is not None and not important:
+            return self._not_important, f"rules.control.{self.id}.not_important"
+        if self._not_strategic is not None and not strategic:
+            return self._not_strategic, f"rules.control.{self.id}.important_not_strategic"
         return rules["default"], f"rules.control.{self.id}.{lvl}.default"
 
 
@@ -325,7 +333,7 @@ def _validate_control_lines(data: dict, rules_dir: Path) -> dict:
     for kid, kind in kinds.items():
         w = f"kinds.{kid}"
         _keys(kind, t, w, ("name_zh", "name_en", "control", "level_field", "rules", "basis"),
-              ("levels", "unknown_level", "not_important"))
+              ("levels", "unknown_level", "not_important", "important_not_strategic"))
         control = _choice(kind["control"], CONTROL_TYPES, t, f"{w}.control")
         levels = kind.get("levels") or {}
         aliases: dict[str, str] = {}
@@ -354,18 +362,21 @@ def _validate_control_lines(data: dict, rules_dir: Path) -> dict:
                 st, zh, en = _status_entry(entry, t, f"{rw}.activities.{act}")
                 rules[lvl][activities[canon]] = st
                 texts[f"rules.control.{kid}.{lvl}.{activities[canon]}"] = (zh, en)
-        not_important = None
-        if kind.get("not_important") is not None:
+        mineral_rules: dict[str, str | None] = {"not_important": None, "important_not_strategic": None}
+        for rule_id in mineral_rules:
+            if kind.get(rule_id) is None:
+                continue
             if kid != "mining_rights":
-                raise _bad(t, f"{w}.not_important", "only mining_rights has a not_important rule")
-            not_important, zh, en = _status_entry(kind["not_important"], t, f"{w}.not_important")
-            texts[f"rules.control.{kid}.not_important"] = (zh, en)
+                raise _bad(t, f"{w}.{rule_id}", f"only mining_rights has a {rule_id} rule")
+            mineral_rules[rule_id], zh, en = _status_entry(kind[rule_id], t, f"{w}.{rule_id}")
+            texts[f"rules.control.{kid}.{rule_id}"] = (zh, en)
         parsed[kid] = ControlKind(
             id=kid, name_zh=_text(kind["name_zh"], t, f"{w}.name_zh"),
             name_en=_text(kind["name_en"], t, f"{w}.name_en"), control=control,
             level_field=kind.get("level_field"), levels=tuple(levels),
             basis=_citations(kind["basis"], t, f"{w}.basis"), unknown_level=unknown,
-            _aliases=aliases, _rules=rules, _not_important=not_important,
+            _aliases=aliases, _rules=rules, _not_important=mineral_rules["not_important"],
+            _not_strategic=mineral_rules["important_not_strategic"],
             _activities={a: activities[a] for a in activities},
         )
     return {"kinds": parsed, "texts": texts,
@@ -383,6 +394,15 @@ def control_kind(kind: str) -> ControlKind:
 def control_activities() -> dict[str, tuple[str, str]]:
     """The activity codes this table adds to the red-line ones: {code: (name_zh, name_en)}."""
     return dict(_parsed("control_lines")["activity_names"])
+
+
+def activity_codes() -> tuple[str, ...]:
+    """Every activity code a project may give: the red-line ones and this table's (with aliases).
+
+    >>> {"industrial", "national_major", "national_major_project", "separate_site"} <= set(activity_codes())
+    True
+    """
+    return tuple(control_kind(CONTROL_KINDS[0])._activities)
 
 
 def control_step_texts() -> dict[str, tuple[str, str]]:
@@ -492,7 +512,12 @@ def _validate_landuse_codes(data: dict, _rules_dir: Path) -> dict:
     return {"codes": codes, "classes": data["classes"]}
 
 
-def _dlbm(dlbm: Any) -> str:
+def normalise_dlbm(dlbm: Any) -> str:
+    """A land-use code as the table spells it: ``' 05h1'`` -> ``'05H1'``, ``101`` -> ``'0101'``.
+
+    >>> normalise_dlbm(" 05h1 "), normalise_dlbm(101), normalise_dlbm("0102.0")
+    ('05H1', '0101', '0102')
+    """
     code = unicodedata.normalize("NFKC", str(dlbm))
     code = re.sub(r"\s+", "", code).upper()
     code = re.sub(r"\.0+$", "", code)          # 101.0 from a numeric field
@@ -502,7 +527,7 @@ def _dlbm(dlbm: Any) -> str:
 
 
 def _landuse_entry(dlbm: Any) -> tuple[str, tuple[str | None, str, str]]:
-    code = _dlbm(dlbm)
+    code = normalise_dlbm(dlbm)
     entry = _parsed("landuse_codes")["codes"].get(code)
     if entry is None:
         raise InputError(f"unknown land-use code (DLBM) {str(dlbm)!r}", "rules.err.landuse_code",
@@ -526,6 +551,63 @@ def landuse_class(dlbm: Any) -> str:
         raise InputError(f"land-use code {code} spans several classes; a 4-digit code is needed",
                          "rules.err.landuse_ambiguous", code=code)
     return cls
+
+
+def landuse_class_table() -> dict[str, str | None]:
+    """{code: class} of every code in the table (None for mixed 2-digit codes), for mapping a
+    layer's normalised DLBM column in one pass (``df.DLBM.map(normalise_dlbm).map(table)``)."""
+    return {code: entry[0] for code, entry in _parsed("landuse_codes")["codes"].items()}
+
+
+@dataclass(frozen=True)
+class LanduseBreakdown:
+    """A site's area by land-use class (ha) and the 新增建设用地 it implies.
+
+    ``new_construction_ha`` = site − existing 建设用地: land of the site the layer does not cover,
+    or whose code is unknown or spans classes, counts as new (the quota is charged for it) and is
+    reported in ``uncovered_ha`` / ``unclassified``.
+    """
+
+    site_ha: float
+    cropland_ha: float
+    agricultural_ha: float
+    construction_ha: float
+    unused_ha: float
+    uncovered_ha: float
+    unclassified: Mapping[str, float]
+    new_construction_ha: float
+
+
+def landuse_breakdown(pieces: Iterable[tuple[Any, float]], site_ha: float) -> LanduseBreakdown:
+    """Sum (DLBM, area_ha) pieces of a site (the site cut by a 三调 layer) by class.
+
+    >>> b = landuse_breakdown([("0103", 4.0), ("0601", 3.0), ("1206", 2.0), ("9999", 0.5)], 10.0)
+    >>> b.cropland_ha, b.construction_ha, b.unused_ha, dict(b.unclassified), b.uncovered_ha
+    (4.0, 3.0, 2.0, {'9999': 0.5}, 0.5)
+    >>> b.new_construction_ha
+    7.0
+    """
+    site = _figure("site_ha", site_ha)
+    if site is None or site <= 0:
+        raise InputError(f"site area must be > 0 ha, got {site_ha!r}", "rules.err.bad_input",
+                         name="site_ha", value=str(site_ha))
+    table = landuse_class_table()
+    sums = dict.fromkeys(LANDUSE_CLASSES, 0.0)
+    unclassified: dict[str, float] = {}
+    for code, area in pieces:
+        area = _figure("area_ha", area) or 0.0
+        key = normalise_dlbm(code)
+        cls = table.get(key)
+        if cls is None:
+            unclassified[key] = unclassified.get(key, 0.0) + area
+        else:
+            sums[cls] += area
+    covered = sum(sums.values()) + sum(unclassified.values())
+    uncovered = max(site - covered, 0.0)
+    return LanduseBreakdown(
+        site_ha=site, cropland_ha=sums["cropland"], agricultural_ha=sums["agricultural"],
+        construction_ha=sums["construction"], unused_ha=sums["unused"], uncovered_ha=uncovered,
+        unclassified=unclassified, new_construction_ha=max(site - sums["construction"], 0.0))
 
 
 def landuse_name(dlbm: Any, lang: str) -> str:
@@ -671,14 +753,16 @@ def _validate_land_use_standards(data: dict, _rules_dir: Path) -> dict:
             "rc": rc}
 
 
-def _industry_code(gbt4754: Any) -> str:
+def _industry_code(gbt4754: Any, *, manufacturing: bool = True) -> str:
+    """A GB/T 4754 class as 2–4 digits (门类 letter dropped); ``manufacturing`` refuses classes
+    outside 13–43, which the land-use standard does not cover."""
     code = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(gbt4754))).upper()
-    if code[:1] == "C" and code[1:].isdigit():      # 门类 letter C (制造业)
+    if code[:1].isalpha() and code[1:].isdigit():      # 门类 letter (C = 制造业)
         code = code[1:]
     if not re.fullmatch(r"\d{2,4}", code):
         raise InputError(f"GB/T 4754 industry class {str(gbt4754)!r} is not 2–4 digits",
                          "rules.err.industry_code", code=str(gbt4754))
-    if not 13 <= int(code[:2]) <= 43:
+    if manufacturing and not 13 <= int(code[:2]) <= 43:
         raise InputError(
             f"GB/T 4754 class {code} is not manufacturing (13–43), which the land-use standard covers",
             "rules.err.industry_not_covered", code=code)
@@ -882,7 +966,7 @@ class PolicyHit:
 
 def _validate_industry_policy(data: dict, _rules_dir: Path) -> dict:
     t = "industry_policy"
-    _keys(data, t, "file", ("version", "catalogues", "entries"))
+    _keys(data, t, "file", ("version", "catalogues", "entries"), ("reviewed_without_entry",))
     cats = {cid: _citation(c, t, f"catalogues.{cid}") for cid, c in
             _keys(data["catalogues"], t, "catalogues", (), data["catalogues"].keys()).items()}
     entries = []
@@ -910,7 +994,17 @@ def _validate_industry_policy(data: dict, _rules_dir: Path) -> dict:
             raise InputError(f"rules table {t}: {w}: an unverified entry needs a note",
                              "rules.err.no_source", table=t, where=w)
         entries.append((terms, classes, e, cats[e["catalogue"]]))
-    return {"entries": entries}
+    reviewed: list[str] = []
+    rev = data.get("reviewed_without_entry")
+    rev_verified = False
+    if rev is not None:
+        rev = _keys(rev, t, "reviewed_without_entry", ("verified", "note", "products"))
+        rev_verified = _bool(rev["verified"], t, "reviewed_without_entry.verified")
+        _text(rev["note"], t, "reviewed_without_entry.note")
+        for i, prod in enumerate(rev["products"]):
+            prod = _keys(prod, t, f"reviewed_without_entry.products[{i}]", ("zh", "en"))
+            reviewed += [_norm(x) for x in [*prod["zh"], *prod["en"]] if _norm(x)]
+    return {"entries": entries, "reviewed": tuple(reviewed), "reviewed_verified": rev_verified}
 
 
 def match_industry_policy(product: str, gbt4754: str | None = None) -> list[PolicyHit]:
@@ -927,10 +1021,18 @@ def match_industry_policy(product: str, gbt4754: str | None = None) -> list[Poli
     text = _norm(product)
     if not text:
         return []
-    project_class = None if gbt4754 in (None, "") else _industry_code_any(gbt4754)
+    return _policy_hits(text, gbt4754)
+
+
+def _matches(text: str, term: str) -> bool:
+    return term in text or (len(text) >= 2 and text in term)
+
+
+def _policy_hits(text: str, gbt4754: Any) -> list[PolicyHit]:
+    project_class = None if gbt4754 in (None, "") else _industry_code(gbt4754, manufacturing=False)
     hits: list[PolicyHit] = []
     for terms, classes, e, cat in _parsed("industry_policy")["entries"]:
-        if not any(term in text or (len(text) >= 2 and text in term) for term in terms):
+        if not any(_matches(text, term) for term in terms):
             continue
         if project_class and classes and not any(
                 project_class.startswith(c) or c.startswith(project_class) for c in classes):
@@ -950,14 +1052,38 @@ def match_industry_policy(product: str, gbt4754: str | None = None) -> list[Poli
     return hits
 
 
-def _industry_code_any(gbt4754: Any) -> str:
-    code = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(gbt4754))).upper()
-    if code[:1].isalpha() and code[1:].isdigit():
-        code = code[1:]
-    if not re.fullmatch(r"\d{2,4}", code):
-        raise InputError(f"GB/T 4754 industry class {str(gbt4754)!r} is not 2–4 digits",
-                         "rules.err.industry_code", code=str(gbt4754))
-    return code
+@dataclass(frozen=True)
+class PolicyResult:
+    """The industry-policy verdict of a product: worst status of its hits, or why there are none."""
+
+    status: str
+    hits: tuple[PolicyHit, ...]
+    reason_key: str
+
+
+def evaluate_industry_policy(product: str, gbt4754: str | None = None) -> PolicyResult:
+    """Status for a product: the worst of its hits; with no hit PASS only when the table records the
+    product as reviewed (and verified) without an entry, else WARN saying what to check; no product
+    given is UNKNOWN.
+
+    >>> evaluate_industry_policy("钾肥").status, evaluate_industry_policy("钾肥").reason_key
+    ('WARN', 'rules.policy.none_unverified')
+    >>> evaluate_industry_policy("藏毯").reason_key
+    'rules.policy.not_covered'
+    """
+    text = _norm(product or "")
+    if not text:
+        return PolicyResult("UNKNOWN", (), "rules.policy.no_product")
+    hits = tuple(_policy_hits(text, gbt4754))
+    if hits:
+        worst = "FAIL" if any(h.status == "FAIL" for h in hits) else "WARN"
+        return PolicyResult(worst, hits, "rules.policy.hits")
+    p = _parsed("industry_policy")
+    if any(_matches(text, term) for term in p["reviewed"]):
+        if p["reviewed_verified"]:
+            return PolicyResult("PASS", (), "rules.policy.none_verified")
+        return PolicyResult("WARN", (), "rules.policy.none_unverified")
+    return PolicyResult("WARN", (), "rules.policy.not_covered")
 
 
 # ----------------------------------------------------------------------------- terrain
@@ -1047,6 +1173,16 @@ def slope_classes() -> tuple[SlopeClass, ...]:
 def terrain_rules() -> TerrainRules:
     """Classes, share thresholds and the DEM resolution the terrain check needs."""
     return _parsed("terrain")["rules"]
+
+
+def dem_adequate(cell_size_m: float, cells_in_site: int) -> bool:
+    """Whether a DEM is fine enough to report slope shares for a site (else: elevation only).
+
+    >>> dem_adequate(30, 400), dem_adequate(20000, 0), dem_adequate(30, 9)
+    (True, False, False)
+    """
+    rules = terrain_rules()
+    return cells_in_site >= rules.min_cells_in_site and cell_size_m <= rules.max_cell_m_for_slope
 
 
 def slope_status(shares_above: Mapping[str, float]) -> tuple[str, TerrainRule | None]:

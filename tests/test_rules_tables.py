@@ -196,6 +196,14 @@ def test_mining_rights_depend_on_the_mineral_and_the_holder():
     assert mr.status_for("industrial", "采矿权", important=False)[0] == "WARN"
     status, key = mr.status_for("own_mining_works", "mining right")
     assert status == "PASS" and "矿区" in t(key, "zh")
+    # strategic minerals "原则上不得压覆"; other important minerals need the 压覆 approval
+    lead = rt.is_important_mineral("Pb")
+    status, key = mr.status_for("industrial", "储量", strategic=lead.strategic)
+    assert status == "WARN" and "审批" in t(key, "zh")
+    potash = rt.is_important_mineral("钾盐")
+    assert mr.status_for("industrial", "储量", strategic=potash.strategic)[0] == "FAIL"
+    assert mr.status_for("national_major", "储量")[0] == "WARN"
+    assert rt.control_kind("heritage").status_for("linear_infrastructure", "保护范围")[0] == "WARN"
     assert any(c.year == 2024 for c in mr.basis)
 
 
@@ -396,9 +404,106 @@ def test_slope_classes_and_thresholds():
     gentle = classes[1]
     assert gentle.max_pct == 10 and gentle.max_deg == pytest.approx(5.7106, abs=1e-3)
     rules = rt.terrain_rules()
-    assert rules.min_cells_in_site == 9 and rules.max_cell_m_for_slope == 30
+    assert rules.min_cells_in_site == 25 and rules.max_cell_m_for_slope == 100
     assert rt.slope_status({"gentle": 0.1, "moderate": 0.0}) == ("PASS", None)
     status, rule = rt.slope_status({"gentle": 0.3, "moderate": 0.0})
     assert status == "WARN" and rule.above == "gentle"
     assert rt.slope_status({"moderate": 0.7})[0] == "FAIL"
     assert rules.sources and all(c.verified or c.note for c in rules.sources)
+
+
+# ----------------------------------------------------------------------------- helpers for the checks
+def test_every_rules_key_the_module_names_is_translated():
+    import re
+
+    source = (ROOT / "geo" / "rules_tables.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'"(rules\.[a-z_]+(?:\.[a-z_]+)+)"', source))
+    assert {"rules.land.missing", "rules.policy.condition", "rules.err.unknown_key"} <= keys
+    missing = sorted(k for k in keys if k not in TEXT)
+    assert not missing, missing
+    for kind in rt.CONTROL_KINDS:
+        control = rt.control_kind(kind).control
+        for lang in ("zh", "en"):
+            name = t(f"rules.kind.{kind}", lang)
+            assert name in t(f"rules.control.pass.{control}", lang, kind=name)
+            assert name in t("rules.control.no_layer", lang, kind=name)
+
+
+def test_landuse_table_maps_a_column_in_one_pass():
+    table = rt.landuse_class_table()
+    column = [" 0101", "05h1", 601, "0404", "1202"]
+    assert [table[rt.normalise_dlbm(c)] for c in column] == [
+        "cropland", "construction", "construction", "unused", "agricultural"]
+    assert table["04"] is None
+
+
+def test_activity_codes_cover_red_line_and_control_line_activities():
+    redline = yaml.safe_load((ROOT / "data/rules/redline_rules.yaml").read_text(encoding="utf-8"))
+    codes = set(rt.activity_codes())
+    assert set(redline["activities"]) <= codes
+    assert {"national_major", "separate_site", "own_mining_works"} <= codes
+
+
+def test_dem_must_be_fine_enough_for_a_slope():
+    # the bundled 0.2° DEM (~20 km cells) never is; a 30 m DEM over a 20 ha site is
+    assert not rt.dem_adequate(20_000, 0)
+    assert rt.dem_adequate(30, int(200_000 / 900))
+    assert rt.dem_adequate(90, 30)               # 3″ DEM over a ~25 ha site
+    assert not rt.dem_adequate(90, 12)           # ... but not over a 10 ha one
+    assert not rt.dem_adequate(250, 100)         # enough cells but coarser than 100 m
+    text = t("rules.terrain.dem_coarse", "en", cell_km=20, elevation_m=2900)
+    assert "20 km" in text and "2900" in text
+
+
+def test_industry_policy_verdict_never_passes_an_unchecked_product(rules_copy, monkeypatch):
+    al = rt.evaluate_industry_policy("电解铝", "3216")
+    assert al.status == "WARN" and al.hits and al.reason_key == "rules.policy.hits"
+    potash = rt.evaluate_industry_policy("氯化钾")
+    assert potash.status == "WARN" and not potash.hits
+    assert potash.reason_key == "rules.policy.none_unverified"
+    assert rt.evaluate_industry_policy("藏毯").reason_key == "rules.policy.not_covered"
+    assert rt.evaluate_industry_policy("").status == "UNKNOWN"
+    for key in ("rules.policy.none_unverified", "rules.policy.not_covered", "rules.policy.no_product"):
+        assert t(key, "zh") and t(key, "en")
+    # once the official has checked the catalogues, a reviewed product without entry passes
+    path = rules_copy / "industry_policy.yaml"
+    _edit(path, "reviewed_without_entry:\n  verified: false", "reviewed_without_entry:\n  verified: true")
+    monkeypatch.setattr(rt, "RULES_DIR", rules_copy)
+    assert rt.evaluate_industry_policy("钾肥").status == "PASS"
+    assert rt.evaluate_industry_policy("钾肥").reason_key == "rules.policy.none_verified"
+
+
+def test_landuse_breakdown_charges_only_new_construction_land():
+    # 20 ha site: 6 ha 旱地, 5 ha existing 工业用地, 4 ha 其他草地, 3 ha 盐碱地, 2 ha the layer misses
+    b = rt.landuse_breakdown([("0103", 6), ("601", 5), ("0404", 4), (" 1204 ", 3)], 20)
+    assert (b.cropland_ha, b.construction_ha, b.unused_ha, b.agricultural_ha) == (6, 5, 7, 0)
+    assert b.uncovered_ha == pytest.approx(2)
+    assert b.new_construction_ha == pytest.approx(15)          # everything but the 5 ha 工业用地
+    # a mixed 2-digit code is not guessed: reported, and charged as new construction land
+    b = rt.landuse_breakdown([("04", 3), ("05H1", 1)], 4)
+    assert dict(b.unclassified) == {"04": 3} and b.new_construction_ha == pytest.approx(3)
+    with pytest.raises(InputError):
+        rt.landuse_breakdown([("0101", -1)], 4)
+
+
+def test_outside_the_urban_boundary_only_concentrated_construction_fails():
+    ub = rt.control_kind("urban_boundary")
+    assert ub.status_for("industrial")[0] == "FAIL"
+    for activity in ("linear_infrastructure", "eco_tourism", "separate_site", "national_major"):
+        assert ub.status_for(activity)[0] == "WARN", activity
+    assert rt.control_kind("farmland").status_for("linear_infrastructure")[0] == "WARN"
+    assert rt.control_kind("wetland").status_for("ecological_restoration", "国家")[0] == "WARN"
+    assert rt.control_kind("wetland").status_for("eco_tourism", "国家级")[0] == "FAIL"
+
+
+def test_a_broken_control_table_does_not_break_the_translation_table(rules_copy, monkeypatch):
+    """geo.i18n merges the step texts at import; a broken table leaves them out and the check
+    that reads the table reports the table's own error instead of a crash at start-up."""
+    from geo.i18n_parts import h4_rules
+
+    _edit(rules_copy / "control_lines.yaml", "    control: must_lie_inside", "    contrl: must_lie_inside")
+    monkeypatch.setattr(rt, "RULES_DIR", rules_copy)
+    assert h4_rules._control_texts() == {}
+    with pytest.raises(InputError) as err:
+        rt.control_kind("urban_boundary")
+    assert err.value.key == "rules.err.unknown_key"

@@ -41,6 +41,24 @@ TEXT: dict[str, tuple[str, str]] = {
                             "{name} must be a number ≥ 0 (got {value})"),
     "rules.err.area_exceeds_site": ("{name}（{value} m²）大于用地面积（{site_m2} m²）",
                                     "{name} ({value} m²) is larger than the site ({site_m2} m²)"),
+    # ---------------------------------------------------------------- control lines (generic)
+    "rules.control.no_layer": ("未导入{kind}数据，无法判断（不视为通过）",
+                               "No {kind} data imported: not checked (never a pass)"),
+    "rules.control.pass.must_not_overlap": ("选址与{kind}无重叠", "The site does not overlap {kind}"),
+    "rules.control.pass.must_lie_inside": ("选址全部位于{kind}内", "The site lies wholly inside {kind}"),
+    "rules.control.pass.consult": ("选址不在{kind}内", "The site is not in {kind}"),
+    "rules.control.level_unknown": ("图层未给出可识别的级别（字段 {field}），按{level}从严判断，请核对",
+                                    "The layer gives no recognisable level (field {field}); treated as "
+                                    "{level} (the strictest), check it"),
+    "rules.control.type.must_not_overlap": ("不得占用", "must not overlap"),
+    "rules.control.type.must_lie_inside": ("须位于其内", "must lie inside"),
+    "rules.control.type.consult": ("涉及须论证/评估", "needs a study or approval"),
+    # ---------------------------------------------------------------- terrain
+    "rules.terrain.dem_coarse": (
+        "DEM 格网约 {cell_km} km，粗于选址，不计算坡度；选址高程约 {elevation_m} m",
+        "DEM cell ~{cell_km} km, coarser than the site: no slope is computed; elevation about {elevation_m} m"),
+    "rules.terrain.share_above": ("坡度大于 {pct}%（{deg}°）的面积占选址 {share}",
+                                  "{share} of the site is steeper than {pct}% ({deg}°)"),
     # ---------------------------------------------------------------- land-use classes
     "rules.landuse.class.cropland": ("耕地", "Cropland"),
     "rules.landuse.class.agricultural": ("农用地（耕地除外）", "Agricultural land (other than cropland)"),
@@ -86,6 +104,14 @@ TEXT: dict[str, tuple[str, str]] = {
                                "May fall under {catalogue} {item} ({text}): {condition}"),
     "rules.policy.unverified": ("可能属于{catalogue}{item}（{text}，条文待核）：{condition}",
                                 "May fall under {catalogue} {item} ({text}; wording to be checked): {condition}"),
+    "rules.policy.hits": ("产品可能属于产业政策目录所列项目，见下列条目", "The product may fall under the catalogue entries below"),
+    "rules.policy.no_product": ("未填写产品，无法对照产业政策目录", "No product given: the industry-policy catalogues cannot be checked"),
+    "rules.policy.none_verified": ("产品未列入产业结构调整指导目录限制类、淘汰类及限制/禁止用地项目目录",
+                                   "The product is not listed as restricted or eliminated, nor in the restricted / prohibited land lists"),
+    "rules.policy.none_unverified": ("规则表未见该产品的限制类、淘汰类或限制/禁止用地条目，但尚未对照目录原文核实，请核对",
+                                     "The rules table has no restricted / eliminated / land-list entry for this product, but this is not yet checked against the gazetted catalogues; check it"),
+    "rules.policy.not_covered": ("规则表未收录该产品，请对照《产业结构调整指导目录（2024年本）》及限制/禁止用地项目目录人工核对",
+                                 "The rules table does not cover this product; check it against the 2024 industrial-structure catalogue and the restricted / prohibited land lists"),
     "rules.policy.check_text": ("请对照目录原文核对该条目", "check this entry against the gazetted catalogue"),
     # ---------------------------------------------------------------- minerals (压覆)
     "rules.minerals.query_step": (
