@@ -13,7 +13,7 @@ tables with GiST indexes on ``geom`` and on ``geom::geography``, then per site:
   geography), salt lakes by ``ST_Intersects``.
 
 Timed per site over one connection (the round trip included), against
-``redline_check + minerals_check`` in Python on the same sites; overlap areas
+the red-line and mineral checks of the registry in Python on the same sites; overlap areas
 are compared as a cross-check.
 """
 from __future__ import annotations
@@ -72,7 +72,7 @@ def run(url: str, data, stress, project, n: int, row) -> None:
     import psycopg
 
     from bench.screen_bench import _sites
-    from geo.checks import load_config, minerals_check, redline_check
+    from geo.checks import CheckContext, get_check, load_config
     from geo.geodesy import area_ha
 
     config = load_config()
@@ -93,9 +93,9 @@ def run(url: str, data, stress, project, n: int, row) -> None:
     py_ms, py_red, py_dep = [], [], []
     for _, geom in sites:
         t0 = time.perf_counter()
-        ha = area_ha(geom)
-        r = redline_check(geom, ha, project, stress, config)
-        m = minerals_check(geom, ha, stress, config)
+        ctx = CheckContext(geom, area_ha(geom), project, stress, config)
+        r = get_check("redline").run(ctx)
+        m = get_check("minerals").run(ctx)
         py_ms.append(time.perf_counter() - t0)
         py_red.append(float(r.metrics.get("overlap_ha") or 0))
         py_dep.append(float(m.metrics.get("overlap_ha") or 0))

@@ -196,6 +196,32 @@ def generate(seed: int = 20261123, region=None) -> dict[str, pd.DataFrame]:
                                                geometry=[region], crs=4326)}
 
 
+#: Polygons of each synthetic control layer (issue 10 bench: >= 20,000 each).
+N_CONTROL = 20_000
+_DLBM = ("0101", "0103", "0301", "0404", "0601", "0602", "0702", "1006", "1204", "1206")
+
+
+def control_layers(seed: int = 20261123, region=None, n: int = N_CONTROL,
+                   n_vertices: int = 24) -> dict[str, gpd.GeoDataFrame]:
+    """Three control layers of ``n`` star polygons each: 永久基本农田 (``farmland``),
+    城镇开发边界 (``urban_boundary``) and 三调 地类 (``landuse``, random DLBM codes).
+
+    Drawn from their own generator (``seed + 1``), so :func:`generate` is unchanged.
+    """
+    rng = np.random.default_rng(seed + 1)
+    region = region if region is not None else shapely.box(*QINGHAI_BBOX)
+    out = {}
+    for kind in ("farmland", "urban_boundary", "landuse"):
+        lon, lat = _points_inside(rng, n, region)
+        rows = [{"id": f"{kind}{i:05d}", "name_zh": f"{kind}{i}", **PROV} for i in range(n)]
+        frame = gpd.GeoDataFrame(rows, geometry=_star_polygons(rng, lon, lat, n_vertices),
+                                 crs=4326)
+        if kind == "landuse":
+            frame["dlbm"] = rng.choice(_DLBM, n)
+        out[kind] = frame
+    return out
+
+
 def write(out_dir: Path, seed: int = 20261123, region=None) -> dict[str, Path]:
     """Write ``stress.gpkg`` (all layers + quotas) and ``sites.csv`` under ``out_dir``."""
     import pyogrio

@@ -1,8 +1,9 @@
 """Batch ranking of many candidate sites, with a Monte-Carlo weight sensitivity.
 
-Every site is screened with :func:`geo.screen.screen_site` (all six checks);
-:func:`site_record` flattens one screen into one table row (each check's status
-and figures in columns). :func:`rank_sites` orders the table:
+Every site is screened with :func:`geo.screen.screen_site` (every check of the
+registry); :func:`site_record` flattens one screen into one table row (the
+compliance verdict ``overall``, the suitability score, each check's status and
+its ``batch_figures`` in columns). :func:`rank_sites` orders the table:
 
 * ``weights=None`` (the default): lexicographic, by overall verdict
   (PASS < UNKNOWN < WARN < FAIL), then chain adjacency score (high first), then
@@ -41,7 +42,8 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from .checks import Project, ScreenResult, load_config
-from .checks.result import CHECKS, DEFAULT_STATUS_ORDER
+from .checks.registry import registry
+from .checks.result import DEFAULT_STATUS_ORDER
 from .errors import InputError
 from .export_safe import neutralise_frame
 
@@ -67,22 +69,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {"verdict": 0.6, "chain": 0.25, "quota": 0.1
 #: Remaining quota (ha) at which the quota component reaches 1 (as the base ranking).
 QUOTA_FULL_HA = 100.0
 
-_FIGURES = {
-    "redline": (("overlap_ha", "overlap_ha"), ("overlap_share", "overlap_share"),
-                ("distance_m", "distance_m")),
-    "minerals": (("overlap_ha", "overlap_ha"), ("overlap_share", "overlap_share"),
-                 ("distance_m", "distance_m"), ("n_important", "n_important")),
-    "base": (("base_id", "base_id"), ("nearest_base_id", "nearest_base_id"),
-             ("share_inside", "share_inside"), ("distance_m", "distance_m")),
-    "quota": (("remaining_ha", "remaining_ha"), ("requested_ha", "requested_ha"),
-              ("year", "year")),
-    "terrain": (("elev_mean", "elev_mean_m"), ("slope_mean", "slope_mean_deg"),
-                ("slope_max", "slope_max_deg")),
-    "chain": (("score", "score"), ("upstream_score", "upstream_score"),
-              ("downstream_score", "downstream_score"), ("missing", "missing")),
-}
-
-
 def _value(v):
     if v is None:
         return None
@@ -103,13 +89,14 @@ def site_record(site_id: str, result: ScreenResult) -> dict:
     pt = result.site.representative_point()
     rec = {"site_id": str(site_id), "lon": round(pt.x, 6), "lat": round(pt.y, 6),
            "area_ha": round(result.area_ha, 4), "buildable_ha": round(result.buildable_ha, 4),
-           "overall": result.overall}
+           "overall": result.overall,
+           "suitability": _value(result.suitability.score) if result.suitability else None}
     by_check = {r.check: r for r in result.results}
-    for check in CHECKS:
-        res = by_check.get(check)
-        rec[f"{check}_status"] = res.status if res else "UNKNOWN"
-        for key, col in _FIGURES[check]:
-            rec[f"{check}_{col}"] = _value(res.metrics.get(key)) if res else None
+    for spec in registry():
+        res = by_check.get(spec.id)
+        rec[f"{spec.id}_status"] = res.status if res else "UNKNOWN"
+        for key in spec.batch_figures:
+            rec[f"{spec.id}_{key}"] = _value(res.metrics.get(key)) if res else None
     rec["indicative"] = ",".join(result.indicative_layers)
     return rec
 

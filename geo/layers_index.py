@@ -26,8 +26,9 @@ from .bundle import BUNDLE_PATH, DEM_PATH
 from .checks.measure import geodesic_distances, site_latitude, window_degrees
 from .dem import QINGHAI_BBOX, Dem, read_dem, slope_degrees
 from .errors import InputError
+from .rules_tables import CONTROL_KINDS
 
-__all__ = ["LAYER_NAMES", "LayerIndex", "ScreeningLayers", "read_vector"]
+__all__ = ["LAYER_NAMES", "CONTROL_LAYERS", "LayerIndex", "ScreeningLayers", "read_vector"]
 
 #: Canonical layer names and the aliases accepted by ``replace`` and ``--layer``.
 LAYER_NAMES: dict[str, str] = {
@@ -40,6 +41,10 @@ LAYER_NAMES: dict[str, str] = {
 _BUNDLE_NAME = {"redline": "redlines", "deposits": "deposits",
                 "salt_lakes": "salt_lakes", "bases": "bases"}
 _PROV = ("source", "source_date", "accuracy")
+#: Importable layers of the binding controls (三区三线 and the other control lines, the
+#: 三调 land-use layer, mining rights), named as in ``--layer KIND=PATH``, the store and the
+#: CSV ``check`` column. Each covers its own extent.
+CONTROL_LAYERS: tuple[str, ...] = ("landuse", *CONTROL_KINDS)
 
 
 def _as_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
@@ -67,10 +72,15 @@ class LayerIndex:
     geoms : ndarray of geometries
         Prepared in place (shapely.prepare).
     tree : shapely.STRtree
+    coverage : shapely geometry
+        Where this layer is complete: given (the province for the bundled
+        layers), else the convex hull of its features (an imported county
+        layer covers its county). A check may say "no overlap" only inside it.
     """
 
     name: str
     frame: gpd.GeoDataFrame
+    coverage: BaseGeometry | None = None
     geoms: np.ndarray = field(init=False, repr=False)
     tree: shapely.STRtree = field(init=False, repr=False)
 
@@ -87,7 +97,12 @@ class LayerIndex:
         shapely.prepare(geoms)
         self.geoms = geoms
         self.tree = shapely.STRtree(geoms)
+        if self.coverage is None:
+            self.coverage = (shapely.convex_hull(shapely.GeometryCollection(list(geoms)))
+                             if len(geoms) else shapely.Polygon())
+        shapely.prepare(self.coverage)
         self._records = self.frame.drop(columns=self.frame.geometry.name).to_dict("records")
+        self._layer_provenance: list[dict] | None = None
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -141,10 +156,16 @@ class LayerIndex:
         return int(cand[j]), float(dist[j])
 
     def provenance(self, rows) -> list[dict[str, Any]]:
-        """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty."""
+        """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty
+        (computed once per layer)."""
         rows = list(rows) if rows is not None else []
         if not rows:
-            rows = range(len(self._records))
+            if self._layer_provenance is None:
+                self._layer_provenance = self._provenance(range(len(self._records)))
+            return [dict(d) for d in self._layer_provenance]
+        return self._provenance(rows)
+
+    def _provenance(self, rows) -> list[dict[str, Any]]:
         seen: dict[tuple, dict] = {}
         for i in rows:
             key = tuple(str(self.get(i, c, "")) for c in _PROV)
@@ -172,8 +193,11 @@ class ScreeningLayers:
     slope : ndarray or None
         Slope in degrees of every DEM cell (computed once).
     coverage : shapely geometry
-        Where the red-line and mineral layers are complete (Qinghai); a site
-        outside it gets UNKNOWN, not PASS.
+        The province (Qinghai): coverage of the bundled layers. Each layer
+        carries its own (:attr:`LayerIndex.coverage`).
+    controls : dict
+        ``{kind: LayerIndex}`` of the imported control-line and land-use
+        layers (``farmland``, ``urban_boundary``, ``landuse``...).
     """
 
     redline: LayerIndex | None = None
@@ -184,6 +208,7 @@ class ScreeningLayers:
     dem: Dem | None = None
     slope: np.ndarray | None = None
     coverage: BaseGeometry | None = None
+    controls: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -196,14 +221,24 @@ class ScreeningLayers:
     @classmethod
     def from_frames(cls, redline=None, deposits=None, salt_lakes=None, bases=None,
                     quotas=None, dem: Dem | None = None,
-                    coverage: BaseGeometry | None = None) -> "ScreeningLayers":
-        """Index GeoDataFrames (any may be ``None``)."""
+                    coverage: BaseGeometry | None = None,
+                    controls: dict | None = None) -> "ScreeningLayers":
+        """Index GeoDataFrames (any may be ``None``).
+
+        The four province-wide layers carry ``coverage`` (Qinghai's bounding
+        box by default); ``controls`` (``{kind: frame}``, see
+        :data:`CONTROL_LAYERS`) each cover their own extent.
+        """
+        cover = coverage if coverage is not None else shapely.box(*QINGHAI_BBOX)
+
         def idx(name, frame):
-            return None if frame is None else LayerIndex(name, frame)
+            return None if frame is None else LayerIndex(name, frame, cover)
 
         return cls(redline=idx("redline", redline), deposits=idx("deposits", deposits),
                    salt_lakes=idx("salt_lakes", salt_lakes), bases=idx("bases", bases),
-                   quotas=quotas, dem=dem, coverage=coverage)
+                   quotas=quotas, dem=dem, coverage=cover,
+                   controls={k: LayerIndex(k, f) for k, f in (controls or {}).items()
+                             if f is not None})
 
     @classmethod
     def from_bundle(cls, path: Path = BUNDLE_PATH, dem_path: Path | None = DEM_PATH
@@ -231,25 +266,45 @@ class ScreeningLayers:
         if source.has_layer("admin_province"):
             coverage = shapely.union_all(source.read_layer("admin_province").geometry.values)
         dem = read_dem(Path(dem_path)) if dem_path and Path(dem_path).exists() else None
+        controls = {kind: source.read_layer(kind) for kind in CONTROL_LAYERS
+                    if source.has_layer(kind)}
         return cls.from_frames(redline=frames["redline"], deposits=frames["deposits"],
                                salt_lakes=frames["salt_lakes"], bases=frames["bases"],
-                               quotas=source.read_quotas(), dem=dem, coverage=coverage)
+                               quotas=source.read_quotas(), dem=dem, coverage=coverage,
+                               controls=controls)
 
-    def replace(self, name: str, frame: gpd.GeoDataFrame | None) -> "ScreeningLayers":
-        """A copy with layer ``name`` (``redline``, ``minerals``...) replaced by ``frame``.
+    def layer(self, kind: str) -> LayerIndex | None:
+        """The layer of ``kind`` (a canonical name or a control kind), or None."""
+        if kind in _BUNDLE_NAME:
+            return getattr(self, kind)
+        return self.controls.get(kind)
+
+    def replace(self, name: str, frame: gpd.GeoDataFrame | None,
+                coverage: BaseGeometry | None = None) -> "ScreeningLayers":
+        """A copy with layer ``name`` (``redline``, ``minerals``, ``farmland``...) replaced.
+
+        The new layer covers ``coverage`` when given, else its own extent
+        (the convex hull of its features).
 
         Raises
         ------
         InputError
             Unknown layer name.
         """
-        key = LAYER_NAMES.get(name)
+        key = LAYER_NAMES.get(name) or (name if name in CONTROL_LAYERS else None)
         if key is None:
-            raise InputError(f"layer was {name!r} but is expected to be in {sorted(LAYER_NAMES)}",
+            allowed = sorted(set(LAYER_NAMES) | set(CONTROL_LAYERS))
+            raise InputError(f"layer was {name!r} but is expected to be in {allowed}",
                              key="err.layer_name", name=name)
         out = copy.copy(self)
         out._cache = {}
-        setattr(out, key, None if frame is None else LayerIndex(key, frame))
+        new = None if frame is None else LayerIndex(key, frame, coverage)
+        if key in _BUNDLE_NAME:
+            setattr(out, key, new)
+        else:
+            out.controls = {k: v for k, v in self.controls.items() if k != key}
+            if new is not None:
+                out.controls[key] = new
         return out
 
 

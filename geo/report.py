@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -34,7 +34,11 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from .checks.columns import evidence_table, figure_rows
+from .checks.base import name_documents
+from .checks.registry import get_check
 from .checks.result import ScreenResult
+from .checks.verdict import suitability_text
 from .geodesy import metres_per_degree
 from .gk import central_meridian, gk_crs, lonlat_to_gk, zone_for_lon
 from .i18n import LANGS, t
@@ -130,12 +134,22 @@ def status_word(status: str, lang: str) -> str:
 
 def layer_name(layer: str, lang: str) -> str:
     """Display name of a ``data_used`` layer code."""
-    key = _LAYER_KEYS.get(str(layer))
-    return t(key, lang) if key else _text(layer)
+    key = _LAYER_KEYS.get(str(layer), f"layer.{layer}")
+    return _t_or(key, lang, layer)
 
 
 def _accuracy(value: Any, lang: str) -> str:
     return _t_or(f"accuracy.{value}", lang, value) if value not in (None, "") else _DASH
+
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def beijing(when: datetime) -> datetime:
+    """``when`` in Beijing time (UTC+8); a naive time is taken as UTC."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(BEIJING)
 
 
 def _as_datetime(value: Any) -> datetime:
@@ -227,9 +241,10 @@ def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH
         return ox + (lon - w) * k * scale, oy + (n - lat) * scale
 
     layers = []
-    redline = [o["geometry"] for r in result.results if r.check == "redline"
+    cutting = {r.check: get_check(r.check).cuts_buildable for r in result.results}
+    redline = [o["geometry"] for r in result.results if cutting[r.check]
                for o in r.overlaps if o.get("geometry") is not None]
-    minerals = [o["geometry"] for r in result.results if r.check == "minerals"
+    minerals = [o["geometry"] for r in result.results if not cutting[r.check]
                 for o in r.overlaps if o.get("geometry") is not None]
     buildable = result.buildable if result.buildable is not None else None
     for kind, geoms in (("buildable", [buildable] if buildable is not None else []),
@@ -250,148 +265,10 @@ def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH
 
 
 # --------------------------------------------------------------------------- model
-def _figures(res, result: ScreenResult, lang: str) -> list[tuple[str, str]]:
-    """(label, value) rows of one check's figures."""
-    m = res.metrics
-    ev = res.evidence
-    names = {str(e.get("id")): _loc(e, "name", lang) for e in ev}
-    rows: list[tuple[str, str]] = []
-    if res.check == "redline":
-        if "overlap_ha" in m:
-            rows += [(t("metric.overlap_ha", lang), _num(m.get("overlap_ha"))),
-                     (t("metric.overlap_share", lang), _pct(m.get("overlap_share"))),
-                     (t("rpt.m.n_overlapped", lang), _text(m.get("n_overlapped")))]
-            nearest = m.get("nearest_id")
-            rows += [(t("rpt.m.nearest_redline", lang), names.get(str(nearest), _text(nearest))),
-                     (t("rpt.m.distance_nearest_m", lang), _num(m.get("distance_m"), 0))]
-            rings = sorted((int(k.split("_")[1]), v) for k, v in m.items()
-                           if k.startswith("within_") and k.endswith("_m"))
-            for r_m, ids in rings:
-                label = t("rpt.m.within", lang, km=r_m / 1000.0)
-                sep = "、" if lang == "zh" else "; "
-                rows.append((label, sep.join(names.get(str(i), str(i)) for i in ids) or t("rpt.none", lang)))
-    elif res.check == "minerals":
-        if "overlap_ha" in m:
-            rows += [(t("metric.overlap_ha", lang), _num(m.get("overlap_ha"))),
-                     (t("metric.overlap_share", lang), _pct(m.get("overlap_share"))),
-                     (t("rpt.m.buffer_m", lang), _num(m.get("buffer_m"), 0)),
-                     (t("rpt.m.n_deposits", lang), _text(m.get("n_deposits"))),
-                     (t("rpt.m.n_salt_lakes", lang), _text(m.get("n_salt_lakes"))),
-                     (t("rpt.m.n_important", lang), _text(m.get("n_important"))),
-                     (t("rpt.m.distance_deposit_m", lang), _num(m.get("distance_m"), 0))]
-            nearest = res.params.get(f"name_{lang}") or res.params.get("name")
-            if nearest:
-                rows.append((t("rpt.m.nearest_deposit", lang), _text(nearest)))
-    elif res.check == "base":
-        if ev:
-            b = ev[0]
-            rows += [(t("rpt.m.base", lang), f"{_loc(b, 'name', lang)}（{_role(b.get('role'), lang)}）"
-                      if lang == "zh" else f"{_loc(b, 'name', lang)} ({_role(b.get('role'), lang)})"),
-                     (t("metric.share_inside", lang), _pct(m.get("share_inside"))),
-                     (t("rpt.m.distance_base_m", lang), _num(m.get("distance_m"), 0)),
-                     (t("rpt.m.positioning", lang), _loc(b, "positioning", lang)),
-                     (t("rpt.m.matched", lang), _text(m.get("matched"))),
-                     (t("rpt.m.n_admitting", lang), _text(m.get("n_admitting")))]
-    elif res.check == "quota":
-        if "requested_ha" in m:
-            base = res.params.get(f"base_{lang}") or m.get("base_id")
-            rows += [(t("rpt.m.quota_base", lang), _text(base)),
-                     (t("rpt.e.year", lang), _text(m.get("year"))),
-                     (t("metric.requested_ha", lang), _num(m.get("requested_ha"))),
-                     (t("rpt.m.allocated_ha", lang), _num(m.get("allocated_ha"))),
-                     (t("rpt.m.used_ha", lang), _num(m.get("used_ha"))),
-                     (t("rpt.m.reserved_ha", lang), _num(m.get("reserved_ha"))),
-                     (t("metric.remaining_ha", lang), _num(m.get("remaining_ha"))),
-                     (t("rpt.m.use_share", lang), _pct(m.get("use_share"))),
-                     (t("rpt.m.warn_share", lang), _pct(m.get("warn_share"), 0))]
-        elif "requested_ha" in res.params:
-            rows.append((t("metric.requested_ha", lang), _num(res.params["requested_ha"])))
-    elif res.check == "terrain":
-        if "elev_mean" in m:
-            rows += [(t("metric.elev_mean", lang), _num(m.get("elev_mean"), 0)),
-                     (t("rpt.m.elev_range", lang),
-                      f"{_num(m.get('elev_min'), 0)} – {_num(m.get('elev_max'), 0)}"),
-                     (t("rpt.m.slope_mean", lang), _num(m.get("slope_mean"), 1)),
-                     (t("metric.slope_max", lang), _num(m.get("slope_max"), 1))]
-        if "cell_w_m" in m:
-            rows += [(t("rpt.m.cell_size", lang),
-                      f"{_num(m.get('cell_w_m'), 0)} × {_num(m.get('cell_h_m'), 0)}"),
-                     (t("rpt.m.cells", lang),
-                      f"{_text(m.get('n_cells'))}（{_text(m.get('n_centre_cells'))}）"
-                      if lang == "zh" else f"{_text(m.get('n_cells'))} ({_text(m.get('n_centre_cells'))})")]
-        if m.get("indicative"):
-            rows.append((t("rpt.m.terrain_indicative", lang), t("rpt.yes", lang)))
-    elif res.check == "chain":
-        reason = m.get("reason")
-        if reason:
-            rows.append((t("rpt.m.reason", lang), _t_or(f"rpt.reason.{reason}", lang, reason)))
-    return rows
-
-
-def _role(role: Any, lang: str) -> str:
-    return _t_or(f"rpt.role.{role}", lang, role)
-
-
-def _yes_no(value: Any, lang: str) -> str:
-    if value is None:
-        return _DASH
-    return t("rpt.yes" if value else "rpt.no", lang)
-
-
-def _tier(value: Any, lang: str) -> str:
-    return {"千亿": t("legend.tier_1000", lang), "五百亿": t("legend.tier_500", lang)}.get(
-        str(value), _text(value))
-
-
-def _evidence(res, lang: str) -> tuple[list[str], list[list[str]]]:
-    """Column headers and rows of one check's evidence table."""
-    ev = res.evidence
-    if res.check == "redline":
-        head = ["rpt.e.name", "rpt.e.category", "rpt.e.overlap_ha", "rpt.e.distance_m",
-                "f.legal_basis", "f.accuracy"]
-        rows = [[_loc(e, "name", lang),
-                 f"{_loc(e, 'category', lang)} · {_loc(e, 'control_level', lang)}",
-                 _num(e.get("overlap_ha")) if "overlap_ha" in e else _DASH,
-                 _num(e.get("distance_m", 0.0 if "overlap_ha" in e else None), 0),
-                 _text(e.get("legal_basis")), _accuracy(e.get("accuracy"), lang)] for e in ev]
-    elif res.check == "minerals":
-        head = ["rpt.e.name", "rpt.e.kind", "rpt.e.commodity", "rpt.e.scale", "rpt.e.important",
-                "rpt.e.distance_m", "rpt.e.overlap_ha", "rpt.e.verdict"]
-        rows = [[_loc(e, "name", lang), _t_or(f"rpt.kind.{e.get('kind')}", lang, e.get("kind")),
-                 _loc(e, "commodity", lang), _t_or(f"rpt.scale.{e.get('scale')}", lang, e.get("scale")),
-                 _yes_no(e.get("important"), lang), _num(e.get("distance_m"), 0),
-                 _num(e.get("overlap_ha")),
-                 status_word("FAIL" if e.get("fails") else "WARN", lang)] for e in ev]
-    elif res.check == "base":
-        head = ["rpt.e.role", "rpt.e.name", "rpt.e.tier", "rpt.e.share_or_distance",
-                "rpt.e.matched"]
-        rows = []
-        for e in ev:
-            share = e.get("share_inside")
-            where = (t("rpt.inside_pct", lang, pct=100 * float(share))
-                     if share not in (None, 0, 0.0) else
-                     t("rpt.away_km", lang, km=float(e.get("distance_m") or 0.0) / 1000.0))
-            rows.append([_role(e.get("role"), lang), _loc(e, "name", lang), _tier(e.get("tier"), lang),
-                         where, _text(e.get("matched"))])
-    elif res.check == "quota":
-        head = ["rpt.e.base", "rpt.e.year", "f.allocated", "f.used", "f.reserved",
-                "rpt.e.remaining_ha", "f.source", "f.accuracy"]
-        rows = [[_text(res.params.get(f"base_{lang}") or e.get("id")), _text(e.get("year")),
-                 _num(e.get("allocated_ha")), _num(e.get("used_ha")), _num(e.get("reserved_ha")),
-                 _num(e.get("remaining_ha")), _text(e.get("source")),
-                 _accuracy(e.get("accuracy"), lang)] for e in ev]
-    else:
-        keys = sorted({k for e in ev for k in e})
-        head = keys
-        rows = [[_text(e.get(k)) for k in keys] for e in ev]
-        return head, rows
-    return [t(h, lang) for h in head], rows
-
-
 def _data_used(res, lang: str) -> list[list[str]]:
     seen, rows = set(), []
     for d in res.data_used:
-        row = [layer_name(d.get("layer"), lang), _text(d.get("source")),
+        row = [layer_name(d.get("layer"), lang), name_documents(_text(d.get("source")), lang=lang),
                _text(d.get("source_date")), _accuracy(d.get("accuracy"), lang)]
         if tuple(row) not in seen:
             seen.add(tuple(row))
@@ -424,8 +301,10 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
         "colour": STATUS_COLOURS[result.overall],
         "background": STATUS_BACKGROUNDS[result.overall],
         "verdict": t("rpt.verdict", lang, status=status_word(result.overall, lang)),
-        "date": t("rpt.date", lang, date=when.date().isoformat(),
-                  screened=str(result.timestamp).replace("T", " ")),
+        "suitability": suitability_text(result.suitability, lang) if result.suitability else "",
+        "suitability_note": t("verdict.suitability_note", lang),
+        "date": t("rpt.date", lang, date=beijing(when).date().isoformat(),
+                  screened=beijing(_as_datetime(result.timestamp)).strftime("%Y-%m-%d %H:%M")),
         "indicative": t("rpt.indicative", lang, layers=sep.join(indicative)) if indicative else "",
     }
     reasons = []
@@ -452,19 +331,31 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
     act = project.activity or "industrial"
     area_req = (_num(project.area_ha, 4) if project.area_ha is not None
                 else t("rpt.area_default", lang, area=_num(result.area_ha, 4)))
+    given = t("rpt.not_given", lang)
+
+    def _opt(value, fmt=_text):
+        return fmt(value) if value not in (None, "") else given
+
     project_rows = [
-        (t("rpt.product", lang), _text(project.product) if project.product else t("rpt.not_given", lang)),
+        (t("site.applicant", lang), _opt(project.applicant)),
+        (t("site.project_name", lang), _opt(project.name)),
+        (t("site.project_code", lang), _opt(project.code)),
+        (t("site.industry", lang), _opt(project.industry)),
+        (t("site.land_use_type", lang), _opt(project.land_use_type)),
+        (t("rpt.product", lang), _opt(project.product)),
         (t("rpt.activity", lang), _t_or(f"activity.{act}", lang, act)),
         (t("rpt.area_requested", lang), area_req),
-        (t("rpt.investment", lang), _num(project.investment_wan, 2)
-         if project.investment_wan is not None else t("rpt.not_given", lang)),
+        (t("rpt.investment", lang), _opt(project.investment_wan, lambda v: _num(v, 2))),
+        (t("site.floor_area", lang), _opt(project.floor_area_m2, lambda v: _num(v, 0))),
+        (t("site.footprint", lang), _opt(project.footprint_m2, lambda v: _num(v, 0))),
+        (t("site.admin_area", lang), _opt(project.admin_area_m2, lambda v: _num(v, 0))),
         (t("rpt.year", lang), _text(project.year) if project.year is not None
          else t("rpt.year_default", lang)),
     ]
 
     checks = []
     for res in result.results:
-        head, rows = _evidence(res, lang)
+        head, rows = evidence_table(res, lang)
         rule = res.rule or {}
         checks.append({
             "id": res.check,
@@ -474,14 +365,21 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
             "colour": STATUS_COLOURS[res.status],
             "background": STATUS_BACKGROUNDS[res.status],
             "message": res.message(lang) if res.message_key else "",
-            "figures": _figures(res, result, lang),
+            "kind": t(f"kind.{get_check(res.check).kind}", lang),
+            "figures": figure_rows(res, lang),
             "evidence_head": head,
             "evidence": rows,
             "rule_text": _t_or(rule.get("key", ""), lang, rule.get("key")) if rule.get("key") else _DASH,
-            "rule_id": _text(rule.get("id")),
             "basis": _text(rule.get("basis")),
             "data_used": _data_used(res, lang),
         })
+
+    versions: list[list[str]] = []
+    for res in result.results:
+        for row in _data_used(res, lang):
+            if row not in versions:
+                versions.append(row)
+    missing = [t(f"check.{c}", lang) for c in result.missing_layers]
 
     share = result.buildable_ha / result.area_ha if result.area_ha else 0.0
     removed = []
@@ -495,10 +393,11 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
         "rpt.sketch_redline", "rpt.sketch_minerals", "rpt.sketch_buildable", "rpt.sketch_note",
         "rpt.project", "rpt.checks", "rpt.check_table", "rpt.col_check", "rpt.col_status",
         "rpt.col_summary", "rpt.status", "rpt.figures", "rpt.evidence", "rpt.evidence_none",
-        "rpt.rule", "rpt.rule_id", "rpt.basis", "rpt.data_used", "rpt.data_none", "rpt.layer",
+        "rpt.rule", "rpt.basis", "rpt.data_used", "rpt.data_none", "rpt.layer",
         "f.source", "f.source_date", "f.accuracy", "rpt.buildable", "rpt.buildable_removed",
         "rpt.footer", "rpt.indicative_short", "app.title", "metric.buildable_ha",
-        "rpt.e.name", "rpt.e.overlap_ha", "rpt.col_check")}
+        "rpt.e.name", "rpt.e.overlap_ha", "rpt.col_check", "rpt.data_versions",
+        "rpt.missing_kinds", "rpt.missing_none")}
     return {
         "lang": lang,
         "labels": labels,
@@ -519,6 +418,8 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
                                 pct=100 * share),
                       "removed": removed},
         "indicative": bool(indicative),
+        "data_versions": versions,
+        "missing": missing,
     }
 
 
@@ -730,6 +631,8 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
     story = []
     banner = [[_p(first["verdict"], st["verdict"], first["colour"])],
               [_p(first["date"], st["date"])]]
+    if first["suitability"]:
+        banner.insert(1, [_p(f"{first['suitability']} {first['suitability_note']}", st["date"])])
     if first["indicative"]:
         banner.append([_p(first["indicative"], st["warn"])])
     bt = Table(banner, colWidths=[fw])
@@ -783,13 +686,13 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
         story.append(_p(L["rpt.evidence"], st["h3"]))
         if c["evidence"]:
             n = len(c["evidence_head"])
-            story.append(_table(c["evidence"], _evidence_widths(c["id"], n, fw), st,
+            story.append(_table(c["evidence"], [fw / n] * n, st,
                                 head=c["evidence_head"]))
         else:
             story.append(_p(L["rpt.evidence_none"], st["small"]))
         story.append(_p(L["rpt.rule"], st["h3"]))
-        story.append(_table([[L["rpt.rule"], c["rule_text"]], [L["rpt.basis"], c["basis"]],
-                             [L["rpt.rule_id"], c["rule_id"]]], [0.2 * fw, 0.8 * fw], st,
+        story.append(_table([[L["rpt.rule"], c["rule_text"]], [L["rpt.basis"], c["basis"]]],
+                            [0.2 * fw, 0.8 * fw], st,
                             label_col=True))
         story.append(_p(L["rpt.data_used"], st["h3"]))
         if c["data_used"]:
@@ -805,6 +708,12 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
         story.append(Spacer(1, 2 * mm))
         story.append(_table(m["buildable"]["removed"], [0.3 * fw, 0.5 * fw, 0.2 * fw], st,
                             head=[L["rpt.col_check"], L["rpt.e.name"], L["rpt.e.overlap_ha"]]))
+
+    story.append(_p(L["rpt.data_versions"], st["h2"]))
+    story.append(_table(m["data_versions"], [0.18 * fw, 0.54 * fw, 0.13 * fw, 0.15 * fw], st,
+                        head=[L["rpt.layer"], L["f.source"], L["f.source_date"], L["f.accuracy"]]))
+    story.append(_p(L["rpt.missing_kinds"], st["h2"]))
+    story.append(_p("、".join(m["missing"]) if m["missing"] else L["rpt.missing_none"], st["base"]))
 
     footer_note = L["rpt.indicative_short"] if m["indicative"] else ""
 
@@ -838,18 +747,6 @@ def _legend_text(m: dict) -> str:
             key, zh, en = names[kind]
             parts.append(f"■ {L[key]}（{zh}）" if m["lang"] == "zh" else f"■ {L[key]} ({en})")
     return "  ".join(parts)
-
-
-def _evidence_widths(check: str, n: int, fw: float) -> list[float]:
-    shares = {
-        "redline": [0.22, 0.18, 0.1, 0.1, 0.3, 0.1],
-        "minerals": [0.2, 0.1, 0.14, 0.09, 0.1, 0.11, 0.11, 0.15],
-        "base": [0.14, 0.22, 0.16, 0.16, 0.32],
-        "quota": [0.16, 0.07, 0.09, 0.09, 0.09, 0.1, 0.28, 0.12],
-    }.get(check)
-    if not shares or len(shares) != n:
-        shares = [1.0 / n] * n
-    return [s * fw for s in shares]
 
 
 def _status_table(rows, colours, widths, st, head=None):

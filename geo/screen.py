@@ -3,14 +3,21 @@
 Command line (the contract of issue 3)::
 
     python -m geo.screen SITES --product TEXT [--year N] [--activity CODE]
-                         [--layer NAME=PATH ...] --out OUT.csv
+                         [--industry GBT4754] [--investment WAN] [--floor-area M2]
+                         [--footprint M2] [--admin-area M2]
+                         [--layer KIND=PATH ...] --out OUT.csv
 
 ``SITES`` is a CSV ``site_id,lon,lat,area_ha`` (WGS84; each site is a
 north-aligned square of that ellipsoidal area centred on the point) or any
 vector file pyogrio reads (one site per polygon feature; ``site_id`` from a
 field of that name, else the 1-based row number). ``--layer redline=PATH`` /
-``--layer minerals=PATH`` replace that layer for the run. Writes ``OUT.csv``
-(one row per site and check, plus an ``overall`` row) and ``OUT.geojson``
+``--layer minerals=PATH`` replace that layer for the run (covering the
+province); ``--layer KIND=PATH`` with a control kind (``farmland``,
+``urban_boundary``, ``landuse``, ``water_source``, ``heritage``, ``geohazard``,
+``wetland``, ``world_heritage``, ``mining_rights``) adds that layer, covering
+its own extent. Writes ``OUT.csv``
+(one row per site and check of the registry, an ``overall`` row -- the
+compliance verdict -- and a ``suitability`` row) and ``OUT.geojson``
 beside it (sites with their statuses, overlaps, buildable parts). Exit codes:
 0 done, 1 the bundled data is missing, 2 bad input (message on stderr).
 
@@ -36,15 +43,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .bundle import BUNDLE_PATH, DEM_PATH, BundleError
-from .checks import (CheckConfig, CheckResult, Project, ScreenResult, base_check, chain_check,
-                     load_config, minerals_check, quota_check, redline_check, terrain_check,
-                     worst_status)
+from .checks import CheckConfig, CheckContext, CheckResult, Project, ScreenResult, load_config
 from .checks.minerals import is_important
+from .checks.registry import LEGACY_CHECKS, binding_ids, get_check, registry, run_order
 from .checks.result import localise_params
+from .checks.verdict import compliance, reasons, suitability, suitability_text
 from .errors import InputError, QPAError
 from .export_safe import neutralise_row
 from .geodesy import area_ha
-from .layers_index import LAYER_NAMES, ScreeningLayers, read_vector
+from .layers_index import CONTROL_LAYERS, LAYER_NAMES, ScreeningLayers, read_vector
 from .site_input import site_from_point
 
 __all__ = [
@@ -62,7 +69,8 @@ __all__ = [
 #: Columns of OUT.csv, in order.
 CSV_COLUMNS: tuple[str, ...] = (
     "site_id", "rank", "check", "status", "overlap_ha", "overlap_share", "distance_m",
-    "detail", "rule", "data_accuracy", "area_ha", "buildable_ha",
+    "detail", "rule", "data_accuracy", "area_ha", "buildable_ha", "score",
+    "new_construction_ha", "farmland_ha", "cropland_ha",
 )
 _SITE_CSV_COLUMNS = ("site_id", "lon", "lat", "area_ha")
 
@@ -97,8 +105,14 @@ def prepare_site(geometry: BaseGeometry) -> BaseGeometry:
 
 def buildable_area(site: BaseGeometry, results: Sequence[CheckResult]
                    ) -> tuple[BaseGeometry, float]:
-    """The site minus every red-line and mineral overlap piece, and its area in ha."""
-    cut = [r.overlap for r in results if r.check in ("redline", "minerals") and r.overlap is not None]
+    """The site minus the overlaps of every check that cuts the buildable area, and its ha.
+
+    Red lines and control lines cut it (``cuts_buildable`` in the registry);
+    mineral areas do not (an approved overlay is buildable).
+    """
+    cut = [r.overlap for r in results
+           if get_check(r.check).cuts_buildable and r.status in ("FAIL", "WARN")
+           and r.overlap is not None]
     if not cut:
         return site, area_ha(site)
     rest = shapely.difference(site, shapely.union_all(cut))
@@ -111,24 +125,21 @@ def _indicative(results: Sequence[CheckResult]) -> list[str]:
     return sorted(x for x in layers if x)
 
 
-def _reasons(results: Sequence[CheckResult], order: tuple[str, ...]) -> list[dict]:
-    bad = [r for r in results if r.status != "PASS"]
-    bad.sort(key=lambda r: -order.index(r.status))
-    return [{"check": r.check, "status": r.status, "message_key": r.message_key,
-             "params": r.params} for r in bad]
+def _missing(results: Sequence[CheckResult]) -> list[str]:
+    return [r.check for r in results if r.metrics.get("reason") == "no_layer"]
 
 
 def screen_site(geometry: BaseGeometry, project: Project | None = None,
                 layers: ScreeningLayers | None = None, config: CheckConfig | None = None
                 ) -> ScreenResult:
-    """Run every check on one site.
+    """Run every check of the registry on one site.
 
     Parameters
     ----------
     geometry : shapely Polygon or MultiPolygon
         The site, EPSG:4326 (lon, lat).
     project : Project, optional
-        Product, activity, area, year; an empty :class:`Project` by default.
+        Product, activity, area, year...; an empty :class:`Project` by default.
     layers : ScreeningLayers, optional
         Indexed layers; loaded from the bundle when omitted (slow: pass them).
     config : CheckConfig, optional
@@ -137,40 +148,25 @@ def screen_site(geometry: BaseGeometry, project: Project | None = None,
     Returns
     -------
     ScreenResult
-        Per-check results, overall verdict (worst of PASS < UNKNOWN < WARN <
-        FAIL), reasons, buildable geometry and area.
+        Per-check results in registry order, the compliance verdict
+        (``overall``: worst binding status, PASS < UNKNOWN < WARN < FAIL) and
+        its reasons, the suitability score, the buildable geometry and area.
     """
     project = project or Project()
     config = config or load_config()
     layers = layers or ScreeningLayers.from_bundle()
     config.activity(project.activity)  # unknown activity: InputError before any work
     site = prepare_site(geometry)
-    site_ha = area_ha(site)
-    base = base_check(site, site_ha, project, layers, config)
-    base_row = _row_of(layers, base.metrics.get("base_id"))
-    results = [
-        redline_check(site, site_ha, project, layers, config),
-        minerals_check(site, site_ha, layers, config),
-        base,
-        quota_check(site_ha, project, base_row, float(base.metrics.get("share_inside", 0.0)),
-                    layers, config),
-        terrain_check(site, site_ha, layers, config),
-        chain_check(site, project.product, layers, config),
-    ]
-    order = config.status_order
+    ctx = CheckContext(site, area_ha(site), project, layers, config)
+    for spec in run_order():
+        ctx.results[spec.id] = spec.run(ctx)
+    results = [ctx.results[spec.id] for spec in registry()]
     buildable, buildable_ha = buildable_area(site, results)
-    return ScreenResult(site=site, area_ha=site_ha, project=project, results=results,
-                        overall=worst_status([r.status for r in results], order),
-                        reasons=_reasons(results, order), buildable=buildable,
-                        buildable_ha=buildable_ha, indicative_layers=_indicative(results))
-
-
-def _row_of(layers: ScreeningLayers, base_id) -> int | None:
-    if base_id is None or layers.bases is None:
-        return None
-    cache = layers._cache.setdefault(("base_rows",), {
-        str(layers.bases.get(i, "id", i)): i for i in range(len(layers.bases))})
-    return cache.get(str(base_id))
+    return ScreenResult(site=site, area_ha=ctx.site_ha, project=project, results=results,
+                        overall=compliance(results, config), reasons=reasons(results, config),
+                        buildable=buildable, buildable_ha=buildable_ha,
+                        indicative_layers=_indicative(results),
+                        suitability=suitability(results, config), missing_layers=_missing(results))
 
 
 # --------------------------------------------------------------------------- batch
@@ -235,40 +231,58 @@ def _detail(res: CheckResult, lang: str) -> str:
     return t(res.message_key, lang, **localise_params(res.params, lang))
 
 
+def _check_row(site_id: str, res: CheckResult, lang: str) -> dict:
+    spec = get_check(res.check)
+    return {
+        "site_id": site_id, "check": res.check, "status": res.status,
+        "overlap_ha": _fmt(res.metrics.get("overlap_ha")) if spec.csv_overlap else "",
+        "overlap_share": _fmt(res.metrics.get("overlap_share"), 6) if spec.csv_overlap else "",
+        "distance_m": _fmt(res.metrics.get("distance_m"), 1)
+        if spec.csv_overlap or res.check == "base" else "",
+        "detail": _detail(res, lang), "rule": res.rule.get("basis", ""),
+        "data_accuracy": ",".join(sorted({str(d.get("accuracy")) for d in res.data_used
+                                          if d.get("accuracy")})),
+        "area_ha": "", "buildable_ha": "", "score": "",
+        "new_construction_ha": _fmt(res.metrics.get("new_construction_ha")),
+        "farmland_ha": _fmt(res.metrics.get("farmland_ha")),
+        "cropland_ha": _fmt(res.metrics.get("cropland_ha"))}
+
+
 def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict:
-    """CSV rows (one per check plus ``overall``) and GeoJSON features of one screen."""
+    """CSV rows and GeoJSON features of one screen.
+
+    Rows: the six checks of the first release, ``overall`` (the compliance
+    verdict over the binding checks), one row per newer check, ``suitability``
+    (advisory score, status = its band).
+    """
     from .i18n import t
 
-    rows = []
-    for res in result.results:
-        with_overlap = res.check in ("redline", "minerals")
-        rows.append({
-            "site_id": site_id, "check": res.check, "status": res.status,
-            "overlap_ha": _fmt(res.metrics.get("overlap_ha")) if with_overlap else "",
-            "overlap_share": _fmt(res.metrics.get("overlap_share"), 6) if with_overlap else "",
-            "distance_m": _fmt(res.metrics.get("distance_m"), 1)
-            if res.check in ("redline", "minerals", "base") else "",
-            "detail": _detail(res, lang), "rule": res.rule.get("basis", ""),
-            "data_accuracy": ",".join(sorted({str(d.get("accuracy")) for d in res.data_used
-                                              if d.get("accuracy")})),
-            "area_ha": "", "buildable_ha": ""})
-    reasons = "; ".join(f"{r['check']} {r['status']}" for r in result.reasons)
+    by = {r.check: r for r in result.results}
+    rows = [_check_row(site_id, by[c], lang) for c in LEGACY_CHECKS if c in by]
+    reasons_text = "; ".join(f"{r['check']} {r['status']}" for r in result.reasons)
     overall_detail = t("chk.overall", lang, status=t(f"status.{result.overall}", lang),
-                       reasons=reasons or "-")
+                       reasons=reasons_text or "-")
     if result.indicative_layers:
         overall_detail += " " + t("chk.overall.indicative", lang,
                                   layers=", ".join(result.indicative_layers))
-    rows.append({"site_id": site_id, "check": "overall", "status": result.overall,
-                 "overlap_ha": "", "overlap_share": "", "distance_m": "",
-                 "detail": overall_detail, "rule": "", "data_accuracy": "",
-                 "area_ha": _fmt(result.area_ha), "buildable_ha": _fmt(result.buildable_ha)})
+    empty = {k: "" for k in CSV_COLUMNS}
+    rows.append({**empty, "site_id": site_id, "check": "overall", "status": result.overall,
+                 "detail": overall_detail, "area_ha": _fmt(result.area_ha),
+                 "buildable_ha": _fmt(result.buildable_ha)})
+    rows += [_check_row(site_id, r, lang) for r in result.results if r.check not in LEGACY_CHECKS]
+    suit = result.suitability
+    rows.append({**empty, "site_id": site_id, "check": "suitability", "status": suit.band,
+                 "detail": suitability_text(suit, lang), "score": _fmt(suit.score)})
     gj = result.to_geojson(site_id)["features"]
     if gj[-1]["properties"]["kind"] == "buildable" and \
             abs(result.buildable_ha - result.area_ha) < 1e-9 * max(1.0, result.area_ha):
         gj = gj[:-1]  # buildable == site: do not repeat the polygon
-    counts = [sum(r.status == s for r in result.results) for s in ("FAIL", "WARN", "UNKNOWN")]
+    binding = set(binding_ids())
+    counts = [sum(r.status == s for r in result.results if r.check in binding)
+              for s in ("FAIL", "WARN", "UNKNOWN")]
     return {"rows": rows, "features": gj, "overall": result.overall, "counts": counts,
-            "buildable_ha": result.buildable_ha}
+            "buildable_ha": result.buildable_ha,
+            "suitability": suit.score if suit.score is not None else -1.0}
 
 
 def _result_rows_en(site_id, result):
@@ -373,17 +387,19 @@ def normalise_layer(name: str, frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDa
 
     Red lines need only a geometry (optional ``name``, ``category``,
     ``control_level``); minerals a geometry (optional ``name``, ``commodity``,
-    ``important``, ``scale``). Missing ``source`` is the file name, missing
-    ``accuracy`` is ``user``.
+    ``important``, ``scale``); control-line and land-use layers polygons
+    (optional ``name``, the level field of their kind, ``dlbm`` for 三调).
+    Missing ``source`` is the file name, missing ``accuracy`` is ``user``.
     """
-    key = LAYER_NAMES[name]
+    key = LAYER_NAMES.get(name, name)
     out = frame.copy()
-    if key == "redline":
+    if key == "redline" or key in CONTROL_LAYERS:
         bad = ~out.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
         if bad.any():
             n = int(np.flatnonzero(bad.values)[0]) + 1
             raise InputError(f"--layer {name}={path}: feature {n} is a "
-                             f"{out.geometry.geom_type.iloc[n - 1]}, red lines must be polygons",
+                             f"{out.geometry.geom_type.iloc[n - 1]}, {key} features must be "
+                             f"polygons (red lines must be polygons)",
                              key="err.layer_file", path=str(path))
     if "id" not in out.columns:
         out["id"] = [f"{path.stem}-{i + 1}" for i in range(len(out))]
@@ -412,9 +428,10 @@ def _parse_layer_spec(spec: str) -> tuple[str, Path]:
     if not sep or not name or not path.strip():
         raise InputError(f"--layer {spec!r}: expected NAME=PATH, e.g. redline=zones.gpkg",
                          key="err.layer_spec", spec=spec)
-    if name not in ("redline", "redlines", "minerals", "deposits"):
+    allowed = ["redline", "minerals", *CONTROL_LAYERS]
+    if name not in ("redlines", "deposits", *allowed):
         raise InputError(f"--layer {spec!r}: layer was {name!r} but is expected to be in "
-                         f"['redline', 'minerals']", key="err.layer_spec", spec=spec)
+                         f"{allowed}", key="err.layer_spec", spec=spec)
     return name, Path(path.strip())
 
 
@@ -468,9 +485,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="quota year (default: latest year of each base's quotas)")
     p.add_argument("--activity", default=None,
                    help="activity code of data/rules/redline_rules.yaml (default industrial)")
-    p.add_argument("--investment", type=float, default=None, help="investment, 万元 (reported)")
-    p.add_argument("--layer", action="append", default=[], metavar="NAME=PATH",
-                   help="replace a layer for this run: redline=PATH or minerals=PATH")
+    p.add_argument("--investment", type=float, default=None, help="investment, 万元 (投资强度)")
+    p.add_argument("--layer", action="append", default=[], metavar="KIND=PATH",
+                   help="use a layer for this run: redline=PATH, minerals=PATH, or a control "
+                        "layer (" + ", ".join(CONTROL_LAYERS) + ")=PATH")
+    p.add_argument("--industry", default=None, help="GB/T 4754 industry class (e.g. C2624)")
+    p.add_argument("--floor-area", type=float, default=None, help="总建筑面积, m²")
+    p.add_argument("--footprint", type=float, default=None, help="建筑物及构筑物基底面积, m²")
+    p.add_argument("--admin-area", type=float, default=None,
+                   help="行政办公及生活服务设施用地面积, m²")
     p.add_argument("--out", required=True, help="output CSV; OUT.geojson is written beside it")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of 'detail'")
     p.add_argument("--workers", type=int, default=None,
@@ -486,13 +509,15 @@ def _load_layers(args) -> ScreeningLayers:
     layers = ScreeningLayers.from_bundle(Path(args.bundle), Path(args.dem))
     for name, path in specs:
         frame = read_vector(path, f"--layer {name}")
-        layers = layers.replace(name, normalise_layer(name, frame, path))
+        # a replacement of a province-wide layer covers the province; a control layer its extent
+        cover = layers.coverage if name in LAYER_NAMES else None
+        layers = layers.replace(name, normalise_layer(name, frame, path), coverage=cover)
     return layers
 
 
 def _rank(outputs: list[tuple[str, dict]], order: tuple[str, ...]) -> dict[str, int]:
     keyed = sorted(outputs, key=lambda o: (order.index(o[1]["overall"]), *o[1]["counts"],
-                                           -o[1]["buildable_ha"]))
+                                           -o[1]["suitability"], -o[1]["buildable_ha"]))
     return {sid: n for n, (sid, _) in enumerate(keyed, start=1)}
 
 
@@ -524,7 +549,9 @@ def run(args: argparse.Namespace) -> int:
     layers = _load_layers(args)
     project = Project(product=args.product, activity=args.activity or
                       config.redline.get("default_activity", "industrial"),
-                      investment_wan=args.investment, year=args.year)
+                      investment_wan=args.investment, year=args.year, industry=args.industry,
+                      floor_area_m2=args.floor_area, footprint_m2=args.footprint,
+                      admin_area_m2=args.admin_area)
     workers = args.workers or ((os.cpu_count() or 1) if len(sites) > 500 else 1)
     transform = _result_rows_zh if args.lang == "zh" else _result_rows_en
     bar = Progress(len(sites), enabled=not args.quiet)

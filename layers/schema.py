@@ -8,6 +8,13 @@ layers is computed (ellipsoidal) on import. Layers with a ``key`` carry the
 fields a file lacks over from the current version (e.g. authoritative base
 outlines keep their chains and tier).
 
+The control-line layers of the site check (永久基本农田, 城镇开发边界, 三调 现状地类,
+饮用水水源保护区, 文物保护范围, 地质灾害易发区, 重要湿地, 世界自然遗产, 矿业权/储量;
+:data:`geo.layers_index.CONTROL_LAYERS`) are importable too: once an official
+imports one, :meth:`geo.layers_index.ScreeningLayers.from_source` loads it and
+its check runs on the page, in the report and in batch. Each has the level
+field its kind of ``data/rules/control_lines.yaml`` reads.
+
 The raster DEM (imported on the atlas page) and the quota layer (the ledger)
 have no schema here.
 """
@@ -15,6 +22,8 @@ from __future__ import annotations
 
 from geo.layer_import import FieldSpec as F
 from geo.layer_import import LayerSchema
+
+from geo.rules_tables import CONTROL_KINDS, control_kind
 
 from .registry import get_layer, layer_ids
 
@@ -84,6 +93,39 @@ _SCHEMAS: tuple[LayerSchema, ...] = (
         F("n_chains", False, "int"), F("cite", False), _AREA,
     ), key="id"),
 )
+
+_CONTROL_ID = F("id", False, aliases=("编号", "bh", "bsm", "图斑编号", "tbbh"))
+#: Extra fields of some control kinds (besides id, names and the level field).
+_CONTROL_EXTRA = {
+    "mining_rights": (
+        F("mineral", False, aliases=("矿种", "开采矿种", "主矿种", "kz", "commodity")),
+        F("holder", False, aliases=("矿业权人", "权利人", "采矿权人", "qlr")),
+        F("important", False, "bool", ("重要矿产", "战略性矿产")),
+    ),
+}
+#: Aliases of the level field of each kind (the field named in control_lines.yaml).
+_LEVEL_ALIASES = {
+    "level": ("级别", "保护级别", "分级", "jb", "bhjb"),
+    "zone": ("分区", "区域", "保护区划", "fq"),
+    "kind": ("类型", "矿业权类型", "权属类型", "lx"),
+}
+
+
+def _control_schema(kind: str) -> LayerSchema:
+    k = control_kind(kind)
+    fields = [_CONTROL_ID, _NAME_ZH, _NAME_EN]
+    if k.level_field:
+        fields.append(F(k.level_field, False, aliases=_LEVEL_ALIASES.get(k.level_field, ())))
+    return LayerSchema(kind, "polygon", (*fields, *_CONTROL_EXTRA.get(kind, ()), _AREA))
+
+
+_LANDUSE = LayerSchema("landuse", "polygon", (
+    _CONTROL_ID,
+    F("dlbm", True, aliases=("地类编码", "DLBM", "code")),
+    F("name_zh", True, aliases=("地类名称", "DLMC", "dlmc", "名称")), _NAME_EN, _AREA,
+))
+
+_SCHEMAS = _SCHEMAS + (_LANDUSE,) + tuple(_control_schema(k) for k in CONTROL_KINDS)
 
 #: Schema of every importable layer, by id, in registry order.
 SCHEMAS: dict[str, LayerSchema] = {

@@ -13,13 +13,17 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import palette
 from geo.checks import ScreenResult
+from geo.checks.columns import evidence_table
+from geo.checks.registry import get_check
+from geo.checks.verdict import suitability_text
 from geo.i18n import t
 
 from .atlas_view import prepare_layer
 from .registry import LegendItem, RenderContext
 from .render import build_map
 
-__all__ = ["SCREEN_LAYERS", "STATUS_COLORS", "context_layers", "site_map", "verdict_table"]
+__all__ = ["SCREEN_LAYERS", "STATUS_COLORS", "context_layers", "site_map", "verdict_table",
+           "styled_verdict_table", "evidence_frame"]
 
 #: atlas layers drawn under the site, bottom first
 SCREEN_LAYERS = ("admin_prefecture", "redlines", "salt_lakes", "deposits", "bases")
@@ -64,13 +68,13 @@ def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
     legend = []
     if result is not None:
         overlapped = False
-        for check in ("redline", "minerals"):
-            overlap = result.result(check).overlap
+        for res in result.results:
+            overlap = res.overlap
             if overlap is not None and not overlap.is_empty:
                 overlapped = True
                 _shape_layer(overlap, "qpa-overlap", {"color": palette.OVERLAP, "weight": 1,
                              "fillColor": palette.OVERLAP, "fillOpacity": 0.55},
-                             t(f"check.{check}", ctx.lang), live).add_to(group)
+                             t(f"check.{res.check}", ctx.lang), live).add_to(group)
         if overlapped:
             legend.append((group, LegendItem("legend.overlap", palette.OVERLAP)))
         if result.buildable is not None and not result.buildable.is_empty:
@@ -95,29 +99,64 @@ def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
 
 
 def verdict_table(result: ScreenResult, lang: str) -> pd.DataFrame:
-    """One row per check: name, status, summary, rule, data accuracy."""
+    """One row per check (registry order), then the compliance verdict and the suitability.
+
+    Columns: check, kind (合规性 / 适宜性), status, finding (full text), rule
+    (its text and legal basis), data accuracy; every value translated, no raw
+    key, id or ``None``.
+    """
     rows = []
     for res in result.results:
         rule = res.rule or {}
         accuracy = sorted({d.get("accuracy", "") for d in res.data_used if d.get("accuracy")})
         rows.append({
             t("site.col.check", lang): t(f"check.{res.check}", lang),
+            t("site.col.kind", lang): t(f"kind.{get_check(res.check).kind}", lang),
             t("site.col.status", lang): t(f"status.{res.status}", lang),
             t("site.col.finding", lang): res.message(lang),
             t("site.col.rule", lang): (t(rule["key"], lang) if rule.get("key") else "")
             + (f"（{rule['basis']}）" if rule.get("basis") else ""),
-            t("site.col.data", lang): ", ".join(t(f"accuracy.{a}", lang) if f"accuracy.{a}" in
-                                                  _ACCURACY else a for a in accuracy),
+            t("site.col.data", lang): "、".join(_accuracy(a, lang) for a in accuracy),
         })
     rows.append({
         t("site.col.check", lang): t("check.overall", lang),
+        t("site.col.kind", lang): t("kind.binding", lang),
         t("site.col.status", lang): t(f"status.{result.overall}", lang),
-        t("site.col.finding", lang): "; ".join(t(f"check.{r['check']}", lang) for r in result.reasons)
-        if result.reasons else "",
+        t("site.col.finding", lang): "；".join(
+            "：".join((t(f"check.{r['check']}", lang), t(f"status.{r['status']}", lang)))
+            for r in result.reasons) if result.reasons else t("rpt.reasons_none", lang),
         t("site.col.rule", lang): t("site.overall_rule", lang),
         t("site.col.data", lang): "",
     })
+    if result.suitability is not None:
+        rows.append({
+            t("site.col.check", lang): t("verdict.suitability", lang),
+            t("site.col.kind", lang): t("kind.advisory", lang),
+            t("site.col.status", lang): t(f"suit.band.{result.suitability.band}", lang),
+            t("site.col.finding", lang): suitability_text(result.suitability, lang),
+            t("site.col.rule", lang): t("verdict.suitability_note", lang),
+            t("site.col.data", lang): "",
+        })
     return pd.DataFrame(rows)
 
 
-_ACCURACY = {"accuracy.authoritative", "accuracy.indicative", "accuracy.derived"}
+def styled_verdict_table(result: ScreenResult, lang: str):
+    """:func:`verdict_table` with each status in its colour (a pandas Styler)."""
+    table = verdict_table(result, lang)
+    colours = {t(f"status.{s}", lang): c for s, c in STATUS_COLORS.items()}
+    col = t("site.col.status", lang)
+    return table.style.map(lambda v: f"color: {colours[v]}; font-weight: 600"
+                           if v in colours else "", subset=[col])
+
+
+def evidence_frame(res, lang: str) -> pd.DataFrame:
+    """The evidence of one check with translated column titles and units."""
+    head, rows = evidence_table(res, lang)
+    return pd.DataFrame(rows, columns=head)
+
+
+def _accuracy(code: str, lang: str) -> str:
+    try:
+        return t(f"accuracy.{code}", lang)
+    except KeyError:
+        return code

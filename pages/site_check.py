@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.audit import record_screening
 from geo.checks import Project, load_config
+from geo.checks.verdict import suitability_text
 from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import t
@@ -21,7 +22,7 @@ from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site
                             site_from_point)
 from geo.site_link import MAX_VERTICES, site_from_param, site_to_param, vertex_count
 from layers.registry import RenderContext
-from layers.site_view import context_layers, site_map, verdict_table
+from layers.site_view import context_layers, evidence_frame, site_map, styled_verdict_table
 from ui import feedback
 from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
@@ -139,21 +140,44 @@ for warning in site.warnings:
 config = load_config()
 st.subheader(t("site.project", lang))
 with st.form("project"):
+    c1, c2, c3 = st.columns(3)
+    applicant = c1.text_input(t("site.applicant", lang), key="applicant")
+    name = c2.text_input(t("site.project_name", lang), key="project_name")
+    code = c3.text_input(t("site.project_code", lang), key="project_code")
     c1, c2 = st.columns(2)
     product = c1.text_input(t("site.product", lang), help=t("site.product_help", lang), key="product")
     activities = list(config.redline["activities"])
     activity = c2.selectbox(t("site.activity", lang), activities, key="activity",
                             format_func=lambda a: config.activity(a).get(f"name_{lang}", a))
+    c1, c2 = st.columns(2)
+    industry = c1.text_input(t("site.industry", lang), help=t("site.industry_help", lang),
+                             key="industry")
+    land_use_type = c2.text_input(t("site.land_use_type", lang), key="land_use_type")
     c3, c4, c5 = st.columns(3)
     area_req = c3.number_input(t("site.area_req", lang), min_value=0.0, value=0.0, key="area_req")
     investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0, key="investment")
     years = quota_years(SOURCE.read_quotas())
     year = c5.selectbox(t("site.year", lang), years, index=len(years) - 1, key="year")
+    c6, c7, c8 = st.columns(3)
+    floor_area = c6.number_input(t("site.floor_area", lang), min_value=0.0, value=0.0,
+                                 key="floor_area")
+    footprint = c7.number_input(t("site.footprint", lang), min_value=0.0, value=0.0,
+                                key="footprint")
+    admin_area = c8.number_input(t("site.admin_area", lang), min_value=0.0, value=0.0,
+                                 key="admin_area")
+    own_right = st.text_input(t("site.own_mining_right", lang),
+                              help=t("site.own_mining_right_help", lang), key="own_mining_right")
     run = st.form_submit_button(t("site.run", lang), type="primary")
 
 if run:
     project = Project(product=product.strip() or None, activity=activity,
-                      area_ha=area_req or None, investment_wan=investment or None, year=int(year))
+                      area_ha=area_req or None, investment_wan=investment or None, year=int(year),
+                      applicant=applicant.strip() or None, name=name.strip() or None,
+                      code=code.strip() or None, industry=industry.strip() or None,
+                      land_use_type=land_use_type.strip() or None,
+                      floor_area_m2=floor_area or None, footprint_m2=footprint or None,
+                      admin_area_m2=admin_area or None,
+                      own_mining_right=own_right.strip() or None)
     try:
         layers = screening_layers()
         result = screen_site(site.geometry, project, layers, config)
@@ -168,15 +192,21 @@ if run:
 
 if result is None:
     st.stop()
-st.header(t("site.verdict", lang, status=t(f"status.{result.overall}", lang)))
+st.header(t("site.verdict_compliance", lang, status=t(f"status.{result.overall}", lang)))
+if result.suitability is not None:
+    st.subheader(suitability_text(result.suitability, lang))
+    st.caption(t("verdict.suitability_note", lang))
 if result.indicative_layers:
     st.warning(t("warn.indicative", lang))
-st.dataframe(verdict_table(result, lang), hide_index=True, width="stretch")
+st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch")
 st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
+if result.missing_layers:
+    st.info(t("site.missing_layers", lang, kinds="、".join(
+        t(f"check.{c}", lang) for c in result.missing_layers)))
 for res in result.results:
     if res.evidence:
         with st.expander(t("site.evidence", lang, check=t(f"check.{res.check}", lang))):
-            st.dataframe(res.evidence, width="stretch")
+            st.dataframe(evidence_frame(res, lang), hide_index=True, width="stretch")
 
 st.subheader(t("site.download", lang))
 c1, c2, c3, c4 = st.columns(4)

@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.checks import check_ids
+from geo.i18n import t
+
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 # a 1 km square in 南川 (Xining), WGS84 lon,lat
@@ -47,9 +50,9 @@ def test_pasted_site_in_a_base(app):
     _check(app, "正极材料")
     assert not app.exception, app.exception
     header = app.header[0].value
-    assert header.startswith("结论")
+    assert header.startswith(t("verdict.compliance", "zh"))
     table = app.dataframe[0].value
-    assert len(table) == 7  # six checks and the overall row
+    assert len(table) == len(check_ids()) + 2  # every check, the compliance verdict, suitability
     assert set(table["检查项"]) >= {"生态保护红线", "压覆矿产", "产业基地与定位", "建设用地指标", "地形", "产业链配套"}
     base_row = table[table["检查项"] == "产业基地与定位"].iloc[0]
     assert "南川" in base_row["结果"]
@@ -62,7 +65,7 @@ def test_red_line_site_fails(app):
     _paste(app, QINGHAI_LAKE)
     _check(app)
     assert not app.exception
-    assert app.header[0].value == "结论：不通过"
+    assert app.header[0].value == t("site.verdict_compliance", "zh", status=t("status.FAIL", "zh"))
     table = app.dataframe[0].value
     assert table[table["检查项"] == "生态保护红线"].iloc[0]["结论"] == "不通过"
 
@@ -88,3 +91,61 @@ def test_gauss_kruger_paste_in_english(app):
     _paste(app, "\n".join(lines), crs="gk")
     assert not app.error, [e.value for e in app.error]
     assert any("Current site" in s.value and "101.73" in s.value for s in app.success)
+
+
+def _row(table, lang, check):
+    return table[table[t("site.col.check", lang)] == t(check, lang)].iloc[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_verdicts_and_the_project_form(app, lang):
+    if lang == "en":
+        app.sidebar.radio(key="lang").set_value("en").run()
+    _paste(app, NANCHUAN)
+    app.text_input(key="applicant").input("青海某锂业有限公司")
+    app.text_input(key="project_name").input("电池级碳酸锂项目")
+    app.text_input(key="project_code").input("2026-630000-26-03-000001")
+    app.text_input(key="industry").input("C2613")
+    app.number_input(key="area_req").set_value(20.0)
+    app.number_input(key="investment").set_value(60000.0)
+    app.number_input(key="floor_area").set_value(100000.0)
+    app.number_input(key="footprint").set_value(80000.0)
+    app.number_input(key="admin_area").set_value(20000.0)
+    _check(app, "碳酸锂")
+    assert not app.exception, app.exception
+    result = app.session_state["result"]
+    p = result.project
+    assert (p.applicant, p.industry, p.floor_area_m2, p.admin_area_m2) == \
+        ("青海某锂业有限公司", "C2613", 100000.0, 20000.0)
+    # compliance first (binding), suitability under it (advisory, says it approves nothing)
+    assert app.header[0].value == t("site.verdict_compliance", lang,
+                                    status=t(f"status.{result.overall}", lang))
+    assert any(f"{result.suitability.score:.2f}" in s.value for s in app.subheader)
+    assert any(t("verdict.suitability_note", lang) in c.value for c in app.caption)
+    table = app.dataframe[0].value
+    kinds = table[t("site.col.kind", lang)].tolist()
+    assert kinds.count(t("kind.advisory", lang)) == 4  # base, terrain, chain, suitability
+    assert _row(table, lang, "check.overall")[t("site.col.status", lang)] == \
+        t(f"status.{result.overall}", lang)
+    suit = _row(table, lang, "verdict.suitability")
+    assert suit[t("site.col.status", lang)] == t(f"suit.band.{result.suitability.band}", lang)
+    # the land-use standard used the new figures: plot ratio 100,000 m² / 20 ha = 0.50
+    std = _row(table, lang, "check.landuse_standard")
+    assert "0.50" in std[t("site.col.finding", lang)]
+    # no raw keys, ids or None anywhere in the verdict table
+    text = " ".join(str(v) for v in table.to_numpy().ravel())
+    for raw in ("None", "name_en", "geodesic_km", "chk.", "rule.", "nan"):
+        assert raw not in text
+    # the control kinds with no data are listed
+    assert any(t("check.farmland", lang) in i.value for i in app.info)
+
+
+def test_switching_language_after_a_check_keeps_the_result(app):
+    _paste(app, NANCHUAN)
+    _check(app, "碳酸锂")
+    assert app.header[0].value.startswith(t("verdict.compliance", "zh"))
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.header[0].value.startswith(t("verdict.compliance", "en"))
+    table = app.dataframe[0].value
+    assert t("check.redline", "en") in set(table[t("site.col.check", "en")])

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from geo import batch
-from geo.checks import Project
+from geo.checks import Project, check_ids
 from geo.errors import InputError
 from geo.layers_index import ScreeningLayers
 from geo.screen import screen_site
@@ -100,11 +100,13 @@ def test_site_record_has_every_check_status_and_figures():
     site = site_from_point(101.70, 36.56, 30).geometry
     res = screen_site(site, Project(product="正极材料"), layers)
     rec = batch.site_record("s1", res)
-    for check in ("redline", "minerals", "base", "quota", "terrain", "chain"):
-        assert rec[f"{check}_status"] in ("PASS", "WARN", "FAIL", "UNKNOWN")
+    for check in check_ids():
+        assert rec[f"{check}_status"] == res.result(check).status
     assert rec["overall"] == res.overall
+    assert rec["suitability"] == pytest.approx(res.suitability.score, abs=1e-4)
     assert rec["area_ha"] == pytest.approx(30, rel=1e-3)
-    assert rec["chain_score"] == pytest.approx(res.results[-1].metrics["score"], abs=1e-4)
+    assert rec["chain_score"] == pytest.approx(res.result("chain").metrics["score"], abs=1e-4)
+    assert rec["farmland_status"] == "UNKNOWN"  # no 永久基本农田 imported
     assert isinstance(rec["redline_distance_m"], float)
 
 

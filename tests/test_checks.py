@@ -18,9 +18,8 @@ import shapely
 from pyproj import Geod
 from rasterio.transform import Affine
 
-from geo.checks import (CheckResult, Project, base_check, chain_check, load_config,
-                        minerals_check, product_matches, quota_check, redline_check,
-                        terrain_check, worst_status)
+from geo.checks import (CheckContext, CheckResult, Project, get_check, load_config,
+                        product_matches, worst_status)
 from geo.checks.config import CheckConfig
 from geo.checks.measure import geodesic_distances, local_buffer
 from geo.site_input import site_from_point
@@ -58,7 +57,8 @@ D_CU_SMALL = (96.70, 36.50)  # copper, small, important -> WARN
 SL_K = (96.50, 35.50, 96.55, 35.55)
 SL_B = (96.70, 35.50, 96.75, 35.55)
 DEM_ORIGIN = (98.0, 36.2)
-DEM_CELL = 0.001
+DEM_CELL = 0.0002  # ~18 x 22 m: fine enough for slope (data/rules/terrain.yaml: <= 30 m)
+SITE_UNIT = 0.001  # _dem_site columns are in thousandths of a degree
 
 
 def geod_area_ha(geom) -> float:
@@ -110,14 +110,14 @@ def synthetic_frames() -> dict:
 
 
 def synthetic_dem() -> Dem:
-    """200 x 200 cells of 0.001 deg: flat (west third), ~16.7 deg (middle), ~31 deg (east)."""
-    n = 200
+    """1000 x 1000 cells of 0.0002 deg: flat (west third), 30 % ~16.7 deg (middle), 60 % (east)."""
+    n = 1000
     tr = Affine(DEM_CELL, 0.0, DEM_ORIGIN[0], 0.0, -DEM_CELL, DEM_ORIGIN[1])
     lat_mid = DEM_ORIGIN[1] - n * DEM_CELL / 2
     dx_m = geod_m(98.0, lat_mid, 98.0 + DEM_CELL, lat_mid)
     grad = np.zeros(n)
-    grad[67:134] = 0.3
-    grad[134:] = 0.6
+    grad[335:670] = 0.3
+    grad[670:] = 0.6
     z = 3000.0 + np.concatenate([[0.0], np.cumsum(grad[1:] * dx_m)])
     elev = np.tile(z, (n, 1))
     return Dem(elev=elev, transform=tr, tags={"source": "synthetic", "accuracy": "derived"})
@@ -136,8 +136,16 @@ def config() -> CheckConfig:
     return load_config()
 
 
+def run_check(check, site, layers, config=None, project=None, results=None, site_ha=None):
+    """Run one check of the registry on ``site`` as screen_site would."""
+    config = config or load_config()
+    ctx = CheckContext(site, area_ha(site) if site_ha is None else site_ha,
+                       project or Project(), layers, config, dict(results or {}))
+    return get_check(check).run(ctx)
+
+
 def run_redline(site, layers, config, activity="industrial"):
-    return redline_check(site, area_ha(site), Project(activity=activity), layers, config)
+    return run_check("redline", site, layers, config, Project(activity=activity))
 
 
 # --------------------------------------------------------------------------- measures
@@ -244,10 +252,54 @@ def test_redline_alert_is_configurable(layers, config):
 
 def test_redline_unknown_outside_coverage_or_without_layer(layers, config):
     far = square_site(80.0, 36.0, 10)
-    assert run_redline(far, layers, config).status == "UNKNOWN"
+    res = run_redline(far, layers, config)
+    assert res.status == "UNKNOWN" and res.metrics["covered_share"] == 0.0
+    assert "0%" in res.message("en")
     empty = ScreeningLayers.from_frames()
     res = run_redline(square_site(96.0, 36.0, 10), empty, config)
     assert res.status == "UNKNOWN" and res.message_key == "chk.no_layer"
+    assert t("lyr.redline", "en") in res.message("en")
+
+
+def test_redline_overlap_is_measured_even_where_the_site_leaves_the_coverage(config):
+    """THE BORDER CASE: a site across the province border, wholly inside a user's zone."""
+    west = 89.3  # the province box's west edge (coverage of the bundled layers)
+    zone = gpd.GeoDataFrame([{"id": "u1", "name_zh": "跨界红线", "name_en": "Cross-border zone",
+                              "category": "自然保护区", "control_level": "一般控制区", **PROV}],
+                            geometry=[shapely.box(west - 0.2, 36.0, west + 0.2, 36.2)], crs=4326)
+    lay = ScreeningLayers.from_frames().replace("redline", zone, coverage=shapely.box(
+        89.3, 31.5, 103.2, 39.3))
+    site = shapely.box(west - 0.05, 36.05, west + 0.05, 36.1)
+    res = run_redline(site, lay, config)
+    assert res.status == "FAIL"
+    assert res.metrics["overlap_ha"] == pytest.approx(geod_area_ha(site), rel=1e-6)
+    assert res.metrics["overlap_share"] == pytest.approx(1.0, rel=1e-6)
+    assert res.metrics["covered_share"] == pytest.approx(0.5, abs=0.01)
+    # nothing overlapping and half outside the coverage: UNKNOWN stating the share covered
+    clear = shapely.box(west - 0.05, 36.3, west + 0.05, 36.35)
+    res = run_redline(clear, lay, config)
+    assert res.status == "UNKNOWN" and res.metrics["covered_share"] == pytest.approx(0.5, abs=0.01)
+    assert "50%" in res.message("en") and "50%" in res.message("zh")
+
+
+def test_redline_national_major_project_has_its_own_path(layers, config):
+    res = run_redline(shapely.box(96.01, 36.01, 96.03, 36.03), layers, config,
+                      "national_major_project")
+    assert res.status == "WARN" and res.message_key == "chk.redline.warn_major"
+    assert res.rule["key"] == "rule.redline.overlap_major"
+    assert "占用" in res.message("zh") and "approval" in res.message("en")
+    core = run_redline(shapely.box(96.11, 36.01, 96.13, 36.03), layers, config,
+                       "national_major_project")
+    assert core.status == "FAIL"  # not in a core zone
+
+
+def test_redline_pass_states_the_layer_share_of_the_provincial_red_line(layers, config):
+    res = run_redline(shapely.box(96.005, 36.05, 96.015, 36.06), layers, config)
+    zones = geod_area_ha(shapely.box(*Z_GENERAL)) + geod_area_ha(shapely.box(*Z_CORE))
+    share = zones / (config.redline["provincial_total_km2"] * 100)
+    assert res.metrics["layer_share_of_province"] == pytest.approx(share, rel=1e-3)
+    assert f"{100 * share:.0f}%" in res.message("en")
+    assert t("chk.redline.pass", "zh")[:6] in res.message("zh")
 
 
 def test_unknown_activity_is_an_input_error(config):
@@ -256,53 +308,74 @@ def test_unknown_activity_is_an_input_error(config):
 
 
 # --------------------------------------------------------------------------- minerals
-def test_minerals_fail_on_important_potash_with_buffer_area(layers, config):
+def test_indicative_potash_deposit_warns_with_the_overlay_query_step(layers, config):
     site = square_site(D_K[0], D_K[1], 2000)  # ~4.5 km square holding the 1 km circle
-    res = minerals_check(site, area_ha(site), layers, config)
-    assert res.status == "FAIL"
+    res = run_check("minerals", site, layers, config)
+    assert res.status == "WARN"
+    assert res.message_key == "chk.minerals.warn"
+    assert "需开展压覆重要矿产资源查询/评估" in res.message("zh")
+    assert "钾盐矿" in res.message("zh") and "K" in res.message("zh")
     circle = local_buffer(shapely.Point(*D_K), 1000.0, D_K[1], quad_segs=8)
     assert res.metrics["overlap_ha"] == pytest.approx(geod_area_ha(circle), rel=1e-3)
     assert res.metrics["overlap_ha"] == pytest.approx(math.pi * 100, rel=0.01)  # pi r^2
     assert res.metrics["distance_m"] == 0.0
-    assert res.evidence[0]["id"] == "dk"
+    assert res.evidence[0]["id"] == "dk" and res.evidence[0]["important"]
+    assert "2024" in res.rule["basis"]
 
 
-def test_minerals_warn_for_non_important_deposit_within_buffer(layers, config):
+def test_minerals_warn_names_the_distance_of_a_deposit_outside_the_site(layers, config):
     site = shapely.box(D_PBZN[0] - 0.005, D_PBZN[1] + 0.005, D_PBZN[0] + 0.005, D_PBZN[1] + 0.01)
-    res = minerals_check(site, area_ha(site), layers, config)
+    res = run_check("minerals", site, layers, config)
     assert res.status == "WARN"
-    assert res.metrics["distance_m"] == pytest.approx(
-        geod_m(D_PBZN[0], D_PBZN[1], D_PBZN[0], D_PBZN[1] + 0.005), rel=1e-4)
+    d = geod_m(D_PBZN[0], D_PBZN[1], D_PBZN[0], D_PBZN[1] + 0.005)
+    assert res.metrics["distance_m"] == pytest.approx(d, rel=1e-4)
+    assert f"{d / 1000:.1f} km" in res.message("en")
     assert res.metrics["overlap_ha"] > 0
-
-
-def test_minerals_warn_for_small_important_deposit(layers, config):
-    site = square_site(D_CU_SMALL[0], D_CU_SMALL[1], 10)
-    assert minerals_check(site, area_ha(site), layers, config).status == "WARN"
 
 
 def test_minerals_pass_with_distance(layers, config):
     site = shapely.box(96.495, 36.6, 96.505, 36.61)
-    res = minerals_check(site, area_ha(site), layers, config)
+    res = run_check("minerals", site, layers, config)
     assert res.status == "PASS"
     assert res.metrics["distance_m"] == pytest.approx(geod_m(96.5, 36.5, 96.5, 36.6), rel=1e-4)
     assert res.metrics["nearest_id"] == "dk"
 
 
-def test_salt_lake_with_potash_fails_with_exact_area_boron_warns(layers, config):
+def test_salt_lakes_warn_with_exact_area(layers, config):
     site = shapely.box(96.54, 35.54, 96.56, 35.56)
-    res = minerals_check(site, area_ha(site), layers, config)
-    assert res.status == "FAIL"
+    res = run_check("minerals", site, layers, config)
+    assert res.status == "WARN"
     assert res.metrics["overlap_ha"] == pytest.approx(
         geod_area_ha(shapely.box(96.54, 35.54, 96.55, 35.55)), rel=1e-3)
     site_b = shapely.box(96.74, 35.54, 96.76, 35.56)
-    assert minerals_check(site_b, area_ha(site_b), layers, config).status == "WARN"
+    assert run_check("minerals", site_b, layers, config).status == "WARN"
 
 
-def test_minerals_unknown_without_layer(config):
+def test_authoritative_reserve_polygon_of_an_important_mineral_fails(config):
+    reserves = gpd.GeoDataFrame([
+        {"id": "r1", "name_zh": "钾盐储量区", "name_en": "Potash reserve", "commodity": "K",
+         "important": True, "source": "省厅", "source_date": "2026-01-01",
+         "accuracy": "authoritative"},
+        {"id": "r2", "name_zh": "石盐储量区", "name_en": "Halite reserve", "commodity": "NaCl",
+         "important": False, "source": "省厅", "source_date": "2026-01-01",
+         "accuracy": "authoritative"},
+    ], geometry=[shapely.box(96.0, 36.0, 96.1, 36.1), shapely.box(96.2, 36.0, 96.3, 36.1)],
+        crs=4326)
+    lay = ScreeningLayers.from_frames(deposits=reserves)
+    res = run_check("minerals", shapely.box(96.05, 36.05, 96.15, 36.08), lay, config)
+    assert res.status == "FAIL" and "Potash reserve" in res.message("en")
+    assert res.metrics["overlap_ha"] == pytest.approx(
+        geod_area_ha(shapely.box(96.05, 36.05, 96.1, 36.08)), rel=1e-3)
+    assert run_check("minerals", shapely.box(96.25, 36.05, 96.27, 36.07), lay,
+                     config).status == "WARN"  # not an important mineral
+
+
+def test_minerals_unknown_without_layer_or_outside_coverage(layers, config):
     site = square_site(96.0, 36.0, 10)
-    res = minerals_check(site, area_ha(site), ScreeningLayers.from_frames(), config)
-    assert res.status == "UNKNOWN"
+    res = run_check("minerals", site, ScreeningLayers.from_frames(), config)
+    assert res.status == "UNKNOWN" and res.message_key == "chk.no_layer"
+    res = run_check("minerals", square_site(80.0, 36.0, 10), layers, config)
+    assert res.status == "UNKNOWN" and res.message_key == "chk.no_coverage"
 
 
 # --------------------------------------------------------------------------- base
@@ -320,7 +393,7 @@ def test_product_matches_normalises_and_uses_synonyms(config):
 
 
 def run_base(site, layers, config, product):
-    return base_check(site, area_ha(site), Project(product=product), layers, config)
+    return run_check("base", site, layers, config, Project(product=product))
 
 
 def test_base_pass_inside_matching_base(layers, config):
@@ -329,6 +402,7 @@ def test_base_pass_inside_matching_base(layers, config):
     assert res.metrics["base_id"] == "b1"
     assert res.metrics["share_inside"] == pytest.approx(1.0)
     assert "电池级碳酸锂" in res.metrics["matched"]
+    assert not res.metrics["derived"]
 
 
 def test_base_warn_inside_mismatch_names_admitting_base(layers, config):
@@ -360,82 +434,117 @@ def test_base_unknown_without_product(layers, config):
     assert res.metrics["base_id"] == "b1"
 
 
+def test_regional_assignment_admits_the_qaidam_bases_citing_its_sentence(config):
+    """碳酸锂 is assigned to the Qaidam (seed 000 一.(三), seed 004 二.(二).3): a base there
+    whose own chains do not name it still admits it, marked as derived."""
+    bases = gpd.GeoDataFrame([
+        {"id": "qarhan", "name_zh": "察尔汗", "name_en": "Qarhan",
+         "chains": json.dumps(CHAINS_K, ensure_ascii=False), **PROV},
+        {"id": "ledu", "name_zh": "乐都", "name_en": "Ledu",
+         "chains": json.dumps(CHAINS_K, ensure_ascii=False), **PROV},
+    ], geometry=[shapely.box(*B1), shapely.box(*B2)], crs=4326)
+    lay = ScreeningLayers.from_frames(bases=bases)
+    res = run_base(square_site(97.05, 36.05, 50), lay, config, "碳酸锂")
+    assert res.status == "PASS" and res.metrics["derived"]
+    assert res.message_key == "chk.base.pass_regional"
+    assert "二.(二).3" in res.message("zh") and "一.(三)" in res.message("zh")
+    assert "盐湖提锂" in res.message("zh") and "derived" in res.message("en")
+    assert run_base(square_site(97.55, 36.05, 50), lay, config, "碳酸锂").status == "WARN"
+
+
 # --------------------------------------------------------------------------- quota
+def run_quota(layers, config, project, base_id="b1", share=1.0, site_ha=5.0):
+    base = CheckResult("base", "PASS", {"base_id": base_id, "share_inside": share})
+    return run_check("quota", square_site(97.05, 36.05, 1), layers, config, project,
+                     {"base": base}, site_ha=site_ha)
+
+
 @pytest.mark.parametrize("requested, status", [(10, "PASS"), (35, "WARN"), (50, "FAIL")])
 def test_quota_statuses(layers, config, requested, status):
     # b1 2026: 100 allocated - 50 used - 10 reserved = 40 ha remaining; warn above 80 %
-    res = quota_check(5.0, Project(area_ha=requested, year=2026), 0, 1.0, layers, config)
+    res = run_quota(layers, config, Project(area_ha=requested, year=2026))
     assert res.status == status
     assert res.metrics["remaining_ha"] == 40.0
 
 
 def test_quota_defaults_to_latest_year_and_site_area(layers, config):
-    res = quota_check(12.0, Project(), 0, 1.0, layers, config)
+    res = run_quota(layers, config, Project(), site_ha=12.0)
     assert res.metrics["year"] == 2026 and res.metrics["requested_ha"] == 12.0
 
 
 def test_quota_unknown_outside_base_or_year(layers, config):
-    assert quota_check(5.0, Project(year=2026), None, 0.0, layers, config).status == "UNKNOWN"
-    res = quota_check(5.0, Project(year=2019), 0, 1.0, layers, config)
+    assert run_quota(layers, config, Project(year=2026), None, 0.0).status == "UNKNOWN"
+    res = run_quota(layers, config, Project(year=2019))
     assert res.status == "UNKNOWN" and res.message_key == "chk.quota.unknown_year"
-    assert quota_check(5.0, Project(year=2025), 0, 1.0, layers, config).status == "FAIL"  # 0 left
+    assert run_quota(layers, config, Project(year=2025)).status == "FAIL"  # 0 left
 
 
 # --------------------------------------------------------------------------- terrain
 def _dem_site(col0: int, col1: int) -> shapely.Polygon:
-    lon0 = DEM_ORIGIN[0] + col0 * DEM_CELL
-    lon1 = DEM_ORIGIN[0] + col1 * DEM_CELL
+    lon0 = DEM_ORIGIN[0] + col0 * SITE_UNIT
+    lon1 = DEM_ORIGIN[0] + col1 * SITE_UNIT
     return shapely.box(lon0, 36.05, lon1, 36.1)
 
 
-@pytest.mark.parametrize("cols, status", [((10, 50), "PASS"), ((80, 120), "WARN"),
-                                          ((150, 190), "FAIL")])
-def test_terrain_slope_statuses(layers, config, cols, status):
-    site = _dem_site(*cols)
-    res = terrain_check(site, area_ha(site), layers, config)
+@pytest.mark.parametrize("cols, status, above", [
+    ((10, 50), "PASS", (0.0, 0.0)),      # flat
+    ((55, 75), "WARN", (0.4, 0.4)),      # 40 % of the site at 30 % grade (above 25 %)
+    ((80, 120), "FAIL", (1.0, 1.0)),     # all at 30 % grade
+    ((150, 190), "FAIL", (1.0, 1.0))])   # all at 60 % grade
+def test_terrain_share_of_the_site_above_each_slope_class(layers, config, cols, status, above):
+    res = run_check("terrain", _dem_site(*cols), layers, config)
     assert res.status == status
-    assert res.metrics["n_cells"] >= 9
+    assert res.metrics["n_cells"] >= 9 and not res.metrics["coarse"]
+    assert (res.metrics["share_above_gentle"], res.metrics["share_above_moderate"]) == \
+        pytest.approx(above, abs=0.02)
+    assert [e["above_pct"] for e in res.evidence] == [5, 10, 25]
+    assert f"{100 * above[1]:.0f}%" in res.message("en")
 
 
 def test_terrain_slope_value_is_true_slope(layers, config):
-    site = _dem_site(80, 120)
-    res = terrain_check(site, area_ha(site), layers, config)
+    res = run_check("terrain", _dem_site(80, 120), layers, config)
     assert res.metrics["slope_max"] == pytest.approx(math.degrees(math.atan(0.3)), abs=0.3)
 
 
-def test_terrain_unknown_when_dem_coarser_than_site(layers, config):
-    site = square_site(98.0205, 36.0705, 0.5)  # ~70 m: no cell centre inside
-    res = terrain_check(site, area_ha(site), layers, config)
+def test_terrain_coarse_dem_says_so_shows_elevation_and_no_slope(layers, config):
+    site = square_site(98.0205, 36.0705, 0.05)  # ~22 m: at most a cell centre or two inside
+    res = run_check("terrain", site, layers, config)
     assert res.status == "UNKNOWN"
-    assert res.message_key == "chk.terrain.coarse"
-    assert res.metrics["indicative"] is True
+    assert res.message_key == "chk.terrain.coarse" and res.metrics["coarse"] is True
     assert res.metrics["elev_mean"] == pytest.approx(3000.0)
+    assert not any(k.startswith(("slope", "share_above")) for k in res.metrics)
+    assert "coarser than the site" in res.message("en") and "3,000 m" in res.message("en")
+    assert "°" not in res.message("zh") and "°" not in res.message("en")
 
 
 def test_terrain_unknown_outside_dem_or_without(layers, config):
     site = square_site(96.0, 36.0, 10)
-    assert terrain_check(site, 10.0, layers, config).status == "UNKNOWN"
-    assert terrain_check(site, 10.0, ScreeningLayers.from_frames(), config).status == "UNKNOWN"
+    assert run_check("terrain", site, layers, config).status == "UNKNOWN"
+    assert run_check("terrain", site, ScreeningLayers.from_frames(), config).status == "UNKNOWN"
 
 
-# --------------------------------------------------------------------------- chain, verdict
+# --------------------------------------------------------------------------- chain, verdicts
+def run_chain(site, product):
+    return run_check("chain", site, ScreeningLayers.from_frames(), None, Project(product=product))
+
+
 def test_chain_without_a_known_product_is_unknown_never_pass():
     site = square_site(101.735, 36.565, 10)
-    res = chain_check(site, None)
+    res = run_chain(site, None)
     assert res.status == "UNKNOWN" and res.metrics["reason"] == "no_product"
-    res = chain_check(site, "量子反物质发动机")
+    res = run_chain(site, "量子反物质发动机")
     assert res.status == "UNKNOWN" and res.metrics["reason"] == "unknown_product"
 
 
 def test_chain_adjacency_scores_the_site():
     """A cathode plant in 南川 (where its inputs and customers are) beats one in 互助."""
-    nanchuan = chain_check(square_site(101.735, 36.565, 10), "正极材料")
-    huzhu = chain_check(square_site(101.96, 36.80, 10), "正极材料")
+    nanchuan = run_chain(square_site(101.735, 36.565, 10), "正极材料")
+    huzhu = run_chain(square_site(101.96, 36.80, 10), "正极材料")
     assert nanchuan.status == "PASS" and nanchuan.metrics["score"] > huzhu.metrics["score"]
     sides = {row["side"] for row in nanchuan.evidence}
     assert sides == {"upstream", "downstream"}
     assert all(row["geodesic_km"] is not None for row in nanchuan.evidence if not row["missing"])
-    far = chain_check(square_site(90.5, 38.5, 10), "正极材料")  # the far west of the Qaidam
+    far = run_chain(square_site(90.5, 38.5, 10), "正极材料")  # the far west of the Qaidam
     assert far.status == "WARN" and far.metrics["score"] < nanchuan.metrics["score"]
 
 
@@ -451,17 +560,31 @@ def test_check_result_rejects_bad_status():
         CheckResult("redline", "OK")
 
 
-def test_screen_site_overall_and_reasons(layers):
+def test_advisory_checks_do_not_set_the_compliance_verdict(layers):
     res = screen_site(square_site(97.05, 36.05, 10), Project(product="碳酸锂", year=2026), layers)
     statuses = {r.check: r.status for r in res.results}
     assert statuses["base"] == "PASS" and statuses["quota"] == "PASS"
     # the chain graph's lithium partners are ~500 km away in Xining: adjacency warns
     assert statuses["chain"] == "WARN" and statuses["terrain"] == "UNKNOWN"
-    assert res.overall == "WARN"
-    assert [r["check"] for r in res.reasons] == ["chain", "terrain"]  # worst first
+    binding = {c: s for c, s in statuses.items() if get_check(c).kind == "binding"}
+    assert res.overall == worst_status(binding.values())
+    assert "chain" not in [r["check"] for r in res.reasons]
+    assert "terrain" not in [r["check"] for r in res.reasons]
+    suit = res.suitability
+    assert [p["check"] for p in suit.parts] == ["base", "terrain", "chain"]
+    w = load_config().section("suitability")["weights"]
+    chain = res.result("chain").metrics["score"]
+    assert suit.score == pytest.approx((w["base"] * 1.0 + w["chain"] * chain)
+                                       / (w["base"] + w["chain"]))
+    assert 0.0 <= suit.score <= 1.0
 
 
-def test_screen_site_buildable_area_excludes_red_line_and_minerals(layers):
+def test_compliance_is_the_worst_binding_status(layers):
+    res = screen_site(shapely.box(96.01, 36.01, 96.03, 36.03), Project(product="x"), layers)
+    assert res.overall == "FAIL" and res.reasons[0]["check"] == "redline"
+
+
+def test_screen_site_buildable_area_excludes_red_line_but_not_minerals(layers):
     site = shapely.box(96.01, 36.01, 96.03, 36.03)
     res = screen_site(site, Project(product="x"), layers)
     assert res.overall == "FAIL"
@@ -469,17 +592,22 @@ def test_screen_site_buildable_area_excludes_red_line_and_minerals(layers):
     assert res.buildable_ha == pytest.approx(geod_area_ha(site) - overlap, rel=1e-3)
     assert res.area_ha == pytest.approx(geod_area_ha(site), rel=1e-6)
     assert not res.buildable.intersects(shapely.box(96.011, 36.011, 96.019, 36.019))
+    on_deposit = screen_site(square_site(D_K[0], D_K[1], 2000), Project(product="x"), layers)
+    assert on_deposit.result("minerals").status == "WARN"
+    assert on_deposit.buildable_ha == pytest.approx(on_deposit.area_ha)
 
 
 def test_screen_result_serialises(layers):
     site = shapely.box(96.01, 36.01, 96.03, 36.03)
     res = screen_site(site, Project(product="碳酸锂"), layers)
-    json.dumps(res.to_dict())
+    out = res.to_dict()
+    json.dumps(out)
+    assert out["suitability"]["band"] in ("high", "medium", "low", "unknown")
     gj = res.to_geojson("A")
     kinds = [f["properties"]["kind"] for f in gj["features"]]
     assert kinds[0] == "site" and "redline_overlap" in kinds and "buildable" in kinds
     assert gj["features"][0]["properties"]["status_redline"] == "FAIL"
-    assert "indicative" not in json.dumps(res.to_dict()["results"][5])  # chain used no data
+    assert "indicative" not in json.dumps(out["results"][5])  # chain used no data
 
 
 def test_indicative_layers_are_listed(layers):
@@ -503,3 +631,51 @@ def test_every_message_and_rule_has_both_languages(layers):
 def test_invalid_site_geometry_is_an_input_error(layers):
     with pytest.raises(InputError, match="polygon"):
         screen_site(shapely.LineString([(96, 36), (96.1, 36.1)]), Project(), layers)
+
+
+# --------------------------------------------------------------------------- bundled data
+@pytest.fixture(scope="module")
+def bundled():
+    from geo.bundle import BUNDLE_PATH
+
+    if not BUNDLE_PATH.exists():
+        pytest.skip("bundled data not built")
+    return ScreeningLayers.from_bundle()
+
+
+def test_potash_plant_in_qarhan_on_bundled_data(bundled):
+    """DONE-WHEN of issue 10: a 20 ha 钾肥 plant in 察尔汗."""
+    site = site_from_point(94.95, 36.8, 20).geometry
+    res = screen_site(site, Project(product="钾肥"), bundled)
+    minerals = res.result("minerals")
+    assert minerals.status == "WARN"
+    assert "需开展压覆重要矿产资源查询/评估" in minerals.message("zh")
+    assert "察尔汗" in minerals.message("zh")
+    assert res.result("base").status == "PASS"
+    assert res.overall != "FAIL"
+    assert res.buildable_ha == pytest.approx(res.area_ha, rel=1e-9)
+
+
+def test_lithium_carbonate_in_qarhan_is_admitted_from_the_regional_assignment(bundled):
+    res = screen_site(site_from_point(94.95, 36.8, 20).geometry, Project(product="碳酸锂"),
+                      bundled)
+    base = res.result("base")
+    assert base.status == "PASS" and base.metrics["derived"]
+    assert "柴达木循环经济试验区" in base.evidence[0]["cite_zh"]
+
+
+def test_base_citations_name_the_document_not_the_seed_number(bundled):
+    res = screen_site(site_from_point(101.735, 36.565, 20).geometry, Project(product="碳酸锂"),
+                      bundled)
+    cite = res.result("base").evidence[0]["cite_zh"]
+    assert "《青海省人民政府关于加快工业转型升级建设重大产业基地的实施意见》四" in cite
+    assert "001" not in cite and "seed" not in cite
+
+
+def test_bundled_dem_is_too_coarse_and_prints_no_slope(bundled):
+    res = screen_site(site_from_point(101.735, 36.565, 50).geometry, Project(product="碳酸锂"),
+                      bundled)
+    terrain = res.result("terrain")
+    assert terrain.status == "UNKNOWN" and terrain.metrics["coarse"]
+    assert "slope_mean" not in terrain.metrics and "slope_max" not in terrain.metrics
+    assert "km" in terrain.message("en") and "coarser than the site" in terrain.message("en")

@@ -20,6 +20,7 @@ import shapely
 
 from geo.bundle import REPO_ROOT
 from geo.geodesy import area_ha
+from geo.checks import check_ids
 from geo.screen import CSV_COLUMNS, main
 from tests.test_checks import synthetic_dem, synthetic_frames
 
@@ -61,28 +62,40 @@ def test_csv_sites_end_to_end(bundle, tmp_path):
     sites = write_sites_csv(tmp_path / "sites.csv", [
         "in_base,97.05,36.05,20",     # inside b1, lithium: base PASS
         "on_redline,96.01,36.01,50",  # inside the general red-line zone: FAIL
-        "near_potash,96.5,36.5,30",   # on the potash deposit: minerals FAIL
+        "near_potash,96.5,36.5,30",   # on the indicative potash deposit: minerals WARN
     ])
     out = tmp_path / "out" / "result.csv"
     assert run_cli(bundle, sites, "--product", "碳酸锂", "--year", "2026", "--out", out) == 0
     rows = read_rows(out)
     assert list(rows[0].keys()) == list(CSV_COLUMNS)
-    assert len(rows) == 3 * 7
+    per_site = len(check_ids()) + 2  # every check, overall, suitability
+    assert len(rows) == 3 * per_site
     by = {(r["site_id"], r["check"]): r for r in rows}
     assert [r["check"] for r in rows[:7]] == CHECK_ROWS
+    assert [r["check"] for r in rows[7:per_site]] == \
+        [c for c in check_ids() if c not in CHECK_ROWS] + ["suitability"]
     assert by[("in_base", "base")]["status"] == "PASS"
     assert by[("in_base", "quota")]["status"] == "PASS"
     assert by[("in_base", "chain")]["status"] == "WARN"  # lithium partners are far away
-    assert by[("in_base", "overall")]["status"] == "WARN"
+    # chain and base are advisory; the binding red line, minerals and quota pass, but no
+    # 永久基本农田 / 城镇开发边界 / 三调 layer is given: the compliance verdict cannot be PASS
+    assert by[("in_base", "overall")]["status"] == "UNKNOWN"
+    assert by[("in_base", "farmland")]["status"] == "UNKNOWN"
+    assert "permanent basic farmland" in by[("in_base", "farmland")]["detail"]
+    assert by[("in_base", "quota")]["new_construction_ha"] != ""
+    suit = by[("in_base", "suitability")]
+    assert suit["status"] in ("high", "medium", "low") and 0 <= float(suit["score"]) <= 1
     red = by[("on_redline", "redline")]
     assert red["status"] == "FAIL" and float(red["distance_m"]) == 0.0
     assert float(red["overlap_ha"]) == pytest.approx(50.0, rel=1e-3)  # whole square inside
     assert by[("on_redline", "overall")]["status"] == "FAIL"
     assert float(by[("on_redline", "overall")]["buildable_ha"]) == pytest.approx(0.0, abs=1e-3)
-    assert by[("near_potash", "minerals")]["status"] == "FAIL"
+    assert by[("near_potash", "minerals")]["status"] == "WARN"
+    assert by[("near_potash", "overall")]["status"] == "WARN"
     assert by[("in_base", "redline")]["overlap_ha"] == "0.0"
     assert by[("in_base", "quota")]["overlap_ha"] == ""
-    assert all(r["status"] in ("PASS", "WARN", "FAIL", "UNKNOWN") for r in rows)
+    assert all(r["status"] in ("PASS", "WARN", "FAIL", "UNKNOWN") for r in rows
+               if r["check"] != "suitability")
     assert by[("in_base", "overall")]["rank"] == "1"
     gj = json.loads(out.with_suffix(".geojson").read_text(encoding="utf-8"))
     site_feats = [f for f in gj["features"] if f["properties"]["kind"] == "site"]
@@ -134,8 +147,35 @@ def test_minerals_override(bundle, tmp_path):
     out = tmp_path / "m.csv"
     assert run_cli(bundle, sites, "--product", "x", "--layer", f"minerals={mins}", "--out", out) == 0
     by = {r["check"]: r for r in read_rows(out)}
-    assert by["minerals"]["status"] == "FAIL"  # important, no scale given: strict
+    assert by["minerals"]["status"] == "WARN"  # a user point: the overlay query is needed
     assert float(by["minerals"]["distance_m"]) == 0.0
+    # an authoritative reserve polygon of an important mineral: FAIL
+    reserve = tmp_path / "r.geojson"
+    gpd.GeoDataFrame({"name": ["钾盐储量区"], "commodity": ["K"], "important": ["true"],
+                      "accuracy": ["authoritative"]},
+                     geometry=[shapely.box(96.29, 36.29, 96.31, 36.31)], crs=4326).to_file(reserve)
+    assert run_cli(bundle, sites, "--product", "x", "--layer", f"minerals={reserve}",
+                   "--out", out) == 0
+    by = {r["check"]: r for r in read_rows(out)}
+    assert by["minerals"]["status"] == "FAIL" and "钾盐储量区" in by["minerals"]["detail"]
+
+
+def test_border_site_inside_a_user_red_line_fails_with_the_full_overlap(bundle, tmp_path):
+    """A site across the province's west border, wholly inside a zone given with --layer."""
+    site = shapely.box(89.25, 36.0, 89.35, 36.05)  # the province box's west edge is 89.3
+    sites = tmp_path / "border.geojson"
+    gpd.GeoDataFrame({"site_id": ["border"]}, geometry=[site], crs=4326).to_file(sites)
+    zone = tmp_path / "zone.geojson"
+    gpd.GeoDataFrame({"name": ["跨界保护区"], "category": ["自然保护区"]},
+                     geometry=[shapely.box(89.0, 35.9, 89.6, 36.2)], crs=4326).to_file(zone)
+    out = tmp_path / "b.csv"
+    assert run_cli(bundle, sites, "--product", "x", "--layer", f"redline={zone}",
+                   "--out", out) == 0
+    by = {r["check"]: r for r in read_rows(out)}
+    assert by["redline"]["status"] == "FAIL"
+    assert float(by["redline"]["overlap_ha"]) == pytest.approx(area_ha(site), rel=1e-4)
+    assert float(by["redline"]["overlap_share"]) == pytest.approx(1.0, rel=1e-4)
+    assert by["overall"]["status"] == "FAIL"
 
 
 # --------------------------------------------------------------------------- bad input
@@ -164,7 +204,7 @@ def test_unreadable_or_missing_sites_file_exits_2(bundle, tmp_path, capsys):
 
 @pytest.mark.parametrize("spec, message", [
     ("redline", "expected NAME=PATH"),
-    ("rivers=x.geojson", "expected to be in ['redline', 'minerals']"),
+    ("rivers=x.geojson", "expected to be in ['redline', 'minerals', 'landuse', 'farmland'"),
     ("redline=/no/such/file.geojson", "no such file"),
 ])
 def test_bad_layer_spec_exits_2(bundle, tmp_path, capsys, spec, message):
@@ -207,3 +247,37 @@ def test_module_entry_point_runs_with_progress_bar(bundle, tmp_path):
                           "--product", "x", "--out", str(out)],
                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "no such file" in bad.stderr
+
+
+def test_control_layers_from_the_command_line(bundle, tmp_path):
+    """--layer farmland= / urban_boundary= / landuse= in CGCS2000 Gauss-Krüger (EPSG:4522)."""
+    site = shapely.box(97.04, 36.04, 97.06, 36.06)  # in b1
+    sites = tmp_path / "s.geojson"
+    gpd.GeoDataFrame({"site_id": ["A"]}, geometry=[site], crs=4326).to_file(sites)
+    farm = tmp_path / "farm.gpkg"
+    gpd.GeoDataFrame({"名称": ["基本农田1"]}, geometry=[shapely.box(97.05, 36.0, 97.1, 36.1)],
+                     crs=4326).to_crs(4522).to_file(farm)
+    town = tmp_path / "town.gpkg"
+    gpd.GeoDataFrame({"name": ["开发边界"]}, geometry=[shapely.box(96.9, 35.9, 97.2, 36.2)],
+                     crs=4326).to_crs(4522).to_file(town)
+    landuse = tmp_path / "dltb.gpkg"
+    gpd.GeoDataFrame({"dlbm": ["0103", "0601"]},
+                     geometry=[shapely.box(96.9, 35.9, 97.05, 36.2),
+                               shapely.box(97.05, 35.9, 97.2, 36.2)],
+                     crs=4326).to_crs(4522).to_file(landuse)
+    out = tmp_path / "c.csv"
+    assert run_cli(bundle, sites, "--product", "碳酸锂", "--year", "2026",
+                   "--layer", f"farmland={farm}", "--layer", f"urban_boundary={town}",
+                   "--layer", f"landuse={landuse}", "--out", out) == 0
+    by = {r["check"]: r for r in read_rows(out)}
+    east = area_ha(shapely.box(97.05, 36.04, 97.06, 36.06))
+    assert by["farmland"]["status"] == "FAIL"
+    assert float(by["farmland"]["overlap_ha"]) == pytest.approx(east, rel=1e-3)
+    assert by["urban_boundary"]["status"] == "PASS"
+    assert by["landuse"]["status"] == "WARN"
+    assert float(by["quota"]["new_construction_ha"]) == pytest.approx(area_ha(site) - east,
+                                                                       rel=1e-3)
+    assert float(by["quota"]["cropland_ha"]) == pytest.approx(area_ha(site) - east, rel=1e-3)
+    assert float(by["quota"]["farmland_ha"]) == pytest.approx(east, rel=1e-3)
+    assert by["overall"]["status"] == "FAIL"
+    assert float(by["overall"]["buildable_ha"]) == pytest.approx(area_ha(site) - east, rel=1e-3)

@@ -1,35 +1,37 @@
-"""The site check: one module per check, each returning a :class:`CheckResult`.
+"""The site check: one module per check, each ``run(ctx) -> CheckResult``.
 
-``redline``, ``minerals``, ``base``, ``quota``, ``terrain``, ``chain``; the
-data model in :mod:`.result`, thresholds and rules in :mod:`.config`
+The checks are declared in :mod:`.registry` (id, binding or advisory, layers,
+figure and evidence columns, whether overlaps cut the buildable area); the data
+model is in :mod:`.result`, the shared context and UNKNOWN in :mod:`.context`,
+the two verdicts in :mod:`.verdict`, thresholds and rules in :mod:`.config`
 (``data/rules/``). :func:`geo.screen.screen_site` runs them all.
 """
 from __future__ import annotations
 
-from .base import base_check
-from .chain import chain_check
 from .config import CheckConfig, load_config
-from .minerals import minerals_check
+from .context import CheckContext, unknown
 from .products import product_matches
-from .quota import quota_check
-from .redline import redline_check
-from .result import CHECKS, STATUSES, CheckResult, Project, ScreenResult, worst_status
-from .terrain import terrain_check
+from .registry import (CheckSpec, Column, advisory_ids, binding_ids, check_ids, get_check,
+                       registry)
+from .result import STATUSES, CheckResult, Project, ScreenResult, Suitability, worst_status
 
 __all__ = [
-    "CHECKS",
     "STATUSES",
     "CheckConfig",
+    "CheckContext",
     "CheckResult",
+    "CheckSpec",
+    "Column",
     "Project",
     "ScreenResult",
-    "base_check",
-    "chain_check",
+    "Suitability",
+    "advisory_ids",
+    "binding_ids",
+    "check_ids",
+    "get_check",
     "load_config",
-    "minerals_check",
     "product_matches",
-    "quota_check",
-    "redline_check",
-    "terrain_check",
+    "registry",
+    "unknown",
     "worst_status",
 ]

@@ -9,9 +9,20 @@ belongs to that base's chains or positioning (:func:`product_matches`).
   nearest first), partly outside the base, or outside every base (naming the
   nearest admitting base and its distance);
 * UNKNOWN: no product given (containment still reported), or no base layer.
+
+A base admits a product when its own chains or positioning name it
+(:func:`product_matches`, seed 001 §四 and the chain graph), or when a policy
+text assigns the product to a region or carrier that holds the base
+(``regional_assignments`` of ``data/rules/checks.yaml``: 碳酸锂 and 盐湖提锂 to
+the Qaidam bases, seed 000 §一.(三), seed 004 §二.(二).3); such a match cites
+its sentence and is marked ``derived`` (from a regional assignment, no base
+named).
+
+Positioning is advisory (适宜性): it ranks, it does not approve.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,15 +30,16 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
-from .config import CheckConfig
+from .config import CheckConfig, load_config
+from .context import CheckContext, unknown
 from .measure import geodesic_distances
-from .products import product_matches
+from .products import normalise, product_matches, product_terms
 from .result import CheckResult, Project
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import ScreeningLayers
 
-__all__ = ["base_check", "containing_base", "admitting_bases"]
+__all__ = ["run", "containing_base", "admitting_bases", "regional_matches", "name_documents"]
 
 
 def containing_base(site: BaseGeometry, site_ha: float, layers: ScreeningLayers
@@ -42,14 +54,50 @@ def containing_base(site: BaseGeometry, site_ha: float, layers: ScreeningLayers
     return best, share
 
 
+def _names_product(assigned: str, terms: frozenset[str]) -> bool:
+    """An assigned product equal to, inside (``碳酸锂`` in ``电池级碳酸锂``) or holding a term."""
+    return bool(assigned) and any(assigned in t or (len(t) >= 2 and t in assigned) for t in terms)
+
+
+def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[dict]:
+    """Matches of ``product`` for ``base_id`` from the regional assignments of the seeds.
+
+    An assignment lists products and the bases of the region or carrier it
+    names; a product term equal to, inside or holding one of its products
+    admits those bases. Each match cites the document, section and sentence
+    and is ``derived`` (the text names a region, not the base).
+
+    >>> [m["region_zh"] for m in regional_matches("qarhan", "碳酸锂", load_config())][:1]
+    ['柴达木循环经济试验区']
+    """
+    terms = product_terms(product, config)
+    out = []
+    for a in config.checks.get("regional_assignments", []):
+        if base_id not in a.get("bases", []):
+            continue
+        hit = next((x for x in a.get("products", []) if _names_product(normalise(x), terms)),
+                   None)
+        if hit is None:
+            continue
+        out.append({"field": "regional", "text": hit, "term": product, "chain_id": None,
+                    "chain_zh": None, "chain_en": None, "derived": True,
+                    "cite": f"{a['doc_zh']} {a['section']}：“{a['quote_zh']}”",
+                    "cite_en": f"{a['doc_en']} {a['section']}: “{a['quote_zh']}”",
+                    "region_zh": a.get("region_zh"), "region_en": a.get("region_en")})
+    return out
+
+
 def admitting_bases(layers: ScreeningLayers, product: str, config: CheckConfig
                     ) -> dict[int, list[dict]]:
-    """``{base row: matches}`` of every base whose chains name ``product`` (cached)."""
+    """``{base row: matches}`` of every base whose chains, positioning or region admit
+    ``product`` (cached per product)."""
     key = (product, id(config))
     cache = layers._cache
     if key not in cache:
         idx = layers.bases
-        found = {i: product_matches(idx.record(i), product, config) for i in range(len(idx))}
+        found = {i: product_matches(idx.record(i), product, config)
+                 + regional_matches(str(idx.get(i, "id", i)), product, config)
+                 for i in range(len(idx))}
         cache[key] = {i: m for i, m in found.items() if m}
     return cache[key]
 
@@ -69,7 +117,40 @@ def _admitting_list(site, layers, admits: dict, exclude: int | None, limit: int)
     dist, _ = geodesic_distances(site, layers.bases.geoms[rows])
     order = np.argsort(dist, kind="stable")[:limit]
     return [_base_ref(layers, rows[j], distance_m=float(dist[j]),
-                      matched=[m["text"] for m in admits[rows[j]]]) for j in order]
+                      matched=list(dict.fromkeys(str(m["text"]) for m in admits[rows[j]])),
+                      cite_zh=_cites(admits[rows[j]], "zh"), cite_en=_cites(admits[rows[j]], "en"),
+                      derived=all(m.get("derived") for m in admits[rows[j]])) for j in order]
+
+
+_SEED_REF = re.compile(r"(?:seed\s+)?(\d{3})(?:\s+\1)?\s*§\s*([^\s;,()（）]+)|seed\s+(\d{3})")
+
+
+def name_documents(text: str, config: CheckConfig | None = None, lang: str = "zh") -> str:
+    """Every ``seed 001`` / ``001 §四.1`` in ``text`` replaced by the document's title and section.
+
+    >>> name_documents("seed 001 001 §四.1 (chains); seed 004 §三.(六).4 (tier)")[:18]
+    '《青海省人民政府关于加快工业转型升级'
+    """
+    config = config or load_config()
+    docs = config.checks.get("documents", {})
+
+    def sub(m: re.Match) -> str:
+        seed = m.group(1) or m.group(3)
+        if seed not in docs:
+            return m.group(0)
+        title = docs[seed][lang]
+        if m.group(2) is None:
+            return title
+        return f"{title}{'' if lang == 'zh' else ' §'}{m.group(2)}"
+
+    return _SEED_REF.sub(sub, str(text))
+
+
+def _cites(matches: list[dict], lang: str = "zh", config: CheckConfig | None = None) -> str:
+    config = config or load_config()
+    key = "cite_en" if lang == "en" else "cite"
+    return "; ".join(dict.fromkeys(name_documents(m.get(key, m["cite"]), config, lang)
+                                   for m in matches if m.get("cite")))
 
 
 def _names(refs: list[dict], lang: str) -> str:
@@ -78,45 +159,53 @@ def _names(refs: list[dict], lang: str) -> str:
     return sep.join(f"{r[f'name_{lang}']} ({r['distance_m'] / 1000:.1f} {unit})" for r in refs)
 
 
-def base_check(site: BaseGeometry, site_ha: float, project: Project,
-               layers: ScreeningLayers, config: CheckConfig) -> CheckResult:
-    """Containment and positioning match of ``site`` (lon/lat polygon).
+def run(ctx: CheckContext) -> CheckResult:
+    """Containment and positioning match of the site.
 
     Returns
     -------
     CheckResult
-        metrics: ``base_id`` (containing base or None), ``share_inside``,
-        ``nearest_base_id``, ``distance_m`` (to the containing base, 0, or the
-        nearest base), ``matched`` (steps of the base that name the product).
-        evidence: the containing / nearest base with its positioning and
-        matched steps, then the admitting bases nearest first.
+        metrics: ``base_id`` (containing base or None), ``base_name_zh/en``
+        (containing or nearest), ``share_inside``, ``nearest_base_id``,
+        ``distance_m`` (0 inside, else to the nearest base), ``matched``
+        (steps or assigned products that admit the product), ``derived``.
+        evidence: the containing / nearest base with its positioning, matched
+        steps and their citations, then the admitting bases nearest first.
     """
+    site, site_ha, project, layers, config = (ctx.site, ctx.site_ha, ctx.project, ctx.layers,
+                                              ctx.config)
     rule = config.rule("base")
     if layers.bases is None or len(layers.bases) == 0:
-        return CheckResult("base", "UNKNOWN", rule=rule, message_key="chk.no_layer",
-                           params={"layer_zh": "产业基地", "layer_en": "industrial bases"})
+        return unknown("base", rule, "lyr.bases")
     sec = config.section("base")
     inside_i, share = containing_base(site, site_ha, layers)
     near_i, near_m = (inside_i, 0.0) if inside_i is not None else layers.bases.nearest(site)
     admits = admitting_bases(layers, project.product, config) if project.product else {}
     matched = admits.get(near_i, [])
     others = _admitting_list(site, layers, admits, near_i, int(sec.get("list_admitting", 5)))
+    derived = bool(matched) and all(m.get("derived") for m in matched)
+    texts = list(dict.fromkeys(str(m["text"]) for m in matched))
     metrics = {"base_id": None if inside_i is None else str(layers.bases.get(inside_i, "id")),
+               "base_name_zh": layers.bases.get(near_i, "name_zh"),
+               "base_name_en": layers.bases.get(near_i, "name_en"),
                "share_inside": share, "nearest_base_id": str(layers.bases.get(near_i, "id", near_i)),
-               "distance_m": near_m, "matched": [m["text"] for m in matched],
-               "n_admitting": len(admits)}
+               "distance_m": near_m, "matched": texts,
+               "n_admitting": len(admits), "derived": derived}
     evidence = [_base_ref(layers, near_i, share_inside=share, distance_m=near_m,
-                          matched=[m["text"] for m in matched],
-                          role="containing" if inside_i is not None else "nearest")]
+                          matched=texts, cite_zh=_cites(matched, "zh"),
+                          cite_en=_cites(matched, "en"),
+                          derived=derived, role="containing" if inside_i is not None else "nearest")]
     evidence += [{**o, "role": "admitting"} for o in others]
     data_used = layers.bases.provenance([near_i] + list(admits)[:10])
     params = {"share_pct": 100 * share, "distance_km": near_m / 1000.0,
               "product": project.product or "",
               "base_zh": layers.bases.get(near_i, "name_zh"), "base_en": layers.bases.get(near_i, "name_en"),
-              "steps_zh": "、".join(m["text"] for m in matched),
-              "steps_en": "; ".join(m["text"] for m in matched),
+              "steps_zh": "、".join(texts), "steps_en": "; ".join(texts),
               "admitting_zh": _names(others, "zh"), "admitting_en": _names(others, "en")}
     status, key = _verdict(project, inside_i, share, matched, others, float(sec.get("inside_share", 0.999)))
+    if status == "PASS" and derived:
+        key = "chk.base.pass_regional"
+        params.update(cite_zh=_cites(matched, "zh"), cite_en=_cites(matched, "en"))
     return CheckResult("base", status, metrics, evidence, rule, data_used, key, params)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from shapely.geometry.base import BaseGeometry
 
-from .config import CheckConfig, load_config
+from .context import CheckContext
 from .result import CheckResult
 
-__all__ = ["chain_check"]
+__all__ = ["run"]
 
-_DATA_USED = {"layer": "chains", "source": "seeds 000-004 via data/chains (vocabulary, chains, "
-              "scoring); base positions from data/sources/bases.yaml",
+_DATA_USED = {"layer": "chains", "source": "产业链图谱（政策文本 000–004 的产业链与集群）",
               "source_date": "2016-06-27", "accuracy": "derived"}
 
 
@@ -35,19 +34,11 @@ def _evidence(adjacency) -> list[dict]:
     return rows
 
 
-def chain_check(site: BaseGeometry, product: str | None, layers=None,
-                config: CheckConfig | None = None) -> CheckResult:
-    """Upstream suppliers and downstream customers of ``product`` near ``site``.
+def run(ctx: CheckContext) -> CheckResult:
+    """Upstream suppliers and downstream customers of the project's product near the site.
 
-    Parameters
-    ----------
-    site : shapely geometry
-        Lon/lat polygon; distances are measured from its representative point.
-    product : str or None
-        The project's product or chain step, free text (zh or en).
-    layers : ScreeningLayers, optional
-        Unused: the chain graph carries its own host positions.
-    config : CheckConfig, optional
+    Distances are measured from the site's representative point; the chain
+    graph carries its own host positions.
 
     Returns
     -------
@@ -57,12 +48,12 @@ def chain_check(site: BaseGeometry, product: str | None, layers=None,
     """
     from ..chains import chain_adjacency
 
-    config = config or load_config()
-    rule = config.rule("chain")
+    product = ctx.project.product
+    rule = ctx.config.rule("chain")
     if not product or not product.strip():
         return CheckResult("chain", "UNKNOWN", metrics={"reason": "no_product"}, rule=rule,
                            message_key="chk.chain.no_product", data_used=[_DATA_USED])
-    point = site.representative_point()
+    point = ctx.site.representative_point()
     adj = chain_adjacency(point.x, point.y, product)
     metrics = {"score": adj.score, "upstream_score": adj.upstream_score,
                "downstream_score": adj.downstream_score, "product_id": adj.product,

@@ -13,18 +13,13 @@ year in the table for that base).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from ..quota import with_remaining
-from .config import CheckConfig
-from .result import CheckResult, Project
+from .context import CheckContext, unknown
+from .result import CheckResult
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..layers_index import ScreeningLayers
-
-__all__ = ["quota_check", "quota_row"]
+__all__ = ["run", "quota_row"]
 
 
 def _index(quotas: pd.DataFrame) -> dict:
@@ -48,47 +43,45 @@ def quota_row(quotas: pd.DataFrame, base_id: str, year: int | None,
     return index.get((str(base_id), int(year))), year
 
 
-def _unknown(key: str, config: CheckConfig, **params) -> CheckResult:
-    return CheckResult("quota", "UNKNOWN", rule=config.rule("quota"), message_key=key,
-                       params={"layer_zh": "建设用地指标", "layer_en": "land quotas", **params})
+def run(ctx: CheckContext) -> CheckResult:
+    """Requested land against the remaining quota of the base that holds the site.
 
-
-def quota_check(site_ha: float, project: Project, base_row: int | None, share_inside: float,
-                layers: ScreeningLayers, config: CheckConfig) -> CheckResult:
-    """Requested land against the remaining quota of the containing base.
-
-    Parameters
-    ----------
-    site_ha : float
-        Ellipsoidal area of the site (used when ``project.area_ha`` is None).
-    base_row : int or None
-        Row of the containing base in ``layers.bases`` (from the base check).
-    share_inside : float
-        Share of the site inside that base.
+    The base and the share inside it come from the ``base`` check.
 
     Returns
     -------
     CheckResult
         metrics: ``requested_ha``, ``remaining_ha``, ``allocated_ha``,
         ``used_ha``, ``reserved_ha``, ``use_share`` (requested / remaining),
-        ``year``, ``base_id``.
+        ``year``, ``base_id``, ``base_name_zh/en``.
     """
-    requested = float(project.area_ha) if project.area_ha is not None else float(site_ha)
+    project, layers, config = ctx.project, ctx.layers, ctx.config
+    rule = config.rule("quota")
+    asked = float(project.area_ha) if project.area_ha is not None else float(ctx.site_ha)
+    requested, figures, charged = _charged(ctx, asked)
     if layers.quotas is None or layers.bases is None:
-        return _unknown("chk.no_layer", config, requested_ha=requested)
+        return unknown("quota", rule, "lyr.quotas", metrics=figures, requested_ha=requested)
+    base = ctx.result("base")
+    base_id = base.metrics.get("base_id") if base else None
+    share_inside = float(base.metrics.get("share_inside", 0.0)) if base else 0.0
     min_share = float(config.section("quota").get("min_share_inside", 0.5))
-    if base_row is None or share_inside < min_share:
-        return _unknown("chk.quota.unknown_base", config, requested_ha=requested)
-    base_id = str(layers.bases.get(base_row, "id"))
+    if base_id is None or share_inside < min_share:
+        return CheckResult("quota", "UNKNOWN", figures, rule=rule,
+                           message_key="chk.quota.unknown_base",
+                           params={"requested_ha": requested, **charged})
+    base_row = _row_of(layers, base_id)
     names = {"base_zh": layers.bases.get(base_row, "name_zh"),
              "base_en": layers.bases.get(base_row, "name_en")}
+    figures.update(base_name_zh=names["base_zh"], base_name_en=names["base_en"])
     index = layers._cache.get(("quota_index",))
     if index is None:
         index = layers._cache[("quota_index",)] = _index(layers.quotas)
     row, year = quota_row(layers.quotas, base_id, project.year, index)
     if row is None:
-        return _unknown("chk.quota.unknown_year", config, year=year if year is not None else "",
-                        requested_ha=requested, **names)
+        return CheckResult("quota", "UNKNOWN", figures, rule=rule,
+                           message_key="chk.quota.unknown_year",
+                           params={"year": year if year is not None else "",
+                                   "requested_ha": requested, **names, **charged})
     remaining = float(row["remaining_ha"])
     use = requested / remaining if remaining > 0 else float("inf")
     warn_share = float(config.section("quota").get("warn_share", 0.8))
@@ -98,7 +91,7 @@ def quota_check(site_ha: float, project: Project, base_row: int | None, share_in
         status, key = "WARN", "chk.quota.warn"
     else:
         status, key = "PASS", "chk.quota.pass"
-    metrics = {"requested_ha": requested, "remaining_ha": remaining,
+    metrics = {**figures, "remaining_ha": remaining,
                "allocated_ha": float(row["allocated_ha"]), "used_ha": float(row["used_ha"]),
                "reserved_ha": float(row["reserved_ha"]), "use_share": use, "year": int(year),
                "base_id": base_id, "warn_share": warn_share}
@@ -109,6 +102,39 @@ def quota_check(site_ha: float, project: Project, base_row: int | None, share_in
                   "source_date": row.get("source_date"), "accuracy": row.get("accuracy")}]
     params = {"requested_ha": requested, "remaining_ha": remaining, "year": int(year),
               "use_pct": 100 * use if use != float("inf") else 999.0,
-              "warn_pct": 100 * warn_share, **names}
-    return CheckResult("quota", status, metrics, evidence, config.rule("quota"),
-                       data_used, key, params)
+              "warn_pct": 100 * warn_share, **names, **charged}
+    return CheckResult("quota", status, metrics, evidence, rule, data_used, key, params)
+
+
+def _charged(ctx: CheckContext, asked: float) -> tuple[float, dict, dict]:
+    """The 新增建设用地 the quota is charged with, the figures and the sentence saying why.
+
+    With a 三调 layer: the land asked for times the site's share of new
+    construction land (the site minus existing 建设用地). Without: all of it.
+    """
+    landuse = ctx.result("landuse")
+    figures = {"asked_ha": asked}
+    if landuse is None or landuse.status == "UNKNOWN" or ctx.site_ha <= 0:
+        figures["new_construction_ha"] = asked
+        return asked, {**figures, "requested_ha": asked}, {
+            "charged_zh": "未导入三调现状地类数据，按全部申请用地计入新增建设用地",
+            "charged_en": "no 三调 land-use layer is imported: all the land asked for is "
+                          "charged as new construction land"}
+    m = landuse.metrics
+    share = min(1.0, m["new_construction_ha"] / ctx.site_ha)
+    charged = asked * share
+    figures.update(requested_ha=charged, new_construction_ha=charged,
+                   existing_construction_ha=asked - charged,
+                   cropland_ha=m.get("cropland_ha"))
+    if "farmland_ha" in m:
+        figures["farmland_ha"] = m["farmland_ha"]
+    return charged, figures, {
+        "charged_zh": f"按新增建设用地计（扣除现状建设用地 {asked - charged:,.2f} 公顷）",
+        "charged_en": f"charged as new construction land (existing construction land of "
+                      f"{asked - charged:,.2f} ha not charged)"}
+
+
+def _row_of(layers, base_id) -> int | None:
+    cache = layers._cache.setdefault(("base_rows",), {
+        str(layers.bases.get(i, "id", i)): i for i in range(len(layers.bases))})
+    return cache.get(str(base_id))

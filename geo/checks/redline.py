@@ -7,12 +7,16 @@ geodesic distance to the nearest zone and the zones within the rings of
 
 * overlap with a core zone (核心保护区): FAIL unless the activity is in
   ``core_admitted`` (then WARN);
-* overlap with another zone: FAIL unless the activity is admitted (one of the
-  10 kinds of 自然资发〔2022〕142号 §一.(一) or a 国家重大项目 of §三), then WARN
-  naming what it needs (认定意见, 不可避让论证);
+* overlap with another zone: FAIL unless the activity is one of the 10 kinds
+  of limited human activity of 自然资发〔2022〕142号 §一.(一) (WARN naming its
+  认定意见) or a 国家重大项目 (its own path, §三: WARN naming the provincial
+  不可避让论证意见 and the 占用审批);
 * no overlap: WARN when a zone is within ``redline.alert_within_m`` (status
-  ``redline.alert_status``), else PASS with the distance;
-* site outside the layer's coverage, or no layer: UNKNOWN.
+  ``redline.alert_status``), else PASS "no overlap with the red-line layer in
+  use (it covers N% of the provincial red line)";
+* a measured overlap is always reported, even when part of the site lies
+  outside the layer's coverage; UNKNOWN only when nothing overlaps and the
+  site is not wholly covered (stating the share covered), or with no layer.
 """
 from __future__ import annotations
 
@@ -24,12 +28,13 @@ from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
 from .config import CheckConfig
+from .context import CheckContext, covered_share, unknown
 from .result import CheckResult, Project
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..layers_index import ScreeningLayers
+    from ..layers_index import LayerIndex, ScreeningLayers
 
-__all__ = ["redline_check", "zone_is_core"]
+__all__ = ["run", "zone_is_core", "layer_share_of_province"]
 
 _FIELDS = ("name_zh", "name_en", "category", "category_en", "control_level",
            "control_level_en", "legal_basis", "accuracy")
@@ -47,10 +52,21 @@ def _zone(layers: ScreeningLayers, i: int) -> dict:
     return out
 
 
-def _unknown(key: str, config: CheckConfig, **params) -> CheckResult:
-    return CheckResult("redline", "UNKNOWN", rule=config.redline_rule("no_overlap"),
-                       message_key=key, params={"layer_zh": "生态保护红线",
-                                                "layer_en": "ecological red line", **params})
+def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> float | None:
+    """Area of the red-line layer in use over the provincial red line (0-1; cached).
+
+    The provincial total is ``provincial_total_km2`` of ``redline_rules.yaml``;
+    zones that overlap each other are counted once.
+    """
+    total_km2 = config.redline.get("provincial_total_km2")
+    if not total_km2:
+        return None
+    key = ("redline_share", id(layers.redline))
+    if key not in layers._cache:
+        union = shapely.union_all(shapely.intersection(layers.redline.geoms,
+                                                       layers.redline.coverage))
+        layers._cache[key] = min(1.0, area_ha(union) / (float(total_km2) * 100.0))
+    return layers._cache[key]
 
 
 def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
@@ -86,6 +102,9 @@ def _verdict_overlap(pieces: list[dict], project: Project, config: CheckConfig
     core_ok = act["code"] in set(config.redline.get("core_admitted", []))
     params = {"activity_zh": act["name_zh"], "activity_en": act["name_en"],
               "activity": act["code"]}
+    if act.get("path") == "major" and not core:
+        params.update(requires_zh=act.get("requires_zh", ""), requires_en=act.get("requires_en", ""))
+        return "WARN", "chk.redline.warn_major", config.redline_rule("overlap_major"), params
     if core and not core_ok:
         names = [p for p in core]
         params.update(core_names_zh="、".join(str(p["name_zh"]) for p in names),
@@ -98,51 +117,64 @@ def _verdict_overlap(pieces: list[dict], project: Project, config: CheckConfig
     return "WARN", "chk.redline.warn_admitted", rule, params
 
 
-def redline_check(site: BaseGeometry, site_ha: float, project: Project,
-                  layers: ScreeningLayers, config: CheckConfig) -> CheckResult:
-    """Red-line overlap, distance and buffer rings of ``site`` (lon/lat polygon).
+def run(ctx: CheckContext) -> CheckResult:
+    """Red-line overlap, distance and buffer rings of the site.
 
     Returns
     -------
     CheckResult
         metrics: ``overlap_ha``, ``overlap_share``, ``distance_m`` (0 when
         overlapping, NaN when the layer is empty), ``nearest_id``,
-        ``within_<r>_m`` (lists of zone ids), ``n_overlapped``.
+        ``nearest_name_zh/en``, ``within_<r>_m`` (lists of zone ids),
+        ``n_overlapped``, ``covered_share`` and, on PASS,
+        ``layer_share_of_province``.
         evidence: every overlapped or nearby zone with its category, control
         level, legal basis, ``overlap_ha`` / ``distance_m``.
     """
-    if layers.redline is None:
-        return _unknown("chk.no_layer", config)
-    if not layers.coverage.covers(site):
-        return _unknown("chk.no_coverage", config)
+    site, site_ha, project, layers, config = (ctx.site, ctx.site_ha, ctx.project, ctx.layers,
+                                              ctx.config)
+    idx = layers.redline
+    if idx is None:
+        return unknown("redline", config.redline_rule("no_overlap"), "lyr.redline")
     pieces = _overlaps(site, site_ha, layers, config)
+    covered = covered_share(site, site_ha, idx.coverage)
     near, counts = _rings(site, layers, config)
-    nearest_i, nearest_m = (pieces[0]["row"], 0.0) if pieces else layers.redline.nearest(site)
+    nearest_i, nearest_m = (pieces[0]["row"], 0.0) if pieces else idx.nearest(site)
     overlap_ha = sum(p["overlap_ha"] for p in pieces)
     if len(pieces) > 1:  # zones may overlap each other: measure the union once
         overlap_ha = area_ha(shapely.union_all([p["geometry"] for p in pieces]))
     metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
-               "distance_m": nearest_m, "n_overlapped": len(pieces),
-               "nearest_id": None if nearest_i is None else str(layers.redline.get(nearest_i, "id", nearest_i)),
+               "distance_m": nearest_m, "n_overlapped": len(pieces), "covered_share": covered,
+               "nearest_id": None if nearest_i is None else str(idx.get(nearest_i, "id", nearest_i)),
                **counts}
+    if nearest_i is not None:
+        metrics.update(nearest_name_zh=idx.get(nearest_i, "name_zh"),
+                       nearest_name_en=idx.get(nearest_i, "name_en"))
     evidence = [{k: v for k, v in p.items() if k not in ("geometry", "row")} for p in pieces]
     seen = {p["id"] for p in pieces}
     evidence += [{k: v for k, v in z.items() if k != "row"} for z in near if z["id"] not in seen]
     if nearest_i is not None and not pieces and not near:
         evidence.append({**_zone(layers, nearest_i), "distance_m": nearest_m})
     rows = [p["row"] for p in pieces] + [z["row"] for z in near]
-    data_used = layers.redline.provenance(rows + ([nearest_i] if nearest_i is not None else []))
+    data_used = idx.provenance(rows + ([nearest_i] if nearest_i is not None else []))
+    if not pieces and covered < 1.0:
+        return unknown("redline", config.redline_rule("no_overlap"), "lyr.redline", covered,
+                       metrics={k: v for k, v in metrics.items() if k != "overlap_ha"},
+                       data_used=data_used)
     params = {"overlap_ha": overlap_ha, "share_pct": 100 * metrics["overlap_share"],
               "n": len(pieces), "distance_km": nearest_m / 1000.0}
     if nearest_i is not None:
-        params.update(name_zh=layers.redline.get(nearest_i, "name_zh", ""),
-                      name_en=layers.redline.get(nearest_i, "name_en", ""))
+        params.update(name_zh=idx.get(nearest_i, "name_zh", ""),
+                      name_en=idx.get(nearest_i, "name_en", ""))
     if pieces:
         params.update(names_zh="、".join(str(p["name_zh"]) for p in pieces),
                       names_en="; ".join(str(p["name_en"]) for p in pieces))
         status, key, rule, extra = _verdict_overlap(pieces, project, config)
         params.update(extra)
     else:
+        share = layer_share_of_province(layers, config)
+        metrics["layer_share_of_province"] = share
+        params["province_pct"] = 100.0 * share if share is not None else float("nan")
         status, key, rule = _verdict_clear(nearest_i, nearest_m, config, params)
     overlaps = [{"id": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"],
                  "category": p["category"], "control_level": p["control_level"],

@@ -6,14 +6,16 @@ translation key with parameters for its one-line summary. Rendering (page,
 report, CSV) is elsewhere.
 
 Statuses are ordered ``PASS < UNKNOWN < WARN < FAIL`` (the order comes from
-``data/rules/checks.yaml``): the overall verdict is the worst status, so a
-screen with a check that had no data is never a PASS. Coordinates are
+``data/rules/checks.yaml``): the compliance verdict (合规性) is the worst status
+of the binding checks, so a screen with a binding check that had no data is
+never a PASS. The advisory checks give a suitability score (适宜性,
+:class:`Suitability`) that ranks sites and approves nothing. Coordinates are
 (lon, lat), EPSG:4326; areas are ellipsoidal hectares, distances geodesic metres.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -22,17 +24,15 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 __all__ = [
-    "CHECKS",
     "STATUSES",
     "DEFAULT_STATUS_ORDER",
     "Project",
     "CheckResult",
     "ScreenResult",
+    "Suitability",
     "worst_status",
 ]
 
-#: The checks, in report order.
-CHECKS: tuple[str, ...] = ("redline", "minerals", "base", "quota", "terrain", "chain")
 #: Allowed statuses.
 STATUSES: tuple[str, ...] = ("PASS", "UNKNOWN", "WARN", "FAIL")
 #: Best first; the config file may restate it but must keep UNKNOWN above PASS.
@@ -64,13 +64,24 @@ class Project:
         bases' chains; ``None`` makes the positioning check UNKNOWN.
     activity : str
         Activity code of ``data/rules/redline_rules.yaml`` (``industrial``,
-        ``linear_infrastructure``, ``mineral_exploration``...).
+        ``linear_infrastructure``, ``national_major_project``...).
     area_ha : float, optional
         Land requested; defaults to the site's ellipsoidal area.
     investment_wan : float, optional
-        Investment in 万元 (reported, not checked).
+        Fixed-asset investment in 万元 (投资强度 of the land-use standard).
     year : int, optional
         Quota year; defaults to the latest year of the base's quota rows.
+    applicant, name, code : str, optional
+        用地单位, 项目名称, 项目代码 (shown in the report's project block).
+    industry : str, optional
+        GB/T 4754 class of the industry (code such as ``C26`` / ``2624``).
+    land_use_type : str, optional
+        用地性质 (e.g. 工业用地).
+    floor_area_m2, footprint_m2, admin_area_m2 : float, optional
+        总建筑面积, 建筑物及构筑物基底面积, 行政办公及生活服务设施用地面积 (m²).
+    own_mining_right : str, optional
+        The project is the works of this mining right's holder inside its
+        矿区 (the right's id or name).
     """
 
     product: str | None = None
@@ -78,16 +89,42 @@ class Project:
     area_ha: float | None = None
     investment_wan: float | None = None
     year: int | None = None
+    applicant: str | None = None
+    name: str | None = None
+    code: str | None = None
+    industry: str | None = None
+    land_use_type: str | None = None
+    floor_area_m2: float | None = None
+    footprint_m2: float | None = None
+    admin_area_m2: float | None = None
+    own_mining_right: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the fields."""
-        return {
-            "product": self.product,
-            "activity": self.activity,
-            "area_ha": self.area_ha,
-            "investment_wan": self.investment_wan,
-            "year": self.year,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Suitability:
+    """The advisory answer (适宜性): a score in [0, 1] from the advisory checks.
+
+    Attributes
+    ----------
+    score : float or None
+        Weighted mean of the known parts; None when no part is known.
+    parts : list of dict
+        ``check``, ``status``, ``value`` (0-1 or None), ``weight`` per advisory check.
+    band : str
+        ``high`` / ``medium`` / ``low`` (thresholds in ``checks.yaml``
+        ``suitability``) or ``unknown``.
+    """
+
+    score: float | None
+    parts: list
+    band: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean({"score": self.score, "parts": self.parts, "band": self.band})
 
 
 def _geojson(geom: BaseGeometry | None) -> dict | None:
@@ -116,7 +153,7 @@ class CheckResult:
     Attributes
     ----------
     check : str
-        One of :data:`CHECKS`.
+        Id of a check of :mod:`geo.checks.registry`.
     status : str
         One of :data:`STATUSES`.
     metrics : dict
@@ -147,8 +184,6 @@ class CheckResult:
     overlaps: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.check not in CHECKS:
-            raise ValueError(f"check was {self.check!r} but is expected to be in {CHECKS}")
         if self.status not in STATUSES:
             raise ValueError(f"status was {self.status!r} but is expected to be in {STATUSES}")
 
@@ -210,15 +245,21 @@ class ScreenResult:
     project : Project
     results : list of CheckResult
     overall : str
-        Worst status of ``results`` (PASS < UNKNOWN < WARN < FAIL).
+        The compliance verdict (合规性结论): worst status of the binding
+        checks (PASS < UNKNOWN < WARN < FAIL).
     reasons : list of dict
-        ``check``, ``status``, ``message_key``, ``params`` of every check that
-        is not PASS, worst first.
+        ``check``, ``status``, ``message_key``, ``params`` of every binding
+        check that is not PASS, worst first.
     buildable : shapely geometry
-        Site minus red-line overlaps minus mineral overlaps.
+        Site minus the overlaps of the checks that cut the buildable area
+        (red lines and control lines; not mineral areas).
     buildable_ha : float
     indicative_layers : list of str
         Layers used whose data is indicative (the report warns on them).
+    suitability : Suitability
+        The advisory answer (适宜性).
+    missing_layers : list of str
+        Checks whose layer is not loaded (their kinds are listed in the report).
     timestamp : str
         ISO 8601 UTC time of the screen.
     """
@@ -232,6 +273,8 @@ class ScreenResult:
     buildable: BaseGeometry | None
     buildable_ha: float
     indicative_layers: list
+    suitability: Suitability | None = None
+    missing_layers: list = field(default_factory=list)
     timestamp: str = field(
         default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -250,6 +293,8 @@ class ScreenResult:
             "area_ha": self.area_ha,
             "buildable_ha": self.buildable_ha,
             "indicative_layers": self.indicative_layers,
+            "suitability": self.suitability.to_dict() if self.suitability else None,
+            "missing_layers": self.missing_layers,
             "timestamp": self.timestamp,
             "project": self.project.to_dict(),
             "results": [r.to_dict(geometry) for r in self.results],

@@ -1,14 +1,18 @@
-"""Check 5: terrain (elevation and slope) from the DEM.
+"""Check 5: terrain (elevation and slope) from the DEM — advisory (适宜性).
 
 Cells of the DEM window over the site are sampled: those whose centre lies in
-the site, or, when fewer than ``terrain.min_cells`` centres do, every cell
-touching it. Elevation min/mean/max and slope mean/max (slope precomputed
-once per DEM with per-latitude metre spacing, :func:`geo.dem.slope_degrees`).
+the site, or, when fewer than ``min_cells_in_site`` centres do, every cell
+touching it. Elevation min/mean/max, and the share of the site steeper than
+each slope class of ``data/rules/terrain.yaml`` (:func:`geo.rules_tables.terrain_rules`;
+slope precomputed once per DEM with per-latitude metre spacing,
+:func:`geo.dem.slope_degrees`).
 
-* UNKNOWN: no DEM, no DEM value over the site, or the DEM coarser than the
-  site (fewer than ``min_cells`` cell centres inside): the elevation is then
-  reported as indicative with the reason;
-* FAIL / WARN / PASS: max slope above ``fail_slope_deg`` / ``warn_slope_deg`` / not.
+* UNKNOWN: no DEM or no DEM value over the site; or the DEM is too coarse for
+  the site (fewer than ``min_cells_in_site`` cell centres inside, or cells
+  larger than ``max_cell_m_for_slope``): it says so ("DEM cell ~20 km, coarser
+  than the site"), shows the elevation and reports no slope figure at all;
+* otherwise the worst status of the share thresholds
+  (:func:`geo.rules_tables.slope_status`), else PASS.
 """
 from __future__ import annotations
 
@@ -21,13 +25,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..dem import cell_size_m
-from .config import CheckConfig
+from ..rules_tables import slope_status, terrain_rules
+from .context import CheckContext, unknown
 from .result import CheckResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import ScreeningLayers
 
-__all__ = ["terrain_check", "dem_cells"]
+__all__ = ["run", "dem_cells"]
 
 
 def dem_cells(site: BaseGeometry, layers: ScreeningLayers
@@ -63,57 +68,71 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     return dem.elev[rr, cc], layers.slope[rr, cc], centre
 
 
-def _stats(elev: np.ndarray, slope: np.ndarray) -> dict:
-    return {"elev_mean": float(np.nanmean(elev)), "elev_min": float(np.nanmin(elev)),
-            "elev_max": float(np.nanmax(elev)), "slope_mean": float(np.nanmean(slope)),
-            "slope_max": float(np.nanmax(slope))}
-
-
-def terrain_check(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
-                  config: CheckConfig) -> CheckResult:
-    """Elevation and slope over ``site`` (lon/lat polygon).
+def run(ctx: CheckContext) -> CheckResult:
+    """Elevation and slope classes over the site.
 
     Returns
     -------
     CheckResult
-        metrics: ``elev_mean``, ``elev_min``, ``elev_max`` (m), ``slope_mean``,
-        ``slope_max`` (degrees), ``n_cells`` used, ``n_centre_cells``,
-        ``cell_w_m``, ``cell_h_m``, ``indicative`` (True when UNKNOWN for
-        coarseness).
+        metrics: ``elev_mean``, ``elev_min``, ``elev_max`` (m), ``cell_km``,
+        ``n_cells`` used, ``n_centre_cells``, ``coarse``; when the DEM is fine
+        enough ``share_above_<deg>`` per class, ``share_above_warn`` /
+        ``share_above_fail`` and ``slope_max`` (degrees).
+        evidence: one row per slope class with the share of the site above it.
     """
+    site, site_ha, layers, config = ctx.site, ctx.site_ha, ctx.layers, ctx.config
     rule = config.rule("terrain")
     if layers.dem is None:
-        return CheckResult("terrain", "UNKNOWN", rule=rule, message_key="chk.no_layer",
-                           params={"layer_zh": "数字高程模型", "layer_en": "DEM"})
-    sec = config.section("terrain")
-    min_cells = int(sec.get("min_cells", 9))
+        return unknown("terrain", rule, "lyr.dem")
+    rules = terrain_rules()
+    min_cells = rules.min_cells_in_site
     elev, slope, centre = dem_cells(site, layers)
     valid = ~np.isnan(elev)
     cw, chh = cell_size_m(layers.dem)
     data_used = [{"layer": "dem", "source": layers.dem.tags.get("source", ""),
                   "source_date": layers.dem.tags.get("source_date", ""),
                   "accuracy": layers.dem.tags.get("accuracy", "derived")}]
-    base = {"cell_w_m": cw, "cell_h_m": chh, "n_centre_cells": int((centre & valid).sum()),
-            "min_cells": min_cells}
+    n_centre = int((centre & valid).sum())
+    base = {"cell_w_m": cw, "cell_h_m": chh, "cell_km": max(cw, chh) / 1000.0,
+            "n_centre_cells": n_centre, "min_cells": min_cells}
     if not valid.any():
-        return CheckResult("terrain", "UNKNOWN", base, [], rule, data_used, "chk.no_coverage",
-                           {"layer_zh": "数字高程模型", "layer_en": "DEM"})
-    use = centre & valid if (centre & valid).sum() >= min_cells else valid
-    metrics = {**base, **_stats(elev[use], slope[use]), "n_cells": int(use.sum())}
-    params = {**{k: metrics[k] for k in ("elev_mean", "elev_min", "elev_max",
-                                          "slope_mean", "slope_max")},
-              "cell_km": max(cw, chh) / 1000.0, "n_centres": base["n_centre_cells"],
-              "min_cells": min_cells, "site_ha": site_ha,
-              "warn": float(sec.get("warn_slope_deg", 15)), "fail": float(sec.get("fail_slope_deg", 25))}
-    if base["n_centre_cells"] < min_cells:
-        metrics["indicative"] = True
+        return unknown("terrain", rule, "lyr.dem", 0.0, metrics=base, data_used=data_used)
+    use = centre & valid if n_centre >= min_cells else valid
+    metrics = {**base, "elev_mean": float(np.nanmean(elev[use])),
+               "elev_min": float(np.nanmin(elev[use])), "elev_max": float(np.nanmax(elev[use])),
+               "n_cells": int(use.sum()),
+               "coarse": n_centre < min_cells or max(cw, chh) > rules.max_cell_m_for_slope}
+    params = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
+              "elev_max": metrics["elev_max"], "cell_km": base["cell_km"],
+              "n_centres": n_centre, "min_cells": min_cells, "site_ha": site_ha}
+    if metrics["coarse"]:
         return CheckResult("terrain", "UNKNOWN", metrics, [], rule, data_used,
                            "chk.terrain.coarse", params)
-    metrics["indicative"] = False
-    if metrics["slope_max"] > params["fail"]:
-        status, key = "FAIL", "chk.terrain.fail"
-    elif metrics["slope_max"] > params["warn"]:
-        status, key = "WARN", "chk.terrain.warn"
+    s = slope[use]
+    shares, evidence = {}, []
+    for c in rules.classes:
+        if c.max_deg is None:
+            continue
+        shares[c.id] = float(np.mean(s > c.max_deg))
+        metrics[f"share_above_{c.id}"] = shares[c.id]
+        evidence.append({"class_zh": c.name_zh, "class_en": c.name_en, "above_deg": c.max_deg,
+                         "above_pct": c.max_pct, "share": shares[c.id]})
+    status, worst = slope_status(shares)
+    for e, cid in zip(evidence, shares):
+        hit = [r for r in rules.thresholds if r.above == cid and shares[cid] >= r.min_share]
+        e["status"] = max((r.status for r in hit), key=("WARN", "FAIL").index, default="PASS")
+    metrics["slope_max"] = float(np.nanmax(s))
+    params.update(slope_max=metrics["slope_max"])
+    if worst is not None:
+        cls = next(c for c in rules.classes if c.id == worst.above)
+        params.update(class_zh=f"坡度大于{cls.max_pct:g}%", class_en=f"a slope above {cls.max_pct:g}%",
+                      share_pct=100 * shares[worst.above], min_pct=100 * worst.min_share)
+        key = "chk.terrain.steep"
     else:
-        status, key = "PASS", "chk.terrain.pass"
-    return CheckResult("terrain", status, metrics, [], rule, data_used, key, params)
+        gentle = next(c for c in rules.classes if c.max_pct is not None and c.id in shares
+                      and c.id != rules.classes[0].id)
+        params.update(first_zh=f"坡度大于{gentle.max_pct:g}%",
+                      first_en=f"a slope above {gentle.max_pct:g}%",
+                      first_pct=100 * shares[gentle.id])
+        key = "chk.terrain.pass"
+    return CheckResult("terrain", status, metrics, evidence, rule, data_used, key, params)

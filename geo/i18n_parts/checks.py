@@ -19,7 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "check.quota": ("建设用地指标", "Land quota"),
     "check.terrain": ("地形", "Terrain"),
     "check.chain": ("产业链配套", "Chain adjacency"),
-    "check.overall": ("总体结论", "Overall"),
+    "check.overall": ("合规性结论", "Compliance verdict"),
     "status.PASS": ("通过", "PASS"),
     "status.WARN": ("注意", "WARN"),
     "status.FAIL": ("不通过", "FAIL"),
@@ -37,10 +37,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "metric.buildable_ha": ("可建设面积（公顷）", "Buildable area (ha)"),
     "metric.within": ("{km:g} 公里内", "within {km:g} km"),
     # shared messages
-    "chk.no_layer": ("未加载{layer}图层，无法判断", "No {layer} layer is loaded; cannot judge"),
-    "chk.no_coverage": ("{layer}数据未覆盖该选址，无法判断",
-                        "The {layer} data do not cover the site; cannot judge"),
-    "chk.overall": ("总体结论：{status}（{reasons}）", "Overall: {status} ({reasons})"),
+    "chk.no_layer": ("未导入{layer}数据，无法判断", "No {layer} data imported; cannot judge"),
+    "chk.no_coverage": ("{layer}数据只覆盖选址的 {covered_pct:.0f}%，覆盖部分无重叠，其余无法判断",
+                        "The {layer} data cover {covered_pct:.0f}% of the site and nothing overlaps "
+                        "that part; the rest cannot be judged"),
+    "chk.overall": ("合规性结论：{status}（{reasons}）", "Compliance verdict: {status} ({reasons})"),
     "chk.overall.indicative": ("所用示意数据图层：{layers}，结论仅供参考。",
                                "Indicative layers used: {layers}; for orientation only."),
     # red line
@@ -65,8 +66,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "No red-line overlap, but {name} is only {distance_km:,.2f} km away "
         "(alert within {alert_km:g} km)"),
     "chk.redline.pass": (
-        "未与生态保护红线重叠；最近的红线区为{name}，距 {distance_km:,.2f} 公里",
-        "No red-line overlap; the nearest zone is {name}, {distance_km:,.2f} km away"),
+        "与所用生态保护红线图层无重叠（该图层覆盖全省生态保护红线的 {province_pct:.0f}%）；"
+        "最近的红线区为{name}，距 {distance_km:,.2f} 公里",
+        "No overlap with the red-line layer in use (it covers {province_pct:.0f}% of the "
+        "provincial red line); the nearest zone is {name}, {distance_km:,.2f} km away"),
     "chk.redline.pass_empty": ("未与生态保护红线重叠（图层中没有红线区）",
                                "No red-line overlap (the layer holds no zones)"),
     "rule.redline.overlap_general": (
@@ -84,21 +87,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "principle (厅字〔2019〕48号; Interim Measures on National Park Management, 2022); only "
         "patrol, monitoring, research and residents' repairs without expansion are admitted."),
     "rule.redline.buffer_alert": (
-        "选址距生态保护红线在提示距离以内（项目设定，data/rules/checks.yaml），建议核实红线边界。",
+        "选址距生态保护红线在提示距离以内（项目设定的提示距离），建议核实红线边界。",
         "The site lies within the alert distance of a red line (project setting in "
-        "data/rules/checks.yaml); verify the boundary."),
+        "project setting); verify the boundary."),
     "rule.redline.no_overlap": (
         "选址不得占用生态保护红线（自然资发〔2022〕142号）；列出最近红线区及 1/5/10 公里范围内的红线区。",
         "A site must not occupy the ecological red line (自然资发〔2022〕142号); the nearest zone and "
         "the zones within 1/5/10 km are listed."),
     # minerals
     "chk.minerals.fail": (
-        "压覆重要（战略性）矿产：{names}（选址内 {overlap_ha:,.2f} 公顷）",
-        "Overlays important (strategic) mineral resources: {names} ({overlap_ha:,.2f} ha of the site)"),
+        "压覆重要矿产的储量范围：{items}（选址内 {overlap_ha:,.2f} 公顷），须依法办理压覆审批",
+        "Overlays the reserve area of an important mineral: {items} ({overlap_ha:,.2f} ha of "
+        "the site); the overlay needs approval under the law"),
     "chk.minerals.warn": (
-        "选址内或 {buffer_km:g} 公里范围内有矿产资源：{names}（选址内 {overlap_ha:,.2f} 公顷）",
-        "Mineral resources in the site or within {buffer_km:g} km: {names} "
-        "({overlap_ha:,.2f} ha of the site)"),
+        "需开展压覆重要矿产资源查询/评估：选址内或 {buffer_km:g} 公里范围内有示意矿产地或含矿盐湖：{items}",
+        "A 压覆重要矿产资源 query/assessment is needed: indicative deposits or mineral salt lakes "
+        "in the site or within {buffer_km:g} km: {items}"),
     "chk.minerals.pass": (
         "选址及 {buffer_km:g} 公里范围内无矿产地或含钾锂硼盐湖；最近的矿产地为{name}，距 {distance_km:,.1f} 公里",
         "No deposit or K/Li/B salt lake in the site or within {buffer_km:g} km; the nearest "
@@ -106,13 +110,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "chk.minerals.pass_empty": ("选址范围内无矿产地（图层中没有矿产地）",
                                 "No deposit at the site (the layer holds none)"),
     "rule.minerals.overlay": (
-        "建设项目不得压覆重要矿床，确需压覆的须经批准（《矿产资源法》第三十三条；国土资发〔2010〕137号）；"
-        "中型及以上战略性矿产（《全国矿产资源规划（2016—2020年）》24 种）判为不通过，其他矿产提示。"
-        "矿产地点位按缓冲距离计入。",
-        "A construction project must not overlay important deposits without approval (Mineral "
-        "Resources Law art. 33; 国土资发〔2010〕137号); strategic minerals (the 24 of the National "
-        "Mineral Resources Plan 2016-2020) of medium size or larger FAIL, others WARN. Deposit "
-        "points count through a buffer."),
+        "建设项目可能压覆重要矿产资源的，应查询并评估压覆情况，经批准后方可压覆（《中华人民共和国矿产资源法》"
+        "2024年修订、2025年7月1日施行；国土资发〔2010〕137号）。示意矿产地点位或盐湖范围只提示需开展查询/评估；"
+        "与导入的权威矿业权或储量范围（重要矿产）重叠才判为不通过。矿产压覆范围不扣减可建设面积。",
+        "A project that may overlay important mineral resources must have the overlay queried "
+        "and assessed and may overlay them only once approved (Mineral Resources Law, revised "
+        "2024, in force 1 July 2025; 国土资发〔2010〕137号). An indicative deposit point or salt-lake "
+        "outline only calls for the query; only an imported authoritative mining-right or "
+        "reserve polygon of an important mineral fails. Mineral areas do not reduce the "
+        "buildable area."),
     # base
     "chk.base.pass": (
         "位于{base}内（{share_pct:.0f}%），“{product}”符合其产业链：{steps}",
@@ -153,48 +159,49 @@ TEXT: dict[str, tuple[str, str]] = {
         "(Qinghai opinions on building major industrial bases §4; 青政〔2016〕48号 §3.(6).4)."),
     # quota
     "chk.quota.pass": (
-        "申请 {requested_ha:,.2f} 公顷，{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷（占用 {use_pct:.0f}%）",
+        "申请 {requested_ha:,.2f} 公顷，{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷（占用 {use_pct:.0f}%）；{charged}",
         "Requests {requested_ha:,.2f} ha; {base} has {remaining_ha:,.2f} ha left for {year} "
-        "({use_pct:.0f}% used by this project)"),
+        "({use_pct:.0f}% used by this project); {charged}"),
     "chk.quota.warn": (
         "申请 {requested_ha:,.2f} 公顷，占{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷的 {use_pct:.0f}%，"
-        "超过 {warn_pct:.0f}%",
+        "超过 {warn_pct:.0f}%；{charged}",
         "Requests {requested_ha:,.2f} ha, {use_pct:.0f}% of the {remaining_ha:,.2f} ha left at "
-        "{base} for {year} (alert above {warn_pct:.0f}%)"),
+        "{base} for {year} (alert above {warn_pct:.0f}%); {charged}"),
     "chk.quota.fail": (
-        "申请 {requested_ha:,.2f} 公顷，超过{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷",
+        "申请 {requested_ha:,.2f} 公顷，超过{base} {year} 年剩余指标 {remaining_ha:,.2f} 公顷；{charged}",
         "Requests {requested_ha:,.2f} ha, more than the {remaining_ha:,.2f} ha left at {base} "
-        "for {year}"),
-    "chk.quota.unknown_base": ("选址不在产业基地内，没有对应的用地指标",
-                               "The site is not inside a base; no quota applies"),
-    "chk.quota.unknown_year": ("{base}没有 {year} 年的用地指标数据",
-                               "No quota figures for {base} in {year}"),
+        "for {year}; {charged}"),
+    "chk.quota.unknown_base": ("选址不在产业基地内，没有对应的用地指标；{charged}",
+                               "The site is not inside a base; no quota applies; {charged}"),
+    "chk.quota.unknown_year": ("{base}没有 {year} 年的用地指标数据；{charged}",
+                               "No quota figures for {base} in {year}; {charged}"),
     "rule.quota.remaining": (
         "申请用地不得超过所在基地当年剩余建设用地指标（下达 − 已用 − 预留）；占剩余指标比例超过提示值时提示。",
         "The land requested must not exceed the base's remaining quota for the year "
         "(allocated − used − reserved); above the alert share it is a warning."),
     # terrain
     "chk.terrain.pass": (
-        "平均高程 {elev_mean:,.0f} 米（{elev_min:,.0f}–{elev_max:,.0f}），平均坡度 {slope_mean:.1f}°，最大 {slope_max:.1f}°",
-        "Mean elevation {elev_mean:,.0f} m ({elev_min:,.0f}–{elev_max:,.0f}), mean slope "
-        "{slope_mean:.1f}°, max {slope_max:.1f}°"),
-    "chk.terrain.warn": (
-        "最大坡度 {slope_max:.1f}° 超过 {warn:g}°（平均 {slope_mean:.1f}°，平均高程 {elev_mean:,.0f} 米）",
-        "Max slope {slope_max:.1f}° above {warn:g}° (mean {slope_mean:.1f}°, mean elevation "
-        "{elev_mean:,.0f} m)"),
-    "chk.terrain.fail": (
-        "最大坡度 {slope_max:.1f}° 超过 {fail:g}°，不宜建设（平均高程 {elev_mean:,.0f} 米）",
-        "Max slope {slope_max:.1f}° above {fail:g}°, unsuitable (mean elevation {elev_mean:,.0f} m)"),
+        "平均高程 {elev_mean:,.0f} 米（{elev_min:,.0f}–{elev_max:,.0f}）；{first}的部分占选址 {first_pct:.0f}%，"
+        "未达坡度阈值",
+        "Mean elevation {elev_mean:,.0f} m ({elev_min:,.0f}–{elev_max:,.0f}); {first_pct:.0f}% of "
+        "the site has {first}, below the slope thresholds"),
+    "chk.terrain.steep": (
+        "{class}的部分占选址 {share_pct:.0f}%（达到 {min_pct:.0f}% 的阈值）；平均高程 {elev_mean:,.0f} 米",
+        "{share_pct:.0f}% of the site has {class} (threshold {min_pct:.0f}%); mean elevation "
+        "{elev_mean:,.0f} m"),
     "chk.terrain.coarse": (
-        "高程数据格网约 {cell_km:.1f} 公里，比选址粗（选址内 {n_centres} 个格网中心，需至少 {min_cells} 个）；"
-        "高程约 {elev_mean:,.0f} 米仅供参考，坡度无法判断",
-        "The DEM cell (~{cell_km:.1f} km) is coarser than the site ({n_centres} cell centres "
-        "inside, {min_cells} needed); elevation ~{elev_mean:,.0f} m is indicative, slope "
-        "cannot be judged"),
+        "高程数据格网约 {cell_km:,.1f} 公里，比选址粗（选址内 {n_centres} 个格网中心，需至少 {min_cells} 个）："
+        "高程约 {elev_mean:,.0f} 米，坡度无法判断，需更细的高程数据",
+        "DEM cell ~{cell_km:,.1f} km, coarser than the site ({n_centres} cell centres inside, "
+        "{min_cells} needed): elevation ~{elev_mean:,.0f} m; slope not judged, a finer DEM is "
+        "needed"),
     "rule.terrain.slope": (
-        "场地最大坡度超过提示值提示、超过上限不通过；高程数据须比选址细（阈值见 data/rules/checks.yaml）。",
-        "Max slope above the alert value warns, above the limit fails; the DEM must be finer "
-        "than the site (thresholds in data/rules/checks.yaml)."),
+        "按坡度分级（5%、10%、25%）统计选址陡于各级的面积比例，按比例阈值提示；"
+        "高程数据须比选址细（至少9个格网中心、格网不大于30米）。属适宜性评价，不作合规结论。",
+        "The share of the site steeper than each slope class (5%, 10%, "
+        "25% grade) against share thresholds; the DEM must be fine enough (9 cell centres in "
+        "the site, cells of 30 m or less). Advisory (suitability), not part of the compliance "
+        "verdict."),
     # chain
     "chk.chain.no_product": ("未给出产品，无法判断上下游配套", "No product given; adjacency not judged"),
     "chk.chain.unknown_product": ("产业链图谱中没有“{product}”，无法判断上下游配套",
@@ -210,11 +217,11 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Score {score:.2f} for '{product}'; steps no base in the province "
                                 "hosts: {missing}"),
     "rule.chain.adjacency": (
-        "项目上游原料与下游用户宜在邻近基地：按产业链图谱（种子文件000–004）计算上下游最近承载地的"
-        "距离衰减得分，阈值见 data/chains/scoring.yaml。",
+        "项目上游原料与下游用户宜在邻近基地：按产业链图谱（青海省产业政策文本所列产业链）计算上下游最近承载地的"
+        "距离衰减得分（项目设定的阈值）。",
         "A project's suppliers and customers should be in nearby bases: a distance-decay score "
-        "over the nearest hosts of its upstream and downstream steps in the chain graph (seeds "
-        "000-004); thresholds in data/chains/scoring.yaml."),
+        "over the nearest hosts of its upstream and downstream steps in the chain graph (the chains of "
+        "Qinghai's industrial policy texts), with project-set thresholds."),
     # errors of the site check and the command line
     "err.activity": ("未知的活动类型“{activity}”；可选：{allowed}",
                      "Unknown activity '{activity}'; choose one of: {allowed}"),

@@ -8,9 +8,9 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     # first lines
     "rpt.title": ("选址核查报告", "Site screening report"),
-    "rpt.verdict": ("总体结论：{status}", "Overall verdict: {status}"),
-    "rpt.date": ("报告日期：{date}（核查时间 {screened}）",
-                 "Report date: {date} (screened {screened})"),
+    "rpt.verdict": ("合规性结论：{status}", "Compliance verdict: {status}"),
+    "rpt.date": ("报告日期：{date}（北京时间；核查时间 {screened}）",
+                 "Report date: {date} (Beijing time; screened {screened})"),
     "rpt.indicative": (
         "本报告使用了示意数据（{layers}）：这些图层依据公开描述绘制，不是法定界线，"
         "本报告仅供参考，不得作为法定审查结论报送或归档；请导入权威数据后重新核查。",
@@ -21,8 +21,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "rpt.indicative_short": ("示意数据 — 仅供参考，不得作为法定结论",
                              "Indicative data — for orientation only, not a legal finding"),
     "rpt.no_indicative": ("所用数据中没有示意图层。", "No indicative layer was used."),
-    "rpt.reasons": ("结论依据（未通过的核查项）", "Reasons (checks that did not pass)"),
-    "rpt.reasons_none": ("全部核查项通过。", "Every check passed."),
+    "rpt.reasons": ("合规性结论依据（未通过的约束性核查项）",
+                    "Reasons (binding checks that did not pass)"),
+    "rpt.reasons_none": ("全部约束性核查项通过。", "Every binding check passed."),
     "rpt.page": ("第 {n} 页", "Page {n}"),
     "rpt.footer": ("青海产业基地一张图 · 选址核查", "Qinghai Park Atlas · site screening"),
     # site
@@ -138,9 +139,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # buildable
     "rpt.buildable": ("可建设范围", "Buildable area"),
     "rpt.buildable_text": (
-        "扣除生态保护红线重叠和压覆矿产范围后，可建设面积 {ha:,.2f} 公顷，占选址 {pct:.1f}%。",
-        "After removing the red-line and mineral overlaps, {ha:,.2f} ha ({pct:.1f}% of the "
-        "site) remain buildable."),
+        "扣除生态保护红线和管控线的重叠部分后，可建设面积 {ha:,.2f} 公顷，占选址 {pct:.1f}%"
+        "（压覆矿产经批准后可建设，不扣除）。",
+        "After removing the red-line and control-line overlaps, {ha:,.2f} ha ({pct:.1f}% of the "
+        "site) remain buildable (mineral areas are buildable once the overlay is approved and "
+        "are not removed)."),
     "rpt.buildable_removed": ("扣除部分", "Removed"),
     # GeoJSON / 界址点
     "rpt.gj.site": ("选址", "Site"),

@@ -22,12 +22,13 @@ def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_fr
     page.get_by_text("当前选址").wait_for(timeout=30_000)
     assert _frame_with(page, "path.qpa-site") is not None
     page.get_by_role("button", name="检查选址").click()
-    page.get_by_text("结论：不通过").wait_for(timeout=60_000)
+    page.get_by_text("合规性结论：不通过").wait_for(timeout=60_000)  # the binding verdict
+    page.get_by_text("适宜性无法评分").wait_for(timeout=30_000)  # no product: no advisory score
     table = page.locator("[data-testid='stDataFrame']").first
     table.wait_for(timeout=30_000)
     frame = _frame_with(page, "path.qpa-overlap")  # the red-line overlap drawn after the check
     assert frame is not None and frame.locator("path.qpa-site").count() == 1
-    assert page.get_by_role("button", name="报告（PDF）").count() == 1
+    page.get_by_role("button", name="报告（PDF）").wait_for(timeout=60_000)  # built after the table
     screenshot(page, "site_check")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors

@@ -1,0 +1,201 @@
+"""The control-line checks (管控线): one module for every kind of ``data/rules/control_lines.yaml``.
+
+永久基本农田 (``farmland``), 城镇开发边界 (``urban_boundary``), 饮用水水源保护区
+(``water_source``), 文物保护范围/建设控制地带 (``heritage``), 地质灾害易发区
+(``geohazard``), 重要湿地 (``wetland``), 世界自然遗产 (``world_heritage``) and
+矿业权/储量 (``mining_rights``). What a conflict is, and its status per project
+activity and feature level, come from the table (:func:`geo.rules_tables.control_kind`):
+
+* ``must_not_overlap`` / ``consult``: the site overlaps a feature: the status
+  of that feature's level for the project's activity, with the step the
+  official takes; the worst over the features;
+* ``must_lie_inside``: part of the site (inside the layer's coverage) lies
+  outside every feature: the status for the activity (城镇开发边界: FAIL for an
+  industrial project, WARN for a 单独选址 project);
+* no conflict: PASS; no conflict measured but the site not wholly inside the
+  layer's coverage: UNKNOWN stating the share covered; no layer imported:
+  UNKNOWN ("no 永久基本农田 data imported"), never PASS.
+
+``mining_rights``: a right of a mineral that is not on the important list
+gives the table's ``not_important`` status; a project declared as the right
+holder's own works (``Project.own_mining_right`` equal to the feature's id,
+name or holder) inside that right is the ``own_mining_works`` activity.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import shapely
+
+from ..geodesy import area_ha
+from ..i18n import t
+from ..rules_tables import CONTROL_KINDS, control_kind
+from .context import CheckContext, covered_share, unknown
+from .result import CheckResult, worst_status
+
+__all__ = ["control_kinds", "runner", "cuts_buildable", "rule_of"]
+
+_NAME_FIELDS = ("name_zh", "name", "名称", "mc", "id")
+_MINERAL_FIELDS = ("mineral", "commodity", "kz", "矿种")
+_HOLDER_FIELDS = ("holder", "权利人", "qlr")
+
+
+def control_kinds() -> tuple[str, ...]:
+    """The kinds of the control-line table, in its order."""
+    return CONTROL_KINDS
+
+
+def cuts_buildable(kind: str) -> bool:
+    """Whether an overlap of ``kind`` removes land from the buildable area.
+
+    Lines that forbid building (must not overlap, must lie inside) cut it;
+    ``consult`` kinds (地质灾害易发区, 矿业权) need a procedure, not a cut.
+    """
+    return control_kind(kind).control != "consult"
+
+
+def rule_of(kind) -> dict:
+    """``{id, key, basis}`` of a :class:`~geo.rules_tables.ControlKind`: its legal basis, cited."""
+    return {"id": f"control.{kind.id}", "key": f"rules.control_rule.{kind.id}",
+            "basis": "; ".join(c.text() for c in kind.basis)}
+
+
+def _get(idx, i: int, fields: tuple[str, ...]):
+    for f in fields:
+        v = idx.get(i, f)
+        if v not in (None, ""):
+            return v
+    return None
+
+
+def _activity(ctx: CheckContext) -> str:
+    return ctx.project.activity or "industrial"
+
+
+def _own_right(ctx: CheckContext, idx, i: int) -> bool:
+    own = (ctx.project.own_mining_right or "").strip()
+    if not own:
+        return False
+    names = {str(idx.get(i, "id", "")), str(_get(idx, i, _NAME_FIELDS) or ""),
+             str(_get(idx, i, _HOLDER_FIELDS) or "")}
+    return own in {n.strip() for n in names if n}
+
+
+def _feature_status(ctx: CheckContext, kind, idx, i: int) -> tuple[str, str, dict]:
+    level = idx.get(i, kind.level_field) if kind.level_field else None
+    extra: dict = {}
+    activity = _activity(ctx)
+    important = True
+    if kind.id == "mining_rights":
+        from .minerals import important_mineral
+
+        mineral = _get(idx, i, _MINERAL_FIELDS)
+        important = important_mineral(mineral, idx.get(i, "important"))
+        own = _own_right(ctx, idx, i)
+        extra.update(mineral=mineral, important=important, own=own,
+                     holder=_get(idx, i, _HOLDER_FIELDS))
+        if own:
+            activity = "own_mining_works"
+    status, step_key = kind.status_for(activity, level, important=important)
+    lvl, known = kind.level_of(level)
+    extra.update(level=level if level not in (None, "") else lvl, level_known=known)
+    return status, step_key, extra
+
+
+def _overlaps(ctx: CheckContext, kind, idx) -> list[dict]:
+    min_ha = float(ctx.config.section("controls").get("min_overlap_ha", 0.0001))
+    out = []
+    for i in idx.intersecting(ctx.site):
+        i = int(i)
+        geom = shapely.intersection(ctx.site, idx.geoms[i])
+        ha = area_ha(geom)
+        if ha <= min_ha:
+            continue
+        status, step_key, extra = _feature_status(ctx, kind, idx, i)
+        name = _get(idx, i, _NAME_FIELDS)
+        out.append({"id": str(idx.get(i, "id", i)), "row": i,
+                    "name_zh": idx.get(i, "name_zh", name), "name_en": idx.get(i, "name_en", name),
+                    "overlap_ha": ha, "distance_m": 0.0, "status": status, "step_key": step_key,
+                    "geometry": geom, **extra})
+    return out
+
+
+def _message_params(ctx: CheckContext, kind, pieces: list[dict], overlap_ha: float) -> dict:
+    worst = worst_status([p["status"] for p in pieces], ctx.config.status_order)
+    steps = list(dict.fromkeys(p["step_key"] for p in pieces if p["status"] == worst))
+    return {"kind_zh": kind.name_zh, "kind_en": kind.name_en, "overlap_ha": overlap_ha,
+            "share_pct": 100 * overlap_ha / ctx.site_ha if ctx.site_ha else 0.0, "n": len(pieces),
+            "names_zh": "、".join(str(p["name_zh"]) for p in pieces),
+            "names_en": "; ".join(str(p["name_en"]) for p in pieces),
+            "step_zh": "".join(t(k, "zh") for k in steps),
+            "step_en": " ".join(t(k, "en") for k in steps)}
+
+
+def _run_overlap(ctx: CheckContext, kind, idx, rule: dict, covered: float) -> CheckResult:
+    pieces = _overlaps(ctx, kind, idx)
+    data_used = idx.provenance([p["row"] for p in pieces])
+    if not pieces:
+        metrics = {"overlap_ha": 0.0, "overlap_share": 0.0, "covered_share": covered}
+        if covered < 1.0:
+            return unknown(kind.id, rule, f"rules.kind.{kind.id}", covered, metrics=metrics,
+                           data_used=data_used)
+        return CheckResult(kind.id, "PASS", metrics, [], rule, data_used, "chk.control.pass",
+                           {"kind_zh": kind.name_zh, "kind_en": kind.name_en})
+    geoms = [p["geometry"] for p in pieces]
+    overlap_ha = area_ha(shapely.union_all(geoms)) if len(geoms) > 1 else pieces[0]["overlap_ha"]
+    status = worst_status([p["status"] for p in pieces], ctx.config.status_order)
+    metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / ctx.site_ha if ctx.site_ha
+               else 0.0, "n_overlapped": len(pieces), "covered_share": covered}
+    evidence = [{k: v for k, v in p.items() if k not in ("geometry", "row", "step_key")}
+                | {"step_zh": t(p["step_key"], "zh"), "step_en": t(p["step_key"], "en")}
+                for p in pieces]
+    overlaps = [{"id": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"],
+                 "overlap_ha": p["overlap_ha"], "geometry": p["geometry"]}
+                for p in pieces if p["status"] != "PASS"]
+    return CheckResult(kind.id, status, metrics, evidence, rule, data_used, "chk.control.overlap",
+                       _message_params(ctx, kind, pieces, overlap_ha), overlaps)
+
+
+def _run_inside(ctx: CheckContext, kind, idx, rule: dict, covered: float) -> CheckResult:
+    rows = idx.intersecting(ctx.site)
+    inside = shapely.union_all(idx.geoms[rows]) if len(rows) else shapely.Polygon()
+    judged = shapely.intersection(ctx.site, idx.coverage) if covered < 1.0 else ctx.site
+    outside = shapely.difference(judged, inside)
+    out_ha = area_ha(outside)
+    min_ha = float(ctx.config.section("controls").get("min_overlap_ha", 0.0001))
+    data_used = idx.provenance([int(i) for i in rows])
+    metrics = {"outside_ha": out_ha, "overlap_ha": out_ha,
+               "overlap_share": out_ha / ctx.site_ha if ctx.site_ha else 0.0,
+               "covered_share": covered}
+    names = {"kind_zh": kind.name_zh, "kind_en": kind.name_en}
+    if out_ha > min_ha:
+        status, step_key = kind.status_for(_activity(ctx))
+        params = {**names, "outside_ha": out_ha, "share_pct": 100 * metrics["overlap_share"],
+                  "step_zh": t(step_key, "zh"), "step_en": t(step_key, "en")}
+        overlaps = [{"id": f"{kind.id}-outside", "name_zh": f"{kind.name_zh}以外",
+                     "name_en": f"outside the {kind.name_en}", "overlap_ha": out_ha,
+                     "geometry": outside}] if status != "PASS" else []
+        return CheckResult(kind.id, status, metrics, [], rule, data_used, "chk.control.outside",
+                           params, overlaps)
+    if covered < 1.0:
+        return unknown(kind.id, rule, f"rules.kind.{kind.id}", covered, metrics=metrics,
+                       data_used=data_used)
+    return CheckResult(kind.id, "PASS", metrics, [], rule, data_used, "chk.control.inside", names)
+
+
+def runner(kind_id: str) -> Callable[[CheckContext], CheckResult]:
+    """The ``run(ctx)`` of the control-line check of ``kind_id``."""
+    def run(ctx: CheckContext) -> CheckResult:
+        kind = control_kind(kind_id)
+        rule = rule_of(kind)
+        idx = ctx.layers.layer(kind_id)
+        if idx is None:
+            return unknown(kind_id, rule, f"rules.kind.{kind_id}")
+        covered = covered_share(ctx.site, ctx.site_ha, idx.coverage)
+        if kind.control == "must_lie_inside":
+            return _run_inside(ctx, kind, idx, rule, covered)
+        return _run_overlap(ctx, kind, idx, rule, covered)
+
+    run.__name__ = f"run_{kind_id}"
+    run.__doc__ = f"The {kind_id} control-line check (see :mod:`geo.checks.controls`)."
+    return run

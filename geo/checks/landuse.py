@@ -1,0 +1,102 @@
+"""The 现状地类 check (三调, GB/T 21010 codes in the ``DLBM`` field).
+
+The site is split by the land-use layer into 耕地, 农用地 (other than 耕地),
+建设用地 and 未利用地 (:func:`geo.rules_tables.landuse_class`); 永久基本农田 is
+the overlap measured by the ``farmland`` check. 新增建设用地 = the site minus the
+existing 建设用地 (a part of the site the layer does not cover counts as new:
+the conservative side); the quota check charges only that.
+
+* WARN: 耕地 is taken (耕地占补平衡: 占多少、垦多少) or other 农用地 is converted
+  (农用地转用审批), naming the hectares;
+* PASS: only 建设用地 and 未利用地;
+* UNKNOWN: no layer imported, or nothing of the layer over the site and the site
+  not wholly covered. Polygons whose code is not a GB/T 21010 / 三调 code are
+  reported as unclassified and make the check WARN (the official checks them).
+"""
+from __future__ import annotations
+
+import shapely
+
+from ..errors import InputError
+from ..geodesy import area_ha
+from ..rules_tables import landuse_class, landuse_name
+from .context import CheckContext, covered_share, unknown
+from .result import CheckResult
+
+__all__ = ["run", "DLBM_FIELDS"]
+
+#: Field names that carry the land-use code (三调 DLBM and common spellings).
+DLBM_FIELDS = ("dlbm", "DLBM", "地类编码", "code")
+_CLASSES = ("cropland", "agricultural", "construction", "unused", "unclassified")
+
+
+def _code(idx, i: int):
+    for f in DLBM_FIELDS:
+        v = idx.get(i, f)
+        if v not in (None, ""):
+            return str(v).strip()
+    return None
+
+
+def _klass(code) -> str:
+    if code is None:
+        return "unclassified"
+    try:
+        return landuse_class(code)
+    except InputError:
+        return "unclassified"
+
+
+def run(ctx: CheckContext) -> CheckResult:
+    """Split the site by 地类; report 新增建设用地, 耕地 and 永久基本农田 taken.
+
+    Returns
+    -------
+    CheckResult
+        metrics: ``<class>_ha`` for cropland, agricultural, construction,
+        unused, unclassified; ``new_construction_ha``; ``farmland_ha`` (from the
+        farmland check when it measured one); ``covered_share``.
+        evidence: one row per 地类 code over the site (code, name, class, ha).
+    """
+    rule = ctx.config.rule("landuse")
+    idx = ctx.layers.layer("landuse")
+    if idx is None:
+        return unknown("landuse", rule, "lyr.landuse")
+    covered = covered_share(ctx.site, ctx.site_ha, idx.coverage)
+    by_class = dict.fromkeys(_CLASSES, 0.0)
+    by_code: dict[str, dict] = {}
+    rows = idx.intersecting(ctx.site)
+    for i in rows:
+        i = int(i)
+        ha = area_ha(shapely.intersection(ctx.site, idx.geoms[i]))
+        if ha <= 0:
+            continue
+        code = _code(idx, i)
+        klass = _klass(code)
+        by_class[klass] += ha
+        rec = by_code.setdefault(code or "", {
+            "dlbm": code or "", "klass": klass, "overlap_ha": 0.0,
+            "dlmc_zh": landuse_name(code, "zh") if klass != "unclassified" else idx.get(i, "dlmc"),
+            "dlmc_en": landuse_name(code, "en") if klass != "unclassified" else idx.get(i, "dlmc")})
+        rec["overlap_ha"] += ha
+    data_used = idx.provenance([int(i) for i in rows])
+    measured = sum(by_class.values())
+    metrics = {f"{k}_ha": v for k, v in by_class.items()}
+    metrics.update(covered_share=covered,
+                   new_construction_ha=max(0.0, ctx.site_ha - by_class["construction"]))
+    farmland = ctx.result("farmland")
+    if farmland is not None and farmland.status != "UNKNOWN":
+        metrics["farmland_ha"] = float(farmland.metrics.get("overlap_ha", 0.0))
+    if measured <= 0 and covered < 1.0:
+        return unknown("landuse", rule, "lyr.landuse", covered, metrics=metrics,
+                       data_used=data_used)
+    evidence = sorted(by_code.values(), key=lambda r: -r["overlap_ha"])
+    params = {"new_ha": metrics["new_construction_ha"], "cropland_ha": by_class["cropland"],
+              "agricultural_ha": by_class["agricultural"],
+              "construction_ha": by_class["construction"], "unused_ha": by_class["unused"],
+              "unclassified_ha": by_class["unclassified"], "covered_pct": 100 * covered}
+    if by_class["cropland"] > 0 or by_class["agricultural"] > 0 or by_class["unclassified"] > 0:
+        status, key = "WARN", "chk.landuse.warn"
+    else:
+        status, key = "PASS", "chk.landuse.pass"
+    return CheckResult("landuse", status, metrics, evidence, rule, data_used, key, params)
