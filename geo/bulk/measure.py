@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from ..checks.measure import metres_per_degree_exact, window_degrees
+from ..checks.measure import metres_per_degree_exact
 from ..geodesy import GEOD
 
 __all__ = [
@@ -197,7 +197,11 @@ def overlaps(sites: np.ndarray, index, candidates: Pairs | None = None
         Pairs.from_query(index.tree.query(sites, predicate="intersects"))
     if len(pairs) == 0:
         return pairs, np.zeros(0, dtype=object), np.zeros(0)
-    pieces = shapely.intersection(sites[pairs.site], index.geoms[pairs.row])
+    a, b = sites[pairs.site], index.geoms[pairs.row]
+    # a site wholly inside the feature is its own intersection (prepared test, no overlay)
+    inside = shapely.contains_properly(b, a)
+    pieces = a.copy()
+    pieces[~inside] = shapely.intersection(a[~inside], b[~inside])
     return pairs, pieces, areas_ha(pieces)
 
 
@@ -221,7 +225,9 @@ def pair_distances(sites: np.ndarray, geoms: np.ndarray, lat: np.ndarray) -> np.
 
 
 def _windows(metres: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return np.array([window_degrees(float(m), float(a)) for m, a in zip(metres, lat)])
+    """:func:`geo.checks.measure.window_degrees` on arrays (the same formula)."""
+    lat_hi = np.minimum(89.0, np.abs(lat) + metres / 111_132.0 + 0.01)
+    return metres / (_M_PER_DEG_LON_EQ * np.cos(np.radians(lat_hi)) * 0.995) * 1.02
 
 
 def within(sites: np.ndarray, index, metres, lat: np.ndarray | None = None,

@@ -507,9 +507,9 @@ def _extra(ctx: _Ctx, name: str, idx) -> None:
     over_ha, _ = union_areas(pairs.site, pieces, ha, n)
     ids = np.full(n, "", dtype=object)
     if len(pairs):
-        frame = pd.DataFrame({"s": pairs.site, "id": meta["ids"][pairs.row]})
-        joined = frame.groupby("s", sort=False)["id"].agg(",".join)
-        ids[joined.index.to_numpy()] = joined.to_numpy()
+        starts = np.flatnonzero(np.r_[True, pairs.site[1:] != pairs.site[:-1]])
+        names = meta["ids"][pairs.row]
+        ids[pairs.site[starts]] = [",".join(g) for g in np.split(names, starts[1:])]
     ctx.cols[f"{name}_overlap_ha"] = over_ha
     ctx.cols[f"{name}_overlap_share"] = np.where(ctx.site_ha > 0, over_ha / np.where(
         ctx.site_ha > 0, ctx.site_ha, 1), 0.0)
