@@ -95,7 +95,8 @@ def _read(path, chunk: int, columns: list):
     if Path(path).suffix.lower() in (".parquet", ".geoparquet"):
         return dask_geopandas.read_parquet(str(path), columns=columns + ["geometry"],
                                            split_row_groups=True)
-    return dask_geopandas.read_file(str(path), chunksize=chunk, columns=columns)
+    ddf = dask_geopandas.read_file(str(path), chunksize=chunk)  # columns= would drop the geometry
+    return ddf[columns + [ddf.geometry.name]]
 
 
 def dask_results(reader, finished, layers, config, spec, scheduler: str | None = None

@@ -159,7 +159,8 @@ class ChunkReader:
         import pyogrio
 
         cols = list(dict.fromkeys(self.keep + ([self.id_col] if self.id_col else [])))
-        with pyogrio.open_arrow(self.path, batch_size=self.size, columns=cols) as (meta, reader):
+        with pyogrio.open_arrow(self.path, batch_size=self.size, columns=cols,
+                                use_pyarrow=True) as (meta, reader):
             self.geom_col = meta["geometry_name"] or "wkb_geometry"
             yield from reader
 
