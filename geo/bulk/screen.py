@@ -189,9 +189,11 @@ def _redline(ctx: _Ctx) -> None:
     pairs, pieces, ha = pairs.take(keep), pieces[keep], ha[keep]
     n_over = group_reduce(pairs.site, ha, n, "count", 0).astype(int)
     over_ha, unions = union_areas(pairs.site, pieces, ha, n)
-    levels = np.array([zone_is_core(idx.get(i, "control_level"), config) for i in range(len(idx))],
-                      dtype=bool) if len(idx) else np.zeros(0, bool)
-    core = _any_rows(n, pairs.site, pairs.row, levels)
+    key = ("bulk_core", id(idx), id(config))
+    if key not in ctx.layers._cache:
+        ctx.layers._cache[key] = np.array(
+            [zone_is_core(idx.get(i, "control_level"), config) for i in range(len(idx))], dtype=bool)
+    core = _any_rows(n, pairs.site, pairs.row, ctx.layers._cache[key])
     rings = sorted(float(r) for r in sec.get("rings_m", [1000, 5000, 10000]))
     mixed = 0 < meta["indicative"].sum() < len(idx)
     if rings and (ctx.rings or mixed):
