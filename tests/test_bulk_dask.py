@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from bench.stress_data import farmland, generate, parcels, qinghai_region
+from geo.bulk.dask_engine import _bare_main
 from geo.bulk.stream import StreamSpec, screen_file
 from geo.bundle import BUNDLE_PATH
 from geo.checks import Project
@@ -39,8 +40,8 @@ def test_dask_cluster_equals_in_process_row_by_row(tmp_path):
                       extra={"farmland": LayerIndex("farmland", farmland())}, chunk=1500,
                       workers=2)
     local = screen_file(path, tmp_path / "local.parquet", layers, spec, quiet=True)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with _bare_main(), distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                                processes=True, dashboard_address=None) as cluster:
         remote = screen_file(path, tmp_path / "dask.parquet", layers, spec, quiet=True,
                              engine="dask", scheduler=cluster.scheduler_address)
     assert local["rows"] == remote["rows"] == 6000 and remote["chunks"] == 4
@@ -56,12 +57,27 @@ def test_dask_cluster_equals_in_process_row_by_row(tmp_path):
     assert spans.mean() < 0.5 * local_spans.mean()
 
 
-def test_engine_dask_from_the_command_line_starts_its_own_cluster(tmp_path):
+def test_engine_dask_from_the_command_line_starts_its_own_cluster(tmp_path, monkeypatch):
+    """Also: the workers do not re-run the caller's main script (the Streamlit app, on a page)."""
+    import sys
+    import types
+
     from geo.batch import main
 
+    marker = tmp_path / "app_ran_in_a_worker"
+    app = tmp_path / "app.py"
+    app.write_text(f"open({str(marker)!r}, 'w').write('ran')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(app)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+
     shp = tmp_path / "parcels.gpkg"
-    parcels(500, centre=(101.7, 36.6)).to_file(shp)
+    parcels(500, centre=(101.7, 36.6)).drop(columns="TBBH").to_file(shp)  # no id field
     args = [str(shp), "--checks", "redline,base", "--chunk", "250", "--workers", "2", "--quiet"]
     assert main(args + ["--out", str(tmp_path / "a.gpkg")]) == 0
     assert main(args + ["--out", str(tmp_path / "b.gpkg"), "--engine", "dask"]) == 0
-    pd.testing.assert_frame_equal(_table(tmp_path / "a.gpkg"), _table(tmp_path / "b.gpkg"))
+    a, b = _table(tmp_path / "a.gpkg"), _table(tmp_path / "b.gpkg")
+    pd.testing.assert_frame_equal(a, b)
+    # both engines number the features as the file orders them
+    assert sorted(a["site_id"].astype(int)) == list(range(1, 501))
+    assert not marker.exists()

@@ -22,8 +22,11 @@ field, else the 1-based feature number in the file, as in process.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import sys
+import types
 import uuid
 from typing import Iterator
 
@@ -76,6 +79,23 @@ def _screen_partition(part, payload: dict, config, spec, keep: list, id_col: str
     return frame
 
 
+@contextlib.contextmanager
+def _bare_main():
+    """Start worker processes without re-running the caller's ``__main__``.
+
+    Dask spawns its workers, and a spawned process imports the parent's main
+    script first; when that is the Streamlit app (the batch page) the worker
+    would run the whole app. A bare ``__main__`` while the cluster starts avoids it.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 def _with_row_numbers(ddf):
     """A ``_row`` column: 1-based position of each feature in the file."""
     lengths = ddf.map_partitions(len).compute()
@@ -118,8 +138,9 @@ def dask_results(reader, finished, layers, config, spec, scheduler: str | None =
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=spec.workers or os.cpu_count() or 1,
-                               threads_per_worker=1, processes=True, dashboard_address=None)
+        with _bare_main():
+            cluster = LocalCluster(n_workers=spec.workers or os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
         ddf = _read(reader.path, spec.chunk, cols)
