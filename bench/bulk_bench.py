@@ -35,7 +35,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from bench.stress_data import farmland, generate, parcels, qinghai_region
 from geo.batch import site_record

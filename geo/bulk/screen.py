@@ -32,7 +32,6 @@ from ..checks.config import CheckConfig, load_config
 from ..checks.minerals import is_important
 from ..checks.redline import zone_is_core
 from ..checks.result import CHECKS, Project
-from ..dem import cell_size_m
 from ..quota import with_remaining
 from . import decide
 from .measure import (Pairs, areas_ha, dem_cells, group_reduce, local_buffers, nearest,

@@ -54,7 +54,7 @@ from pyproj import CRS, Transformer
 from ..checks.config import CheckConfig, load_config
 from ..checks.result import CHECKS, Project
 from ..errors import InputError
-from .screen import FIGURES, columns, screen_bulk
+from .screen import columns, screen_bulk
 
 __all__ = ["StreamSpec", "ChunkReader", "screen_file", "main", "output_schema"]
 
