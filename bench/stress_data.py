@@ -14,6 +14,12 @@ bundle's layers:
 
 Run ``python -m bench.stress_data OUT_DIR`` to write ``stress.gpkg`` and
 ``sites.csv`` there (the CLI then screens them with ``--bundle``).
+
+For bulk screening, :func:`parcels` makes a 三调-like parcel layer (contiguous
+jittered-grid 图斑 of 0.1-50 ha with GB/T 21010 ``DLBM`` / ``DLMC`` and a
+``TBBH``), :func:`write_parcels` writes it as GeoParquet in row groups
+(``python -m bench.stress_data OUT_DIR --parcels 1000000``), and
+:func:`farmland` a 永久基本农田-like layer over the same area.
 """
 from __future__ import annotations
 
@@ -30,7 +36,8 @@ import shapely
 from geo.checks.measure import local_buffer, lon_scale
 from geo.dem import QINGHAI_BBOX
 
-__all__ = ["generate", "write", "N_REDLINES", "N_VERTICES", "N_DEPOSITS", "N_SITES"]
+__all__ = ["generate", "write", "parcels", "write_parcels", "farmland", "N_REDLINES",
+           "N_VERTICES", "N_DEPOSITS", "N_SITES", "PARCEL_CENTRE"]
 
 N_REDLINES = 20_000
 N_VERTICES = 105
@@ -240,14 +247,101 @@ def write(out_dir: Path, seed: int = 20261123, region=None) -> dict[str, Path]:
     return {"gpkg": gpkg, "sites": sites}
 
 
+#: Centre (lon, lat) of the parcel layer: the eastern Qaidam, inside Qinghai.
+PARCEL_CENTRE = (97.0, 36.5)
+#: GB/T 21010-2017 classes of the parcel layer and their shares (Qinghai-like: mostly grass and bare land).
+_DLBM = [("0401", "天然牧草地", 0.33), ("0404", "其他草地", 0.15), ("1207", "裸岩石砾地", 0.10),
+         ("1206", "裸土地", 0.05), ("1204", "盐碱地", 0.04), ("0103", "旱地", 0.08),
+         ("0102", "水浇地", 0.04), ("0301", "乔木林地", 0.03), ("0305", "灌木林地", 0.04),
+         ("1101", "河流水面", 0.02), ("0601", "工业用地", 0.02), ("0602", "采矿用地", 0.02),
+         ("0702", "农村宅基地", 0.03), ("1003", "公路用地", 0.02), ("1107", "沟渠", 0.01),
+         ("0201", "果园", 0.02)]
+
+
+def parcels(n: int = 1_000_000, seed: int = 20261201, centre=PARCEL_CENTRE) -> gpd.GeoDataFrame:
+    """About ``n`` contiguous 三调-like parcels (a jittered grid) centred on ``centre``.
+
+    Column widths and row heights are log-normal (median 120 m) clipped to
+    40-585 m; every interior grid vertex is jittered by up to a tenth of the
+    narrower neighbouring cell (so a side shrinks or grows by at most 20 %),
+    which keeps the quadrilaterals valid, the layer gap-free and the parcels
+    between 0.1 and 50 ha. ``TBBH`` numbers them,
+    ``DLBM`` / ``DLMC`` carry a GB/T 21010 class.
+    """
+    from geo.checks.measure import metres_per_degree_exact
+
+    rng = np.random.default_rng(seed)
+    side = int(math.ceil(math.sqrt(n)))
+    ncol, nrow = side, int(math.ceil(n / side))
+    w = np.clip(rng.lognormal(math.log(120), 0.6, ncol), 40, 585)
+    h = np.clip(rng.lognormal(math.log(120), 0.6, nrow), 40, 585)
+    x = np.r_[0.0, np.cumsum(w)] - w.sum() / 2
+    y = np.r_[0.0, np.cumsum(h)] - h.sum() / 2
+    xx, yy = np.meshgrid(x, y)                      # (nrow + 1, ncol + 1) vertices
+    jx = 0.1 * np.minimum(np.r_[w[:1], w], np.r_[w, w[-1:]])
+    jy = 0.1 * np.minimum(np.r_[h[:1], h], np.r_[h, h[-1:]])
+    xx[1:-1, 1:-1] += rng.uniform(-1, 1, (nrow - 1, ncol - 1)) * jx[None, 1:-1]
+    yy[1:-1, 1:-1] += rng.uniform(-1, 1, (nrow - 1, ncol - 1)) * jy[1:-1, None]
+    lon0, lat0 = centre
+    my = metres_per_degree_exact(lat0)[1]
+    lat = lat0 + yy / my
+    lon = lon0 + xx / np.vectorize(lambda a: metres_per_degree_exact(a)[0])(lat)
+    ring = [(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]  # (row, col) offsets, counter-clockwise
+    coords = np.stack([np.stack([lon[r:r + nrow, c:c + ncol], lat[r:r + nrow, c:c + ncol]], -1)
+                       for r, c in ring], axis=2).reshape(nrow * ncol, 5, 2)[:n]
+    geoms = shapely.polygons(coords)
+    pick = rng.choice(len(_DLBM), n, p=np.array([p for _, _, p in _DLBM]) / sum(p for _, _, p in _DLBM))
+    codes = np.array([c for c, _, _ in _DLBM], dtype=object)[pick]
+    names = np.array([m for _, m, _ in _DLBM], dtype=object)[pick]
+    return gpd.GeoDataFrame({"TBBH": [f"{i + 1:07d}" for i in range(n)], "DLBM": codes,
+                             "DLMC": names}, geometry=geoms, crs=4326)
+
+
+def write_parcels(path: Path, n: int = 1_000_000, seed: int = 20261201,
+                  row_group: int = 100_000) -> Path:
+    """:func:`parcels` written as GeoParquet (row groups of ``row_group``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    parcels(n, seed).to_parquet(path, index=False, row_group_size=row_group)
+    return path
+
+
+def farmland(seed: int = 20261202, centre=PARCEL_CENTRE, half_km: float = 70.0,
+             spacing_m: float = 1000.0) -> gpd.GeoDataFrame:
+    """永久基本农田-like patches over the parcel area: one star polygon (150-450 m) per
+    ``spacing_m`` grid cell, ~20,000 for the default area; they never overlap each other."""
+    from geo.checks.measure import metres_per_degree_exact
+
+    rng = np.random.default_rng(seed)
+    mx, my = metres_per_degree_exact(centre[1])
+    steps = np.arange(-half_km * 1000 + spacing_m / 2, half_km * 1000, spacing_m)
+    gx, gy = np.meshgrid(steps, steps)
+    n = gx.size
+    lon = centre[0] + (gx.ravel() + rng.uniform(-40, 40, n)) / mx
+    lat = centre[1] + (gy.ravel() + rng.uniform(-40, 40, n)) / my
+    ang = np.sort(rng.uniform(0, 2 * np.pi, (n, 24)), axis=1)
+    radius = rng.uniform(150, 450, (n, 1)) * rng.uniform(0.6, 1.0, (n, 24))
+    k = np.array([lon_scale(v) for v in lat])[:, None]
+    coords = np.stack([lon[:, None] + radius * np.cos(ang) / 111_132.0 / k,
+                       lat[:, None] + radius * np.sin(ang) / 111_132.0], axis=-1)
+    geoms = shapely.polygons(np.concatenate([coords, coords[:, :1]], axis=1))
+    return gpd.GeoDataFrame({"id": [f"pbnt{i:05d}" for i in range(n)],
+                             "name_zh": "永久基本农田", "name_en": "permanent basic farmland",
+                             **PROV}, geometry=geoms, crs=4326)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--bundle", type=Path, default=None,
                         help="take Qinghai's outline from this bundle (default: bounding box)")
+    parser.add_argument("--parcels", type=int, default=0,
+                        help="also write parcels.parquet with this many 三调-like parcels")
     args = parser.parse_args()
     paths = write(args.out_dir, args.seed, qinghai_region(args.bundle))
+    if args.parcels:
+        paths["parcels"] = write_parcels(Path(args.out_dir) / "parcels.parquet", args.parcels)
     print(paths)
 
 

@@ -25,6 +25,8 @@ Command line::
 
 writes ``RANKED.csv`` (one row per site, ranked, with ``top3_share``),
 ``RANKED.geojson`` and with ``--xlsx`` ``RANKED.xlsx``. No Streamlit here.
+``python -m geo.batch PARCELS --out OUT.gpkg|OUT.parquet`` screens a parcel layer
+of any size in chunks instead (:mod:`geo.bulk.stream`).
 Coordinates (lon, lat) EPSG:4326; areas ellipsoidal ha; distances geodesic m.
 """
 from __future__ import annotations
@@ -320,9 +322,17 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    """Entry point of ``python -m geo.batch``; 0 done, 1 bundle missing, 2 bad input."""
+    """Entry point of ``python -m geo.batch``; 0 done, 1 bundle missing, 2 bad input.
+
+    With ``--out`` a .gpkg or .parquet file, a parcel layer is screened chunk by
+    chunk instead (:mod:`geo.bulk.stream`: streaming, resumable, ``--engine dask``).
+    """
+    from .bulk.stream import is_stream_out, main as stream_main
     from .screen import run_cli
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if is_stream_out(argv):
+        return stream_main(argv)
     return run_cli(_parser(), run, argv)
 
 if __name__ == "__main__":

@@ -1,0 +1,204 @@
+"""The bulk path gives what the per-site engine gives, check by check.
+
+2,000 sites of the stress set (bench.stress_data: 20,000 red-line polygons,
+5,000 deposits, salt lakes, 15 bases with quotas) are screened once by
+:func:`geo.screen.screen_site` and once by :func:`geo.bulk.screen_bulk`; every
+status, message key and figure must agree (figures to 1e-6 relative). A second
+run adds a fine synthetic DEM (so terrain gives PASS / WARN / FAIL, not only
+UNKNOWN), another product and activity, so the other branches of the rules are
+exercised too.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from affine import Affine
+
+from bench.stress_data import generate, qinghai_region
+from geo.bulk import FIGURES, screen_bulk
+from geo.bulk.measure import areas_ha, nearest, within
+from geo.bundle import BUNDLE_PATH
+from geo.checks import Project
+from geo.checks.measure import local_buffer
+from geo.dem import Dem
+from geo.geodesy import area_ha
+from geo.layers_index import ScreeningLayers
+from geo.screen import screen_site
+from geo.site_input import site_from_point
+
+N_SITES = 2000
+
+
+@pytest.fixture(scope="module")
+def stress():
+    data = generate(20261123, qinghai_region(BUNDLE_PATH))
+    sites = data["sites"].head(N_SITES)
+    geoms = np.array([site_from_point(r.lon, r.lat, r.area_ha).geometry
+                      for r in sites.itertuples()], dtype=object)
+    return data, sites["site_id"].to_numpy(), geoms
+
+
+def _layers(data, dem=None):
+    return ScreeningLayers.from_frames(
+        redline=data["redlines"], deposits=data["deposits"], salt_lakes=data["salt_lakes"],
+        bases=data["bases"], quotas=data["quotas"], dem=dem,
+        coverage=data["admin_province"].geometry.iloc[0])
+
+
+def _fine_dem(bounds) -> Dem:
+    """A 0.002 degree DEM over ``bounds`` with hills steep enough for every slope class."""
+    w, s, e, n = bounds
+    res = 0.002
+    cols, rows = int(math.ceil((e - w) / res)), int(math.ceil((n - s) / res))
+    x = w + res * (np.arange(cols) + 0.5)
+    y = n - res * (np.arange(rows) + 0.5)
+    xx, yy = np.meshgrid(x, y)
+    elev = 3000 + 1800 * np.sin(xx * 40) * np.cos(yy * 25) + 300 * np.sin(xx * 7)
+    elev[(xx - w) < 0.05 * (e - w)] = np.nan  # a no-data strip
+    return Dem(elev=elev, transform=Affine(res, 0.0, w, 0.0, -res, n), tags={"accuracy": "indicative"})
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (list, tuple)):
+        a = ",".join(str(v) for v in a)
+    if a is None or (isinstance(a, float) and np.isnan(a)):
+        return b is None or (isinstance(b, float) and np.isnan(b))
+    if isinstance(a, str):
+        return a == b
+    return b is not None and not (isinstance(b, float) and np.isnan(b)) and \
+        math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _compare(ids, geoms, project, layers):
+    bulk = screen_bulk(geoms, project, layers, site_ids=ids, chunk=700)
+    ref = [screen_site(g, project, layers) for g in geoms]
+    problems = []
+    for check, figures in FIGURES.items():
+        for i, r in enumerate(ref):
+            res = r.result(check)
+            row = bulk.iloc[i]
+            if res.status != row[f"{check}_status"] or res.message_key != row[f"{check}_key"]:
+                problems.append((ids[i], check, res.status, res.message_key,
+                                 row[f"{check}_status"], row[f"{check}_key"]))
+            for metric, col in figures:
+                if not _same(res.metrics.get(metric), row[f"{check}_{col}"]):
+                    problems.append((ids[i], check, metric, res.metrics.get(metric),
+                                     row[f"{check}_{col}"]))
+    for i, r in enumerate(ref):
+        row = bulk.iloc[i]
+        if r.overall != row["overall"] or ",".join(r.indicative_layers) != row["indicative"]:
+            problems.append((ids[i], "overall", r.overall, row["overall"]))
+        if not math.isclose(r.area_ha, row["area_ha"], rel_tol=1e-6):
+            problems.append((ids[i], "area_ha", r.area_ha, row["area_ha"]))
+        if abs(r.buildable_ha - row["buildable_ha"]) > 1e-6 * r.area_ha:
+            problems.append((ids[i], "buildable_ha", r.buildable_ha, row["buildable_ha"]))
+    assert not problems, f"{len(problems)} differences, first: {problems[:5]}"
+    return bulk, ref
+
+
+def test_bulk_equals_per_site_on_stress_sites(stress):
+    data, ids, geoms = stress
+    bulk, ref = _compare(ids, geoms, Project(product="碳酸锂"), _layers(data))
+    # the comparison covers every status the stress set produces, not one path
+    statuses = {c: set(bulk[f"{c}_status"]) for c in FIGURES}
+    assert statuses["redline"] >= {"PASS", "WARN", "FAIL", "UNKNOWN"}
+    assert statuses["minerals"] >= {"PASS", "WARN", "FAIL"}
+    assert statuses["quota"] >= {"PASS", "WARN", "FAIL", "UNKNOWN"}
+    assert statuses["base"] >= {"PASS", "WARN"}
+    assert (bulk["redline_overlap_ha"].fillna(0) > 0).sum() > 100
+
+
+def test_bulk_equals_per_site_with_fine_dem_and_other_project(stress):
+    data, ids, geoms = stress
+    bounds = (94.0, 35.0, 99.0, 38.0)
+    inside = shapely.contains_xy(shapely.box(*bounds), shapely.get_x(shapely.centroid(geoms)),
+                                 shapely.get_y(shapely.centroid(geoms)))
+    sel = np.flatnonzero(inside)[:400]
+    layers = _layers(data, _fine_dem(bounds))
+    bulk, _ = _compare(ids[sel], geoms[sel], Project(product="钾肥", activity="linear_infrastructure",
+                                                     area_ha=30.0, year=2025), layers)
+    assert set(bulk["terrain_status"]) >= {"PASS", "WARN", "FAIL"}
+    bulk, _ = _compare(ids[sel[:150]], geoms[sel[:150]], Project(), layers)
+    assert set(bulk["chain_status"]) == {"UNKNOWN"} and set(bulk["base_status"]) == {"UNKNOWN"}
+
+
+def test_bulk_areas_agree_with_geodesy_to_1e6(stress):
+    data, _, geoms = stress
+    pieces = shapely.intersection(geoms[:300], shapely.buffer(geoms[:300], 0.004))
+    shapes = np.concatenate([geoms, data["bases"].geometry.values, data["salt_lakes"].geometry.values,
+                             data["redlines"].geometry.values[:2000], pieces])
+    ref = np.array([area_ha(g) for g in shapes])
+    got = areas_ha(shapes)
+    assert np.max(np.abs(got / ref - 1)) < 1e-6
+    # a site drawn far from the others (another latitude) is measured as well as the rest
+    far = site_from_point(101.5, 38.9, 50.0).geometry
+    assert abs(areas_ha(np.array([far, geoms[0]]))[0] / area_ha(far) - 1) < 1e-6
+    assert np.isnan(areas_ha(np.array([None]))[0]) and areas_ha([shapely.Polygon()])[0] == 0.0
+
+
+def test_bulk_nearest_and_within_equal_layer_index(stress):
+    data, _, geoms = stress
+    layers = _layers(data)
+    sub = geoms[:300]
+    rows, dist = nearest(sub, layers.redline)
+    rows_w, dist_w = nearest(sub, layers.redline, first_m=3000.0)
+    pairs, d = within(sub, layers.redline, 5000.0)
+    for i, g in enumerate(sub):
+        r, m = layers.redline.nearest(g)
+        assert rows[i] == r and rows_w[i] == r
+        assert math.isclose(dist[i], m, rel_tol=1e-9, abs_tol=1e-9)
+        cand, cd = layers.redline.within(g, 5000.0)
+        mine = pairs.site == i
+        assert list(pairs.row[mine]) == list(cand)
+        assert np.allclose(d[mine], cd, rtol=1e-9)
+
+
+def test_bulk_ring_counts_and_extra_layer(stress):
+    data, ids, geoms = stress
+    layers = _layers(data)
+    sub = geoms[:200]
+    farmland = data["redlines"].iloc[::2].reset_index(drop=True)
+    from geo.layers_index import LayerIndex
+
+    bulk = screen_bulk(sub, Project(product="碳酸锂"), layers, site_ids=ids[:200], rings=True,
+                       checks=("redline",), extra={"farmland": LayerIndex("farmland", farmland)})
+    assert set(bulk.columns) >= {"redline_n_within_1000_m", "farmland_overlap_ha", "farmland_ids"}
+    assert "minerals_status" not in bulk.columns
+    for i, g in enumerate(sub):
+        res = screen_site(g, Project(product="碳酸锂"), layers).result("redline")
+        if res.status == "UNKNOWN":
+            continue
+        for r in (1000, 5000, 10000):
+            assert len(res.metrics[f"within_{r}_m"]) == bulk.loc[i, f"redline_n_within_{r}_m"]
+        hits = [shapely.intersection(g, z) for z in farmland.geometry if z.intersects(g)]
+        ha = area_ha(shapely.union_all(hits)) if hits else 0.0
+        assert math.isclose(bulk.loc[i, "farmland_overlap_ha"], ha, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_bad_sites_get_an_error_not_a_crash(stress):
+    data, _, geoms = stress
+    bow_tie = shapely.Polygon([(96, 36), (96.01, 36.01), (96.01, 36), (96, 36.01)])
+    bad = np.array([geoms[0], shapely.Point(96, 36), None, bow_tie,
+                    shapely.box(200, 10, 201, 11)], dtype=object)
+    out = screen_bulk(bad, Project(product="碳酸锂"), _layers(data))
+    errors = [None if pd.isna(e) else e for e in out["error"]]
+    assert errors == [None, "err.site_type", "err.site_empty", None, "err.site_range"]
+    assert out.loc[0, "overall"] == screen_site(geoms[0], Project(product="碳酸锂"),
+                                                _layers(data)).overall
+    assert out.loc[3, "area_ha"] > 0  # the bow tie was repaired, as screen_site repairs it
+    assert pd.isna(out.loc[1, "overall"]) and pd.isna(out.loc[1, "redline_status"])
+
+
+def test_local_buffer_pieces_match_per_site_deposit_circles(stress):
+    from geo.bulk.measure import local_buffers
+
+    data, _, geoms = stress
+    pts = data["deposits"].geometry.values[:50]
+    lat = np.linspace(32, 39, 50)
+    got = local_buffers(pts, 1000.0, lat, quad_segs=8)
+    for g, p, a in zip(got, pts, lat):
+        assert shapely.equals_exact(g, local_buffer(p, 1000.0, a, quad_segs=8), tolerance=1e-12)
