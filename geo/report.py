@@ -22,6 +22,8 @@ No Streamlit here.
 """
 from __future__ import annotations
 
+import re
+
 import html
 import math
 from datetime import date, datetime, timedelta, timezone
@@ -51,6 +53,7 @@ __all__ = [
     "report_pdf",
     "report_geojson",
     "site_jzd",
+    "download_stem",
 ]
 
 #: Colour of each status (text and banner).
@@ -150,6 +153,25 @@ def beijing(when: datetime) -> datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(BEIJING)
+
+
+def download_stem(result: ScreenResult, site_name: str = "") -> str:
+    """File name stem of a report: project name or code, else the site's name, and the
+    date of the check in Beijing time; only characters safe in a file name.
+
+    >>> from types import SimpleNamespace as NS
+    >>> r = NS(project=NS(name="盐湖钾肥/扩建 项目", code=None), timestamp="2026-12-01T20:30:00+00:00")
+    >>> download_stem(r)
+    '盐湖钾肥-扩建-项目-2026-12-02'
+    >>> download_stem(NS(project=None, timestamp="2026-12-01T01:00:00+00:00"), "a:b")
+    'a-b-2026-12-01'
+    """
+    project = getattr(result, "project", None)
+    label = (getattr(project, "name", None) or getattr(project, "code", None)
+             or site_name or "site-check")
+    label = re.sub(r"[^\w.-]+", "-", str(label), flags=re.UNICODE).strip("-.")[:60] or "site-check"
+    day = beijing(_as_datetime(getattr(result, "timestamp", None))).date().isoformat()
+    return f"{label}-{day}"
 
 
 def _as_datetime(value: Any) -> datetime:

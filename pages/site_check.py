@@ -16,7 +16,7 @@ from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import t
 from geo.quota import quota_years
-from geo.report import report_geojson, report_html, report_pdf, site_jzd
+from geo.report import download_stem, report_geojson, report_html, report_pdf, site_jzd
 from geo.screen import screen_site
 from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
                             site_from_point)
@@ -210,13 +210,14 @@ for res in result.results:
 
 st.subheader(t("site.download", lang))
 c1, c2, c3, c4 = st.columns(4)
-stem = f"site-check-{result.timestamp[:10]}"
-c1.download_button(t("site.dl.html", lang), report_html(result, result.project, lang),
+stem = download_stem(result, site.name or "")
+# built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun
+c1.download_button(t("site.dl.html", lang), lambda: report_html(result, result.project, lang),
                    file_name=f"{stem}.html", mime="text/html", key="dl_html")
-c2.download_button(t("site.dl.pdf", lang), report_pdf(result, result.project, lang),
+c2.download_button(t("site.dl.pdf", lang), lambda: report_pdf(result, result.project, lang),
                    file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
 c3.download_button(t("site.dl.geojson", lang),
-                   json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
+                   lambda: json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
                    file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson")
 zone = c4.selectbox(t("site.jzd_zone", lang), ZONES, key="jzd_zone",
                     index=ZONES.index(zone_for_lon(c.x)) if zone_for_lon(c.x) in ZONES else 0)
