@@ -73,6 +73,8 @@ CRS_CHOICES: dict[str, str] = {
 INLINE_REPAIR_VERTICES = 64
 #: Largest site area accepted from a click, hectares (10 000 km²).
 MAX_POINT_AREA_HA = 1_000_000.0
+#: Smallest, hectares (1 m²).
+MIN_POINT_AREA_HA = 1e-4
 
 _NAME_FIELDS = ("name", "名称", "site_id", "地块名称", "项目名称", "xmmc", "dkmc")
 
@@ -261,7 +263,7 @@ def site_from_point(lon: float, lat: float, area_ha: float, shape: str = "square
         area = float(area_ha)
     except (TypeError, ValueError):
         area = float("nan")
-    if not (0 < area <= MAX_POINT_AREA_HA):
+    if not (MIN_POINT_AREA_HA <= area <= MAX_POINT_AREA_HA):
         raise InputError(f"the area {area_ha} ha must be above 0 and at most "
                          f"{MAX_POINT_AREA_HA:,.0f} ha", key="site.err.area_value",
                          area=area_ha, max=MAX_POINT_AREA_HA)
@@ -503,6 +505,16 @@ def _is_heading(line: str) -> bool:
 
 def _lonlat_of(p: _Point) -> tuple[float, float, bool]:
     """(lon, lat, swapped) of a point given in degrees, fixing a lat/lon order."""
+    lon, lat, swapped = _lonlat_order(p)
+    if abs(lon) > 180 or abs(lat) > 90:
+        raise InputError(
+            f"line {p.line}: {p.a}, {p.b} are not degrees of longitude and latitude "
+            "(a projected system such as Gauss-Krüger?); choose that coordinate system",
+            key="site.err.looks_projected", line=p.line, a=p.a, b=p.b)
+    return lon, lat, swapped
+
+
+def _lonlat_order(p: _Point) -> tuple[float, float, bool]:
     a, b = p.a, p.b
     if p.axis_a == "lat" or p.axis_b == "lon":
         return b, a, True
@@ -636,14 +648,19 @@ def parse_coordinates(text: str, crs: str = "wgs84", zone: int | None = None,
     else:
         rings, label = _gk_to_lonlat(groups, crs, zone, warnings)
     rings = _close_and_check(rings, groups)
-    return make_site(assemble_polygon(rings), "paste", label, warnings, name)
+    try:
+        geom = assemble_polygon(rings)
+    except GEOSException as exc:
+        raise InputError(f"the points do not make a polygon ({exc})", key="site.err.invalid",
+                         reason=vector_io.safe_reason(str(exc))[:120]) from None
+    return make_site(geom, "paste", label, warnings, name)
 
 
 # ------------------------------------------------------------------ files
 def _frame_to_sites(layer: vector_io.RawLayer, filename: str, limits: Limits) -> list[Site]:
     gdf = layer.frame
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    keep = gdf.geometry.apply(lambda g: _polygonal(g) is not None)
+    keep = np.array([_polygonal(g) is not None for g in gdf.geometry.values], dtype=bool)
     skipped = int((~keep).sum())
     gdf = gdf[keep]
     if gdf.empty:

@@ -568,6 +568,7 @@ def _shapefile_headers(shp: Path, limits: Limits) -> None:
 
 def _sqlite_ro(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, timeout=0.1)
+    con.text_factory = lambda raw: raw.decode("utf-8", "replace")
     budget = [0]
 
     def _progress():
@@ -618,7 +619,7 @@ def gpkg_feature_tables(path: Path, filename: str, limits: Limits) -> list[tuple
                 out.append((str(name), str(gtype)))
         finally:
             con.close()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
         raise _bad_file(filename, f"not a readable GeoPackage ({exc})") from None
     if not out:
         raise InputError(f"{filename} holds no feature table", key="file.err.no_layer",
