@@ -181,8 +181,7 @@ def _context():
     with _CTX_LOCK:
         if _CTX is None:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["geo.vector_io", "geo.site_input", "geo.layer_import",
-                                        "geo.jzd"])
+            ctx.set_forkserver_preload(["geo.sandbox_warmup"])
             _CTX = ctx
         return _CTX
 
@@ -232,6 +231,7 @@ def _child(conn, func: Callable, args: tuple, kwargs: dict, limits: Limits) -> N
     except Exception as exc:  # the result does not pickle (or memory ran out sending it)
         conn.send(("other", f"{type(exc).__name__}"))
     conn.close()
+    os._exit(0)  # no interpreter teardown: the parent is waiting
 
 
 def _overrun(kind: str, limits: Limits) -> InputError:
