@@ -739,10 +739,12 @@ def _read_frame(path: Path, filename: str, layer=None, encoding: str | None = No
         raise
     except Exception as exc:  # pyogrio/GDAL/pyarrow raise many kinds
         raise _bad_file(filename, str(exc)) from None
+    import geopandas as gpd
+
+    if not isinstance(frame, gpd.GeoDataFrame) or frame._geometry_column_name not in frame:
+        raise _bad_file(filename, "no geometry column")
     if len(frame) > limits.max_features:
         raise _too_many("features", len(frame), limits.max_features)
-    if frame.geometry.name not in frame or not hasattr(frame, "crs"):
-        raise _bad_file(filename, "no geometry column")
     check_geometry_size(frame.geometry.values, limits)
     return frame
 
