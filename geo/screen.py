@@ -5,14 +5,18 @@ Command line (the contract of issue 3)::
     python -m geo.screen SITES --product TEXT [--year N] [--activity CODE]
                          [--layer NAME=PATH ...] --out OUT.csv
 
-``SITES`` is a CSV ``site_id,lon,lat,area_ha`` (WGS84; each site is a
-north-aligned square of that ellipsoidal area centred on the point) or any
-vector file pyogrio reads (one site per polygon feature; ``site_id`` from a
-field of that name, else the 1-based row number). ``--layer redline=PATH`` /
+``SITES`` is read exactly as the batch page reads an upload
+(:func:`geo.site_input.read_site_list`, limits :data:`geo.vector_io.BATCH`):
+a CSV ``site_id,lon,lat,area_ha`` (WGS84; each site a north-aligned square
+of that ellipsoidal area centred on the point), a 界址点 TXT (GBK or UTF-8),
+or a GeoJSON, KML/KMZ, Shapefile, GeoPackage or GeoParquet file (one site per
+polygon feature; ``site_id`` from a field of that name, else the 1-based row
+number). ``--layer redline=PATH`` /
 ``--layer minerals=PATH`` replace that layer for the run. Writes ``OUT.csv``
 (one row per site and check, plus an ``overall`` row) and ``OUT.geojson``
 beside it (sites with their statuses, overlaps, buildable parts). Exit codes:
-0 done, 1 the bundled data is missing, 2 bad input (message on stderr).
+0 done, 1 the bundled data is missing, 2 bad input (one line on stderr, in
+the ``--lang`` language, the message the page shows).
 
 Coordinates are (lon, lat), EPSG:4326; areas ellipsoidal hectares, distances
 geodesic metres.

@@ -37,6 +37,10 @@ import io
 import json
 import math
 import multiprocessing as mp
+from multiprocessing import forkserver, popen_forkserver, spawn
+from multiprocessing import process as mp_process
+from multiprocessing import util as mp_util
+from multiprocessing.context import reduction, set_spawning_popen
 import os
 import re
 import resource
@@ -186,6 +190,40 @@ def _context():
         return _CTX
 
 
+class _Popen(popen_forkserver.Popen):
+    """A forkserver start that never re-imports the parent's ``__main__`` in the child.
+
+    Streamlit runs each page as ``__main__``; multiprocessing would run that
+    page again in every child. The launch is the standard library's (Python
+    3.11) with the main-module entries left out of the preparation data.
+    """
+
+    def _launch(self, process_obj):
+        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items()
+                     if k not in ("init_main_from_path", "init_main_from_name")}
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        parent_w = os.dup(w)
+        self.finalizer = mp_util.Finalize(self, mp_util.close_fds, (parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as fh:
+            fh.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _Process(mp_process.BaseProcess):
+    _start_method = "forkserver"
+
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
+
+
 def _no_network_namespace() -> None:
     """Move this process into an empty network namespace where the OS allows it."""
     try:
@@ -269,7 +307,7 @@ def guarded(func: Callable, *args, limits: Limits, **kwargs):
         return func(*args, **kwargs)
     ctx = _context()
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, func, args, kwargs, limits), daemon=True)
+    proc = _Process(target=_child, args=(send, func, args, kwargs, limits), daemon=True)
     proc.start()
     send.close()
     try:
