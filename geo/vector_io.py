@@ -389,6 +389,9 @@ def _zip_error(key: str, message: str, **params) -> InputError:
 
 def _check_member(info: zipfile.ZipInfo) -> None:
     name = info.filename.replace("\\", "/")
+    if not name.strip("/"):
+        raise _zip_error("file.err.zip_bad", "the zip holds a member without a name",
+                         reason="a member without a name")
     parts = PurePosixPath(name).parts
     is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts or is_link \

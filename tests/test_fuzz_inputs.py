@@ -95,3 +95,13 @@ def test_seed_files_are_read():
     for parser in ("geojson", "kml", "kmz", "shapefile", "gpkg", "geoparquet", "points_csv", "jzd"):
         for data in seeds()[parser]:
             assert fz.outcome(parser, data) == ("ok", ""), parser
+
+
+@pytest.mark.parametrize("parser, seed", [
+    ("gpkg", 225),          # table names that are not UTF-8: UnicodeDecodeError from sqlite3
+    ("paste", 1940),        # 1e308 degrees with a hemisphere: GEOSException building the ring
+    ("points_csv", 2378),   # an area of 1e-320 ha: ZeroDivisionError sizing the square
+    ("shapefile", 19773),   # a zip member with an empty name: IndexError in zipfile
+])
+def test_inputs_found_by_the_long_fuzz_run(parser, seed):
+    only_project_errors(parser, fz.make_input(parser, seed, seeds()))
