@@ -122,6 +122,15 @@ def test_bounding_box_is_checked_before_any_repair(monkeypatch):
     assert error_of(site_from_geojson, geom).key == "site.err.outside_qinghai"
 
 
+def test_memory_limit_ends_in_a_clear_message():
+    ang = np.linspace(0, 2 * np.pi, 150_000, endpoint=False)
+    ring = np.column_stack([101.7 + 0.05 * np.cos(ang), 36.6 + 0.05 * np.sin(ang)])
+    tight = dataclasses.replace(vector_io.SITE, memory_bytes=30 * 2**20,
+                                max_feature_vertices=10**6)
+    err = error_of(read_site_file, "m.geojson", geojson_of(ring.round(7)), limits=tight)
+    assert err.key == "input.err.memory"
+
+
 def test_vertex_limit_is_checked_before_repair():
     ring = hostile_ring(vector_io.SITE.max_feature_vertices + 10)
     geom = {"type": "Polygon", "coordinates": [ring.tolist() + [ring[0].tolist()]]}
