@@ -769,6 +769,9 @@ def _read_frame(path: Path, filename: str, layer=None, encoding: str | None = No
             import geopandas as gpd
 
             frame = gpd.read_parquet(path)
+            for col in frame.columns:  # decode Arrow strings now, not lazily later
+                if col != frame.geometry.name:
+                    frame[col] = np.asarray(frame[col].to_numpy(dtype=object), dtype=object)
         else:
             kwargs = {"layer": layer} if layer is not None else {}
             if encoding:
