@@ -18,9 +18,9 @@ from geo.i18n import LANGS, t
 from geo.jzd import read_jzd
 from geo.site_input import CRS_CHOICES, parse_coordinates
 
-FAST = settings(max_examples=150, deadline=None, derandomize=True,
+FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=30, deadline=None, derandomize=True,
+SLOW = settings(max_examples=30, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
