@@ -13,7 +13,14 @@ key with params).
   (3-degree zones, with or without zone prefix), GCJ-02 (Amap, Tencent) or
   BD-09 (Baidu).
 * :func:`read_site_file` — GeoJSON, KML/KMZ, zipped Shapefile, GeoPackage,
-  界址点 TXT.
+  GeoParquet, 界址点 TXT, read by :mod:`geo.vector_io` (limits checked from
+  headers, then parsed and repaired in a sandboxed child).
+* :func:`read_site_list` — a batch file (also the CSV of points) as
+  (site_id, polygon) pairs: what the batch page and both command lines read.
+
+Every geometry is bounded before work: vertex limit, finite coordinates and
+Qinghai's bounding box are checked before any repair; repairing a polygon of
+more than :data:`INLINE_REPAIR_VERTICES` vertices runs in a sandboxed child.
 
 Anything unusable raises :class:`~geo.errors.InputError` with a translation
 key and params (``line`` for pasted text and 界址点 files).
