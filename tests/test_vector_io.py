@@ -457,3 +457,18 @@ def test_hostile_files_through_the_cli_exit_2_with_one_line(bundle, tmp_path, ca
     assert run_cli(bundle, path, "--product", "x", "--out", tmp_path / "o.csv") == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_sandbox_never_runs_the_parents_main_script(tmp_path, monkeypatch):
+    """Streamlit runs each page as ``__main__``: a child must not run the page again."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').write('page ran')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    assert read_site_file("s.geojson", geojson_of(SQUARE))[0].name == "a"
+    assert not marker.exists()
