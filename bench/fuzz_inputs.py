@@ -355,7 +355,7 @@ def _write(args, parsers, totals, seconds, found, t0, done: bool) -> dict:
             "inputs": sum(totals[name][k] for k in ("ok", "error", "unexpected", "hang")),
             "ok": totals[name]["ok"], "project_errors": totals[name]["error"],
             "unexpected": totals[name]["unexpected"], "hang": totals[name]["hang"],
-            "cpu_seconds": round(seconds[name], 1),
+            "worker_seconds": round(seconds[name], 1),
             "top_keys": dict(Counter({k[4:]: v for k, v in totals[name].items()
                                       if k.startswith("key:")}).most_common(6)),
             "unexpected_types": {k[4:]: v for k, v in totals[name].items()
@@ -404,7 +404,7 @@ def main(argv=None) -> int:
     result = _write(args, parsers, totals, seconds, found, t0, done=True)
     for name, r in result["parsers"].items():
         print(f"{name:15s} {r['inputs']:>8,} inputs  ok {r['ok']:>7,}  errors {r['project_errors']:>8,}"
-              f"  unexpected {r['unexpected']:>5,}  hang {r['hang']:>3}  {r['cpu_seconds']:>8,.0f} s")
+              f"  unexpected {r['unexpected']:>5,}  hang {r['hang']:>3}  {r['worker_seconds']:>8,.0f} s")
     print(f"wall {result['wall_seconds']:,.0f} s; written {args.out}")
     return 1 if any(r["unexpected"] or r["hang"] for r in result["parsers"].values()) else 0
 
