@@ -646,6 +646,11 @@ def parse_coordinates(text: str, crs: str = "wgs84", zone: int | None = None,
                          f"{', '.join(CRS_CHOICES)}", key="site.err.unknown_crs", crs=crs)
     degrees = not crs.startswith("gk")
     vector_io.check_text(text or "", SITE, "pasted text")
+    lines = (text or "").count("\n") + 1
+    if lines > SITE.max_feature_vertices + 1_000:  # one point a line, some blank or headings
+        raise InputError(f"{lines:,} lines; a site has at most {SITE.max_feature_vertices:,} "
+                         "vertices", key="input.err.too_many_feature_vertices", n=lines,
+                         max=SITE.max_feature_vertices)
     groups = _parse_lines(text or "", degrees)
     if not groups:
         raise InputError("no coordinates were given", key="site.err.no_points", line=1)

@@ -127,7 +127,7 @@ class Limits:
 
 
 #: One site: pasted, drawn or a small file of parcels to pick one from.
-SITE = Limits("site", 10 * _MB, 1_000, 200_000, 20_000, 2_000_000, 5, 10.0, 1536 * _MB)
+SITE = Limits("site", 10 * _MB, 1_000, 200_000, 20_000, 1_000_000, 5, 10.0, 1536 * _MB)
 #: A batch of sites ranked together.
 BATCH = Limits("batch", 20 * _MB, 5_000, 1_000_000, 20_000, 5_000_000, 10, 20.0, 2048 * _MB)
 #: An official's layer import.
@@ -333,11 +333,15 @@ def guarded(func: Callable, *args, limits: Limits, **kwargs):
 
 # ------------------------------------------------------------------ bounds
 def check_text(text: str, limits: Limits, what: str = "text") -> None:
-    """Refuse a pasted text or text file longer than ``limits.max_text_chars``."""
+    """Refuse a pasted text or text file longer than ``limits.max_text_chars``, or
+    of more lines than ``limits.max_vertices`` (one point a line), before parsing."""
     if len(text) > limits.max_text_chars:
         raise InputError(f"the {what} has {len(text):,} characters; at most "
                          f"{limits.max_text_chars:,}", key="input.err.text_too_long",
                          n=len(text), max=limits.max_text_chars)
+    lines = text.count("\n") + 1
+    if lines > limits.max_vertices:
+        raise _too_many("vertices", lines, limits.max_vertices)
 
 
 def check_geometry_size(geoms, limits: Limits) -> None:
