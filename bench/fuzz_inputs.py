@@ -321,9 +321,9 @@ def _init() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-    from geo import vector_io
+    from geo import sandbox
 
-    vector_io._IN_WORKER = True  # each pool worker is the sandbox: guarded steps run inline
+    sandbox._IN_WORKER = True  # each pool worker is the sandbox: guarded steps run inline
     os.environ.setdefault("OGR_GEOJSON_MAX_OBJ_SIZE", "200")
     _SEEDS = seed_files()
 

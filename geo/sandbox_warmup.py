@@ -1,4 +1,4 @@
-"""Imported once by the forkserver behind :func:`geo.vector_io.guarded`.
+"""Imported once by the forkserver behind :func:`geo.sandbox.guarded`.
 
 Loads the readers and fills their one-time caches (GDAL drivers, the PROJ
 database, the Gauss-Krüger zone table, a first read of each common format), so
