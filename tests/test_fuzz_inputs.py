@@ -103,6 +103,7 @@ def test_seed_files_are_read():
     ("points_csv", 2378),   # an area of 1e-320 ha: ZeroDivisionError sizing the square
     ("shapefile", 19773),   # a zip member with an empty name: IndexError in zipfile
     ("geoparquet", 11638),  # a string that is not UTF-8: ArrowException when the rows are read
+    ("gpkg", 85937),        # a table read without its geometry column: AttributeError
 ])
 def test_inputs_found_by_the_long_fuzz_run(parser, seed):
     only_project_errors(parser, fz.make_input(parser, seed, seeds()))
