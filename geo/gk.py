@@ -29,6 +29,7 @@ what PROJ itself does ("ballpark" transformation).
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import numpy as np
@@ -391,6 +392,8 @@ def classify_gk_value(v: float) -> str | None:
         a zone 25-45, None otherwise.
     """
     a = abs(float(v))
+    if not math.isfinite(a):
+        return None
     if NORTHING_RANGE[0] <= a < NORTHING_RANGE[1]:
         return "north"
     if EASTING_RANGE[0] <= a < EASTING_RANGE[1]:

@@ -39,11 +39,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from .errors import InputError
+from .vector_io import decode_text, parse_float
 from .geodesy import area_ha
 from .gk import (
     Notice,
@@ -137,43 +139,6 @@ class Parcel:
 
 
 # --------------------------------------------------------------------- decoding
-def decode_text(data: bytes | str) -> tuple[str, str]:
-    """Decode file bytes as UTF-8 (with or without BOM) or GBK.
-
-    Parameters
-    ----------
-    data : bytes or str
-        The raw file (a str is returned unchanged, encoding 'str').
-
-    Returns
-    -------
-    text, encoding : str
-        Encoding is 'utf-8-sig', 'utf-8' or 'gbk' (decoded as GB18030, the
-        superset of GBK).
-
-    Raises
-    ------
-    InputError
-        If the bytes are neither.
-    """
-    if isinstance(data, str):
-        return data.lstrip("\ufeff"), "str"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gbk"
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            "the file is neither UTF-8 nor GBK text",
-            key="file.err.encoding",
-            reason=str(exc),
-        ) from None
-
-
 # ---------------------------------------------------------------------- reading
 @dataclass
 class _RawParcel:
@@ -188,8 +153,8 @@ def _split(line: str) -> list[str]:
 
 def _int_field(value: str, line: int, field_name: str, text: str) -> int:
     try:
-        return int(float(value))
-    except ValueError:
+        return int(parse_float(value))
+    except (ValueError, OverflowError):
         raise _bad_header(line, text, field_name) from None
 
 
@@ -215,7 +180,7 @@ def _parse_parcel_header(text: str, line: int) -> dict:
     attrs["extra"] = fields[len(ATTR_FIELDS):]
     attrs["point_count"] = _int_field(fields[0], line, "界址点数", text)
     try:
-        attrs["area_ha"] = float(fields[1]) if fields[1] else float("nan")
+        attrs["area_ha"] = parse_float(fields[1]) if fields[1] else float("nan")
     except ValueError:
         raise _bad_header(line, text, "地块面积") from None
     return attrs
@@ -227,8 +192,9 @@ def _parse_point(text: str, line: int) -> tuple[str, int, float, float, int]:
     try:
         if len(fields) < 4:
             raise ValueError
-        return fields[0], int(float(fields[1])), float(fields[2]), float(fields[3]), line
-    except ValueError:
+        return (fields[0], int(parse_float(fields[1])), parse_float(fields[2]),
+                parse_float(fields[3]), line)
+    except (ValueError, OverflowError):
         raise InputError(
             f"line {line}: cannot read {text!r}; expected point number, ring number, "
             "X (northing), Y (easting)",
@@ -421,7 +387,7 @@ def assemble_polygon(rings: list[list[tuple[float, float]]]) -> BaseGeometry:
         ring_poly = Polygon(coords)
         probe = ring_poly.representative_point() if ring_poly.is_valid else ring_poly.centroid
         host = next((i for i, s in enumerate(shells)
-                     if s.area > ring_poly.area and s.contains(probe)), None)
+                     if s.area > ring_poly.area and _contains(s, probe)), None)
         if host is None:
             shells.append(ring_poly)
             holes.append([])
@@ -429,6 +395,14 @@ def assemble_polygon(rings: list[list[tuple[float, float]]]) -> BaseGeometry:
             holes[host].append(coords)
     parts = [orient(Polygon(s.exterior.coords, h), 1.0) for s, h in zip(shells, holes)]
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def _contains(shell: Polygon, probe) -> bool:
+    """Whether ``shell`` contains ``probe`` (False where GEOS cannot say: invalid shell)."""
+    try:
+        return bool(shell.contains(probe))
+    except GEOSException:
+        return False
 
 
 def _repair(geom: BaseGeometry, warnings: list) -> BaseGeometry:

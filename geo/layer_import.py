@@ -3,10 +3,12 @@
 The steps, each a function the data page calls in turn:
 
 1. :func:`read_layer_file` -- any vector upload the site reader takes
-   (zipped Shapefile, GeoPackage, GeoJSON, KML/KMZ, 界址点 TXT) into EPSG:4326,
-   reusing :mod:`geo.site_input`'s guarded readers (zip bombs, path traversal,
-   .cpg / guessed GBK, .prj, Gauss-Krüger by prefix). The CRS and encoding can
-   be given when the file does not say (``crs=``, ``encoding=``).
+   (zipped Shapefile, GeoPackage, GeoJSON, KML/KMZ, GeoParquet, 界址点 TXT)
+   into EPSG:4326, read by :mod:`geo.vector_io` under the import limits
+   (:data:`~geo.vector_io.IMPORT`: size, features, vertices from headers;
+   a child process with CPU, memory and time limits and no network; zip
+   guard, .cpg / guessed GBK, .prj, Gauss-Krüger by prefix). The CRS and
+   encoding can be given when the file does not say (``crs=``, ``encoding=``).
 2. :func:`repair_geometries` -- drop empty features, make invalid ones valid,
    keep the layer's geometry family, refuse a wrong geometry type; reports
    what was repaired. :func:`check_in_qinghai` refuses features outside Qinghai.
@@ -36,11 +38,12 @@ import pandas as pd
 import pyproj
 import shapely
 
-from . import site_input as _si
+from . import vector_io
 from .auth import User, require_official
 from .errors import InputError
 from .geodesy import areas_ha
 from .gk import Notice, zone_table
+from .site_input import QINGHAI_BBOX
 from .jzd import read_jzd
 from .provenance import ProvenanceError, check_provenance
 from .store import LayerVersion, Store
@@ -70,10 +73,10 @@ __all__ = [
 ]
 
 #: Largest upload accepted, bytes.
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+MAX_UPLOAD_BYTES = vector_io.IMPORT.max_bytes
 #: Most features / vertices in one imported layer.
-MAX_FEATURES = 200_000
-MAX_VERTICES = 10_000_000
+MAX_FEATURES = vector_io.IMPORT.max_features
+MAX_VERTICES = vector_io.IMPORT.max_vertices
 #: Geometry types accepted for each layer kind.
 GEOMETRY_FAMILIES: dict[str, tuple[str, ...]] = {
     "polygon": ("Polygon", "MultiPolygon"),
@@ -224,54 +227,18 @@ def _gk_zone(choice: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _pick_layer(path: Path, filename: str, family: str | None) -> str | int:
-    layers = _si._list_layers(path, filename)
-    if len(layers) == 0:
+def _read_vector(filename: str, data: bytes, family: str | None, encoding: str | None,
+                 report: ReadReport, limits: vector_io.Limits) -> gpd.GeoDataFrame:
+    with tempfile.TemporaryDirectory(prefix="qpa_import_") as tmpdir:
+        layers = vector_io.read_layers(filename, data, Path(tmpdir), limits,
+                                       family=family, encoding=encoding)
+    if not layers:
         raise _err("import.err.empty", f"{filename} holds no layer", name=filename)
-    if family:
-        for name, gtype in layers:
-            if gtype and str(gtype).replace(" Z", "").replace(" M", "") in GEOMETRY_FAMILIES[family]:
-                return str(name)
-    return str(layers[0][0])
-
-
-def _read_path(path: Path, filename: str, family: str | None, encoding: str | None):
-    layer = _pick_layer(path, filename, family)
-    return _si._read_layers(path, filename, [layer], encoding=encoding)[0], str(layer)
-
-
-def _read_zip(data: bytes, filename: str, tmp: Path, family: str | None,
-              encoding: str | None, report: ReadReport) -> gpd.GeoDataFrame:
-    paths = _si._extract(_si._open_zip(data), tmp)
-    shps = sorted(p for p in paths if p.suffix.lower() == ".shp")
-    if not shps:
-        other = [p for p in paths if p.suffix.lower() in (".kml", ".geojson", ".json", ".gpkg")]
-        if not other:
-            raise _err("file.err.zip_no_shp", f"{filename} holds no .shp file", name=filename)
-        frame, report.source_layer = _read_path(other[0], filename, family, None)
-        return frame
-    frames = []
-    for shp in shps:
-        present = {p.suffix.lower() for p in shp.parent.glob(shp.stem + ".*")}
-        missing = [ext for ext in (".shx", ".dbf") if ext not in present]
-        if missing:
-            raise _err("file.err.zip_missing_part", f"{shp.name} lacks {', '.join(missing)}",
-                       name=shp.name, parts=", ".join(missing))
-        if encoding:
-            enc, how = encoding, "user"
-        else:
-            enc, how = _si._dbf_encoding(shp)
-        frame = _si._read_layers(shp, filename, [0], encoding=enc)[0]
-        frames.append((shp, frame, enc, how))
-    if family:
-        types = GEOMETRY_FAMILIES[family]
-        matching = [f for f in frames if f[1].geometry.geom_type.isin(types).any()]
-        frames = matching or frames
-    shp, frame, enc, how = frames[0]
-    report.source_layer, report.encoding, report.encoding_how = shp.name, enc or "UTF-8", how
-    if how == "guess":
-        report.notices.append(Notice("file.warn.encoding", encoding=enc))
-    return frame
+    layer = layers[0]
+    report.source_layer = layer.name
+    report.encoding, report.encoding_how = layer.encoding or "UTF-8", layer.encoding_how
+    report.notices.extend(layer.notices)
+    return layer.frame
 
 
 def _read_jzd_frame(data: bytes, crs: str | None, report: ReadReport) -> gpd.GeoDataFrame:
@@ -294,25 +261,42 @@ def _place(frame: gpd.GeoDataFrame, filename: str, crs: str | None,
         target, label = _user_crs(crs)
         if frame.crs is not None and not frame.crs.equals(target):
             report.notices.append(Notice("import.warn.crs_overridden",
-                                         was=_si._label_crs(frame.crs), now=label))
+                                         was=vector_io.label_crs(frame.crs), now=label))
         report.crs_in, report.crs_how = label, "user"
-        return frame.set_crs(target, allow_override=True).to_crs(4326)
-    if frame.crs is None:
-        notices: list = []
-        frame, label = _si._undeclared_crs(frame, filename, notices)
-        report.notices.extend(notices)
-        report.crs_in = label
-        report.crs_how = "gk_prefix" if label.startswith("GK") else "assumed"
-        return frame
-    notices = []
-    frame, label = _si._to_lonlat(frame, filename, notices)
+        try:
+            return frame.set_crs(target, allow_override=True).to_crs(4326)
+        except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
+            raise _err("import.err.crs_choice", f"cannot use {crs!r}: {exc}", crs=crs) from None
+    notices: list = []
+    frame, label, how = vector_io.to_lonlat(frame, filename, notices)
     report.notices.extend(notices)
-    report.crs_in, report.crs_how = label, "file"
+    report.crs_in, report.crs_how = label, how
     return frame
 
 
+def _precheck(filename: str, data: bytes, crs: str | None) -> str:
+    """The checks made before any work: empty, too big, type, a bad CRS choice."""
+    filename = filename or "upload"
+    if not data:
+        raise _err("import.err.empty", f"{filename} is empty", name=filename)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _err("import.err.too_big", f"{filename} is {len(data) / 2**20:,.0f} MB; at most "
+                   f"{MAX_UPLOAD_BYTES / 2**20:,.0f} MB", mb=len(data) / 2**20,
+                   max_mb=MAX_UPLOAD_BYTES / 2**20)
+    ext = Path(filename).suffix.lower()
+    if ext == ".shp":
+        raise _err("file.err.shp_alone", "upload the Shapefile as a .zip", name=filename)
+    if ext != ".txt" and ext not in vector_io.VECTOR_EXTENSIONS:
+        raise _err("file.err.type", f"{filename}: unsupported file type {ext or '(none)'}",
+                   name=filename, ext=ext)
+    if crs and crs != "auto":
+        _user_crs(crs)
+    return filename
+
+
 def read_layer_file(filename: str, data: bytes, *, geometry: str | None = None,
-                    crs: str | None = None, encoding: str | None = None
+                    crs: str | None = None, encoding: str | None = None,
+                    limits: vector_io.Limits = vector_io.IMPORT
                     ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """Read an uploaded vector file into EPSG:4326 (lon, lat), any geometry type.
 
@@ -331,47 +315,35 @@ def read_layer_file(filename: str, data: bytes, *, geometry: str | None = None,
         by its zone, each with a notice).
     encoding : str, optional
         Shapefile attribute encoding instead of the .cpg / guess.
+    limits : Limits, optional
+        :data:`~geo.vector_io.IMPORT` by default: the file is bounded from its
+        headers, then read in a child process under its CPU, memory and time
+        limits, without network.
 
     Raises
     ------
     InputError
         Too big, unknown type, unreadable, unsafe or oversized zip, no CRS
-        (``file.err.no_crs``: ask the user), or too many features.
+        (``file.err.no_crs``: ask the user), too many features or vertices
+        (``input.err.too_many_*``), or the reading overran its limits
+        (``input.err.timeout`` / ``input.err.memory``).
     """
-    filename = filename or "upload"
-    if not data:
-        raise _err("import.err.empty", f"{filename} is empty", name=filename)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _err("import.err.too_big", f"{filename} is {len(data) / 2**20:,.0f} MB; at most "
-                   f"{MAX_UPLOAD_BYTES / 2**20:,.0f} MB", mb=len(data) / 2**20,
-                   max_mb=MAX_UPLOAD_BYTES / 2**20)
-    ext = Path(filename).suffix.lower()
+    filename = _precheck(filename, data, crs)
     encoding = None if encoding in (None, "", "auto") else encoding
+    return vector_io.guarded(_read_layer_file, filename, bytes(data), geometry, crs, encoding,
+                             limits, limits=limits)
+
+
+def _read_layer_file(filename: str, data: bytes, geometry: str | None, crs: str | None,
+                     encoding: str | None, limits: vector_io.Limits
+                     ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     report = ReadReport(filename)
-    if ext == ".txt":
+    if Path(filename).suffix.lower() == ".txt":
         frame = _read_jzd_frame(data, crs, report)
-    elif ext == ".shp":
-        raise _err("file.err.shp_alone", "upload the Shapefile as a .zip", name=filename)
-    elif ext not in (".geojson", ".json", ".kml", ".kmz", ".zip", ".gpkg"):
-        raise _err("file.err.type", f"{filename}: unsupported file type {ext or '(none)'}",
-                   name=filename, ext=ext)
     else:
-        with tempfile.TemporaryDirectory(prefix="qpa_import_") as tmpdir:
-            tmp = Path(tmpdir)
-            if ext in (".zip", ".kmz"):
-                frame = _read_zip(data, filename, tmp, geometry, encoding, report)
-            else:
-                path = tmp / f"upload{ext}"
-                path.write_bytes(data)
-                frame, report.source_layer = _read_path(path, filename, geometry, None)
+        frame = _read_vector(filename, data, geometry, encoding, report, limits)
         frame = _place(frame, filename, crs, report)
-    if len(frame) > MAX_FEATURES:
-        raise _err("import.err.too_many", f"{len(frame):,} features; at most {MAX_FEATURES:,}",
-                   n=len(frame), max=MAX_FEATURES)
-    n_vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
-    if n_vertices > MAX_VERTICES:
-        raise _err("import.err.too_many", f"{n_vertices:,} vertices; at most {MAX_VERTICES:,}",
-                   n=n_vertices, max=MAX_VERTICES)
+    vector_io.check_geometry_size(frame.geometry.values, limits)
     report.n_read = len(frame)
     return frame, report
 
@@ -387,7 +359,8 @@ def _family_part(geom, types: tuple[str, ...]):
     return shapely.union_all(parts) if types[0] != "Point" else shapely.MultiPoint(parts)
 
 
-def repair_geometries(frame: gpd.GeoDataFrame, geometry: str
+def repair_geometries(frame: gpd.GeoDataFrame, geometry: str,
+                      limits: vector_io.Limits = vector_io.IMPORT
                       ) -> tuple[gpd.GeoDataFrame, RepairReport]:
     """Validate and repair geometries for a layer of family ``geometry``.
 
@@ -396,12 +369,22 @@ def repair_geometries(frame: gpd.GeoDataFrame, geometry: str
     family in a collection are dropped; Z/M are removed; polygons are
     oriented (exterior counter-clockwise). Every change is in the report.
 
+    The repair runs in a :func:`~geo.vector_io.guarded` child under
+    ``limits`` (a self-intersecting ring of a few hundred vertices can take
+    minutes in :func:`shapely.make_valid`).
+
     Raises
     ------
     InputError
         ``import.err.empty`` (nothing left), ``import.err.geom_type``
-        (features of another geometry type), ``import.err.nonfinite``.
+        (features of another geometry type), ``import.err.nonfinite``,
+        ``input.err.timeout`` / ``input.err.memory``.
     """
+    return vector_io.guarded(_repair_geometries, frame, geometry, limits=limits)
+
+
+def _repair_geometries(frame: gpd.GeoDataFrame, geometry: str
+                       ) -> tuple[gpd.GeoDataFrame, RepairReport]:
     types = GEOMETRY_FAMILIES[geometry]
     report = RepairReport(n_in=len(frame))
     geoms = frame.geometry.values
@@ -424,8 +407,15 @@ def repair_geometries(frame: gpd.GeoDataFrame, geometry: str
     for i, geom in enumerate(geoms):
         if not geom.is_valid:
             report.repaired.append((i, shapely.is_valid_reason(geom)))
-            geom = shapely.make_valid(geom)
-        part = _family_part(geom, types)
+            try:
+                geom = shapely.make_valid(geom)
+            except shapely.errors.GEOSException:
+                report.collapsed.append(i)
+                continue
+        try:
+            part = _family_part(geom, types)
+        except shapely.errors.GEOSException:
+            part = None
         if part is None or part.is_empty:
             report.collapsed.append(i)
             continue
@@ -451,25 +441,39 @@ def check_in_qinghai(frame: gpd.GeoDataFrame) -> None:
     InputError
         ``import.err.outside``: how many features, and where the first is.
     """
-    w, s, e, n = _si.QINGHAI_BBOX
+    w, s, e, n = QINGHAI_BBOX
     m = _BBOX_MARGIN
     b = shapely.bounds(frame.geometry.values)
     bad = (b[:, 0] < w - m) | (b[:, 2] > e + m) | (b[:, 1] < s - m) | (b[:, 3] > n + m)
     if bad.any():
-        p = frame.geometry.values[np.flatnonzero(bad)[0]].representative_point()
+        x0, y0, x1, y1 = b[np.flatnonzero(bad)[0]]
+        lon, lat = float((x0 + x1) / 2), float((y0 + y1) / 2)
         raise _err("import.err.outside",
-                   f"{int(bad.sum())} feature(s) lie outside Qinghai, e.g. at {p.x:.3f}E, "
-                   f"{p.y:.3f}N; check the coordinate system",
-                   n=int(bad.sum()), lon=p.x, lat=p.y)
+                   f"{int(bad.sum())} feature(s) lie outside Qinghai, e.g. at {lon:.3f}E, "
+                   f"{lat:.3f}N; check the coordinate system",
+                   n=int(bad.sum()), lon=lon, lat=lat)
 
 
 def read_for_import(schema: LayerSchema, filename: str, data: bytes, *,
-                    crs: str | None = None, encoding: str | None = None) -> ImportRead:
-    """Read, repair and locate-check an upload for ``schema``'s layer (steps 1-2)."""
-    frame, read = read_layer_file(filename, data, geometry=schema.geometry, crs=crs,
-                                  encoding=encoding)
-    frame, repair = repair_geometries(frame, schema.geometry)
+                    crs: str | None = None, encoding: str | None = None,
+                    limits: vector_io.Limits = vector_io.IMPORT) -> ImportRead:
+    """Read, locate-check and repair an upload for ``schema``'s layer (steps 1-2).
+
+    The location check (bounding boxes) comes before any repair; reading and
+    repair run in one :func:`~geo.vector_io.guarded` child under ``limits``.
+    """
+    filename = _precheck(filename, data, crs)
+    encoding = None if encoding in (None, "", "auto") else encoding
+    return vector_io.guarded(_read_for_import, schema.geometry, filename, bytes(data), crs,
+                             encoding, limits, limits=limits)
+
+
+def _read_for_import(geometry: str, filename: str, data: bytes, crs: str | None,
+                     encoding: str | None, limits: vector_io.Limits) -> ImportRead:
+    frame, read = read_layer_file(filename, data, geometry=geometry, crs=crs,
+                                  encoding=encoding, limits=limits)
     check_in_qinghai(frame)
+    frame, repair = repair_geometries(frame, geometry, limits)
     return ImportRead(frame, read, repair)
 
 

@@ -308,27 +308,40 @@ class ScreeningLayers:
         return out
 
 
+def _read_vector(path: Path, what: str) -> gpd.GeoDataFrame:
+    from .vector_io import IMPORT, read_path, to_lonlat
+
+    layers = read_path(path, IMPORT)
+    frame = layers[0].frame if layers else None
+    if frame is None or len(frame) == 0 or frame.geometry.isna().all():
+        raise InputError(f"{what} {path}: has no features", key="err.file_unreadable",
+                         path=str(path))
+    frame, _, _ = to_lonlat(frame, path.name, [])
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    bad = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if bad.any():  # repaired here, in the guarded child, not later in LayerIndex
+        geoms = geoms.copy()
+        geoms[bad] = shapely.make_valid(geoms[bad])
+        frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=4326))
+    return frame
+
+
 def read_vector(path: str | Path, what: str = "file") -> gpd.GeoDataFrame:
-    """Read any vector file pyogrio reads, in EPSG:4326.
+    """Read a vector file given on a command line, in EPSG:4326, repaired.
+
+    Read by :mod:`geo.vector_io` as an official's import is (limits
+    :data:`~geo.vector_io.IMPORT` from headers, then a child process under
+    CPU, memory and time limits, no network; .prj or GeoJSON CRS, degrees as
+    WGS84, Gauss-Krüger by the zone prefix).
 
     Raises
     ------
     InputError
-        Missing or unreadable file, no features, or a non-geographic file
-        without a CRS.
+        Missing or unreadable file, no features, no usable CRS, too big.
     """
+    from .vector_io import IMPORT, guarded
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{what} {path}: no such file", key="err.file_missing", path=str(path))
-    try:
-        frame = gpd.read_file(path, engine="pyogrio")
-    except Exception as exc:  # pyogrio raises several types for a bad file
-        raise InputError(f"{what} {path}: cannot be read as a vector file ({exc})",
-                         key="err.file_unreadable", path=str(path)) from exc
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise InputError(f"{what} {path}: has no geometries", key="err.file_unreadable",
-                         path=str(path))
-    if len(frame) == 0:
-        raise InputError(f"{what} {path}: has no features", key="err.file_unreadable",
-                         path=str(path))
-    return _as_4326(frame, f"{what} {path}")
+    return guarded(_read_vector, path, what, limits=IMPORT)

@@ -7,10 +7,13 @@ Command line (the contract of issue 3)::
                          [--footprint M2] [--admin-area M2]
                          [--layer KIND=PATH ...] --out OUT.csv
 
-``SITES`` is a CSV ``site_id,lon,lat,area_ha`` (WGS84; each site is a
-north-aligned square of that ellipsoidal area centred on the point) or any
-vector file pyogrio reads (one site per polygon feature; ``site_id`` from a
-field of that name, else the 1-based row number). ``--layer redline=PATH`` /
+``SITES`` is read exactly as the batch page reads an upload
+(:func:`geo.site_input.read_site_list`, limits :data:`geo.vector_io.BATCH`):
+a CSV ``site_id,lon,lat,area_ha`` (WGS84; each site a north-aligned square
+of that ellipsoidal area centred on the point), a 界址点 TXT (GBK or UTF-8),
+or a GeoJSON, KML/KMZ, Shapefile, GeoPackage or GeoParquet file (one site per
+polygon feature; ``site_id`` from a field of that name, else the 1-based row
+number). ``--layer redline=PATH`` /
 ``--layer minerals=PATH`` replace that layer for the run (covering the
 province); ``--layer KIND=PATH`` with a control kind (``farmland``,
 ``urban_boundary``, ``landuse``, ``water_source``, ``heritage``, ``geohazard``,
@@ -19,7 +22,8 @@ its own extent. Writes ``OUT.csv``
 (one row per site and check of the registry, an ``overall`` row -- the
 compliance verdict -- and a ``suitability`` row) and ``OUT.geojson``
 beside it (sites with their statuses, overlaps, buildable parts). Exit codes:
-0 done, 1 the bundled data is missing, 2 bad input (message on stderr).
+0 done, 1 the bundled data is missing, 2 bad input (one line on stderr, in
+the ``--lang`` language, the message the page shows).
 
 Coordinates are (lon, lat), EPSG:4326; areas ellipsoidal hectares, distances
 geodesic metres.
@@ -51,8 +55,10 @@ from .checks.verdict import compliance, reasons, suitability, suitability_text
 from .errors import InputError, QPAError
 from .export_safe import neutralise_row
 from .geodesy import area_ha
+from .i18n import error_text
 from .layers_index import CONTROL_LAYERS, LAYER_NAMES, ScreeningLayers, read_vector
-from .site_input import site_from_point
+from .site_input import read_site_list
+from .vector_io import BATCH
 
 __all__ = [
     "CSV_COLUMNS",
@@ -72,7 +78,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "detail", "rule", "data_accuracy", "area_ha", "buildable_ha", "score",
     "new_construction_ha", "farmland_ha", "cropland_ha",
 )
-_SITE_CSV_COLUMNS = ("site_id", "lon", "lat", "area_ha")
 
 
 # --------------------------------------------------------------------------- screening
@@ -294,92 +299,50 @@ def _result_rows_zh(site_id, result):
 
 
 # --------------------------------------------------------------------------- inputs
-def _read_sites_csv(path: Path) -> list[tuple[str, BaseGeometry]]:
-    try:
-        fh = open(path, newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be opened ({exc.strerror})", key="err.file_unreadable",
-                         path=str(path)) from exc
-    with fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in _SITE_CSV_COLUMNS if c not in header]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)}; the header must be "
-                             f"{','.join(_SITE_CSV_COLUMNS)} (got {','.join(header) or 'nothing'})",
-                             key="err.csv_columns", path=str(path), missing=", ".join(missing))
-        reader.fieldnames = header
-        sites, seen = [], {}
-        for line, row in enumerate(reader, start=2):
-            sites.append(_csv_site(path, line, row, seen))
-    if not sites:
-        raise InputError(f"{path}: no sites (only a header)", key="err.no_sites", path=str(path))
-    return sites
-
-
-def _csv_site(path: Path, line: int, row: dict, seen: dict) -> tuple[str, BaseGeometry]:
-    sid = (row.get("site_id") or "").strip()
-    if not sid:
-        raise InputError(f"{path} line {line}: site_id is empty", key="err.csv_value",
-                         path=str(path), line=line, field="site_id")
-    if sid in seen:
-        raise InputError(f"{path} line {line}: site_id {sid!r} already used on line {seen[sid]}",
-                         key="err.csv_value", path=str(path), line=line, field="site_id")
-    seen[sid] = line
-    vals = {}
-    for col, lo, hi in (("lon", -180, 180), ("lat", -90, 90), ("area_ha", 0, float("inf"))):
-        raw = (row.get(col) or "").strip()
-        try:
-            vals[col] = float(raw)
-        except ValueError:
-            raise InputError(f"{path} line {line}: {col} {raw!r} is not a number",
-                             key="err.csv_value", path=str(path), line=line, field=col) from None
-        if not (lo <= vals[col] <= hi) or not np.isfinite(vals[col]) or \
-                (col == "area_ha" and vals[col] <= 0):
-            raise InputError(f"{path} line {line}: {col} {raw} is out of range "
-                             f"({'> 0' if col == 'area_ha' else f'{lo}..{hi}'})",
-                             key="err.csv_value", path=str(path), line=line, field=col)
-    try:
-        site = site_from_point(vals["lon"], vals["lat"], vals["area_ha"])
-    except InputError as exc:
-        raise InputError(f"{path} line {line}: {exc}", key="err.csv_value", path=str(path),
-                         line=line, field="lon/lat/area_ha") from exc
-    return sid, site.geometry
-
-
-def _read_sites_vector(path: Path) -> list[tuple[str, BaseGeometry]]:
-    frame = read_vector(path, "sites file")
-    ids = frame["site_id"].astype(str).tolist() if "site_id" in frame.columns \
-        else [str(i + 1) for i in range(len(frame))]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise InputError(f"{path}: site_id {dup!r} is used more than once", key="err.csv_value",
-                         path=str(path), line="", field="site_id")
-    sites = []
-    for n, (sid, geom) in enumerate(zip(ids, frame.geometry.values), start=1):
-        try:
-            sites.append((sid, prepare_site(geom)))
-        except InputError as exc:
-            raise InputError(f"{path} feature {n} (site_id {sid}): {exc}", key="err.site_feature",
-                             path=str(path), feature=n) from exc
-    return sites
-
-
 def read_sites(path: str | Path) -> list[tuple[str, BaseGeometry]]:
-    """Sites of a CSV (``site_id,lon,lat,area_ha``) or any vector file, as (id, polygon).
+    """Sites of a batch file on disk, as (id, polygon): read exactly as the batch page
+    reads an upload (:func:`geo.site_input.read_site_list`, limits
+    :data:`~geo.vector_io.BATCH`): the CSV ``site_id,lon,lat,area_ha``, a 界址点
+    TXT (GBK or UTF-8), GeoJSON, KML/KMZ, a Shapefile (``.shp`` beside its
+    .shx/.dbf, or zipped), GeoPackage, GeoParquet; Gauss-Krüger without .prj
+    placed by its zone prefix.
 
     Raises
     ------
     InputError
-        Missing file, missing column, a bad value (with its line), a
-        non-polygon feature, duplicate ids.
+        Missing file, too big, missing column, a bad value (with its line), no
+        polygon, duplicate ids, or the reading overran its limits.
     """
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise InputError(f"{path}: no such file", key="err.file_missing", path=str(path))
-    if path.suffix.lower() in (".csv", ".txt"):
-        return _read_sites_csv(path)
-    return _read_sites_vector(path)
+    if path.suffix.lower() == ".shp":
+        return _zipped_shapefile_sites(path)
+    if path.stat().st_size > BATCH.max_bytes:
+        raise InputError(f"{path.name} is {path.stat().st_size / 2**20:,.1f} MB; at most "
+                         f"{BATCH.max_bytes / 2**20:,.0f} MB", key="input.err.too_big",
+                         name=path.name, mb=path.stat().st_size / 2**20,
+                         max_mb=BATCH.max_bytes / 2**20)
+    return read_site_list(path.name, path.read_bytes(), BATCH)
+
+
+def _zipped_shapefile_sites(shp: Path) -> list[tuple[str, BaseGeometry]]:
+    """A ``.shp`` on disk read as the page reads it zipped with its siblings."""
+    import io
+    import zipfile
+
+    from .vector_io import glob_escape
+
+    siblings = [p for p in shp.parent.glob(glob_escape(shp.stem) + ".*") if p.is_file()]
+    if sum(p.stat().st_size for p in siblings) > BATCH.max_bytes:
+        raise InputError(f"{shp.name} is too big", key="input.err.too_big", name=shp.name,
+                         mb=sum(p.stat().st_size for p in siblings) / 2**20,
+                         max_mb=BATCH.max_bytes / 2**20)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in siblings:
+            zf.write(p, p.name)
+    return read_site_list(shp.with_suffix(".zip").name, buf.getvalue(), BATCH)
 
 
 def normalise_layer(name: str, frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
@@ -579,7 +542,8 @@ def run_cli(parser: argparse.ArgumentParser, run_args: Callable[[argparse.Namesp
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except QPAError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        text = error_text(exc, getattr(args, "lang", None) or "en")
+        print("error: " + " ".join(text.split()), file=sys.stderr)
         return 2
 
 

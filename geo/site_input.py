@@ -13,40 +13,45 @@ key with params).
   (3-degree zones, with or without zone prefix), GCJ-02 (Amap, Tencent) or
   BD-09 (Baidu).
 * :func:`read_site_file` — GeoJSON, KML/KMZ, zipped Shapefile, GeoPackage,
-  界址点 TXT.
+  GeoParquet, 界址点 TXT, read by :mod:`geo.vector_io` (limits checked from
+  headers, then parsed and repaired in a sandboxed child).
+* :func:`read_site_list` — a batch file (also the CSV of points) as
+  (site_id, polygon) pairs: what the batch page and both command lines read.
+
+Every geometry is bounded before work: vertex limit, finite coordinates and
+Qinghai's bounding box are checked before any repair; repairing a polygon of
+more than :data:`INLINE_REPAIR_VERTICES` vertices runs in a sandboxed child.
 
 Anything unusable raises :class:`~geo.errors.InputError` with a translation
 key and params (``line`` for pasted text and 界址点 files).
 """
 from __future__ import annotations
 
-import io
 import math
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import numpy as np
-import pyogrio
-import pyproj
 import shapely
+from shapely.errors import GEOSException
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from . import crs as china_crs
+from . import vector_io
 from .errors import InputError
-from .gk import Notice, at_line, classify_gk_value, detect_swap, gk_to_lonlat, is_prefixed, zone_table
+from .gk import Notice, at_line, classify_gk_value, detect_swap, gk_to_lonlat, is_prefixed
 from .geodesy import GEOD
 from .geodesy import area_ha as _area_ha
 from .jzd import assemble_polygon, read_jzd
+from .vector_io import BATCH, SITE, Limits
 
 __all__ = [
     "QINGHAI_BBOX",
     "CRS_CHOICES",
-    "MAX_ZIP_MEMBERS",
-    "MAX_ZIP_BYTES",
+    "INLINE_REPAIR_VERTICES",
     "Notice",
     "Site",
     "make_site",
@@ -55,6 +60,7 @@ __all__ = [
     "parse_coordinates",
     "parse_angle",
     "read_site_file",
+    "read_site_list",
 ]
 
 #: (west, south, east, north) of Qinghai in degrees.
@@ -69,11 +75,13 @@ CRS_CHOICES: dict[str, str] = {
     "gk_prefixed": "GK",
     "gk_noprefix": "GK",
 }
-#: Zip guards: members, and total uncompressed bytes.
-MAX_ZIP_MEMBERS = 50
-MAX_ZIP_BYTES = 200 * 1024 * 1024
+#: Invalid polygons up to this many vertices are repaired in this process;
+#: larger ones in a :func:`~geo.vector_io.guarded` child (repair time grows ~n³).
+INLINE_REPAIR_VERTICES = 64
 #: Largest site area accepted from a click, hectares (10 000 km²).
 MAX_POINT_AREA_HA = 1_000_000.0
+#: Smallest, hectares (1 m²).
+MIN_POINT_AREA_HA = 1e-4
 
 _NAME_FIELDS = ("name", "名称", "site_id", "地块名称", "项目名称", "xmmc", "dkmc")
 
@@ -111,12 +119,23 @@ class Site:
 
 
 # ------------------------------------------------------------------ validation
+def _polygons_of(geom: BaseGeometry) -> list:
+    """The polygons in a geometry, collections flattened (no overlay: safe on invalid input)."""
+    if geom.geom_type == "Polygon":
+        return [geom]
+    if geom.geom_type == "MultiPolygon":
+        return list(geom.geoms)
+    return [p for g in getattr(geom, "geoms", []) for p in _polygons_of(g)]
+
+
 def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
-    """The polygonal part of a geometry (None if there is none)."""
+    """The polygonal part of a geometry (None if there is none); may be invalid."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
-    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else None
+    parts = _polygons_of(geom)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def _outside(lon: float, lat: float) -> InputError:
@@ -130,28 +149,74 @@ def _outside(lon: float, lat: float) -> InputError:
     )
 
 
+#: How far (degrees) a site may reach beyond Qinghai's box: a site across the province
+#: border is screened (its part outside is still measured against the layers in use);
+#: coordinates in a wrong system land far outside and are refused before any repair.
+BORDER_MARGIN_DEG = 0.5
+
+
 def _check_in_qinghai(geom: BaseGeometry) -> None:
+    """Refuse a geometry outside Qinghai's box, or reaching more than
+    :data:`BORDER_MARGIN_DEG` beyond it (valid or not: bounds only).
+
+    >>> _check_in_qinghai(shapely.box(89.25, 36.0, 89.35, 36.05))  # across the west edge
+    >>> _check_in_qinghai(shapely.box(88.0, 36.0, 88.1, 36.1))
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: the site is at 88.05E, 36.05N — outside Qinghai (89.3-103.2E, 31.5-39.3N); check the coordinate system
+    """
     minx, miny, maxx, maxy = geom.bounds
     w, s, e, n = QINGHAI_BBOX
-    if minx < w or maxx > e or miny < s or maxy > n:
-        p = geom.representative_point()
-        raise _outside(p.x, p.y)
+    m = BORDER_MARGIN_DEG
+    touches = minx <= e and maxx >= w and miny <= n and maxy >= s
+    if not touches or minx < w - m or maxx > e + m or miny < s - m or maxy > n + m:
+        raise _outside((minx + maxx) / 2, (miny + maxy) / 2)
 
 
-def make_site(geom: BaseGeometry | None, source_kind: str, crs_in: str,
-              warnings=(), name: str = "", attrs: dict | None = None) -> Site:
-    """Validate a geometry in (lon, lat) and wrap it as a :class:`Site`.
+def _make_valid_polygonal(poly: BaseGeometry) -> BaseGeometry | None:
+    parts = _polygons_of(shapely.make_valid(poly))
+    return shapely.union_all(parts) if parts else None
 
-    The geometry must be polygonal (polygon parts of a collection are kept,
-    with a warning), non-empty, valid (else repaired with
-    :func:`shapely.make_valid`, with a warning), inside Qinghai's bounding box
-    :data:`QINGHAI_BBOX` and of positive area.
+
+def repair_polygon(poly: BaseGeometry, limits: Limits = SITE) -> BaseGeometry | None:
+    """``poly`` made valid (:func:`shapely.make_valid`), its polygonal part.
+
+    Small polygons are repaired here; one with more than
+    :data:`INLINE_REPAIR_VERTICES` vertices in a :func:`~geo.vector_io.guarded`
+    child under ``limits`` (its repair can take minutes).
 
     Raises
     ------
     InputError
-        Empty, not polygonal, outside Qinghai (the message says where the site
-        is), or zero area.
+        ``input.err.timeout`` / ``input.err.memory`` when the repair overruns;
+        ``site.err.invalid`` when GEOS cannot repair it.
+    """
+    try:
+        if vector_io.in_worker() or \
+                shapely.get_num_coordinates(poly) <= INLINE_REPAIR_VERTICES:
+            return _make_valid_polygonal(poly)
+        return vector_io.guarded(_make_valid_polygonal, poly, limits=limits)
+    except GEOSException as exc:
+        raise InputError(f"the polygon cannot be repaired ({exc})", key="site.err.invalid",
+                         reason=vector_io.safe_reason(str(exc))[:120]) from None
+
+
+def make_site(geom: BaseGeometry | None, source_kind: str, crs_in: str,
+              warnings=(), name: str = "", attrs: dict | None = None,
+              limits: Limits = SITE) -> Site:
+    """Validate a geometry in (lon, lat) and wrap it as a :class:`Site`.
+
+    In this order, cheapest first: the geometry must be polygonal (polygon
+    parts of a collection are kept, with a warning), non-empty, of at most
+    ``limits.max_feature_vertices`` vertices, finite, inside Qinghai's
+    bounding box :data:`QINGHAI_BBOX`; only then is an invalid one repaired
+    (:func:`repair_polygon`, with a warning) and its area checked.
+
+    Raises
+    ------
+    InputError
+        Empty, not polygonal, too many vertices, outside Qinghai (the message
+        says where the site is), too costly to repair, or zero area.
     """
     warnings = list(warnings)
     if geom is None or geom.is_empty:
@@ -163,15 +228,20 @@ def make_site(geom: BaseGeometry | None, source_kind: str, crs_in: str,
                          key="site.err.not_polygon", kind=geom.geom_type)
     if poly is not geom:
         warnings.append(Notice("site.warn.dropped_parts", kind=geom.geom_type))
+    n = int(shapely.get_num_coordinates(poly))
+    if n > limits.max_feature_vertices:
+        raise InputError(f"the site has {n:,} vertices; at most {limits.max_feature_vertices:,}",
+                         key="input.err.too_many_feature_vertices", n=n,
+                         max=limits.max_feature_vertices)
+    if not np.all(np.isfinite(shapely.get_coordinates(poly))):
+        raise InputError("the site has non-finite coordinates", key="site.err.nonfinite")
+    _check_in_qinghai(poly)
     if not poly.is_valid:
         warnings.append(Notice("site.warn.repaired", reason=shapely.is_valid_reason(poly)))
-        poly = _polygonal(shapely.make_valid(poly))
+        poly = repair_polygon(poly, limits)
         if poly is None or poly.is_empty:
             raise InputError("the site polygon collapses to nothing when repaired",
                              key="site.err.zero_area")
-    if not np.all(np.isfinite(shapely.get_coordinates(poly))):
-        raise InputError("the site has non-finite coordinates", key="site.err.empty")
-    _check_in_qinghai(poly)
     poly = shapely.orient_polygons(poly)
     area = _area_ha(poly)
     if not area > 0:
@@ -216,7 +286,7 @@ def site_from_point(lon: float, lat: float, area_ha: float, shape: str = "square
         area = float(area_ha)
     except (TypeError, ValueError):
         area = float("nan")
-    if not (0 < area <= MAX_POINT_AREA_HA):
+    if not (MIN_POINT_AREA_HA <= area <= MAX_POINT_AREA_HA):
         raise InputError(f"the area {area_ha} ha must be above 0 and at most "
                          f"{MAX_POINT_AREA_HA:,.0f} ha", key="site.err.area_value",
                          area=area_ha, max=MAX_POINT_AREA_HA)
@@ -259,11 +329,19 @@ def site_from_geojson(geometry: dict, name: str = "", source_kind: str = "draw")
         raise InputError("not a GeoJSON geometry", key="site.err.geojson", reason="no 'type'")
     kind = geometry["type"]
     if kind == "FeatureCollection":
-        geoms = [_shape(f.get("geometry")) for f in geometry.get("features", [])]
-        geom = shapely.union_all([g for g in geoms if g is not None]) if geoms else None
+        features = geometry.get("features")
+        if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+            raise InputError("not a GeoJSON FeatureCollection", key="site.err.geojson",
+                             reason="'features' is not a list of objects")
+        if len(features) > SITE.max_features:
+            raise InputError(f"{len(features):,} features; at most {SITE.max_features:,}",
+                             key="input.err.too_many_features", n=len(features),
+                             max=SITE.max_features)
+        geoms = [g for g in (_shape(f.get("geometry")) for f in features) if g is not None]
+        geom = shapely.GeometryCollection(geoms) if geoms else None
     elif kind == "Feature":
-        props = geometry.get("properties") or {}
-        name = name or _name_from(props)
+        props = geometry.get("properties")
+        name = name or _name_from(props if isinstance(props, dict) else {})
         geom = _shape(geometry.get("geometry"))
     else:
         geom = _shape(geometry)
@@ -333,7 +411,10 @@ def parse_angle(token: str) -> tuple[float, str | None]:
         sign = -1.0 if h in ("S", "W", "西经", "南纬") else 1.0
         s = _HEMI.sub("", s).strip()
     if _NUMBER.match(s):
-        return sign * float(s), axis
+        value = float(s)
+        if not math.isfinite(value):
+            raise ValueError(token)
+        return sign * value, axis
     parts = re.findall(r"\d+(?:\.\d+)?", s)
     rest = re.sub(r"[\d.\s°度′'分″\"秒:]", "", s)
     if not parts or len(parts) > 3 or rest or not _ANGLE_MARK.search(s):
@@ -447,6 +528,16 @@ def _is_heading(line: str) -> bool:
 
 def _lonlat_of(p: _Point) -> tuple[float, float, bool]:
     """(lon, lat, swapped) of a point given in degrees, fixing a lat/lon order."""
+    lon, lat, swapped = _lonlat_order(p)
+    if abs(lon) > 180 or abs(lat) > 90:
+        raise InputError(
+            f"line {p.line}: {p.a}, {p.b} are not degrees of longitude and latitude "
+            "(a projected system such as Gauss-Krüger?); choose that coordinate system",
+            key="site.err.looks_projected", line=p.line, a=p.a, b=p.b)
+    return lon, lat, swapped
+
+
+def _lonlat_order(p: _Point) -> tuple[float, float, bool]:
     a, b = p.a, p.b
     if p.axis_a == "lat" or p.axis_b == "lon":
         return b, a, True
@@ -570,6 +661,12 @@ def parse_coordinates(text: str, crs: str = "wgs84", zone: int | None = None,
         raise InputError(f"unknown coordinate system {crs!r}; expected one of "
                          f"{', '.join(CRS_CHOICES)}", key="site.err.unknown_crs", crs=crs)
     degrees = not crs.startswith("gk")
+    vector_io.check_text(text or "", SITE, "pasted text")
+    lines = (text or "").count("\n") + 1
+    if lines > SITE.max_feature_vertices + 1_000:  # one point a line, some blank or headings
+        raise InputError(f"{lines:,} lines; a site has at most {SITE.max_feature_vertices:,} "
+                         "vertices", key="input.err.too_many_feature_vertices", n=lines,
+                         max=SITE.max_feature_vertices)
     groups = _parse_lines(text or "", degrees)
     if not groups:
         raise InputError("no coordinates were given", key="site.err.no_points", line=1)
@@ -579,176 +676,33 @@ def parse_coordinates(text: str, crs: str = "wgs84", zone: int | None = None,
     else:
         rings, label = _gk_to_lonlat(groups, crs, zone, warnings)
     rings = _close_and_check(rings, groups)
-    return make_site(assemble_polygon(rings), "paste", label, warnings, name)
+    try:
+        geom = assemble_polygon(rings)
+    except GEOSException as exc:
+        raise InputError(f"the points do not make a polygon ({exc})", key="site.err.invalid",
+                         reason=vector_io.safe_reason(str(exc))[:120]) from None
+    return make_site(geom, "paste", label, warnings, name)
 
 
 # ------------------------------------------------------------------ files
-def _bad_file(filename: str, reason: str) -> InputError:
-    return InputError(f"cannot read {filename}: {reason}", key="file.err.read",
-                      name=filename, reason=reason)
-
-
-def _check_member(info: zipfile.ZipInfo) -> None:
-    name = info.filename.replace("\\", "/")
-    parts = PurePosixPath(name).parts
-    is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts or is_link:
-        raise InputError(f"the zip holds an unsafe path {info.filename!r}",
-                         key="file.err.zip_traversal", name=info.filename)
-
-
-def _open_zip(data: bytes) -> zipfile.ZipFile:
-    """Open an uploaded zip after checking member count, size and paths."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise InputError(f"not a valid zip file: {exc}", key="file.err.zip_bad",
-                         reason=str(exc)) from None
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise InputError(f"the zip holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} allowed",
-                         key="file.err.zip_members", n=len(infos), max=MAX_ZIP_MEMBERS)
-    total = sum(i.file_size for i in infos)
-    if total > MAX_ZIP_BYTES:
-        raise InputError(f"the zip unpacks to {total / 2**20:,.0f} MB; at most "
-                         f"{MAX_ZIP_BYTES / 2**20:,.0f} MB allowed",
-                         key="file.err.zip_size", mb=total / 2**20, max_mb=MAX_ZIP_BYTES / 2**20)
-    for info in infos:
-        _check_member(info)
-    return zf
-
-
-def _extract(zf: zipfile.ZipFile, dest: Path) -> list[Path]:
-    """Extract checked members under ``dest``, counting the bytes really written."""
-    written, paths = 0, []
-    for info in zf.infolist():
-        if info.is_dir():
-            continue
-        target = (dest / info.filename.replace("\\", "/")).resolve()
-        if dest.resolve() not in target.parents:
-            raise InputError(f"the zip holds an unsafe path {info.filename!r}",
-                             key="file.err.zip_traversal", name=info.filename)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zf.open(info) as src, open(target, "wb") as out:
-            while chunk := src.read(1 << 20):
-                written += len(chunk)
-                if written > MAX_ZIP_BYTES:
-                    raise InputError("the zip unpacks to more than allowed",
-                                     key="file.err.zip_size", mb=written / 2**20,
-                                     max_mb=MAX_ZIP_BYTES / 2**20)
-                out.write(chunk)
-        paths.append(target)
-    return paths
-
-
-_CPG = {"936": "GBK", "cp936": "GBK", "gbk": "GBK", "gb2312": "GBK", "gb18030": "GB18030",
-        "65001": "UTF-8", "utf-8": "UTF-8", "utf8": "UTF-8"}
-
-
-def _dbf_encoding(shp: Path) -> tuple[str | None, str]:
-    """Attribute encoding of a Shapefile: .cpg, else UTF-8 if it decodes, else GBK.
-
-    Returns (encoding for pyogrio or None to let GDAL read the .cpg, how found).
-    """
-    cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), None)
-    if cpg is not None:
-        value = cpg.read_text(encoding="ascii", errors="ignore").strip()
-        return _CPG.get(value.lower(), value or None), "cpg"
-    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
-    if dbf is None:
-        return None, "none"
-    raw = dbf.read_bytes()
-    header_len = int.from_bytes(raw[8:10], "little") if len(raw) >= 10 else len(raw)
-    names = b"".join(raw[32 + 32 * i: 43 + 32 * i].split(b"\0")[0]
-                     for i in range(max(0, (header_len - 33) // 32)))
-    body = names + raw[header_len:].rstrip(b"\x1a")
-    for enc, label in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
-        try:
-            body.decode(enc)
-            return label, "guess"
-        except UnicodeDecodeError:
-            continue
-    return "ISO-8859-1", "guess"
-
-
-def _label_crs(crs: pyproj.CRS | None) -> str:
-    if crs is None:
-        return "unknown"
-    epsg = crs.to_epsg(min_confidence=70)
-    for (zone, prefixed), code in zone_table().items():
-        if code == epsg:
-            return f"GK zone {zone} ({'prefixed' if prefixed else 'no prefix'})"
-    if epsg == 4326:
-        return "WGS84"
-    if epsg == 4490:
-        return "CGCS2000"
-    return f"EPSG:{epsg}" if epsg else crs.name
-
-
-def _gk_prefix_mismatch(gdf, warnings: list):
-    """A GK .prj whose prefix variant contradicts the coordinates: use the other."""
-    epsg = gdf.crs.to_epsg(min_confidence=70)
-    for (zone, prefixed), code in zone_table().items():
-        if code != epsg:
-            continue
-        data_prefixed = is_prefixed(shapely.get_coordinates(gdf.geometry.values)[:, 0])
-        if data_prefixed != prefixed:
-            warnings.append(Notice("file.warn.prj_prefix", zone=zone))
-            return gdf.set_crs(zone_table()[(zone, data_prefixed)], allow_override=True)
-    return gdf
-
-
-def _undeclared_crs(gdf, filename: str, warnings: list):
-    """Place a layer without CRS: degrees as WGS84, prefixed GK by its prefix."""
-    xy = shapely.get_coordinates(gdf.geometry.values)
-    if xy.size == 0:
-        return gdf, "unknown"
-    if np.all(np.abs(xy[:, 0]) <= 180) and np.all(np.abs(xy[:, 1]) <= 90):
-        warnings.append(Notice("file.warn.assumed_wgs84", name=filename))
-        return gdf.set_crs(4326), "WGS84 (assumed)"
-    try:
-        _, y_east, swapped = detect_swap(xy[0, 1], xy[0, 0])
-    except InputError:
-        swapped, y_east = False, float("nan")
-    if not (y_east >= 1e7):
-        raise InputError(f"{filename} has no .prj and its coordinates do not say their "
-                         "system; add the .prj or give the coordinate system",
-                         key="file.err.no_crs", name=filename)
-    col_x, col_y = (1, 0) if swapped else (0, 1)
-    lon, lat = gk_to_lonlat(xy[:, col_y], xy[:, col_x])
-    zone = int(y_east // 1e6)
-    warnings.append(Notice("file.warn.gk_from_prefix", name=filename, zone=zone))
-    if swapped:
-        warnings.append(Notice("site.warn.swapped_xy", n=len(xy)))
-    out = gdf.copy()
-    out.geometry = shapely.set_coordinates(gdf.geometry.values.copy(), np.column_stack([lon, lat]))
-    return out.set_crs(4326, allow_override=True), f"GK zone {zone} (prefixed)"
-
-
-def _to_lonlat(gdf, filename: str, warnings: list):
-    if gdf.crs is None:
-        return _undeclared_crs(gdf, filename, warnings)
-    gdf = _gk_prefix_mismatch(gdf, warnings)
-    label = _label_crs(gdf.crs)
-    return gdf.to_crs(4326), label
-
-
-def _frame_to_sites(gdf, filename: str, warnings: list) -> list[Site]:
+def _frame_to_sites(layer: vector_io.RawLayer, filename: str, limits: Limits) -> list[Site]:
+    gdf = layer.frame
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    keep = gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"]) | gdf.geometry.apply(
-        lambda g: _polygonal(g) is not None)
+    keep = np.array([_polygonal(g) is not None for g in gdf.geometry.values], dtype=bool)
     skipped = int((~keep).sum())
     gdf = gdf[keep]
     if gdf.empty:
         raise InputError(f"{filename} holds no polygon", key="file.err.no_polygons", name=filename)
+    warnings = list(layer.notices)
     if skipped:
         warnings.append(Notice("file.warn.skipped", n=skipped))
-    gdf, label = _to_lonlat(gdf, filename, warnings)
+    gdf, label, _ = vector_io.to_lonlat(gdf, layer.name if layer.name.endswith(".shp")
+                                        else filename, warnings)
     sites = []
     for _, row in gdf.iterrows():
         attrs = {k: _plain(v) for k, v in row.items() if k != gdf.geometry.name}
         sites.append(make_site(row[gdf.geometry.name], "file", label, list(warnings),
-                               _name_from(attrs), attrs))
+                               _name_from(attrs), attrs, limits))
     return sites
 
 
@@ -760,73 +714,41 @@ def _plain(v):
     return v if isinstance(v, (str, int, float, bool)) else str(v)
 
 
-def _read_layers(path: Path, filename: str, layers, encoding: str | None = None):
-    frames = []
+def _read_vector_sites(filename: str, data: bytes, limits: Limits) -> list[Site]:
+    ext = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="qpa_site_") as tmpdir:
+        layers = vector_io.read_layers(filename, data, Path(tmpdir), limits,
+                                       family="polygon", all_layers=ext != ".gpkg",
+                                       strict=ext == ".gpkg")
+    layers = [r for r in layers if not r.frame.empty]
+    sites: list[Site] = []
     for layer in layers:
         try:
-            frames.append(pyogrio.read_dataframe(path, layer=layer, encoding=encoding))
-        except Exception as exc:  # pyogrio/GDAL raise many kinds
-            raise _bad_file(filename, str(exc)) from None
-    return frames
-
-
-def _list_layers(path: Path, filename: str):
-    try:
-        return pyogrio.list_layers(path)
-    except Exception as exc:
-        raise _bad_file(filename, str(exc)) from None
-
-
-def _read_vector(path: Path, filename: str, first_polygon_layer: bool) -> list[Site]:
-    layers = _list_layers(path, filename)
-    if first_polygon_layer:
-        chosen = [name for name, gtype in layers if gtype and "polygon" in str(gtype).lower()]
-        if not chosen:
-            raise InputError(f"{filename} has no polygon layer", key="file.err.no_polygons",
-                             name=filename)
-        chosen = chosen[:1]
-    else:
-        chosen = [name for name, _ in layers]
-    sites = []
-    frames = [f for f in _read_layers(path, filename, chosen) if not f.empty]
-    if not frames:
-        raise InputError(f"{filename} holds no polygon", key="file.err.no_polygons", name=filename)
-    for frame in frames:
-        try:
-            sites += _frame_to_sites(frame, filename, [])
+            sites += _frame_to_sites(layer, filename, limits)
         except InputError as err:
-            if err.key != "file.err.no_polygons" or len(frames) == 1:
+            if err.key != "file.err.no_polygons" or len(layers) == 1:
                 raise
     if not sites:
         raise InputError(f"{filename} holds no polygon", key="file.err.no_polygons", name=filename)
+    if len(sites) > limits.max_features:
+        raise InputError(f"{len(sites):,} sites; at most {limits.max_features:,}",
+                         key="input.err.too_many_features", n=len(sites),
+                         max=limits.max_features)
     return sites
 
 
-def _read_shapefile_zip(data: bytes, filename: str, tmp: Path) -> list[Site]:
-    zf = _open_zip(data)
-    paths = _extract(zf, tmp)
-    shps = sorted(p for p in paths if p.suffix.lower() == ".shp")
-    if not shps:
-        kml = [p for p in paths if p.suffix.lower() in (".kml", ".geojson", ".json", ".gpkg")]
-        if kml:
-            return _read_vector(kml[0], filename, kml[0].suffix.lower() == ".gpkg")
-        raise InputError(f"{filename} holds no .shp file", key="file.err.zip_no_shp", name=filename)
-    sites = []
-    for shp in shps:
-        present = {p.suffix.lower() for p in shp.parent.glob(shp.stem + ".*")}
-        missing = [ext for ext in (".shx", ".dbf") if ext not in present]
-        if missing:
-            raise InputError(f"{shp.name} lacks {', '.join(missing)}",
-                             key="file.err.zip_missing_part", name=shp.name,
-                             parts=", ".join(missing))
-        encoding, how = _dbf_encoding(shp)
-        warnings = [Notice("file.warn.encoding", encoding=encoding)] if how == "guess" else []
-        frame = _read_layers(shp, filename, [0], encoding=encoding)[0]
-        sites += _frame_to_sites(frame, shp.name, warnings)
-    return sites
+def _read_jzd_sites(data: bytes, limits: Limits) -> list[Site]:
+    return [_parcel_site(p, limits) for p in read_jzd(data)]
 
 
-def read_site_file(filename: str, data: bytes) -> list[Site]:
+def _read_site_file(filename: str, data: bytes, limits: Limits) -> list[Site]:
+    ext = Path(filename or "").suffix.lower()
+    if ext == ".txt":
+        return _read_jzd_sites(data, limits)
+    return _read_vector_sites(filename, data, limits)
+
+
+def read_site_file(filename: str, data: bytes, limits: Limits = SITE) -> list[Site]:
     """Sites from an uploaded file, one per polygon feature / parcel.
 
     Parameters
@@ -835,9 +757,11 @@ def read_site_file(filename: str, data: bytes) -> list[Site]:
         The uploaded file's name; its extension chooses the reader:
         ``.geojson``/``.json``, ``.kml``, ``.kmz``, ``.zip`` (a Shapefile:
         .shp, .shx, .dbf, optional .prj and .cpg), ``.gpkg`` (first polygon
-        layer), ``.txt`` (界址点 file).
+        layer), ``.parquet`` (GeoParquet), ``.txt`` (界址点 file).
     data : bytes
         The file content.
+    limits : Limits, optional
+        :data:`~geo.vector_io.SITE` (default) or :data:`~geo.vector_io.BATCH`.
 
     Returns
     -------
@@ -847,41 +771,103 @@ def read_site_file(filename: str, data: bytes) -> list[Site]:
 
     Notes
     -----
-    Shapefile attributes are read with the .cpg's encoding, else UTF-8 if the
-    .dbf decodes as UTF-8, else GBK. A .prj is honoured (a Gauss-Krüger
-    Shapefile comes out in lon, lat); without one, degree-sized coordinates
-    are taken as WGS84 and prefixed Gauss-Krüger ones placed by their prefix
-    (each with a warning); anything else asks for the coordinate system.
-    Zips are refused when they hold unsafe paths, more than
-    :data:`MAX_ZIP_MEMBERS` files, or unpack to more than :data:`MAX_ZIP_BYTES`.
+    Read by :mod:`geo.vector_io`: bounded by ``limits`` from headers before
+    parsing, then parsed and repaired in a child process under a CPU, memory
+    and wall-clock limit with no network. Shapefile attributes are read with
+    the .cpg's encoding, else UTF-8 if the .dbf decodes as UTF-8, else GBK. A
+    .prj is honoured; without one, degree-sized coordinates are taken as
+    WGS84 and prefixed Gauss-Krüger ones placed by their prefix (each with a
+    warning); anything else asks for the coordinate system.
 
     Raises
     ------
     InputError
-        Unknown type, unreadable file, no polygon, unsafe zip, no CRS, or a
-        site outside Qinghai.
+        Unknown type, too big, unreadable file, no polygon, unsafe zip, no
+        CRS, a site outside Qinghai, or the reading overran its limits.
     """
-    ext = Path(filename or "").suffix.lower()
+    filename = filename or "upload"
+    ext = Path(filename).suffix.lower()
     if not data:
         raise InputError(f"{filename} is empty", key="file.err.read", name=filename, reason="empty")
-    if ext == ".txt":
-        return [_parcel_site(p) for p in read_jzd(data)]
     if ext == ".shp":
         raise InputError("upload the Shapefile as a .zip with its .shx, .dbf and .prj",
                          key="file.err.shp_alone", name=filename)
-    if ext not in (".geojson", ".json", ".kml", ".kmz", ".zip", ".gpkg"):
+    if ext != ".txt" and ext not in vector_io.VECTOR_EXTENSIONS:
         raise InputError(f"{filename}: unsupported file type {ext or '(none)'}",
                          key="file.err.type", name=filename, ext=ext)
-    with tempfile.TemporaryDirectory(prefix="qpa_site_") as tmpdir:
-        tmp = Path(tmpdir)
-        if ext in (".zip", ".kmz"):
-            return _read_shapefile_zip(data, filename, tmp)
-        path = tmp / f"upload{ext}"
-        path.write_bytes(data)
-        return _read_vector(path, filename, ext == ".gpkg")
+    if len(data) > limits.max_bytes:
+        raise InputError(f"{filename} is {len(data) / 2**20:,.1f} MB; at most "
+                         f"{limits.max_bytes / 2**20:,.0f} MB", key="input.err.too_big",
+                         name=filename, mb=len(data) / 2**20, max_mb=limits.max_bytes / 2**20)
+    return vector_io.guarded(_read_site_file, filename, bytes(data), limits, limits=limits)
 
 
-def _parcel_site(parcel) -> Site:
+def _points_sites(filename: str, data: bytes, limits: Limits) -> list[tuple[str, BaseGeometry]]:
+    """(site_id, square) of each row of a CSV of points, each error naming its line."""
+    sites, seen = [], {}
+    for line, row in vector_io.read_points_csv(filename, data, limits):
+        sid = (row.get("site_id") or "").strip()
+        if not sid:
+            raise InputError(f"{filename} line {line}: site_id is empty", key="err.csv_value",
+                             path=filename, line=line, field="site_id")
+        if sid in seen:
+            raise InputError(f"{filename} line {line}: site_id {sid!r} already used on line "
+                             f"{seen[sid]}", key="err.csv_value", path=filename, line=line,
+                             field="site_id")
+        seen[sid] = line
+        vals = {}
+        for col, lo, hi in (("lon", -180, 180), ("lat", -90, 90), ("area_ha", 0, math.inf)):
+            raw = (row.get(col) or "").strip()
+            try:
+                vals[col] = vector_io.parse_float(raw)
+            except ValueError:
+                raise InputError(f"{filename} line {line}: {col} {raw[:40]!r} is not a number",
+                                 key="err.csv_value", path=filename, line=line,
+                                 field=col) from None
+            if not (lo <= vals[col] <= hi) or (col == "area_ha" and vals[col] <= 0):
+                raise InputError(f"{filename} line {line}: {col} {raw} is out of range "
+                                 f"({'> 0' if col == 'area_ha' else f'{lo}..{hi}'})",
+                                 key="err.csv_value", path=filename, line=line, field=col)
+        try:
+            site = site_from_point(vals["lon"], vals["lat"], vals["area_ha"])
+        except InputError as exc:
+            raise InputError(f"{filename} line {line}: {exc}", key="err.csv_value",
+                             path=filename, line=line, field="lon/lat/area_ha") from exc
+        sites.append((sid, site.geometry))
+    return sites
+
+
+def _site_ids(sites: list[Site]) -> list[str]:
+    ids = [str(s.attrs.get("site_id") or "").strip() for s in sites]
+    if all(ids) and len(set(ids)) == len(ids):
+        return ids
+    return [str(i) for i in range(1, len(sites) + 1)]
+
+
+def read_site_list(filename: str, data: bytes, limits: Limits = BATCH
+                   ) -> list[tuple[str, BaseGeometry]]:
+    """(site_id, polygon) of every site of a batch file: what the batch page and
+    ``python -m geo.screen`` / ``python -m geo.batch`` read, with the same messages.
+
+    A CSV ``site_id,lon,lat,area_ha`` (``.csv``, or a ``.txt`` starting with
+    that header; each site a geodesic square of that area), else any file
+    :func:`read_site_file` reads (界址点 TXT included, GBK or UTF-8), one site
+    per polygon feature / parcel, ids from a ``site_id`` field when every
+    feature has a distinct one, else the 1-based row number.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_site_file`; for the CSV a bad value names its line.
+    """
+    filename = filename or "upload"
+    if vector_io.is_points_csv(filename, data):
+        return _points_sites(filename, data, limits)
+    sites = read_site_file(filename, data, limits)
+    return list(zip(_site_ids(sites), (s.geometry for s in sites)))
+
+
+def _parcel_site(parcel, limits: Limits = SITE) -> Site:
     label = f"GK zone {parcel.zone} ({'prefixed' if parcel.prefixed else 'no prefix'})"
     attrs = {k: v for k, v in parcel.attrs.items() if k != "extra"}
-    return make_site(parcel.geometry, "file", label, parcel.warnings, parcel.name, attrs)
+    return make_site(parcel.geometry, "file", label, parcel.warnings, parcel.name, attrs, limits)

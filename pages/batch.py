@@ -1,7 +1,5 @@
 """Batch page: rank many candidate sites; the province-wide suitability surface of a product."""
-import tempfile
 import time
-from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -16,8 +14,7 @@ from geo.export_safe import neutralise_frame
 from geo.i18n import t
 from geo.i18n import error_text, t
 from geo.quota import quota_years
-from geo.screen import read_sites
-from geo.site_input import read_site_file
+from geo.site_input import read_site_list
 from geo.sources import StoreSource
 from geo.suitability import suitability
 from layers.atlas_view import prepare_layer
@@ -55,15 +52,8 @@ def _surface(product: str, resolution: int, w_adj: float, w_base: float, version
 
 
 def _read_upload(name: str, data: bytes) -> list:
-    """(site_id, geometry) pairs of an uploaded CSV or vector file."""
-    if name.lower().endswith((".csv", ".txt")) and data.lstrip()[:20].lower().startswith(
-            (b"site_id", b"\xef\xbb\xbfsite_id")):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(name).name
-            path.write_bytes(data)
-            return read_sites(path)
-    sites = read_site_file(name, data)
-    return [(s.name or str(i), s.geometry) for i, s in enumerate(sites, start=1)]
+    """(site_id, geometry) pairs of an uploaded CSV or vector file (as the command line reads)."""
+    return read_site_list(name, data)
 
 
 def _map(extras, key: str) -> None:

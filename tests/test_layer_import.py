@@ -1,6 +1,7 @@
 """Layer import: CRS, encoding, repair, mapping, every bad input refused, replace and restore."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -12,7 +13,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from geo import layer_import as li
-from geo import site_input
+from geo import vector_io
 from geo.auth import ANONYMOUS, PermissionDenied
 from geo.errors import InputError
 from geo.gk import zone_table
@@ -170,23 +171,25 @@ def test_size_limits(monkeypatch):
     monkeypatch.setattr(li, "MAX_UPLOAD_BYTES", 100)
     assert _err(lambda: li.read_for_import(RED, "x.geojson", data)).key == "import.err.too_big"
     monkeypatch.setattr(li, "MAX_UPLOAD_BYTES", 10**8)
-    monkeypatch.setattr(li, "MAX_FEATURES", 2)
-    assert _err(lambda: li.read_for_import(RED, "x.geojson", data)).key == "import.err.too_many"
+    two = dataclasses.replace(vector_io.IMPORT, max_features=2)
+    assert _err(lambda: li.read_for_import(RED, "x.geojson", data, limits=two)).key == \
+        "input.err.too_many_features"
 
 
 def test_zip_bomb_and_traversal_refused(monkeypatch):
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("a.shp", b"\0" * (3 * 2**20))
-    monkeypatch.setattr(site_input, "MAX_ZIP_BYTES", 2**20)
-    assert _err(lambda: li.read_for_import(RED, "b.zip", bomb.getvalue())).key == "file.err.zip_size"
+    small = dataclasses.replace(vector_io.IMPORT, max_bytes=2**20)
+    assert _err(lambda: li.read_for_import(RED, "b.zip", bomb.getvalue(),
+                                           limits=small)).key == "file.err.zip_size"
     evil = io.BytesIO()
     with zipfile.ZipFile(evil, "w") as zf:
         zf.writestr("../../etc/evil.shp", b"x")
     assert _err(lambda: li.read_for_import(RED, "e.zip", evil.getvalue())).key == "file.err.zip_traversal"
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w") as zf:
-        for i in range(site_input.MAX_ZIP_MEMBERS + 1):
+        for i in range(vector_io.MAX_ZIP_MEMBERS + 1):
             zf.writestr(f"f{i}.txt", b"x")
     assert _err(lambda: li.read_for_import(RED, "m.zip", many.getvalue())).key == "file.err.zip_members"
 

@@ -21,6 +21,7 @@ import shapely
 from geo.bundle import REPO_ROOT
 from geo.geodesy import area_ha
 from geo.checks import check_ids
+from geo.i18n import t
 from geo.screen import CSV_COLUMNS, main
 from tests.test_checks import synthetic_dem, synthetic_frames
 
@@ -197,15 +198,16 @@ def test_unreadable_or_missing_sites_file_exits_2(bundle, tmp_path, capsys):
     junk = tmp_path / "junk.gpkg"
     junk.write_bytes(b"this is not a geopackage")
     assert run_cli(bundle, junk, "--product", "x", "--out", tmp_path / "o.csv") == 2
-    assert "cannot be read" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("error: Cannot read junk.gpkg") and err.count("\n") == 1
     assert run_cli(bundle, tmp_path / "nope.csv", "--product", "x", "--out", tmp_path / "o.csv") == 2
-    assert "no such file" in capsys.readouterr().err
+    assert t("err.file_missing", "en", path=tmp_path / "nope.csv") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("spec, message", [
     ("redline", "expected NAME=PATH"),
     ("rivers=x.geojson", "expected to be in ['redline', 'minerals', 'landuse', 'farmland'"),
-    ("redline=/no/such/file.geojson", "no such file"),
+    ("redline=/no/such/file.geojson", "File /no/such/file.geojson not found"),
 ])
 def test_bad_layer_spec_exits_2(bundle, tmp_path, capsys, spec, message):
     sites = write_sites_csv(tmp_path / "s.csv", ["a,96.3,36.3,10"])
@@ -226,7 +228,7 @@ def test_unknown_activity_and_missing_product_exit_2(bundle, tmp_path, capsys):
     sites = write_sites_csv(tmp_path / "s.csv", ["a,96.3,36.3,10"])
     assert run_cli(bundle, sites, "--product", "x", "--activity", "casino",
                    "--out", tmp_path / "o.csv") == 2
-    assert "activity was 'casino'" in capsys.readouterr().err
+    assert "Unknown activity 'casino'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         run_cli(bundle, sites, "--out", tmp_path / "o.csv")
     assert exc.value.code == 2
@@ -246,7 +248,7 @@ def test_module_entry_point_runs_with_progress_bar(bundle, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "geo.screen", str(tmp_path / "none.csv"),
                           "--product", "x", "--out", str(out)],
                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2 and "no such file" in bad.stderr
+    assert bad.returncode == 2 and "none.csv not found" in bad.stderr
 
 
 def test_control_layers_from_the_command_line(bundle, tmp_path):
