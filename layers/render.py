@@ -230,7 +230,7 @@ def context_parts(ctx: RenderContext, detail: int = 6) -> tuple[MapLayer | None,
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
               tianditu_key: str | None = None, dem_png: tuple[str, tuple] | None = None,
               focus: tuple[float, float, float, float] | None = None,
-              zoom: int = 6, center: tuple[float, float] = QINGHAI_CENTER,
+              zoom: float = 6, center: tuple[float, float] | None = None,
               extras: tuple = (), legend_extra: tuple = (), interactive: bool = True,
               context: bool = True) -> folium.Map:
     """A map: basemap, DEM overlay, vector layers, place names, layer control, legend.
@@ -254,7 +254,7 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
 
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {BASEMAPS}")
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=False,
+    m = folium.Map(location=center or QINGHAI_CENTER, zoom_start=zoom, tiles=None, control_scale=False,
                    prefer_canvas=False, min_zoom=4, max_zoom=18, zoom_snap=0.25)
     m.add_child(MapChrome(ctx.lang))  # first: L.drawLocal before any Draw control
     add_basemap(m, basemap if (tianditu_key or not basemap.startswith("tianditu")) else "none",
@@ -297,7 +297,7 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
     if focus is not None:
         w, s, e, n = focus
         m.fit_bounds([[s, w], [n, e]], max_zoom=12)
-    elif tuple(center) == QINGHAI_CENTER:
+    elif center is None:  # no view asked for: Qinghai fills the map
         w, s, e, n = QINGHAI_BOUNDS
         m.fit_bounds([[s, w], [n, e]])
     return make_offline(m, lean=True)  # no icon markers here: Leaflet alone
