@@ -212,9 +212,11 @@ st.subheader(t("site.download", lang))
 c1, c2, c3, c4 = st.columns(4)
 stem = download_stem(result, site.name or "")
 # built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun
-c1.download_button(t("site.dl.html", lang), lambda: report_html(result, result.project, lang),
+c1.download_button(t("site.dl.html", lang),  # the layers screened with draw the location map
+                   lambda: report_html(result, result.project, lang, layers=screening_layers()),
                    file_name=f"{stem}.html", mime="text/html", key="dl_html")
-c2.download_button(t("site.dl.pdf", lang), lambda: report_pdf(result, result.project, lang),
+c2.download_button(t("site.dl.pdf", lang),
+                   lambda: report_pdf(result, result.project, lang, layers=screening_layers()),
                    file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
 c3.download_button(t("site.dl.geojson", lang),
                    lambda: json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
