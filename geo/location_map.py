@@ -109,6 +109,14 @@ def _fit(geom, box, tol: float):
     return None if g.is_empty else g
 
 
+def _fit_many(geoms: np.ndarray, box, tol: float):
+    """``geoms`` clipped to ``box``, simplified to ``tol`` degrees and gathered in one collection
+    (vectorised; None when nothing is left)."""
+    g = shapely.simplify(shapely.clip_by_rect(geoms, *box), tol, preserve_topology=True)
+    g = g[~shapely.is_empty(g)]
+    return shapely.GeometryCollection(list(g)) if len(g) else None
+
+
 def _nearest(index, site, cap: int, box) -> tuple[np.ndarray, int]:
     """Positions of at most ``cap`` features of ``index`` in ``box``, nearest to the site first,
     and how many were in the box."""
@@ -236,9 +244,9 @@ def location_map(result, layers, lang: str, width: float = MAP_W, height: float 
             continue
         colour = palette.CONTROL.get(kind, palette.NO_DATA)
         rows, total = _nearest(index, site, MAX_FEATURES, box)
-        drawn = sum(add(kind, g, colour, colour, 0.6) for g in
-                    (_fit(index.geoms[i], box, tol) for i in rows) if g is not None)
-        if drawn:
+        g = _fit_many(index.geoms[rows], box, tol)  # one path for the whole layer
+        if g is not None and add(kind, g, colour, colour, 0.6):
+            out_layers[-1]["features"] = len(g.geoms)
             legend_entry(kind, f"layer.{kind}", colour, colour)
         if total > len(rows):
             capped.append(t("rpt.loc.capped", lang, layer=t(f"layer.{kind}", lang),
@@ -304,9 +312,13 @@ def _label(geom, record: dict, lang: str, frame: _Frame, site, width: float, hei
     (sx, sy), = frame.xy(np.array([[site.centroid.x, site.centroid.y]]))
     if abs(x - sx) < 60 and abs(y - sy) < 14:  # keep the site marker clear
         y = sy + 22
-    return {"x": round(min(max(float(x), 4.0), width - 4.0), 1),
-            "y": round(min(max(float(y), 12.0), height - 22.0), 1), "text": str(name),
-            "anchor": "end" if x > width * 0.7 else "start"}
+    text = str(name)
+    est = sum(11.0 if ord(ch) > 0x2E80 else 6.2 for ch in text)  # width at font size 11
+    x, anchor = max(float(x), 4.0), "start"
+    if x + est > width - 4.0:  # would run off the right edge: end the text there instead
+        x, anchor = min(max(x, est + 4.0), width - 4.0), "end"
+    return {"x": round(x, 1), "y": round(min(max(float(y), 12.0), height - 22.0), 1),
+            "text": text, "anchor": anchor}
 
 
 def location_drawing(lm: dict, width: float, font: str):

@@ -386,7 +386,8 @@ def test_location_map_draws_imported_control_layer_and_bounds_a_20000_polygon_la
     plain = report_model(base_result, "zh", layers=layers)["location"]
     model = report_model(base_result, "zh", layers=heavy)["location"]
     drawn = [lay for lay in model["layers"] if lay["kind"] == "farmland"]
-    assert 0 < len(drawn) <= MAX_FEATURES
+    assert len(drawn) == 1 and 0 < drawn[0]["features"] <= MAX_FEATURES
+    assert 0 < len(drawn[0]["rings"]) <= MAX_FEATURES  # star patches: one ring each
     assert drawn[0]["fill"] == palette.CONTROL["farmland"]
     assert any(e["label"] == t("layer.farmland", "zh") for e in model["legend"])
     assert "永久基本农田" in model["note"] and str(MAX_FEATURES) in model["note"]  # says it capped
