@@ -18,17 +18,16 @@ the site's centre, north is up. No Streamlit here.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from . import palette
 from .geodesy import metres_per_degree
 from .i18n import t
 
-__all__ = ["MAP_W", "MAP_H", "MAX_FEATURES", "MAX_HALF_KM", "location_map", "location_drawing"]
+__all__ = ["MAP_W", "MAP_H", "MAX_FEATURES", "MAX_HALF_KM", "location_map", "location_drawing",
+           "nice_length"]
 
 #: Figure size in CSS pixels / PDF points.
 MAP_W, MAP_H = 480.0, 360.0
@@ -41,16 +40,6 @@ INSET_W, INSET_H, _PAD = 110.0, 80.0, 6.0
 #: Control-line layers drawn, in drawing order (the land-use layer is too busy for a location map).
 _CONTROL_ORDER = ("world_heritage", "wetland", "water_source", "heritage", "geohazard",
                   "mining_rights", "farmland", "urban_boundary")
-
-
-def _polygons(geom) -> list:
-    if geom is None or geom.is_empty:
-        return []
-    if geom.geom_type == "Polygon":
-        return [geom]
-    if geom.geom_type in ("MultiPolygon", "GeometryCollection"):
-        return [p for g in geom.geoms for p in _polygons(g)]
-    return []
 
 
 def _lines(geom) -> list:
@@ -128,7 +117,8 @@ def _nearest(index, site, cap: int, box) -> tuple[np.ndarray, int]:
     return np.sort(cand), int(len(cand))
 
 
-def _nice_length(metres: float) -> float:
+def nice_length(metres: float) -> float:
+    """The largest 1, 2 or 5 x 10^k metres not above ``metres`` (a scale bar's length)."""
     if metres <= 0:
         return 0.0
     p = 10 ** math.floor(math.log10(metres))
@@ -283,7 +273,7 @@ def location_map(result, layers, lang: str, width: float = MAP_W, height: float 
     legend_entry("site", "rpt.sketch_site", palette.SITE, palette.SITE_HALO)
 
     m_per_px = metres_per_degree(frame.lat0)[1] / frame.scale
-    bar_m = _nice_length(m_per_px * width / 4.0)
+    bar_m = nice_length(m_per_px * width / 4.0)
     note = [t("rpt.loc.note", lang)] + capped
     inset = _inset(layers, site, extent)
     return {

@@ -45,7 +45,7 @@ from .geodesy import metres_per_degree
 from .gk import central_meridian, gk_crs, lonlat_to_gk, zone_for_lon
 from .i18n import LANGS, t
 from .jzd import write_jzd
-from .location_map import location_drawing, location_map
+from .location_map import nice_length, location_drawing, location_map
 
 __all__ = [
     "STATUS_COLOURS",
@@ -232,16 +232,6 @@ def _path(geom: BaseGeometry | None, tx) -> str:
     return " ".join(out)
 
 
-def _nice_length(metres: float) -> float:
-    if metres <= 0:
-        return 0.0
-    p = 10 ** math.floor(math.log10(metres))
-    for m in (5, 2, 1):
-        if m * p <= metres:
-            return m * p
-    return p
-
-
 def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH_H) -> dict:
     """The site, overlaps and buildable part projected to a ``width`` x ``height`` box.
 
@@ -280,7 +270,7 @@ def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH
                 layers.append({"kind": kind, "d": d, "rings": rings})
     # scale bar: metres per pixel along the parallel at lat0
     m_per_px = metres_per_degree(lat0)[1] / scale
-    bar_m = _nice_length(m_per_px * (width / 4.0))
+    bar_m = nice_length(m_per_px * (width / 4.0))
     bar_px = bar_m / m_per_px if m_per_px else 0.0
     label = f"{bar_m / 1000:g} km" if bar_m >= 1000 else f"{bar_m:g} m"
     return {"width": width, "height": height, "layers": layers, "bar_px": bar_px,

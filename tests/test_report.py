@@ -455,3 +455,14 @@ def test_report_without_layers_says_the_location_map_needs_them(base_result, lan
     assert pdf.startswith(b"%PDF")
     if lang == "en":
         assert t("rpt.loc.needs_layers", "en").split(":")[0].encode() in _pdf_streams(pdf)
+
+
+def test_location_map_with_empty_layers_still_marks_the_site(base_result):
+    from geo.layers_index import ScreeningLayers
+
+    lm = report_model(base_result, "en", layers=ScreeningLayers.from_frames())["location"]
+    assert [lay["kind"] for lay in lm["layers"]] == ["site"]
+    assert [e["label"] for e in lm["legend"]] == [t("rpt.sketch_site", "en")]
+    assert lm["bar_px"] > 0 and lm["inset"] is not None
+    html = report_html(base_result, lang="en", layers=ScreeningLayers.from_frames())
+    assert _paths(_locmap(html), "loc-site")
