@@ -198,6 +198,8 @@ class ScreeningLayers:
     controls : dict
         ``{kind: LayerIndex}`` of the imported control-line and land-use
         layers (``farmland``, ``urban_boundary``, ``landuse``...).
+    prefectures : LayerIndex or None
+        Prefecture outlines (drawn on the report's location map; no check reads them).
     """
 
     redline: LayerIndex | None = None
@@ -209,6 +211,7 @@ class ScreeningLayers:
     slope: np.ndarray | None = None
     coverage: BaseGeometry | None = None
     controls: dict = field(default_factory=dict)
+    prefectures: LayerIndex | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -222,7 +225,8 @@ class ScreeningLayers:
     def from_frames(cls, redline=None, deposits=None, salt_lakes=None, bases=None,
                     quotas=None, dem: Dem | None = None,
                     coverage: BaseGeometry | None = None,
-                    controls: dict | None = None) -> "ScreeningLayers":
+                    controls: dict | None = None,
+                    prefectures=None) -> "ScreeningLayers":
         """Index GeoDataFrames (any may be ``None``).
 
         The four province-wide layers carry ``coverage`` (Qinghai's bounding
@@ -238,7 +242,8 @@ class ScreeningLayers:
                    salt_lakes=idx("salt_lakes", salt_lakes), bases=idx("bases", bases),
                    quotas=quotas, dem=dem, coverage=cover,
                    controls={k: LayerIndex(k, f) for k, f in (controls or {}).items()
-                             if f is not None})
+                             if f is not None},
+                   prefectures=idx("prefectures", prefectures))
 
     @classmethod
     def from_bundle(cls, path: Path = BUNDLE_PATH, dem_path: Path | None = DEM_PATH
@@ -271,7 +276,9 @@ class ScreeningLayers:
         return cls.from_frames(redline=frames["redline"], deposits=frames["deposits"],
                                salt_lakes=frames["salt_lakes"], bases=frames["bases"],
                                quotas=source.read_quotas(), dem=dem, coverage=coverage,
-                               controls=controls)
+                               controls=controls,
+                               prefectures=(source.read_layer("admin_prefecture")
+                                            if source.has_layer("admin_prefecture") else None))
 
     def layer(self, kind: str) -> LayerIndex | None:
         """The layer of ``kind`` (a canonical name or a control kind), or None."""

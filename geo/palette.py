@@ -14,7 +14,7 @@ from collections.abc import Iterable
 __all__ = [
     "TIER", "REDLINE", "MINERAL", "QUOTA_RAMP", "QUOTA_SERIES", "STATUS", "STATUS_TEXT",
     "STATUS_BACKGROUND", "SITE", "SITE_HALO", "OVERLAP", "BUILDABLE", "ADMIN", "WATER",
-    "SALT_LAKE", "PLACE", "ELEVATION_STOPS", "NO_DATA", "series_colors",
+    "SALT_LAKE", "PLACE", "CONTROL", "ELEVATION_STOPS", "NO_DATA", "series_colors",
 ]
 
 #: industrial bases by tier code (seed 004): 千亿 dark red, 五百亿 orange
@@ -44,6 +44,11 @@ BUILDABLE = "#2166ac"
 ADMIN = {"province": "#252525", "prefecture": "#525252", "county": "#969696"}
 WATER = {"line": "#4292c6", "fill": "#9ecae1", "river": "#6baed6"}
 SALT_LAKE = {"line": "#2c7fb8", "fill": "#c6dbef"}
+#: imported control-line layers by kind (三区三线 and the other control lines); none is a red-line
+#: green, a tier red, the site's gold, the overlap magenta or the buildable blue
+CONTROL = {"farmland": "#b8860b", "urban_boundary": "#6a3d9a", "water_source": "#1f78b4",
+           "heritage": "#8c510a", "geohazard": "#e31a1c", "wetland": "#01665e",
+           "world_heritage": "#35978f", "mining_rights": "#762a83", "landuse": "#bdbdbd"}
 #: place names: text colour and its white halo
 PLACE = {"text": "#1a1a1a", "halo": "#ffffff", "seat": "#1a1a1a"}
 #: hypsometric tint stops: (elevation m, (r, g, b)); the map and its legend use these

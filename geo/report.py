@@ -45,6 +45,7 @@ from .geodesy import metres_per_degree
 from .gk import central_meridian, gk_crs, lonlat_to_gk, zone_for_lon
 from .i18n import LANGS, t
 from .jzd import write_jzd
+from .location_map import nice_length, location_drawing, location_map
 
 __all__ = [
     "STATUS_COLOURS",
@@ -231,16 +232,6 @@ def _path(geom: BaseGeometry | None, tx) -> str:
     return " ".join(out)
 
 
-def _nice_length(metres: float) -> float:
-    if metres <= 0:
-        return 0.0
-    p = 10 ** math.floor(math.log10(metres))
-    for m in (5, 2, 1):
-        if m * p <= metres:
-            return m * p
-    return p
-
-
 def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH_H) -> dict:
     """The site, overlaps and buildable part projected to a ``width`` x ``height`` box.
 
@@ -279,7 +270,7 @@ def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH
                 layers.append({"kind": kind, "d": d, "rings": rings})
     # scale bar: metres per pixel along the parallel at lat0
     m_per_px = metres_per_degree(lat0)[1] / scale
-    bar_m = _nice_length(m_per_px * (width / 4.0))
+    bar_m = nice_length(m_per_px * (width / 4.0))
     bar_px = bar_m / m_per_px if m_per_px else 0.0
     label = f"{bar_m / 1000:g} km" if bar_m >= 1000 else f"{bar_m:g} m"
     return {"width": width, "height": height, "layers": layers, "bar_px": bar_px,
@@ -299,7 +290,7 @@ def _data_used(res, lang: str) -> list[list[str]]:
 
 
 def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
-                 generated_at: Any = None) -> dict:
+                 generated_at: Any = None, layers=None) -> dict:
     """Everything the report shows, as plain text in ``lang`` (not yet escaped).
 
     Parameters
@@ -309,6 +300,9 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
     site_name : str, optional
     generated_at : datetime, date or ISO string, optional
         Date of the report (default now, UTC).
+    layers : ScreeningLayers, optional
+        The layers the site was screened with; they draw the location map
+        (without them the report says the map needs them).
     """
     if lang not in LANGS:
         raise ValueError(f"language was {lang!r} but is expected to be in {LANGS}")
@@ -419,7 +413,8 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
         "f.source", "f.source_date", "f.accuracy", "rpt.buildable", "rpt.buildable_removed",
         "rpt.footer", "rpt.indicative_short", "app.title", "metric.buildable_ha",
         "rpt.e.name", "rpt.e.overlap_ha", "rpt.col_check", "rpt.data_versions",
-        "rpt.missing_kinds", "rpt.missing_none")}
+        "rpt.missing_kinds", "rpt.missing_none", "rpt.loc.title", "rpt.loc.needs_layers",
+        "rpt.loc.site_marker")}
     return {
         "lang": lang,
         "labels": labels,
@@ -433,6 +428,7 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
         "vertices_note": (t("rpt.vertices_cut", lang, shown=MAX_VERTICES, total=len(verts))
                           if len(verts) > MAX_VERTICES else ""),
         "sketch": sketch(result),
+        "location": location_map(result, layers, lang) if layers is not None else None,
         "project_rows": project_rows,
         "checks": checks,
         "buildable": {"ha": _num(result.buildable_ha), "share": _pct(share),
@@ -456,7 +452,7 @@ def _env():
 
 
 def report_html(result: ScreenResult, project=None, lang: str = "zh", site_name: str = "",
-                generated_at: Any = None) -> str:
+                generated_at: Any = None, layers=None) -> str:
     """A printable, self-contained HTML report of ``result``.
 
     Parameters
@@ -469,15 +465,17 @@ def report_html(result: ScreenResult, project=None, lang: str = "zh", site_name:
     site_name : str, optional
     generated_at : datetime, date or ISO string, optional
         Report date (default now, UTC).
+    layers : ScreeningLayers, optional
+        The layers the site was screened with, for the location map.
 
     Returns
     -------
     str
         One HTML document: inline CSS (with ``@media print`` rules) and an
-        inline SVG sketch; no script, font, image or style fetched from any
+        inline SVG sketch and location map; no script, font, image or style fetched from any
         URL. Every value from the data is escaped.
     """
-    model = report_model(_with_project(result, project), lang, site_name, generated_at)
+    model = report_model(_with_project(result, project), lang, site_name, generated_at, layers)
     return _env().get_template("report.html.j2").render(m=model)
 
 
@@ -628,7 +626,7 @@ def _sketch_drawing(sk: dict, width: float):
 
 
 def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: str = "",
-               generated_at: Any = None) -> bytes:
+               generated_at: Any = None, layers=None) -> bytes:
     """The report of :func:`report_html` as an A4 PDF (reportlab; Chinese in STSong-Light).
 
     Same parameters as :func:`report_html`; returns the PDF bytes. The first
@@ -640,7 +638,7 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    m = report_model(_with_project(result, project), lang, site_name, generated_at)
+    m = report_model(_with_project(result, project), lang, site_name, generated_at, layers)
     L = m["labels"]
     st = _styles()
     first = m["first"]
@@ -685,6 +683,17 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
     story.append(Spacer(1, 3 * mm))
     story.append(KeepTogether([_p(L["rpt.sketch"], st["h3"]), _sketch_drawing(m["sketch"], 0.72 * fw),
                                _p(_legend_text(m), st["small"]), _p(L["rpt.sketch_note"], st["small"])]))
+    story.append(_p(L["rpt.loc.title"], st["h3"]))
+    lm = m["location"]
+    if lm is None:
+        story.append(_p(L["rpt.loc.needs_layers"], st["small"]))
+    else:
+        legend = "  ".join(f'<font color="{e["stroke"] if e["fill"] == "none" else e["fill"]}">■</font> '
+                           f'{_markup(e["label"])}' for e in lm["legend"])
+        from reportlab.platypus import Paragraph
+
+        story.append(KeepTogether([location_drawing(lm, 0.86 * fw, _register_font()),
+                                   Paragraph(legend, st["small"]), _p(lm["note"], st["small"])]))
     story.append(_p(L["rpt.vertices"], st["h3"]))
     story.append(_table(m["vertex_rows"], [0.1 * fw, 0.08 * fw, 0.22 * fw, 0.24 * fw, 0.36 * fw],
                         st, head=[L["rpt.point"], L["rpt.ring"], L["rpt.x_north"],

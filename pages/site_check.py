@@ -182,6 +182,7 @@ if run:
         layers = screening_layers()
         result = screen_site(site.geometry, project, layers, config)
         st.session_state["result"] = st.session_state["screen_result"] = result
+        st.session_state["result_layers"] = layers  # the report's location map draws these
         inputs = {"how": site.source_kind, "crs": site.crs_in, "name": site.name,
                   "site": site.geometry.__geo_interface__, "project": project.to_dict()}
         st.session_state["screen_audit_id"] = record_screening(
@@ -211,10 +212,13 @@ for res in result.results:
 st.subheader(t("site.download", lang))
 c1, c2, c3, c4 = st.columns(4)
 stem = download_stem(result, site.name or "")
+used = st.session_state.get("result_layers") or screening_layers()
 # built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun
-c1.download_button(t("site.dl.html", lang), lambda: report_html(result, result.project, lang),
+c1.download_button(t("site.dl.html", lang),  # the layers screened with draw the location map
+                   lambda: report_html(result, result.project, lang, layers=used),
                    file_name=f"{stem}.html", mime="text/html", key="dl_html")
-c2.download_button(t("site.dl.pdf", lang), lambda: report_pdf(result, result.project, lang),
+c2.download_button(t("site.dl.pdf", lang),
+                   lambda: report_pdf(result, result.project, lang, layers=used),
                    file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
 c3.download_button(t("site.dl.geojson", lang),
                    lambda: json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),

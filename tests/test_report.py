@@ -327,3 +327,142 @@ def test_jzd_chosen_zone_and_geometry_input(partial_result):
         shapely.hausdorff_distance(parcel.geometry, poly) * 1.2e5 < 1e-3
     assert parcel.area_ha == pytest.approx(area_ha(poly), rel=1e-7)
     assert len(parcel.geometry.interiors) == 1
+
+
+# ------------------------------------------------------------------ location map
+def _locmap(html: str) -> str:
+    m = re.search(r'<svg class="locmap".*?</svg>', html, re.S)
+    assert m, "no location map"
+    return m.group(0)
+
+
+def _paths(svg: str, cls: str) -> list[dict]:
+    return [dict(re.findall(r'([\w-]+)="([^"]*)"', p))
+            for p in re.findall(rf'<path class="{cls}"[^>]*/>', svg)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_location_map_in_html_with_province_base_redline_and_site(base_result, layers, lang):
+    from geo import palette
+
+    html = report_html(base_result, lang=lang, generated_at=DAY, layers=layers)
+    svg = _locmap(html)
+    site = _paths(svg, "loc-site")
+    assert len(site) == 1 and site[0]["d"].startswith("M") and site[0]["fill"] == palette.SITE
+    assert _paths(svg, "inset-province")[0]["d"].startswith("M")  # where in the province
+    bases = _paths(svg, "loc-base")
+    assert bases and {b["stroke"] for b in bases} <= set(palette.TIER.values())
+    red = _paths(svg, "loc-redline")
+    assert red and red[0]["stroke"] == palette.REDLINE["outline"]
+    assert _paths(svg, "loc-prefecture")
+    names = re.findall(r'<text class="loc-label"[^>]*>([^<]*)</text>', svg)
+    base_name = layers.bases.get(int(layers.bases.intersecting(base_result.site)[0]),
+                                 f"name_{lang}")
+    assert base_name in names  # the base the site is in, named
+    assert ("西宁湟水国家湿地公园" if lang == "zh" else "Xining Huangshui National Wetland Park") in names
+    assert 'class="north-arrow"' in svg and " km<" in svg  # north arrow and scale bar
+    caption = re.search(r'<figure class="location".*?</figure>', html, re.S).group(0)
+    for key in ("layer.bases", "layer.redlines", "layer.admin_prefecture", "rpt.sketch_site",
+                "rpt.loc.title"):
+        assert _esc(t(key, lang)) in caption
+    # a site near the province border draws the province outline itself
+    near_border = screen_site(box(102.75, 36.3, 0.004), Project(product="碳酸锂"), layers)
+    svg = _locmap(report_html(near_border, lang=lang, layers=layers))
+    assert _paths(svg, "loc-province")[0]["d"].startswith("M")
+    assert _esc(t("layer.admin_province", lang)) in report_html(near_border, lang=lang,
+                                                                 layers=layers)
+
+
+def test_location_map_draws_imported_control_layer_and_bounds_a_20000_polygon_layer(
+        base_result, layers):
+    from bench.stress_data import farmland
+    from geo import palette
+    from geo.location_map import MAX_FEATURES
+
+    c = base_result.site.centroid
+    farm = farmland(centre=(c.x, c.y), spacing_m=980.0)
+    assert len(farm) >= 20_000
+    heavy = layers.replace("farmland", farm)
+    plain = report_model(base_result, "zh", layers=layers)["location"]
+    model = report_model(base_result, "zh", layers=heavy)["location"]
+    drawn = [lay for lay in model["layers"] if lay["kind"] == "farmland"]
+    assert len(drawn) == 1 and 0 < drawn[0]["features"] <= MAX_FEATURES
+    assert 0 < len(drawn[0]["rings"]) <= MAX_FEATURES  # star patches: one ring each
+    assert drawn[0]["fill"] == palette.CONTROL["farmland"]
+    assert any(e["label"] == t("layer.farmland", "zh") for e in model["legend"])
+    assert "永久基本农田" in model["note"] and str(MAX_FEATURES) in model["note"]  # says it capped
+    assert model["vertices"] < 20_000  # a bounded payload, whatever the layer holds
+    for lay in model["layers"]:  # everything clipped to the figure
+        for ring in lay["rings"]:
+            for x, y in ring:
+                assert -1 <= x <= model["width"] + 1 and -1 <= y <= model["height"] + 1
+    html = report_html(base_result, lang="en", layers=heavy)
+    assert len(html) < len(report_html(base_result, lang="en", layers=layers)) + 200_000
+    assert _paths(_locmap(html), "loc-farmland")
+    assert plain["vertices"] < model["vertices"]
+
+
+def _pdf_streams(pdf: bytes) -> bytes:
+    """The decompressed content streams of a reportlab PDF (ASCII85 + Flate)."""
+    import base64
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        data = m.group(1).strip()
+        data = data[:-2] if data.endswith(b"~>") else data
+        try:
+            out.append(zlib.decompress(base64.a85decode(data)))
+        except ValueError:
+            continue
+    return b"\n".join(out)
+
+
+def test_location_map_in_pdf(base_result, layers, tmp_path):
+    from geo.location_map import location_drawing
+    from reportlab.graphics.shapes import Group, String
+
+    pdf = report_pdf(base_result, lang="en", generated_at=DAY, layers=layers)
+    text = _pdf_streams(pdf)
+    for key in ("rpt.loc.title", "layer.bases", "layer.redlines", "rpt.sketch_site"):
+        assert t(key, "en").encode() in text
+    assert b"Xining Nanchuan Industrial Park" in text
+    model = report_model(base_result, "zh", layers=layers)["location"]
+    drawing = location_drawing(model, 400, "STSong-Light")
+
+    def strings(node):
+        for item in getattr(node, "contents", []):
+            if isinstance(item, String):
+                yield item.text
+            elif isinstance(item, Group):
+                yield from strings(item)
+
+    assert "西宁南川工业园区" in set(strings(drawing)) and "N" in set(strings(drawing))
+    zh = report_pdf(base_result, lang="zh", generated_at=DAY, layers=layers)
+    flat = _pdftotext(zh, tmp_path)
+    if flat is not None:
+        flat = re.sub(r"\s+", "", flat)
+        for key in ("rpt.loc.title", "layer.bases", "layer.redlines"):
+            assert t(key, "zh") in flat
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_without_layers_says_the_location_map_needs_them(base_result, lang, tmp_path):
+    html = report_html(base_result, lang=lang, generated_at=DAY)
+    assert '<svg class="locmap"' not in html
+    assert _esc(t("rpt.loc.needs_layers", lang)) in html
+    pdf = report_pdf(base_result, lang=lang, generated_at=DAY)
+    assert pdf.startswith(b"%PDF")
+    if lang == "en":
+        assert t("rpt.loc.needs_layers", "en").split(":")[0].encode() in _pdf_streams(pdf)
+
+
+def test_location_map_with_empty_layers_still_marks_the_site(base_result):
+    from geo.layers_index import ScreeningLayers
+
+    lm = report_model(base_result, "en", layers=ScreeningLayers.from_frames())["location"]
+    assert [lay["kind"] for lay in lm["layers"]] == ["site"]
+    assert [e["label"] for e in lm["legend"]] == [t("rpt.sketch_site", "en")]
+    assert lm["bar_px"] > 0 and lm["inset"] is not None
+    html = report_html(base_result, lang="en", layers=ScreeningLayers.from_frames())
+    assert _paths(_locmap(html), "loc-site")

@@ -55,3 +55,29 @@ def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_f
     assert _frame_with(page, "path.qpa-site") is not None  # the map redrawn with the site
     screenshot(page, "site_check_draw")
     assert page.blocked_urls == [], page.blocked_urls
+
+
+def test_downloaded_report_carries_the_location_map(streamlit_server, browser_page):
+    """The HTML report an official downloads after a check has the location map, drawn from the
+    layers the page screened with (province inset, red line, site; legend in Chinese)."""
+    from geo.i18n import t
+
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
+    page.get_by_text(t("site.mode.paste", "zh")).click()
+    page.get_by_label(t("site.coords", "zh")).fill(QINGHAI_LAKE)
+    page.get_by_role("button", name=t("site.use_coords", "zh")).click()
+    page.get_by_text("当前选址").wait_for(timeout=30_000)
+    page.get_by_role("button", name=t("site.run", "zh")).click()
+    button = page.get_by_role("button", name=t("site.dl.html", "zh"))
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert '<svg class="locmap"' in html and 'class="inset-province"' in html
+    assert 'class="loc-site"' in html and 'class="loc-redline"' in html
+    for key in ("rpt.loc.title", "layer.redlines", "rpt.sketch_site"):
+        assert t(key, "zh") in html
+    assert t("rpt.loc.needs_layers", "zh") not in html
+    assert page.page_errors == [], page.page_errors
