@@ -227,7 +227,7 @@ async def _screen_once(sess: Session, coords: str) -> float:
     start = time.perf_counter()
     texts = await sess.run(trigger=submit)
     took = time.perf_counter() - start
-    if not any(x.startswith(t("site.verdict", LANG, status="")) for x in texts):
+    if not any(x.startswith(t("site.verdict_compliance", LANG, status="")) for x in texts):
         raise RuntimeError(f"no verdict: {[x[:60] for x in texts[-3:]]}")
     return took
 

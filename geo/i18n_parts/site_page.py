@@ -39,8 +39,10 @@ TEXT = {
     "site.verdict": ("结论：{status}", "Verdict: {status}"),
     "site.layer": ("拟选址", "Proposed site"),
     "site.buildable": ("可建设范围", "Buildable area"),
-    "site.buildable_ha": ("可建设面积 {ha:,.2f} 公顷（扣除红线与压覆部分）",
-                          "Buildable area {ha:,.2f} ha (site minus red-line and mineral overlaps)"),
+    "site.buildable_ha": ("可建设面积 {ha:,.2f} 公顷（扣除与生态保护红线及已导入管控线的重叠部分；压覆矿产不扣除，需另行查询评估）",
+                          "Buildable area {ha:,.2f} ha (site minus its overlaps with the red line and "
+                          "the imported control lines; mineral overlaps are not deducted, they need "
+                          "a 压覆 query)"),
     "site.col.check": ("检查项", "Check"),
     "site.col.status": ("结论", "Status"),
     "site.col.finding": ("结果", "Finding"),
