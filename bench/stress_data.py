@@ -205,7 +205,7 @@ def generate(seed: int = 20261123, region=None) -> dict[str, pd.DataFrame]:
 
 #: Polygons of each synthetic control layer (issue 10 bench: >= 20,000 each).
 N_CONTROL = 20_000
-_DLBM = ("0101", "0103", "0301", "0404", "0601", "0602", "0702", "1006", "1204", "1206")
+_CONTROL_DLBM = ("0101", "0103", "0301", "0404", "0601", "0602", "0702", "1006", "1204", "1206")
 
 
 def control_layers(seed: int = 20261123, region=None, n: int = N_CONTROL,
@@ -224,7 +224,7 @@ def control_layers(seed: int = 20261123, region=None, n: int = N_CONTROL,
         frame = gpd.GeoDataFrame(rows, geometry=_star_polygons(rng, lon, lat, n_vertices),
                                  crs=4326)
         if kind == "landuse":
-            frame["dlbm"] = rng.choice(_DLBM, n)
+            frame["dlbm"] = rng.choice(_CONTROL_DLBM, n)
         out[kind] = frame
     return out
 
@@ -250,7 +250,7 @@ def write(out_dir: Path, seed: int = 20261123, region=None) -> dict[str, Path]:
 #: Centre (lon, lat) of the parcel layer: the eastern Qaidam, inside Qinghai.
 PARCEL_CENTRE = (97.0, 36.5)
 #: GB/T 21010-2017 classes of the parcel layer and their shares (Qinghai-like: mostly grass and bare land).
-_DLBM = [("0401", "天然牧草地", 0.33), ("0404", "其他草地", 0.15), ("1207", "裸岩石砾地", 0.10),
+_PARCEL_DLBM = [("0401", "天然牧草地", 0.33), ("0404", "其他草地", 0.15), ("1207", "裸岩石砾地", 0.10),
          ("1206", "裸土地", 0.05), ("1204", "盐碱地", 0.04), ("0103", "旱地", 0.08),
          ("0102", "水浇地", 0.04), ("0301", "乔木林地", 0.03), ("0305", "灌木林地", 0.04),
          ("1101", "河流水面", 0.02), ("0601", "工业用地", 0.02), ("0602", "采矿用地", 0.02),
@@ -290,9 +290,9 @@ def parcels(n: int = 1_000_000, seed: int = 20261201, centre=PARCEL_CENTRE) -> g
     coords = np.stack([np.stack([lon[r:r + nrow, c:c + ncol], lat[r:r + nrow, c:c + ncol]], -1)
                        for r, c in ring], axis=2).reshape(nrow * ncol, 5, 2)[:n]
     geoms = shapely.polygons(coords)
-    pick = rng.choice(len(_DLBM), n, p=np.array([p for _, _, p in _DLBM]) / sum(p for _, _, p in _DLBM))
-    codes = np.array([c for c, _, _ in _DLBM], dtype=object)[pick]
-    names = np.array([m for _, m, _ in _DLBM], dtype=object)[pick]
+    pick = rng.choice(len(_PARCEL_DLBM), n, p=np.array([p for _, _, p in _PARCEL_DLBM]) / sum(p for _, _, p in _PARCEL_DLBM))
+    codes = np.array([c for c, _, _ in _PARCEL_DLBM], dtype=object)[pick]
+    names = np.array([m for _, m, _ in _PARCEL_DLBM], dtype=object)[pick]
     return gpd.GeoDataFrame({"TBBH": [f"{i + 1:07d}" for i in range(n)], "DLBM": codes,
                              "DLMC": names}, geometry=geoms, crs=4326)
 
