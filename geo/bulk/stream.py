@@ -16,7 +16,7 @@
   forked processes (at most two chunks in flight per worker), or on a Dask
   cluster (:mod:`geo.bulk.dask_engine`).
 * **Writing**: one arrow table per chunk with a fixed schema (the site
-  geometry, ``site_id``, kept input fields, ``chunk``, every check's status,
+  geometry, ``site_id``, kept input fields, ``chunk``, every check of the registry: status,
   message key and figures, see :func:`geo.bulk.columns`). GeoPackage: appended
   to layer ``screen`` (each append one transaction). GeoParquet: each chunk a
   part file under ``OUT.parquet.parts/`` (written to a temporary name, then
@@ -52,29 +52,27 @@ import shapely
 from pyproj import CRS, Transformer
 
 from ..checks.config import CheckConfig, load_config
-from ..checks.result import CHECKS, Project
+from ..checks.registry import check_ids
+from ..checks.result import Project
 from ..errors import InputError
-from .screen import columns, screen_bulk
+from .screen import columns, screen_bulk, text_columns
 
 __all__ = ["StreamSpec", "ChunkReader", "screen_file", "main", "output_schema"]
 
 #: Input fields kept in the output when present (三调: 图斑编号, 地类编码, 地类名称).
 DEFAULT_KEEP = ("TBBH", "DLBM", "DLMC")
 LAYER = "screen"
-_TEXT_SUFFIXES = ("_status", "_key", "_id", "_ids", "_missing")
-_TEXT = {"site_id", "error", "overall", "indicative"}
 
 
 # --------------------------------------------------------------------------- schema
 def output_schema(checks: Sequence[str], extra: Sequence[str], keep: Sequence[str],
                   rings: Sequence[float] = ()) -> pa.Schema:
     """The fixed arrow schema of every output chunk (text, floats, the chunk index, WKB)."""
-    names = columns(checks, extra)
-    if "redline" in checks:
-        names += [f"redline_n_within_{int(r)}_m" for r in rings]
+    names = columns(checks, extra, rings)
+    texts = text_columns(checks, extra)
     fields = []
     for name in names:
-        text = name in _TEXT or name.endswith(_TEXT_SUFFIXES) or name == "base_base_id"
+        text = name in texts
         fields.append(pa.field(name, pa.string() if text else pa.float64()))
         if name == "site_id":
             fields += [pa.field(k, pa.string()) for k in keep] + [pa.field("chunk", pa.int64())]
@@ -384,7 +382,7 @@ class StreamSpec:
     """What to screen a parcel layer with."""
 
     project: Project = field(default_factory=Project)
-    checks: tuple[str, ...] = CHECKS
+    checks: tuple[str, ...] = field(default_factory=check_ids)
     extra: dict = field(default_factory=dict)         # name -> LayerIndex
     keep: Sequence[str] | None = None
     chunk: int = 50_000
@@ -505,8 +503,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--product", default=None, help="product or chain node (zh or en)")
     p.add_argument("--activity", default=None, help="activity code (default industrial)")
     p.add_argument("--year", type=int, default=None, help="quota year")
-    p.add_argument("--checks", default=",".join(CHECKS),
-                   help=f"comma-separated subset of {','.join(CHECKS)}")
+    p.add_argument("--checks", default=",".join(check_ids()),
+                   help=f"comma-separated subset of {','.join(check_ids())} (the checks they "
+                        "need run too)")
     p.add_argument("--layer", action="append", default=[], metavar="KIND=PATH",
                    help="redline=PATH / minerals=PATH replace a layer; any other KIND adds a "
                         "polygon layer whose overlap is measured (e.g. farmland=PBNT.gpkg)")
@@ -551,9 +550,9 @@ def _layers_from_args(args):
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command line (raises QPAError on bad input)."""
     checks = tuple(c.strip() for c in args.checks.split(",") if c.strip())
-    unknown = [c for c in checks if c not in CHECKS]
+    unknown = [c for c in checks if c not in check_ids()]
     if unknown or not checks:
-        raise InputError(f"--checks {args.checks!r}: expected names from {', '.join(CHECKS)}",
+        raise InputError(f"--checks {args.checks!r}: expected names from {', '.join(check_ids())}",
                          key="err.bulk_checks", names=", ".join(unknown) or "-")
     config = load_config()
     project = Project(product=args.product, activity=args.activity or
