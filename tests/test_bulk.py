@@ -211,14 +211,3 @@ def test_bad_sites_get_an_error_not_a_crash(stress):
                                                 _layers(data)).overall
     assert out.loc[3, "area_ha"] > 0  # the bow tie was repaired, as screen_site repairs it
     assert pd.isna(out.loc[1, "overall"]) and pd.isna(out.loc[1, "redline_status"])
-
-
-def test_local_buffer_pieces_match_per_site_deposit_circles(stress):
-    from geo.bulk.measure import local_buffers
-
-    data, _, geoms = stress
-    pts = data["deposits"].geometry.values[:50]
-    lat = np.linspace(32, 39, 50)
-    got = local_buffers(pts, 1000.0, lat, quad_segs=8)
-    for g, p, a in zip(got, pts, lat):
-        assert shapely.equals_exact(g, local_buffer(p, 1000.0, a, quad_segs=8), tolerance=1e-12)
