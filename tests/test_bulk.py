@@ -211,3 +211,16 @@ def test_bad_sites_get_an_error_not_a_crash(stress):
                                                 _layers(data)).overall
     assert out.loc[3, "area_ha"] > 0  # the bow tie was repaired, as screen_site repairs it
     assert pd.isna(out.loc[1, "overall"]) and pd.isna(out.loc[1, "redline_status"])
+
+
+def test_extra_layer_named_like_a_check_is_refused(stress):
+    from geo.errors import InputError
+    from geo.i18n import t
+    from geo.layers_index import LayerIndex
+
+    data, _, geoms = stress
+    extra = {"farmland": LayerIndex("farmland", data["redlines"].head(50))}
+    with pytest.raises(InputError) as err:  # landuse needs the farmland check: columns would clash
+        screen_bulk(geoms[:3], Project(), _layers(data), checks=("landuse",), extra=extra)
+    assert err.value.key == "err.bulk_extra_name"
+    assert "farmland" in t(err.value.key, "zh", **err.value.params)

@@ -38,6 +38,7 @@ from ..checks.context import CheckContext, covered_share
 from ..checks.redline import RedlineMeasure, decide, near_zones, rings_m, zone
 from ..checks.registry import CheckSpec, check_ids, registry, run_order_for
 from ..checks.result import CheckResult, Project
+from ..errors import InputError
 from ..geodesy import area_ha
 from .measure import (areas_ha, group_reduce, nearest, overlaps, site_latitudes, union_areas,
                       within)
@@ -314,6 +315,11 @@ def screen_bulk(sites, project: Project | None = None, layers=None, config: Chec
         else np.asarray(site_ids, dtype=object).astype(str)
     checks = _closure(checks)
     extra = dict(extra or {})
+    clash = sorted(set(extra) & set(checks))
+    if clash:
+        raise InputError(f"extra layers {clash} are named like checks that run: their columns "
+                         "would collide; give them another name or load them as that check's layer",
+                         key="err.bulk_extra_name", names=", ".join(clash))
     if workers <= 1 or len(sites) <= chunk or "fork" not in mp.get_all_start_methods():
         parts = [_screen_chunk(sites[a:a + chunk], ids[a:a + chunk], project, layers, config,
                                checks, extra, rings) for a in range(0, max(len(sites), 1), chunk)]

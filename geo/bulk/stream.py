@@ -28,9 +28,10 @@
   is refused with the reason (``--restart`` starts over).
 * **Progress**: one line on stderr, parcels done, rate and ETA.
 
-``--layer redline=PATH`` / ``minerals=PATH`` replace those layers; any other
-``KIND=PATH`` (``farmland=PBNT.gpkg``) is an extra polygon layer whose overlap
-(ha, share, count, ids) is measured for every parcel.
+``--layer KIND=PATH`` with a layer a check reads (``redline``, ``minerals``, a
+control-line kind such as ``farmland``...) replaces that layer, as in
+``python -m geo.screen``; any other kind (``pbnt_2023=PBNT.gpkg``) is an extra
+polygon layer whose overlap (ha, share, count, ids) is measured for every parcel.
 """
 from __future__ import annotations
 
@@ -507,8 +508,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"comma-separated subset of {','.join(check_ids())} (the checks they "
                         "need run too)")
     p.add_argument("--layer", action="append", default=[], metavar="KIND=PATH",
-                   help="redline=PATH / minerals=PATH replace a layer; any other KIND adds a "
-                        "polygon layer whose overlap is measured (e.g. farmland=PBNT.gpkg)")
+                   help="a layer a check reads (redline, minerals, farmland...) replaces it; any other "
+                        "KIND adds a polygon layer whose overlap is measured (e.g. pbnt_2023=PBNT.gpkg)")
     p.add_argument("--chunk", type=int, default=50_000, help="parcels per chunk")
     p.add_argument("--workers", type=int, default=None, help="processes (default: CPUs)")
     p.add_argument("--keep", default=None, help=f"input fields to keep (default {','.join(DEFAULT_KEEP)})")
@@ -524,7 +525,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _layers_from_args(args):
-    from ..layers_index import LAYER_NAMES, LayerIndex, ScreeningLayers, read_vector
+    from ..layers_index import CONTROL_LAYERS, LAYER_NAMES, LayerIndex, ScreeningLayers, read_vector
     from ..screen import normalise_layer
 
     layers = ScreeningLayers.from_bundle(Path(args.bundle), Path(args.dem))
@@ -538,8 +539,9 @@ def _layers_from_args(args):
         path = Path(raw.strip())
         frame = read_vector(path, f"--layer {name}")
         files.append(f"{name}={path.resolve()}")
-        if name in ("redline", "redlines", "minerals", "deposits") and name in LAYER_NAMES:
-            layers = layers.replace(name, normalise_layer(name, frame, path))
+        if name in LAYER_NAMES or name in CONTROL_LAYERS:  # a layer a check reads, as screen_site
+            cover = layers.coverage if name in LAYER_NAMES else None
+            layers = layers.replace(name, normalise_layer(name, frame, path), coverage=cover)
         else:
             if "id" not in frame.columns:
                 frame = frame.assign(id=[f"{path.stem}-{i + 1}" for i in range(len(frame))])
