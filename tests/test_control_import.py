@@ -16,7 +16,7 @@ from geo.layers_index import ScreeningLayers
 from geo.report import report_html
 from geo.screen import result_rows, screen_site
 from geo.sources import StoreSource
-from geo.store import open_store
+from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
