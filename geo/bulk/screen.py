@@ -195,7 +195,8 @@ def _value(v):
     return v
 
 
-def _row(res, order: Sequence[CheckSpec], rings: Sequence[float]) -> dict:
+def _row(res, rings: Sequence[float]) -> dict:
+    """One output row of a ScreenResult: position, verdicts, every status and figure."""
     pt = res.site.representative_point()
     suit = res.suitability
     row = {"lon": pt.x, "lat": pt.y, "area_ha": res.area_ha, "buildable_ha": res.buildable_ha,
@@ -251,7 +252,7 @@ def _screen_chunk(sites, site_ids, project, layers, config, checks, extra, rings
         ctx = CheckContext(g[j], float(site_ha[j]), project, layers, config)
         for spec in order:
             ctx.results[spec.id] = pre[spec.id][j] if spec.id in pre else spec.run(ctx)
-        rows.append(_row(screen_result(ctx), order, ring_m))
+        rows.append(_row(screen_result(ctx), ring_m))
     body = pd.DataFrame(rows, index=ok)
     ext = pd.DataFrame(index=ok)
     for name, idx in extra.items():
