@@ -45,8 +45,8 @@ def _import(layer_id: str, name: str, data: bytes) -> None:
     at = run_page(PAGE, OFFICIAL_USER, "zh")
     assert not at.exception, at.exception
     at.selectbox(key="data_layer").set_value(layer_id).run()
-    at.text_input(key="data_source").input("湟中区自然资源局").run()
-    at.file_uploader(key="data_upload").set_value((name, data, "application/octet-stream"))
+    at.text_input(key="data_source_0").input("湟中区自然资源局").run()
+    at.file_uploader(key="data_upload_0").set_value((name, data, "application/octet-stream"))
     at.run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
