@@ -1,6 +1,6 @@
 """Bulk screening benchmark (issue 12, items 1-3): figures and ratios in one run.
 
-1. **10,000 stress sites, all six checks, 2 cores**: :func:`geo.bulk.screen_bulk`
+1. **10,000 stress sites, every check of the registry, 2 cores**: :func:`geo.bulk.screen_bulk`
    (2 forked processes) beside the per-site engine (:func:`geo.screen.screen_many`
    with :func:`geo.batch.site_record`, 2 processes) and one set-based PostGIS
    query over the same sites (a ``sites`` table, ``JOIN LATERAL`` per layer,

@@ -64,6 +64,7 @@ __all__ = [
     "CSV_COLUMNS",
     "prepare_site",
     "screen_site",
+    "screen_result",
     "buildable_area",
     "screen_many",
     "read_sites",
@@ -165,7 +166,18 @@ def screen_site(geometry: BaseGeometry, project: Project | None = None,
     ctx = CheckContext(site, area_ha(site), project, layers, config)
     for spec in run_order():
         ctx.results[spec.id] = spec.run(ctx)
-    results = [ctx.results[spec.id] for spec in registry()]
+    return screen_result(ctx)
+
+
+def screen_result(ctx: CheckContext) -> ScreenResult:
+    """The two verdicts, buildable area and layer notes of the checks run in ``ctx``.
+
+    ``ctx.results`` holds every check of the registry (:func:`screen_site`) or
+    a subset with the checks it needs (the bulk path); the verdicts are over
+    the checks present.
+    """
+    site, project, config = ctx.site, ctx.project, ctx.config
+    results = [ctx.results[spec.id] for spec in registry() if spec.id in ctx.results]
     buildable, buildable_ha = buildable_area(site, results)
     return ScreenResult(site=site, area_ha=ctx.site_ha, project=project, results=results,
                         overall=compliance(results, config), reasons=reasons(results, config),

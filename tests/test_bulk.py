@@ -1,9 +1,12 @@
 """The bulk path gives what the per-site engine gives, check by check.
 
 2,000 sites of the stress set (bench.stress_data: 20,000 red-line polygons,
-5,000 deposits, salt lakes, 15 bases with quotas) are screened once by
-:func:`geo.screen.screen_site` and once by :func:`geo.bulk.screen_bulk`; every
-status, message key and figure must agree (figures to 1e-6 relative). A second
+5,000 deposits, a quarter of them made authoritative reserve polygons, salt
+lakes, 15 bases with quotas) are screened once by
+:func:`geo.screen.screen_site` and once by :func:`geo.bulk.screen_bulk`; for every
+check of the registry, every status, message key and figure must agree
+(figures to 1e-6 relative), and so must the compliance verdict, the
+suitability score, the buildable area and the indicative layers. A second
 run adds a fine synthetic DEM (so terrain gives PASS / WARN / FAIL, not only
 UNKNOWN), another product and activity, so the other branches of the rules are
 exercised too.
@@ -22,7 +25,7 @@ from bench.stress_data import generate, qinghai_region
 from geo.bulk import FIGURES, screen_bulk
 from geo.bulk.measure import areas_ha, nearest, within
 from geo.bundle import BUNDLE_PATH
-from geo.checks import Project
+from geo.checks import Project, check_ids
 from geo.checks.measure import local_buffer
 from geo.dem import Dem
 from geo.geodesy import area_ha
@@ -44,21 +47,33 @@ def stress():
 
 def _layers(data, dem=None):
     return ScreeningLayers.from_frames(
-        redline=data["redlines"], deposits=data["deposits"], salt_lakes=data["salt_lakes"],
+        redline=data["redlines"], deposits=_with_reserves(data["deposits"]),
+        salt_lakes=data["salt_lakes"],
         bases=data["bases"], quotas=data["quotas"], dem=dem,
         coverage=data["admin_province"].geometry.iloc[0])
 
 
+def _with_reserves(deposits):
+    """Every fourth deposit an authoritative 3 km reserve polygon (the 压覆 FAIL path)."""
+    dep = deposits.copy()
+    sel = dep.index[::4]
+    dep.loc[sel, "geometry"] = [local_buffer(p, 3000.0, p.y) for p in dep.geometry[sel]]
+    dep.loc[sel, "accuracy"] = "authoritative"
+    return dep
+
+
 def _fine_dem(bounds) -> Dem:
-    """A 0.002 degree DEM over ``bounds`` with hills steep enough for every slope class."""
+    """A 0.0008 degree DEM (~80 m, fine enough for slope shares) over ``bounds`` with hills
+    steep enough for every slope class and a flat plateau."""
     w, s, e, n = bounds
-    res = 0.002
+    res = 0.0008
     cols, rows = int(math.ceil((e - w) / res)), int(math.ceil((n - s) / res))
     x = w + res * (np.arange(cols) + 0.5)
     y = n - res * (np.arange(rows) + 0.5)
-    xx, yy = np.meshgrid(x, y)
+    xx, yy = x[None, :], y[:, None]
     elev = 3000 + 1800 * np.sin(xx * 40) * np.cos(yy * 25) + 300 * np.sin(xx * 7)
-    elev[(xx - w) < 0.05 * (e - w)] = np.nan  # a no-data strip
+    elev[:, (x - w) < 0.05 * (e - w)] = np.nan  # a no-data strip
+    elev[:, (e - x) < 0.3 * (e - w)] = 3200.0  # a flat plateau in the east
     return Dem(elev=elev, transform=Affine(res, 0.0, w, 0.0, -res, n), tags={"accuracy": "indicative"})
 
 
@@ -77,6 +92,7 @@ def _compare(ids, geoms, project, layers):
     bulk = screen_bulk(geoms, project, layers, site_ids=ids, chunk=700)
     ref = [screen_site(g, project, layers) for g in geoms]
     problems = []
+    assert set(FIGURES) == set(check_ids())
     for check, figures in FIGURES.items():
         for i, r in enumerate(ref):
             res = r.result(check)
@@ -92,6 +108,9 @@ def _compare(ids, geoms, project, layers):
         row = bulk.iloc[i]
         if r.overall != row["overall"] or ",".join(r.indicative_layers) != row["indicative"]:
             problems.append((ids[i], "overall", r.overall, row["overall"]))
+        if not _same(r.suitability.score, row["suitability"]) or \
+                r.suitability.band != row["suitability_band"]:
+            problems.append((ids[i], "suitability", r.suitability.score, row["suitability"]))
         if not math.isclose(r.area_ha, row["area_ha"], rel_tol=1e-6):
             problems.append((ids[i], "area_ha", r.area_ha, row["area_ha"]))
         if abs(r.buildable_ha - row["buildable_ha"]) > 1e-6 * r.area_ha:
@@ -105,6 +124,7 @@ def test_bulk_equals_per_site_on_stress_sites(stress):
     bulk, ref = _compare(ids, geoms, Project(product="碳酸锂"), _layers(data))
     # the comparison covers every status the stress set produces, not one path
     statuses = {c: set(bulk[f"{c}_status"]) for c in FIGURES}
+    assert statuses["minerals"] >= {"FAIL"} and statuses["terrain"] == {"UNKNOWN"}
     assert statuses["redline"] >= {"PASS", "WARN", "FAIL", "UNKNOWN"}
     assert statuses["minerals"] >= {"PASS", "WARN", "FAIL"}
     assert statuses["quota"] >= {"PASS", "WARN", "FAIL", "UNKNOWN"}
@@ -193,12 +213,14 @@ def test_bad_sites_get_an_error_not_a_crash(stress):
     assert pd.isna(out.loc[1, "overall"]) and pd.isna(out.loc[1, "redline_status"])
 
 
-def test_local_buffer_pieces_match_per_site_deposit_circles(stress):
-    from geo.bulk.measure import local_buffers
+def test_extra_layer_named_like_a_check_is_refused(stress):
+    from geo.errors import InputError
+    from geo.i18n import t
+    from geo.layers_index import LayerIndex
 
     data, _, geoms = stress
-    pts = data["deposits"].geometry.values[:50]
-    lat = np.linspace(32, 39, 50)
-    got = local_buffers(pts, 1000.0, lat, quad_segs=8)
-    for g, p, a in zip(got, pts, lat):
-        assert shapely.equals_exact(g, local_buffer(p, 1000.0, a, quad_segs=8), tolerance=1e-12)
+    extra = {"farmland": LayerIndex("farmland", data["redlines"].head(50))}
+    with pytest.raises(InputError) as err:  # landuse needs the farmland check: columns would clash
+        screen_bulk(geoms[:3], Project(), _layers(data), checks=("landuse",), extra=extra)
+    assert err.value.key == "err.bulk_extra_name"
+    assert "farmland" in t(err.value.key, "zh", **err.value.params)

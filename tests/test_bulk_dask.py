@@ -37,7 +37,7 @@ def test_dask_cluster_equals_in_process_row_by_row(tmp_path):
     shuffled = parcels(6000).sample(frac=1.0, random_state=1)  # file order unlike space
     shuffled.to_parquet(path, index=False, row_group_size=1000)
     spec = StreamSpec(project=Project(product="碳酸锂"), checks=("redline", "base", "quota"),
-                      extra={"farmland": LayerIndex("farmland", farmland())}, chunk=1500,
+                      extra={"pbnt": LayerIndex("pbnt", farmland())}, chunk=1500,
                       workers=2)
     local = screen_file(path, tmp_path / "local.parquet", layers, spec, quiet=True)
     with _bare_main(), distributed.LocalCluster(n_workers=2, threads_per_worker=1,

@@ -36,7 +36,7 @@ def world(tmp_path_factory):
     frame = parcels(N)
     path = tmp_path_factory.mktemp("parcels") / "parcels.parquet"
     frame.to_parquet(path, index=False, row_group_size=300)  # batches unlike the chunks
-    extra = {"farmland": LayerIndex("farmland", farmland())}
+    extra = {"pbnt": LayerIndex("pbnt", farmland())}
     return layers, frame, path, extra
 
 
@@ -93,7 +93,7 @@ def test_stream_output_equals_screen_bulk(world, tmp_path, suffix, capsys):
     assert (got["DLBM"].to_numpy() == frame.sort_values("TBBH")["DLBM"].to_numpy()).all()
     assert shapely.equals_exact(np.asarray(got.geometry.values, dtype=object),
                                 np.asarray(want["geometry"], dtype=object), 1e-12).all()
-    assert (got["farmland_overlap_ha"] > 0).sum() > 50
+    assert (got["pbnt_overlap_ha"] > 0).sum() > 50
     if suffix == ".parquet":
         assert pq.ParquetFile(out).metadata.num_row_groups == 4
         assert not out.with_name(out.name + ".parts").exists()

@@ -14,10 +14,7 @@ and shapely 2 array operations on (site, feature) pairs:
   local conformal frame, measured with ``GEOD.inv``);
 * :func:`within` and :func:`nearest` -- the rules of ``LayerIndex.within`` /
   ``LayerIndex.nearest`` for all sites;
-* :func:`local_buffers` -- the geodesic-ish buffers of
-  :func:`geo.checks.measure.local_buffer`, each in its own site's frame;
-* :func:`union_areas` -- per-site area of the union of several pieces;
-* :func:`dem_cells` -- the DEM cells touching each site (and whose centre is inside).
+* :func:`union_areas` -- per-site area of the union of several pieces.
 
 Pairs are always returned sorted by (site, feature row), the order in which
 the per-site engine visits them. Coordinates are (lon, lat), EPSG:4326;
@@ -31,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from ..checks.measure import metres_per_degree_exact
 from ..geodesy import GEOD
 
 __all__ = [
@@ -45,9 +41,7 @@ __all__ = [
     "pair_distances",
     "within",
     "nearest",
-    "local_buffers",
     "union_areas",
-    "dem_cells",
     "group_reduce",
 ]
 
@@ -180,10 +174,6 @@ def to_local(geoms: np.ndarray, k: np.ndarray) -> np.ndarray:
         return xy
 
     return shapely.transform(geoms, scale)
-
-
-def _from_local(geoms: np.ndarray, k: np.ndarray) -> np.ndarray:
-    return to_local(geoms, 1.0 / np.asarray(k, dtype=float))
 
 
 def overlaps(sites: np.ndarray, index, candidates: Pairs | None = None
@@ -334,19 +324,6 @@ def group_reduce(groups: np.ndarray, values: np.ndarray, n: int, how: str,
     return out
 
 
-def local_buffers(geoms: np.ndarray, metres: float, lat: np.ndarray, quad_segs: int = 8
-                  ) -> np.ndarray:
-    """:func:`geo.checks.measure.local_buffer` of each geometry at its own latitude."""
-    geoms = np.asarray(geoms, dtype=object)
-    if metres <= 0 or len(geoms) == 0:
-        return geoms
-    lat = np.asarray(lat, dtype=float)
-    k = lon_scales(lat)
-    m_per_deg = np.array([metres_per_degree_exact(float(a))[1] for a in lat])
-    local = shapely.buffer(to_local(geoms, k), metres / m_per_deg, quad_segs=quad_segs)
-    return _from_local(local, k)
-
-
 def union_areas(groups: np.ndarray, pieces: np.ndarray, areas: np.ndarray, n: int
                 ) -> tuple[np.ndarray, dict[int, object]]:
     """Per-site area (ha) of the union of its pieces, and the unions of multi-piece sites.
@@ -370,42 +347,3 @@ def union_areas(groups: np.ndarray, pieces: np.ndarray, areas: np.ndarray, n: in
         out[site_ids] = areas_ha(np.array(geoms, dtype=object))
         unions = dict(zip(site_ids.tolist(), geoms))
     return out, unions
-
-
-def dem_cells(sites: np.ndarray, dem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The DEM cells touching each site: (site, row, col, centre inside) of every pair.
-
-    The per-site rule of :func:`geo.checks.terrain.dem_cells`: the cells of the
-    site's bounding window that intersect it, and whether each cell's centre
-    lies inside the site.
-    """
-    tr = dem.transform
-    h, w = dem.elev.shape
-    b = shapely.bounds(sites)
-    inv = ~tr
-
-    def col_row(x, y):
-        return inv.a * x + inv.b * y + inv.c, inv.d * x + inv.e * y + inv.f
-
-    c0, r0 = col_row(b[:, 0], b[:, 3])
-    c1, r1 = col_row(b[:, 2], b[:, 1])
-    cmin = np.maximum(0, np.floor(np.minimum(c0, c1))).astype(np.int64)
-    cmax = np.minimum(w, np.floor(np.maximum(c0, c1)) + 1).astype(np.int64)
-    rmin = np.maximum(0, np.floor(np.minimum(r0, r1))).astype(np.int64)
-    rmax = np.minimum(h, np.floor(np.maximum(r0, r1)) + 1).astype(np.int64)
-    ncol, nrow = np.clip(cmax - cmin, 0, None), np.clip(rmax - rmin, 0, None)
-    counts = ncol * nrow
-    site = np.repeat(np.arange(len(sites)), counts)
-    if len(site) == 0:
-        z = np.zeros(0, np.int64)
-        return z, z, z, np.zeros(0, bool)
-    offset = np.arange(len(site)) - np.repeat(np.cumsum(counts) - counts, counts)
-    ncol_s = ncol[site]
-    rr = rmin[site] + offset // ncol_s
-    cc = cmin[site] + offset % ncol_s
-    x0, y0 = tr.c + tr.a * cc, tr.f + tr.e * rr
-    boxes = shapely.box(x0, y0 + tr.e, x0 + tr.a, y0)
-    geoms = sites[site]
-    touch = shapely.intersects(geoms, boxes)
-    centre = shapely.contains_xy(geoms, x0 + tr.a / 2, y0 + tr.e / 2)
-    return site[touch], rr[touch], cc[touch], centre[touch]

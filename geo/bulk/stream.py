@@ -16,7 +16,7 @@
   forked processes (at most two chunks in flight per worker), or on a Dask
   cluster (:mod:`geo.bulk.dask_engine`).
 * **Writing**: one arrow table per chunk with a fixed schema (the site
-  geometry, ``site_id``, kept input fields, ``chunk``, every check's status,
+  geometry, ``site_id``, kept input fields, ``chunk``, every check of the registry: status,
   message key and figures, see :func:`geo.bulk.columns`). GeoPackage: appended
   to layer ``screen`` (each append one transaction). GeoParquet: each chunk a
   part file under ``OUT.parquet.parts/`` (written to a temporary name, then
@@ -28,9 +28,10 @@
   is refused with the reason (``--restart`` starts over).
 * **Progress**: one line on stderr, parcels done, rate and ETA.
 
-``--layer redline=PATH`` / ``minerals=PATH`` replace those layers; any other
-``KIND=PATH`` (``farmland=PBNT.gpkg``) is an extra polygon layer whose overlap
-(ha, share, count, ids) is measured for every parcel.
+``--layer KIND=PATH`` with a layer a check reads (``redline``, ``minerals``, a
+control-line kind such as ``farmland``...) replaces that layer, as in
+``python -m geo.screen``; any other kind (``pbnt_2023=PBNT.gpkg``) is an extra
+polygon layer whose overlap (ha, share, count, ids) is measured for every parcel.
 """
 from __future__ import annotations
 
@@ -52,29 +53,27 @@ import shapely
 from pyproj import CRS, Transformer
 
 from ..checks.config import CheckConfig, load_config
-from ..checks.result import CHECKS, Project
+from ..checks.registry import check_ids
+from ..checks.result import Project
 from ..errors import InputError
-from .screen import columns, screen_bulk
+from .screen import columns, screen_bulk, text_columns
 
 __all__ = ["StreamSpec", "ChunkReader", "screen_file", "main", "output_schema"]
 
 #: Input fields kept in the output when present (三调: 图斑编号, 地类编码, 地类名称).
 DEFAULT_KEEP = ("TBBH", "DLBM", "DLMC")
 LAYER = "screen"
-_TEXT_SUFFIXES = ("_status", "_key", "_id", "_ids", "_missing")
-_TEXT = {"site_id", "error", "overall", "indicative"}
 
 
 # --------------------------------------------------------------------------- schema
 def output_schema(checks: Sequence[str], extra: Sequence[str], keep: Sequence[str],
                   rings: Sequence[float] = ()) -> pa.Schema:
     """The fixed arrow schema of every output chunk (text, floats, the chunk index, WKB)."""
-    names = columns(checks, extra)
-    if "redline" in checks:
-        names += [f"redline_n_within_{int(r)}_m" for r in rings]
+    names = columns(checks, extra, rings)
+    texts = text_columns(checks, extra)
     fields = []
     for name in names:
-        text = name in _TEXT or name.endswith(_TEXT_SUFFIXES) or name == "base_base_id"
+        text = name in texts
         fields.append(pa.field(name, pa.string() if text else pa.float64()))
         if name == "site_id":
             fields += [pa.field(k, pa.string()) for k in keep] + [pa.field("chunk", pa.int64())]
@@ -384,7 +383,7 @@ class StreamSpec:
     """What to screen a parcel layer with."""
 
     project: Project = field(default_factory=Project)
-    checks: tuple[str, ...] = CHECKS
+    checks: tuple[str, ...] = field(default_factory=check_ids)
     extra: dict = field(default_factory=dict)         # name -> LayerIndex
     keep: Sequence[str] | None = None
     chunk: int = 50_000
@@ -505,11 +504,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--product", default=None, help="product or chain node (zh or en)")
     p.add_argument("--activity", default=None, help="activity code (default industrial)")
     p.add_argument("--year", type=int, default=None, help="quota year")
-    p.add_argument("--checks", default=",".join(CHECKS),
-                   help=f"comma-separated subset of {','.join(CHECKS)}")
+    p.add_argument("--checks", default=",".join(check_ids()),
+                   help=f"comma-separated subset of {','.join(check_ids())} (the checks they "
+                        "need run too)")
     p.add_argument("--layer", action="append", default=[], metavar="KIND=PATH",
-                   help="redline=PATH / minerals=PATH replace a layer; any other KIND adds a "
-                        "polygon layer whose overlap is measured (e.g. farmland=PBNT.gpkg)")
+                   help="a layer a check reads (redline, minerals, farmland...) replaces it; any other "
+                        "KIND adds a polygon layer whose overlap is measured (e.g. pbnt_2023=PBNT.gpkg)")
     p.add_argument("--chunk", type=int, default=50_000, help="parcels per chunk")
     p.add_argument("--workers", type=int, default=None, help="processes (default: CPUs)")
     p.add_argument("--keep", default=None, help=f"input fields to keep (default {','.join(DEFAULT_KEEP)})")
@@ -525,7 +525,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _layers_from_args(args):
-    from ..layers_index import LAYER_NAMES, LayerIndex, ScreeningLayers, read_vector
+    from ..layers_index import CONTROL_LAYERS, LAYER_NAMES, LayerIndex, ScreeningLayers, read_vector
     from ..screen import normalise_layer
 
     layers = ScreeningLayers.from_bundle(Path(args.bundle), Path(args.dem))
@@ -539,8 +539,9 @@ def _layers_from_args(args):
         path = Path(raw.strip())
         frame = read_vector(path, f"--layer {name}")
         files.append(f"{name}={path.resolve()}")
-        if name in ("redline", "redlines", "minerals", "deposits") and name in LAYER_NAMES:
-            layers = layers.replace(name, normalise_layer(name, frame, path))
+        if name in LAYER_NAMES or name in CONTROL_LAYERS:  # a layer a check reads, as screen_site
+            cover = layers.coverage if name in LAYER_NAMES else None
+            layers = layers.replace(name, normalise_layer(name, frame, path), coverage=cover)
         else:
             if "id" not in frame.columns:
                 frame = frame.assign(id=[f"{path.stem}-{i + 1}" for i in range(len(frame))])
@@ -551,9 +552,9 @@ def _layers_from_args(args):
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command line (raises QPAError on bad input)."""
     checks = tuple(c.strip() for c in args.checks.split(",") if c.strip())
-    unknown = [c for c in checks if c not in CHECKS]
+    unknown = [c for c in checks if c not in check_ids()]
     if unknown or not checks:
-        raise InputError(f"--checks {args.checks!r}: expected names from {', '.join(CHECKS)}",
+        raise InputError(f"--checks {args.checks!r}: expected names from {', '.join(check_ids())}",
                          key="err.bulk_checks", names=", ".join(unknown) or "-")
     config = load_config()
     project = Project(product=args.product, activity=args.activity or

@@ -20,6 +20,7 @@ geodesic distance to the nearest zone and the zones within the rings of
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +35,8 @@ from .result import CheckResult, Project
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
 
-__all__ = ["run", "zone_is_core", "layer_share_of_province"]
+__all__ = ["RedlineMeasure", "run", "measure", "decide", "zone", "near_zones", "rings_m",
+           "zone_is_core", "layer_share_of_province"]
 
 _FIELDS = ("name_zh", "name_en", "category", "category_en", "control_level",
            "control_level_en", "legal_basis", "accuracy")
@@ -45,7 +47,8 @@ def zone_is_core(control_level: str | None, config: CheckConfig) -> bool:
     return str(control_level or "") in set(config.redline.get("core_levels", []))
 
 
-def _zone(layers: ScreeningLayers, i: int) -> dict:
+def zone(layers: ScreeningLayers, i: int) -> dict:
+    """Id, names, category, control level, legal basis and accuracy of red-line row ``i``."""
     idx = layers.redline
     out = {"id": str(idx.get(i, "id", i))}
     out.update({f: idx.get(i, f) for f in _FIELDS})
@@ -78,21 +81,23 @@ def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
         geom = shapely.intersection(site, idx.geoms[i])
         ha = area_ha(geom)
         if ha > min_ha:
-            pieces.append({**_zone(layers, int(i)), "row": int(i), "overlap_ha": ha,
+            pieces.append({**zone(layers, int(i)), "row": int(i), "overlap_ha": ha,
                            "overlap_share": ha / site_ha if site_ha else 0.0,
                            "geometry": geom})
     return pieces
 
 
-def _rings(site: BaseGeometry, layers: ScreeningLayers, config: CheckConfig
-           ) -> tuple[list[dict], dict]:
-    rings = sorted(float(r) for r in config.section("redline").get("rings_m", [1000, 5000, 10000]))
+def _rings(site: BaseGeometry, layers: ScreeningLayers, config: CheckConfig) -> list[dict]:
+    rings = rings_m(config)
     cand, dist = layers.redline.within(site, rings[-1]) if rings else (np.zeros(0, int), [])
+    return near_zones(layers, cand, dist)
+
+
+def near_zones(layers: ScreeningLayers, rows, dist) -> list[dict]:
+    """The zones at ``rows`` (ascending) with their distances, nearest first (ties by row)."""
     order = np.argsort(dist, kind="stable")
-    near = [{**_zone(layers, int(cand[j])), "row": int(cand[j]), "distance_m": float(dist[j])}
+    return [{**zone(layers, int(rows[j])), "row": int(rows[j]), "distance_m": float(dist[j])}
             for j in order]
-    counts = {f"within_{int(r)}_m": [z["id"] for z in near if z["distance_m"] <= r] for r in rings}
-    return near, counts
 
 
 def _verdict_overlap(pieces: list[dict], project: Project, config: CheckConfig
@@ -117,8 +122,66 @@ def _verdict_overlap(pieces: list[dict], project: Project, config: CheckConfig
     return "WARN", "chk.redline.warn_admitted", rule, params
 
 
+@dataclass
+class RedlineMeasure:
+    """What the red-line check measures of one site (per-site or bulk, the same fields).
+
+    Attributes
+    ----------
+    pieces : list of dict
+        Overlapped zones (row order): :func:`zone` fields, ``row``,
+        ``overlap_ha``, ``overlap_share``, ``geometry`` (the overlap).
+    overlap_ha : float
+        Area of the union of the pieces.
+    covered : float
+        Share of the site inside the layer's coverage.
+    near : list of dict
+        Zones within the largest ring, nearest first: :func:`zone` fields,
+        ``row``, ``distance_m``.
+    nearest_i : int or None
+        Row of the nearest zone (the first piece when overlapping).
+    nearest_m : float
+        Its geodesic distance (0 when overlapping, NaN for an empty layer).
+    """
+
+    pieces: list
+    overlap_ha: float
+    covered: float
+    near: list
+    nearest_i: int | None
+    nearest_m: float
+
+
+def rings_m(config: CheckConfig) -> list[float]:
+    """The buffer rings (m), ascending."""
+    return sorted(float(r) for r in config.section("redline").get("rings_m", [1000, 5000, 10000]))
+
+
+def measure(site: BaseGeometry, site_ha: float, layers: ScreeningLayers, config: CheckConfig
+            ) -> RedlineMeasure:
+    """Overlaps, coverage, zones within the rings and the nearest zone of one site."""
+    idx = layers.redline
+    pieces = _overlaps(site, site_ha, layers, config)
+    covered = covered_share(site, site_ha, idx.coverage)
+    near = _rings(site, layers, config)
+    nearest_i, nearest_m = (pieces[0]["row"], 0.0) if pieces else idx.nearest(site)
+    overlap_ha = sum(p["overlap_ha"] for p in pieces)
+    if len(pieces) > 1:  # zones may overlap each other: measure the union once
+        overlap_ha = area_ha(shapely.union_all([p["geometry"] for p in pieces]))
+    return RedlineMeasure(pieces, overlap_ha, covered, near, nearest_i, nearest_m)
+
+
 def run(ctx: CheckContext) -> CheckResult:
-    """Red-line overlap, distance and buffer rings of the site.
+    """Red-line overlap, distance and buffer rings of the site (:func:`measure`, :func:`decide`)."""
+    if ctx.layers.redline is None:
+        return unknown("redline", ctx.config.redline_rule("no_overlap"), "lyr.redline")
+    return decide(measure(ctx.site, ctx.site_ha, ctx.layers, ctx.config), ctx.site_ha,
+                  ctx.project, ctx.layers, ctx.config)
+
+
+def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: ScreeningLayers,
+           config: CheckConfig) -> CheckResult:
+    """The rule of the red-line check on a measurement (no geometry is measured here).
 
     Returns
     -------
@@ -131,18 +194,11 @@ def run(ctx: CheckContext) -> CheckResult:
         evidence: every overlapped or nearby zone with its category, control
         level, legal basis, ``overlap_ha`` / ``distance_m``.
     """
-    site, site_ha, project, layers, config = (ctx.site, ctx.site_ha, ctx.project, ctx.layers,
-                                              ctx.config)
     idx = layers.redline
-    if idx is None:
-        return unknown("redline", config.redline_rule("no_overlap"), "lyr.redline")
-    pieces = _overlaps(site, site_ha, layers, config)
-    covered = covered_share(site, site_ha, idx.coverage)
-    near, counts = _rings(site, layers, config)
-    nearest_i, nearest_m = (pieces[0]["row"], 0.0) if pieces else idx.nearest(site)
-    overlap_ha = sum(p["overlap_ha"] for p in pieces)
-    if len(pieces) > 1:  # zones may overlap each other: measure the union once
-        overlap_ha = area_ha(shapely.union_all([p["geometry"] for p in pieces]))
+    pieces, near, covered = m.pieces, m.near, m.covered
+    nearest_i, nearest_m, overlap_ha = m.nearest_i, m.nearest_m, m.overlap_ha
+    counts = {f"within_{int(r)}_m": [z["id"] for z in near if z["distance_m"] <= r]
+              for r in rings_m(config)}
     metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
                "distance_m": nearest_m, "n_overlapped": len(pieces), "covered_share": covered,
                "nearest_id": None if nearest_i is None else str(idx.get(nearest_i, "id", nearest_i)),
@@ -154,7 +210,7 @@ def run(ctx: CheckContext) -> CheckResult:
     seen = {p["id"] for p in pieces}
     evidence += [{k: v for k, v in z.items() if k != "row"} for z in near if z["id"] not in seen]
     if nearest_i is not None and not pieces and not near:
-        evidence.append({**_zone(layers, nearest_i), "distance_m": nearest_m})
+        evidence.append({**zone(layers, nearest_i), "distance_m": nearest_m})
     rows = [p["row"] for p in pieces] + [z["row"] for z in near]
     data_used = idx.provenance(rows + ([nearest_i] if nearest_i is not None else []))
     if not pieces and covered < 1.0:

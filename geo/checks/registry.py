@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Sequence
 
 from . import (base, chain, controls, industry_policy, landuse, landuse_standard, minerals,
                quota, redline, terrain)
@@ -21,7 +21,7 @@ from .context import CheckContext
 from .result import CheckResult
 
 __all__ = ["Column", "CheckSpec", "registry", "get_check", "check_ids", "binding_ids",
-           "advisory_ids", "run_order", "LEGACY_CHECKS"]
+           "advisory_ids", "run_order", "run_order_for", "LEGACY_CHECKS"]
 
 #: The six checks of the first release, in CSV order (the CLI contract).
 LEGACY_CHECKS: tuple[str, ...] = ("redline", "minerals", "base", "quota", "terrain", "chain")
@@ -291,3 +291,15 @@ def run_order() -> tuple[CheckSpec, ...]:
     for spec in registry():
         visit(spec)
     return tuple(done)
+
+
+def run_order_for(check_ids_: Sequence[str]) -> tuple[CheckSpec, ...]:
+    """:func:`run_order` restricted to ``check_ids_`` and the checks they need (KeyError if unknown)."""
+    wanted: set[str] = set()
+    todo = list(check_ids_)
+    while todo:
+        spec = get_check(todo.pop())
+        if spec.id not in wanted:
+            wanted.add(spec.id)
+            todo += spec.needs
+    return tuple(s for s in run_order() if s.id in wanted)
