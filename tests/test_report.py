@@ -20,6 +20,7 @@ from geo.bundle import BUNDLE_PATH
 from geo.checks import Project, check_ids
 from geo.checks.base import name_documents
 from geo.geodesy import area_ha
+from geo.checks.verdict import suitability_text
 from geo.i18n import t
 from geo.jzd import read_jzd
 from geo.report import (report_geojson, report_html, report_model, report_pdf, site_jzd,
@@ -226,9 +227,12 @@ def test_pdf_is_a_pdf_with_verdict_and_indicative_warning_first(fail_result, tmp
     if text is None:
         pytest.skip("pdftotext (poppler-utils) not installed")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    assert "FAIL" in lines[0] and t("status.FAIL", lang) in lines[0]
-    assert "2026-03-15" in lines[1]
-    assert ("示意" if lang == "zh" else "indicative") in lines[2]
+    assert "FAIL" in lines[0] and t("status.FAIL", lang) in lines[0]  # compliance first
+    head = " ".join(lines[:4])
+    score = suitability_text(fail_result.suitability, lang)
+    assert re.sub(r"\s+", "", score)[:12] in re.sub(r"\s+", "", head)  # suitability beside it
+    assert "2026-03-15" in head  # the date (Beijing time) in the heading block
+    assert ("示意" if lang == "zh" else "indicative") in " ".join(lines[:6])
     flat = re.sub(r"\s+", "", text)
     for check in check_ids():  # every section title
         assert re.sub(r"\s+", "", t(f"check.{check}", lang)) in flat
