@@ -43,7 +43,7 @@ from geo.i18n import t
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
 from tests.test_dem_versions import _fine_dem
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 DATA_PAGE = str(REPO / "pages" / "data.py")
 PASSWORD = "two-servers-test"
@@ -215,44 +215,40 @@ def _data_page_dem_restore() -> None:
     assert not at.exception and not at.error, [e.value for e in at.error]
 
 
-def test_two_servers_show_each_others_changes(two_servers):
-    from playwright.sync_api import sync_playwright
-
+def test_two_servers_show_each_others_changes(two_servers, browser):
+    """``browser``: the suite's one Chromium (tests/browser/conftest.py, the required flags);
+    a second sync Playwright in the same process is refused while that one runs."""
     from geo.seed import open_store
 
     a, b = two_servers["bases"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
-        page_a, page_b = browser.new_page(), browser.new_page()
-        # both servers open the empty schema at the same moment
-        page_a.goto(a, wait_until="commit")
-        page_b.goto(b, wait_until="commit")
-        _map_frame(page_a), _map_frame(page_b)
-        store = open_store(two_servers["url"], schema=two_servers["schema"])
-        seeds = ledger.entries(store)
-        assert (seeds["action"] == "seed").sum() == len(ledger.quotas(store)) == len(seeds)
-        assert [v.version for v in store.versions("redlines")] == [1]
-        n_red, terrain = _atlas(page_a, a)
-        assert _atlas(page_b, b) == (n_red, terrain)
+    page_a, page_b = browser.new_page(), browser.new_page()
+    # both servers open the empty schema at the same moment
+    page_a.goto(a, wait_until="commit")
+    page_b.goto(b, wait_until="commit")
+    _map_frame(page_a), _map_frame(page_b)
+    store = open_store(two_servers["url"], schema=two_servers["schema"])
+    seeds = ledger.entries(store)
+    assert (seeds["action"] == "seed").sum() == len(ledger.quotas(store)) == len(seeds)
+    assert [v.version for v in store.versions("redlines")] == [1]
+    n_red, terrain = _atlas(page_a, a)
+    assert _atlas(page_b, b) == (n_red, terrain)
 
-        _data_page_import_layer()
-        assert _atlas(page_a, a)[0] == 2 and _atlas(page_b, b)[0] == 2
-        _browser_layer_restore(browser.new_page(), b, "redlines", 1)  # through server B
-        assert _atlas(page_a, a)[0] == n_red and _atlas(page_b, b)[0] == n_red
+    _data_page_import_layer()
+    assert _atlas(page_a, a)[0] == 2 and _atlas(page_b, b)[0] == 2
+    _browser_layer_restore(browser.new_page(), b, "redlines", 1)  # through server B
+    assert _atlas(page_a, a)[0] == n_red and _atlas(page_b, b)[0] == n_red
 
-        tif = two_servers["dirs"][0].parent / "fine.tif"
-        tif.write_bytes(_fine_dem(4500))
-        _browser_dem_import(browser.new_page(), a, tif)  # through server A's own pages
-        new_b, new_a = _atlas(page_b, b)[1], _atlas(page_a, a)[1]
-        assert new_a == new_b != terrain
-        for folder in two_servers["dirs"]:  # each server rebuilt v1 from the database
-            assert [p.name[:3] for p in (folder / "dem_cache").glob("v*.tif")] == ["v1-"]
+    tif = two_servers["dirs"][0].parent / "fine.tif"
+    tif.write_bytes(_fine_dem(4500))
+    _browser_dem_import(browser.new_page(), a, tif)  # through server A's own pages
+    new_b, new_a = _atlas(page_b, b)[1], _atlas(page_a, a)[1]
+    assert new_a == new_b != terrain
+    for folder in two_servers["dirs"]:  # each server rebuilt v1 from the database
+        assert [p.name[:3] for p in (folder / "dem_cache").glob("v*.tif")] == ["v1-"]
 
-        _data_page_dem_restore()  # back to the bundled DEM, as v2
-        assert _atlas(page_b, b)[1] == _atlas(page_a, a)[1] == terrain
-        assert [v.action for v in store.dems()] == ["import", "restore"]
-        browser.close()
+    _data_page_dem_restore()  # back to the bundled DEM, as v2
+    assert _atlas(page_b, b)[1] == _atlas(page_a, a)[1] == terrain
+    assert [v.action for v in store.dems()] == ["import", "restore"]
     store.close()
 
 
@@ -319,7 +315,7 @@ def test_reservations_racing_across_two_processes_never_exceed_the_quota():
         ledger.set_allocation(store, OFFICIAL_USER, base_id, year,
                               float(q["used_ha"] + q["reserved_ha"]) + room, "race test")
         before = ledger.quotas(store, year).set_index("base_id").loc[base_id]
-        code = ("import sys; from tests.test_two_servers import _race_worker; "
+        code = ("import sys; from tests.browser.test_two_servers import _race_worker; "
                 "_race_worker(*sys.argv[1:4], int(sys.argv[4]))")
         procs = [subprocess.Popen([sys.executable, "-c", code, url, schema, base_id, str(year)],
                                   cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
