@@ -3,7 +3,7 @@
 # Sets up .venv like scripts/app.sh (with requirements-build.txt, for the data-build test),
 # installs the Debian packages the tests need if missing (chromium, a CJK font, gmt, poppler-utils),
 # starts a throwaway PostGIS on loopback (scripts/postgis.sh, stopped on exit),
-# then runs pytest over tests/. Browser artifacts (screenshots, server logs) go to
+# then runs pytest over tests/ (see the end of this file). Browser artifacts (screenshots, server logs) go to
 # test-output/. Exit status is pytest's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,5 +40,17 @@ fi
 mkdir -p test-output
 export PYTHONDONTWRITEBYTECODE=1
 export TEST_OUTPUT_DIR="$PWD/test-output"
-# with no test path, pytest.ini's testpaths run: tests/ and the doctests of geo/ and layers/
-python -m pytest -q "$@"
+if [ "$#" -gt 0 ]; then
+  python -m pytest -q "$@"; exit $?
+fi
+# The whole suite, in two parts. The domain, page (AppTest) and storage tests and the doctests
+# of geo/ and layers/ run on every CPU (pytest-xdist, whole files per worker); the browser tests
+# then run in one process with one Chromium (they drive live servers and measure what a person
+# sees, so they are not run beside each other). Both parts always run; the status is the worst.
+WORKERS="${QPA_TEST_WORKERS:-$(python -c 'import os; print(max(1, min(4, len(os.sched_getaffinity(0)))))')}"
+status=0
+echo "test.sh: domain, page and storage tests on $WORKERS workers" >&2
+python -m pytest -q -n "$WORKERS" --dist loadfile tests geo layers --ignore=tests/browser || status=$?
+echo "test.sh: browser tests (headless Chromium)" >&2
+python -m pytest -q tests/browser || { s=$?; [ "$s" -gt "$status" ] && status=$s; }
+exit "$status"
