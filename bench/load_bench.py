@@ -70,11 +70,14 @@ _EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 class Phase:
     name: str
     times: list[float] = field(default_factory=list)
+    heading_times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     wall: float = 0.0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
 
-    def pct(self, q: float) -> float:
-        xs = sorted(self.times)
+    def pct(self, q: float, heading: bool = False) -> float:
+        xs = sorted(self.heading_times if heading else self.times)
         if not xs:
             return float("nan")
         return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
@@ -150,8 +153,10 @@ class Session:
         self.url = base.replace("http://", "ws://") + "/_stcore/stream"
         self.ws = None
         self.ids: dict[str, str] = {}      # user key -> widget id
+        self.fragments: dict[str, str] = {}  # widget id -> the fragment it is drawn in
         self.states: dict[str, tuple[str, object]] = {}  # widget id -> (field, value)
         self.alerts: list[str] = []        # alert texts (st.error/...) of the last run
+        self.seen_at: float | None = None  # when the watched text arrived in the last run
 
     async def open(self) -> None:
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
@@ -165,9 +170,11 @@ class Session:
         return self.ids[key]
 
     async def run(self, set_values: dict | None = None, trigger: str | None = None,
-                  timeout: float = STEP_TIMEOUT_S) -> list[str]:
+                  timeout: float = STEP_TIMEOUT_S, watch: str | None = None) -> list[str]:
         """Send a rerun with the widget states (``{key: (field, value)}``, plus a button
         ``trigger``); wait for the run (and any ``st.rerun`` it asks for) to finish.
+        A ``trigger`` drawn inside an ``st.fragment`` asks for that fragment's rerun, as
+        the browser does. ``seen_at`` is when a text starting with ``watch`` arrived.
         Returns the texts shown; raises on an exception element or no answer in time."""
         for key, state in (set_values or {}).items():
             self.states[self.widget(key)] = state
@@ -181,9 +188,11 @@ class Session:
         if trigger:
             w = msg.rerun_script.widget_states.widgets.add()
             w.id, w.trigger_value = self.widget(trigger), True
+            if self.fragments.get(w.id):
+                msg.rerun_script.fragment_id = self.fragments[w.id]
         await self.ws.send(msg.SerializeToString())
         texts: list[str] = []
-        self.alerts = []
+        self.alerts, self.seen_at = [], None
         deadline = time.monotonic() + timeout
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
@@ -202,8 +211,11 @@ class Session:
                 for what, value in found:
                     if what == "id":
                         self.ids[value.split("-", 2)[2]] = value
+                        self.fragments[value] = fwd.delta.fragment_id
                     else:
                         texts.append(value)
+                        if watch and self.seen_at is None and value.startswith(watch):
+                            self.seen_at = time.perf_counter()
             elif kind == "script_finished" and fwd.script_finished != _EARLY:
                 return texts
 
@@ -217,19 +229,21 @@ async def _prepare(base: str) -> Session:
     return sess
 
 
-async def _screen_once(sess: Session, coords: str) -> float:
-    """Paste ``coords`` and use them (untimed), then time "check" -> verdict shown."""
+async def _screen_once(sess: Session, coords: str) -> tuple[float, float]:
+    """Paste ``coords`` and use them (untimed), then time "check" -> the run finished with
+    the verdict shown (the reported figure) and "check" -> the verdict heading arrived."""
     texts = await sess.run({"paste_text": ("string_value", coords)}, trigger="paste_go")
     current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
     if not any(x.startswith(current) for x in texts):
         raise RuntimeError(f"no site after pasting: {[x[:60] for x in texts[-3:]]}")
     submit = next(k for k in sess.ids if k.startswith("FormSubmitter:project-"))
+    heading = t("site.verdict_compliance", LANG, status="")
     start = time.perf_counter()
-    texts = await sess.run(trigger=submit)
+    texts = await sess.run(trigger=submit, watch=heading)
     took = time.perf_counter() - start
-    if not any(x.startswith(t("site.verdict_compliance", LANG, status="")) for x in texts):
+    if not any(x.startswith(heading) for x in texts) or sess.seen_at is None:
         raise RuntimeError(f"no verdict: {[x[:60] for x in texts[-3:]]}")
-    return took
+    return took, sess.seen_at - start
 
 
 async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio.Event) -> None:
@@ -239,8 +253,9 @@ async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio
         await gate.wait()
         for r in range(rounds):
             lon, lat = CENTRES[(idx + r) % len(CENTRES)]
-            phase.times.append(await _screen_once(sess, square(lon + 0.01 * (idx % 7),
-                                                               lat + 0.01 * r)))
+            took, heading = await _screen_once(sess, square(lon + 0.01 * (idx % 7), lat + 0.01 * r))
+            phase.times.append(took)
+            phase.heading_times.append(heading)
     except Exception as exc:  # any failed step is an error of the run
         phase.errors.append(f"session {idx}: {type(exc).__name__}: {str(exc)[:160]}")
     finally:
@@ -269,8 +284,23 @@ async def _hostile(base: str, points: int, out: dict, started: asyncio.Event) ->
             await sess.close()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system, reaped children included) of the process group ``pgid``:
+    the server, its sandbox forkserver and children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields[0] is the state; 2 pgrp, 11-14 utime..cstime
+            total += sum(int(x) for x in fields[11:15])
+    return total / tick
+
+
 async def run_phase(base: str, name: str, sessions: int, rounds: int,
-                    hostile_points: int = 0) -> tuple[Phase, dict]:
+                    hostile_points: int = 0, pgid: int = 0) -> tuple[Phase, dict]:
     phase, hostile = Phase(name), {}
     gate = asyncio.Event()
     tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate)) for i in range(sessions)]
@@ -281,10 +311,13 @@ async def run_phase(base: str, name: str, sessions: int, rounds: int,
         await started.wait()
         await asyncio.sleep(2.0)  # the repair is running
     await asyncio.sleep(0.5)
+    cpu0, client0 = group_cpu(pgid) if pgid else 0.0, time.process_time()
     t0 = time.perf_counter()
     gate.set()
     await asyncio.gather(*tasks)
     phase.wall = time.perf_counter() - t0
+    phase.server_cpu = (group_cpu(pgid) - cpu0) if pgid else float("nan")
+    phase.client_cpu = time.process_time() - client0
     await asyncio.gather(*extra)
     return phase, hostile
 
@@ -296,11 +329,13 @@ async def main_async(args) -> int:
     phases: list[tuple[Phase, dict]] = []
     try:
         warm, _ = await run_phase(base, "warm-up", 1, 1)  # the first run loads the layers
-        phases.append(await run_phase(base, "solo", 1, args.solo_rounds))
-        phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds))
+        phases.append(await run_phase(base, "solo", 1, args.solo_rounds, pgid=proc.pid))
+        phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds,
+                                      pgid=proc.pid))
         if not args.skip_hostile:
             phases.append(await run_phase(base, f"{args.sessions} sessions + hostile site",
-                                          args.sessions, args.rounds, args.hostile_points))
+                                          args.sessions, args.rounds, args.hostile_points,
+                                          pgid=proc.pid))
     finally:
         stop_server(proc)
     load_after = os.getloadavg()
@@ -309,12 +344,16 @@ async def main_async(args) -> int:
     print(f"\nload bench: {os.cpu_count()} CPUs, 1-min load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after; warm-up {[round(x, 2) for x in warm.times]} s, "
           f"errors {warm.errors}")
-    print("| phase | screenings | p50 click→verdict | p90 | max | p90 / solo p50 | errors | wall |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| phase | screenings | p50 click→verdict | p90 | max | p90 / solo p50 | errors | wall "
+          "| heading p50 / p90 | server CPU (per screening) | client CPU |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for phase, hostile in phases:
+        n = max(1, len(phase.times))
         print(f"| {phase.name} | {len(phase.times)} | {phase.pct(0.5):.2f} s | {phase.pct(0.9):.2f} s | "
               f"{max(phase.times, default=float('nan')):.2f} s | {phase.pct(0.9) / ref:.2f}× | "
-              f"{len(phase.errors)} | {phase.wall:.1f} s |")
+              f"{len(phase.errors)} | {phase.wall:.1f} s | {phase.pct(0.5, True):.2f} / "
+              f"{phase.pct(0.9, True):.2f} s | {phase.server_cpu:.1f} s ({phase.server_cpu / n:.3f} s) "
+              f"| {phase.client_cpu:.1f} s |")
         for err in phase.errors[:10]:
             print(f"    error: {err}")
         if hostile:
