@@ -21,10 +21,22 @@ Phases (each session screens ``--rounds`` different sites, one after another):
    everywhere (geometry repair cost grows ~n³), pasted as coordinates (the same
    repair as an uploaded file). Its own time to an answer is reported too.
 
+With ``--spread S`` one more phase runs the ``N`` sessions with each paste and
+check at a random moment of an ``S``-second window (people working at the same
+time rather than clicking in the same instant); the floor stays on phase 2.
+
+A trigger drawn inside an ``st.fragment`` (the site check's form) is sent with
+that fragment's id, as the browser sends it, so the server reruns what it would
+for a browser. Besides the reported time (click -> the run finished with the
+verdict), each check's time to the verdict heading's arrival is kept, and each
+phase's CPU seconds of the server's process group, of this client, and the
+server's peak RSS.
+
 Errors: a step without an answer in time, a Streamlit exception element, no
 verdict after the check. Floors: 0 errors; p90 of ``N`` ≤ 3 × p50 of ``solo``.
 
     .venv/bin/python -m bench.load_bench [--sessions 20] [--rounds 3] [--skip-hostile]
+                                         [--spread 10] [--post-script-gc]
 
 Figures and the machine's load average are printed as a Markdown table
 (``bench/RESULTS.md`` keeps the latest run).
@@ -75,6 +87,7 @@ class Phase:
     wall: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    server_rss: float = 0.0
 
     def pct(self, q: float, heading: bool = False) -> float:
         xs = sorted(self.heading_times if heading else self.times)
@@ -89,15 +102,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run streamlit_app.py`` on a free loopback port; waits for health."""
+def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = ()
+                 ) -> tuple[subprocess.Popen, str]:
+    """``streamlit run streamlit_app.py`` on a free loopback port (plus Streamlit
+    ``options``); waits for health."""
     port = _free_port()
     env = dict(os.environ, QPA_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
     env.pop("QPA_DATABASE_URL", None)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", *options]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -246,12 +261,16 @@ async def _screen_once(sess: Session, coords: str) -> tuple[float, float]:
     return took, sess.seen_at - start
 
 
-async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio.Event) -> None:
+async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio.Event,
+                   spread: float = 0.0) -> None:
     sess = None
+    rng = random.Random(idx)
     try:
         sess = await _prepare(base)
         await gate.wait()
         for r in range(rounds):
+            if spread:  # a person pastes and checks at some moment of the window, not all at once
+                await asyncio.sleep(rng.uniform(0.0, spread))
             lon, lat = CENTRES[(idx + r) % len(CENTRES)]
             took, heading = await _screen_once(sess, square(lon + 0.01 * (idx % 7), lat + 0.01 * r))
             phase.times.append(took)
@@ -299,11 +318,24 @@ def group_cpu(pgid: int) -> float:
     return total / tick
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (``VmHWM``), MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 async def run_phase(base: str, name: str, sessions: int, rounds: int,
-                    hostile_points: int = 0, pgid: int = 0) -> tuple[Phase, dict]:
+                    hostile_points: int = 0, pgid: int = 0, spread: float = 0.0
+                    ) -> tuple[Phase, dict]:
     phase, hostile = Phase(name), {}
     gate = asyncio.Event()
-    tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate)) for i in range(sessions)]
+    tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate, spread))
+             for i in range(sessions)]
     extra = []
     if hostile_points:
         started = asyncio.Event()
@@ -318,13 +350,15 @@ async def run_phase(base: str, name: str, sessions: int, rounds: int,
     phase.wall = time.perf_counter() - t0
     phase.server_cpu = (group_cpu(pgid) - cpu0) if pgid else float("nan")
     phase.client_cpu = time.process_time() - client0
+    phase.server_rss = peak_rss_mb(pgid) if pgid else float("nan")
     await asyncio.gather(*extra)
     return phase, hostile
 
 
 async def main_async(args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="qpa-load-"))
-    proc, base = start_server(tmp / "data", tmp / "server.log")
+    options = ("--runner.postScriptGC", "true") if args.post_script_gc else ()
+    proc, base = start_server(tmp / "data", tmp / "server.log", options)
     load_before = os.getloadavg()
     phases: list[tuple[Phase, dict]] = []
     try:
@@ -332,6 +366,10 @@ async def main_async(args) -> int:
         phases.append(await run_phase(base, "solo", 1, args.solo_rounds, pgid=proc.pid))
         phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds,
                                       pgid=proc.pid))
+        if args.spread:
+            phases.append(await run_phase(
+                base, f"{args.sessions} sessions, clicks spread over {args.spread:g} s",
+                args.sessions, args.rounds, pgid=proc.pid, spread=args.spread))
         if not args.skip_hostile:
             phases.append(await run_phase(base, f"{args.sessions} sessions + hostile site",
                                           args.sessions, args.rounds, args.hostile_points,
@@ -341,19 +379,20 @@ async def main_async(args) -> int:
     load_after = os.getloadavg()
     solo = phases[0][0]
     ref = statistics.median(solo.times) if solo.times else float("nan")
-    print(f"\nload bench: {os.cpu_count()} CPUs, 1-min load average {load_before[0]:.2f} before, "
+    print(f"\nload bench: server options {' '.join(options) or '(the app config)'}")
+    print(f"{os.cpu_count()} CPUs, 1-min load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after; warm-up {[round(x, 2) for x in warm.times]} s, "
           f"errors {warm.errors}")
     print("| phase | screenings | p50 click→verdict | p90 | max | p90 / solo p50 | errors | wall "
-          "| heading p50 / p90 | server CPU (per screening) | client CPU |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| heading p50 / p90 | server CPU (per screening) | client CPU | server peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for phase, hostile in phases:
         n = max(1, len(phase.times))
         print(f"| {phase.name} | {len(phase.times)} | {phase.pct(0.5):.2f} s | {phase.pct(0.9):.2f} s | "
               f"{max(phase.times, default=float('nan')):.2f} s | {phase.pct(0.9) / ref:.2f}× | "
               f"{len(phase.errors)} | {phase.wall:.1f} s | {phase.pct(0.5, True):.2f} / "
               f"{phase.pct(0.9, True):.2f} s | {phase.server_cpu:.1f} s ({phase.server_cpu / n:.3f} s) "
-              f"| {phase.client_cpu:.1f} s |")
+              f"| {phase.client_cpu:.1f} s | {phase.server_rss:,.0f} MB |")
         for err in phase.errors[:10]:
             print(f"    error: {err}")
         if hostile:
@@ -370,6 +409,12 @@ def main(argv=None) -> int:
     p.add_argument("--solo-rounds", type=int, default=5)
     p.add_argument("--hostile-points", type=int, default=400)
     p.add_argument("--skip-hostile", action="store_true")
+    p.add_argument("--spread", type=float, default=0.0,
+                   help="also run the sessions with each paste-and-check at a random moment of "
+                        "a window of this many seconds (the simultaneous phase stays the floor)")
+    p.add_argument("--post-script-gc", action="store_true",
+                   help="run the server with Streamlit's full garbage collection after every "
+                        "script run (its default; the app's config switches it off)")
     return asyncio.run(main_async(p.parse_args(argv)))
 
 
