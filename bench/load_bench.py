@@ -293,8 +293,9 @@ async def _hostile(base: str, points: int, out: dict, started: asyncio.Event) ->
         texts = await task
         out["seconds"] = time.perf_counter() - start
         current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
+        messages = [a for a in sess.alerts if a != t("site.none", LANG)]  # the refusal, not the note
         out["answer"] = next((x for x in texts if x.startswith(current)),
-                             sess.alerts[-1] if sess.alerts else "(no site, no message)")[:120]
+                             messages[-1] if messages else "(no site, no message)")[:120]
     except Exception as exc:
         out["seconds"], out["answer"] = float("nan"), f"no answer: {type(exc).__name__} {exc}"[:160]
     finally:
