@@ -34,6 +34,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -462,6 +463,16 @@ def _write(args, parsers, totals, seconds, found, t0, done: bool) -> dict:
     return result
 
 
+def markdown_rows(result: dict) -> list[str]:
+    """The README's fuzz table rows for the parsers of a ``--out`` file."""
+    rows = []
+    for name, r in result["parsers"].items():
+        keys = ", ".join(f"`{k}` {v:,}" for k, v in list(r["top_keys"].items())[:3])
+        rows.append(f"| {name} | {r['inputs']:,} | {r['ok']:,} | {r['project_errors']:,} | "
+                    f"{r['unexpected']:,} | {r['hang']:,} | {r['worker_seconds']:,.0f} | {keys} |")
+    return rows
+
+
 def _tmpfs_dir() -> str:
     """A private directory on a tmpfs (``/dev/shm``) when there is one, else the default."""
     shm = Path("/dev/shm")
@@ -481,7 +492,12 @@ def main(argv=None) -> int:
     p.add_argument("--report-every", type=int, default=50, help="inputs between counts sent back")
     p.add_argument("--recycle", type=int, default=40, help="tasks per worker before a fresh one")
     p.add_argument("--out", default=str(ROOT / "bench" / "fuzz_results.json"))
+    p.add_argument("--table", metavar="JSON", help="print the README table rows of a results "
+                   "file (of a finished or running run) and exit")
     args = p.parse_args(argv)
+    if args.table:
+        print("\n".join(markdown_rows(json.loads(Path(args.table).read_text(encoding="utf-8")))))
+        return 0
     parsers = [x for x in args.parsers.split(",") if x]
     tasks = [(name, start, min(args.chunk, args.n - start))
              for name in parsers for start in range(0, args.n, args.chunk)]
@@ -518,6 +534,11 @@ def main(argv=None) -> int:
         if seed + 1 < end:
             tasks.append((parser, seed + 1, end - seed - 1))
 
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a stopped run still writes the counts it reached
+    done = False
     try:
         for slot in slots:
             if tasks:
@@ -539,7 +560,7 @@ def main(argv=None) -> int:
                             found[name] += got
                             slot.next_seed = next_seed
                             reports += 1
-                            if reports % 200 == 0:
+                            if reports % 20 == 0:
                                 _write(args, parsers, totals, seconds, found, t0, done=False)
                     except (EOFError, OSError):
                         dead = True
@@ -564,11 +585,15 @@ def main(argv=None) -> int:
                     slot = slots[i] = _Slot(ctx, tmpdir, args.report_every)
                 if not slot.task and tasks:
                     slot.give(tasks.pop())
+        done = True
+    except KeyboardInterrupt:
+        print("stopped: the counts reached so far are written", flush=True)
     finally:
         for slot in slots:
-            slot.stop()
+            slot.proc.kill()
+            slot.proc.join()
         shutil.rmtree(tmpdir, ignore_errors=True)
-    result = _write(args, parsers, totals, seconds, found, t0, done=True)
+    result = _write(args, parsers, totals, seconds, found, t0, done=done)
     for name, r in result["parsers"].items():
         print(f"{name:15s} {r['inputs']:>8,} inputs  ok {r['ok']:>7,}  errors {r['project_errors']:>8,}"
               f"  unexpected {r['unexpected']:>5,}  hang {r['hang']:>3}  {r['worker_seconds']:>8,.0f} s")
