@@ -57,8 +57,8 @@ from .export_safe import neutralise_row
 from .geodesy import area_ha
 from .i18n import error_text
 from .layers_index import CONTROL_LAYERS, LAYER_NAMES, ScreeningLayers, read_vector
-from .site_input import read_site_list
-from .vector_io import BATCH
+from .site_input import read_site_list, repair_polygon
+from .vector_io import BATCH, SITE, Limits, check_geometry_size
 
 __all__ = [
     "CSV_COLUMNS",
@@ -82,29 +82,40 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 # --------------------------------------------------------------------------- screening
-def prepare_site(geometry: BaseGeometry) -> BaseGeometry:
+def prepare_site(geometry: BaseGeometry, limits: Limits = SITE) -> BaseGeometry:
     """Check and repair a site geometry: a lon/lat (multi)polygon, valid, 2D.
+
+    Bounded like every input path (:mod:`geo.vector_io`), for callers that pass a
+    geometry in code: its vertices (``limits.max_feature_vertices``) and its lon/lat
+    bounds are checked **before** any repair, and an invalid polygon is repaired by
+    :func:`geo.site_input.repair_polygon` (one of more than
+    :data:`~geo.site_input.INLINE_REPAIR_VERTICES` vertices in the sandbox, under the
+    CPU, wall-clock and memory limits of ``limits``).
 
     Raises
     ------
     InputError
-        Not polygonal, empty, or coordinates outside lon/lat ranges.
+        Not polygonal, empty, too many vertices, coordinates outside lon/lat ranges,
+        or a repair that overran its limits (``input.err.timeout`` / ``input.err.memory``).
     """
     if geometry is None or geometry.is_empty:
         raise InputError("the site geometry is empty", key="err.site_empty")
-    geom = shapely.force_2d(geometry)
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-        if geom.geom_type == "GeometryCollection":
-            polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-            geom = shapely.union_all(polys) if polys else shapely.Polygon()
-    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+    if geometry.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
         raise InputError(f"the site must be a polygon, got {geometry.geom_type}",
                          key="err.site_type", type=geometry.geom_type)
-    w, s, e, n = geom.bounds
-    if w < -180 or e > 180 or s < -90 or n > 90:
-        raise InputError(f"site coordinates are not lon/lat degrees (bounds {w:.3f}, {s:.3f}, "
-                         f"{e:.3f}, {n:.3f})", key="err.site_range")
+    geom = shapely.force_2d(geometry)
+    check_geometry_size([geom], limits)
+    w, s, e, n = geom.bounds  # shapely's bounds skip NaN: the coordinates are checked too
+    if not np.isfinite(shapely.get_coordinates(geom)).all() \
+            or w < -180 or e > 180 or s < -90 or n > 90:
+        detail = f"{w:.3f}, {s:.3f}, {e:.3f}, {n:.3f}"
+        raise InputError(f"site coordinates are not lon/lat degrees (bounds {detail})",
+                         key="err.site_range", detail=detail)
+    if not geom.is_valid:
+        geom = repair_polygon(geom, limits)
+    if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+        raise InputError(f"the site must be a polygon, got {geometry.geom_type}",
+                         key="err.site_type", type=geometry.geom_type)
     shapely.prepare(geom)
     return geom
 
