@@ -65,6 +65,48 @@ def test_weighted_mode_and_sensitivity(screened):
     assert len(screened.get("download_button")) == 3
 
 
+#: Sites in four bases and one outside: the in-turn and the weighted rankings differ.
+RANK_SITES = ("site_id,lon,lat,area_ha\nnanchuan,101.735,36.5661,20\nganhe,101.475,36.5314,20\n"
+              "golmud,95.0,36.4218,20\nx1,94.9,36.4,50\nqarhan,94.98,36.8016,20\n")
+
+
+def _cli_order(tmp_path, year, weights=None) -> list:
+    import pandas as pd
+
+    from geo.screen import main
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text(RANK_SITES, encoding="utf-8")
+    out = tmp_path / "ranked.csv"
+    extra = ["--weights", ",".join(f"{k}={v}" for k, v in weights.items())] if weights else []
+    assert main([str(sites), "--product", "正极材料", "--out", str(out), "--quiet",
+                 "--year", str(year), *extra]) == 0
+    rows = pd.read_csv(out, dtype={"site_id": str})
+    overall = rows[rows["check"] == "overall"].sort_values("rank")
+    assert overall["rank"].tolist() == [1, 2, 3, 4, 5]
+    return overall["site_id"].tolist()
+
+
+def test_command_line_ranks_the_sites_as_the_page_does(tmp_path):
+    """``python -m geo.screen`` and the batch page rank with one function: the same order
+    in turn (verdict, chain, quota) and, with the page's weights, by the weighted score."""
+    from geo.batch import DEFAULT_WEIGHTS
+
+    at = _run("en")
+    at.text_area(key="batch_csv").input(RANK_SITES)
+    at.text_input(key="batch_product").input("正极材料")
+    at.button(key="batch_run").click().run()
+    assert not at.exception, at.exception
+    year = at.selectbox(key="batch_year").value
+    in_turn = at.dataframe[0].value["site_id"].astype(str).tolist()
+    at.radio(key="batch_mode").set_value("weighted").run()
+    weights = {c: at.slider(key=f"batch_w_{c}").value for c in DEFAULT_WEIGHTS}
+    weighted = at.dataframe[0].value["site_id"].astype(str).tolist()
+    assert in_turn != weighted  # the sites tell the two rankings apart
+    assert _cli_order(tmp_path, year) == in_turn
+    assert _cli_order(tmp_path, year, weights) == weighted
+
+
 def test_bad_csv_shows_a_translated_error():
     at = _run("en")
     at.text_area(key="batch_csv").input("site_id,lon,lat\na,94.9,36.4\n")
