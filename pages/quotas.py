@@ -9,6 +9,7 @@ from geo.palette import series_colors
 from geo.auth import is_official
 from geo.errors import QPAError
 from geo.i18n import t
+from geo.quota import quota_years
 from geo.quota_views import MEASURES, prefecture_sums, quota_rows, reservation_rows
 from geo.sources import StoreSource
 from layers.atlas_view import prepare_layer
@@ -36,7 +37,7 @@ if msg := st.session_state.pop("quota_flash", None):
     feedback.success(msg)
 
 table = ledger.quotas(store)
-years = sorted(int(y) for y in table["year"].unique())
+years = quota_years(table)
 from_url("quotas", {"quota_page_year": years})
 year = quota_year(t("quota.year", lang), years, "quota_page_year")
 to_url({"quota_page_year": year, "quota_tab": open_tab("quota_tab", TABS) if is_official(user) else None})

@@ -149,3 +149,23 @@ def test_switching_language_after_a_check_keeps_the_result(app):
     assert app.header[0].value.startswith(t("verdict.compliance", "en"))
     table = app.dataframe[0].value
     assert t("check.redline", "en") in set(table[t("site.col.check", "en")])
+
+
+def test_an_officials_check_is_kept_with_its_site_project_and_data(app, tmp_path):
+    """The audit record of a check run by an official: the pasted site, the project and
+    the versions of the data screened against."""
+    from geo.audit import screening
+    from geo.seed import open_store
+    from geo.store import store_location
+    from tests._stores import OFFICIAL_USER
+
+    app.session_state["user"] = OFFICIAL_USER
+    _paste(app, NANCHUAN)
+    _check(app, "正极材料")
+    assert not app.exception, app.exception
+    audit_id = app.session_state["screen_audit_id"]
+    rec = screening(open_store(store_location()), audit_id)
+    assert rec["username"] == OFFICIAL_USER.username
+    assert rec["inputs"]["how"] == "paste" and rec["inputs"]["project"]["product"] == "正极材料"
+    assert rec["inputs"]["data"]["layers"]["redlines"] == 1
+    assert rec["overall"] == app.session_state["result"].overall
