@@ -16,7 +16,7 @@ from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
 from layers.render import build_map
 from ui import feedback
-from ui.auth import current_user, get_store, show_error
+from ui.auth import current_user, get_store
 from ui.pickers import quota_year
 from ui.shell import page_lang
 from ui.state import from_url, keep, open_tab, tabs, to_url
@@ -97,7 +97,7 @@ with tab_res:
                     store, user, screen, t("quota.reason_screen", lang),
                     screening_id=st.session_state.get("screen_audit_id"))
             except QPAError as err:
-                show_error(err, lang)
+                feedback.show_error(err, lang)
             else:
                 _done("quota.reserved", id=rid)
     with st.form("quota_reserve"):
@@ -110,7 +110,7 @@ with tab_res:
         try:
             rid = ledger.reserve(store, user, base, int(year), area, reason)
         except QPAError as err:
-            show_error(err, lang)
+            feedback.show_error(err, lang)
         else:
             _done("quota.reserved", id=rid)
 
@@ -130,7 +130,7 @@ with tab_close:
                 try:
                     action(store, user, int(rid), reason)
                 except QPAError as err:
-                    show_error(err, lang)
+                    feedback.show_error(err, lang)
                 else:
                     _done(DONE[key], id=rid)
 
@@ -150,7 +150,7 @@ with tab_alloc:
                                   name_zh=names.get(base) if lang == "zh" else None,
                                   source=source or None)
         except QPAError as err:
-            show_error(err, lang)
+            feedback.show_error(err, lang)
         else:
             _done("quota.allocated", base=names.get(base, base), year=int(alloc_year))
 
