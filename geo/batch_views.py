@@ -7,12 +7,20 @@
 [['B', 1.0], ['A', 0.25]]
 >>> list(ranking_export(ranked, None).columns)
 ['rank', 'site_id', 'score']
+>>> list(sensitivity_rows(sens.assign(mean_rank=1.0, best_rank=1, worst_rank=2), "en").columns)
+['Site id', 'top-3 share', 'mean rank', 'best rank', 'worst rank']
 """
 from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["ranking_export"]
+from .i18n import t
+
+__all__ = ["ranking_export", "sensitivity_rows", "SENSITIVITY_COLUMNS"]
+
+#: Columns of :func:`geo.batch.sensitivity`, in the order shown.
+SENSITIVITY_COLUMNS: tuple[str, ...] = ("site_id", "top_share", "mean_rank", "best_rank",
+                                        "worst_rank")
 
 
 def ranking_export(ranked: pd.DataFrame, sens: pd.DataFrame | None) -> pd.DataFrame:
@@ -22,3 +30,9 @@ def ranking_export(ranked: pd.DataFrame, sens: pd.DataFrame | None) -> pd.DataFr
         return ranked
     return ranked.merge(sens[["site_id", "top_share"]].rename(columns={"top_share": "top3_share"}),
                         on="site_id", how="left")
+
+
+def sensitivity_rows(sens: pd.DataFrame, lang: str, n: int = 20) -> pd.DataFrame:
+    """The ``n`` sites most often in the top 3 under varied weights, headers in ``lang``."""
+    return sens.head(n)[list(SENSITIVITY_COLUMNS)].rename(
+        columns={c: t(f"batch.col.{c}", lang) for c in SENSITIVITY_COLUMNS})
