@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from geo.auth import SAMPLE_USER, ensure_sample_credentials  # noqa: E402
 from geo.i18n import LANGS, t  # noqa: E402
+from scripts.warm_up import wait_healthy  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -75,16 +75,8 @@ def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
+    if wait_healthy(base, 120):
+        return proc, base
     stop_server(proc)
     raise RuntimeError(f"the app did not answer in 120 s:\n{log.read_text()[-3000:]}")
 
