@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.i18n import t
 from tests._stores import run_page
+from tests._text import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "batch.py")
@@ -35,12 +37,13 @@ def screened():
 
 def test_renders_in_chinese():
     at = _run("zh")
-    assert at.title[0].value == "批量选址排序与全省适宜性"
-    assert [tab.label for tab in at.tabs] == ["批量排序", "全省适宜性"]
+    assert at.title[0].value == t("batch.title", "zh")
+    assert [tab.label for tab in at.tabs] == [t("batch.tab_rank", "zh"), t("batch.tab_suit", "zh")]
 
 
 def test_ranked_table_with_every_check_in_columns(screened):
-    assert any("4 sites screened" in s.value for s in screened.success)
+    assert any(shown("batch.done", "en", s.value) and s.value.startswith("4 ")
+               for s in screened.success)
     table = screened.dataframe[0].value
     assert table["rank"].tolist() == [1, 2, 3, 4]
     order = ["PASS", "UNKNOWN", "WARN", "FAIL"]
@@ -119,7 +122,7 @@ def test_bad_csv_shows_a_translated_error():
 def test_missing_product_and_sites():
     at = _run("en")
     at.button(key="batch_run").click().run()
-    assert at.error[0].value == "Upload a file or paste a CSV first."
+    assert at.error[0].value == t("batch.no_sites", "en")
 
 
 def test_suitability_tab():
@@ -128,11 +131,12 @@ def test_suitability_tab():
     at.selectbox(key="suit_res").set_value(5000)
     at.button(key="suit_run").click().run()
     assert not at.exception, at.exception
-    assert any("qarhan" in s.value and "cells" in s.value for s in at.success)
-    assert any(b.proto.label == "Download GeoTIFF" for b in at.get("download_button"))
+    assert any(shown("batch.suit_done", "en", s.value) and "qarhan" in s.value for s in at.success)
+    assert any(b.proto.label == t("batch.dl.tif", "en") for b in at.get("download_button"))
     at.text_input(key="suit_product").input("no such product xyz")
     at.button(key="suit_run").click().run()
-    assert not at.exception and "not in the chain vocabulary" in at.error[0].value
+    assert not at.exception
+    assert at.error[0].value == t("err.suit_product", "en", product="no such product xyz")
 
 
 def test_through_the_router_when_registered():
@@ -144,4 +148,4 @@ def test_through_the_router_when_registered():
     at.run()
     at.switch_page("pages/batch.py").run()
     assert not at.exception, at.exception
-    assert at.title[0].value == "批量选址排序与全省适宜性"
+    assert at.title[0].value == t("batch.title", "zh")
