@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 
 from geo.batch import (COMPONENTS, DEFAULT_WEIGHTS, rank_sites, screen_table, sensitivity,
                        to_excel_bytes, to_geojson)
-from geo.batch_views import ranking_export, sensitivity_rows
+from geo.batch_views import ranking_export, ranking_rows, sensitivity_rows
 from geo.chains import default_graph
 from geo.checks import Project, load_config
 from geo.errors import QPAError
@@ -129,7 +129,7 @@ with tab_rank:
             if sum(weights.values()) <= 0:
                 weights = dict(DEFAULT_WEIGHTS)
         ranked = rank_sites(table, weights, order)  # the one ranking: table, map, downloads
-        st.dataframe(ranked, hide_index=True, width="stretch", height=360)
+        st.dataframe(ranking_rows(ranked, lang), hide_index=True, width="stretch", height=360)
 
         st.subheader(t("batch.map", lang))
         if len(ranked) > MAX_MAP_SITES:

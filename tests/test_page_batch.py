@@ -41,27 +41,48 @@ def test_renders_in_chinese():
     assert [tab.label for tab in at.tabs] == [t("batch.tab_rank", "zh"), t("batch.tab_suit", "zh")]
 
 
+def _col(key: str, lang: str = "en") -> str:
+    return t(key, lang)
+
+
 def test_ranked_table_with_every_check_in_columns(screened):
     assert any(shown("batch.done", "en", s.value) and s.value.startswith("4 ")
                for s in screened.success)
     table = screened.dataframe[0].value
-    assert table["rank"].tolist() == [1, 2, 3, 4]
-    order = ["PASS", "UNKNOWN", "WARN", "FAIL"]
-    assert [order.index(s) for s in table["overall"]] == sorted(order.index(s) for s in table["overall"])
+    assert table[_col("batch.col.rank")].tolist() == [1, 2, 3, 4]
+    order = [t(f"status.{s}", "en") for s in ("PASS", "UNKNOWN", "WARN", "FAIL")]
+    verdicts = table[_col("verdict.compliance")].tolist()
+    assert [order.index(s) for s in verdicts] == sorted(order.index(s) for s in verdicts)
     for check in ("redline", "minerals", "base", "quota", "terrain", "chain"):
-        assert f"{check}_status" in table.columns
-    assert {"redline_overlap_ha", "minerals_distance_m", "chain_score", "quota_remaining_ha"} <= set(table.columns)
+        assert set(table[_col(f"check.{check}")]) <= set(order)  # translated statuses
+    chain = t("check.chain", "en")
+    assert f"{chain}: {t('col.score', 'en')}" in table.columns
+    assert not [c for c in table.columns if "_" in c]  # no raw column ids
+
+
+def test_the_ranking_speaks_chinese():
+    at = _run("zh")
+    at.text_area(key="batch_csv").input(SITES)
+    at.text_input(key="batch_product").input("正极材料")
+    at.button(key="batch_run").click().run()
+    table = at.dataframe[0].value
+    assert t("verdict.compliance", "zh") in table.columns
+    statuses = {t(f"status.{s}", "zh") for s in ("PASS", "UNKNOWN", "WARN", "FAIL")}
+    assert set(table[t("verdict.compliance", "zh")]) <= statuses
+    text = " ".join(map(str, table.columns)) + " ".join(map(str, table.to_numpy().ravel()))
+    assert not {"PASS", "WARN", "FAIL", "UNKNOWN"} & set(text.split())
 
 
 def test_weighted_mode_and_sensitivity(screened):
     screened.radio(key="batch_mode").set_value("weighted").run()
     assert not screened.exception
     table = screened.dataframe[0].value
-    assert table["score"].notna().all() and table["score"].is_monotonic_decreasing
+    score = table[_col("batch.col.score")]
+    assert score.notna().all() and score.is_monotonic_decreasing
     screened.slider(key="batch_w_verdict").set_value(0.0).run()
     screened.slider(key="batch_w_quota").set_value(0.0).run()
     table = screened.dataframe[0].value
-    chain = table["chain_score"].fillna(0).tolist()
+    chain = table[f"{t('check.chain', 'en')}: {t('col.score', 'en')}"].fillna(0).tolist()
     assert chain == sorted(chain, reverse=True)   # chain only
     sens = screened.dataframe[1].value
     assert len(sens) == 4 and sens.iloc[:, 1].sum() == pytest.approx(3.0)
@@ -101,10 +122,11 @@ def test_command_line_ranks_the_sites_as_the_page_does(tmp_path):
     at.button(key="batch_run").click().run()
     assert not at.exception, at.exception
     year = at.selectbox(key="batch_year").value
-    in_turn = at.dataframe[0].value["site_id"].astype(str).tolist()
+    site_id = t("batch.col.site_id", "en")
+    in_turn = at.dataframe[0].value[site_id].astype(str).tolist()
     at.radio(key="batch_mode").set_value("weighted").run()
     weights = {c: at.slider(key=f"batch_w_{c}").value for c in DEFAULT_WEIGHTS}
-    weighted = at.dataframe[0].value["site_id"].astype(str).tolist()
+    weighted = at.dataframe[0].value[site_id].astype(str).tolist()
     assert in_turn != weighted  # the sites tell the two rankings apart
     assert _cli_order(tmp_path, year) == in_turn
     assert _cli_order(tmp_path, year, weights) == weighted
