@@ -21,5 +21,11 @@ def shown(key: str, lang: str, text: str) -> bool:
     >>> shown("batch.done", "en", "4 sites screened in 0.5 s."), shown("batch.done", "zh", "x")
     (True, False)
     """
+    return pattern(key, lang).fullmatch(text) is not None
+
+
+def pattern(key: str, lang: str) -> re.Pattern:
+    """The translation ``key`` as a regular expression, each ``{field}`` any text (for
+    Playwright's ``get_by_text`` and for :func:`shown`)."""
     parts = _FIELD.split(TEXT[key][LANGS.index(lang)])
-    return re.fullmatch(".*?".join(map(re.escape, parts)), text, re.DOTALL) is not None
+    return re.compile(".*?".join(map(re.escape, parts)), re.DOTALL)
