@@ -5,7 +5,8 @@ Command line (the contract of issue 3)::
     python -m geo.screen SITES --product TEXT [--year N] [--activity CODE]
                          [--industry GBT4754] [--investment WAN] [--floor-area M2]
                          [--footprint M2] [--admin-area M2]
-                         [--layer KIND=PATH ...] --out OUT.csv
+                         [--layer KIND=PATH ...] [--weights verdict=W,chain=W,quota=W]
+                         --out OUT.csv
 
 ``SITES`` is read exactly as the batch page reads an upload
 (:func:`geo.site_input.read_site_list`, limits :data:`geo.vector_io.BATCH`):
@@ -21,7 +22,10 @@ province); ``--layer KIND=PATH`` with a control kind (``farmland``,
 its own extent. Writes ``OUT.csv``
 (one row per site and check of the registry, an ``overall`` row -- the
 compliance verdict -- and a ``suitability`` row) and ``OUT.geojson``
-beside it (sites with their statuses, overlaps, buildable parts). Exit codes:
+beside it (sites with their statuses, overlaps, buildable parts). ``rank`` is
+the batch page's ranking (:func:`geo.batch.rank_sites`, the one ranking of the
+project): lexicographic (verdict, chain, quota) by default, the weighted score
+with ``--weights``. Exit codes:
 0 done, 1 the bundled data is missing, 2 bad input (one line on stderr, in
 the ``--lang`` language, the message the page shows).
 
@@ -43,13 +47,14 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .bundle import BUNDLE_PATH, DEM_PATH, BundleError
 from .checks import CheckConfig, CheckContext, CheckResult, Project, ScreenResult, load_config
 from .checks.minerals import is_important
-from .checks.registry import LEGACY_CHECKS, binding_ids, get_check, registry, run_order
+from .checks.registry import LEGACY_CHECKS, get_check, registry, run_order
 from .checks.result import localise_params
 from .checks.verdict import compliance, reasons, suitability, suitability_text
 from .errors import InputError, QPAError
@@ -69,6 +74,7 @@ __all__ = [
     "screen_many",
     "read_sites",
     "result_rows",
+    "ranks",
     "normalise_layer",
     "main",
 ]
@@ -281,7 +287,8 @@ def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict:
 
     Rows: the six checks of the first release, ``overall`` (the compliance
     verdict over the binding checks), one row per newer check, ``suitability``
-    (advisory score, status = its band).
+    (advisory score, status = its band); ``record``, the site's row of the batch
+    table (:func:`geo.batch.site_record`) that :func:`ranks` ranks.
     """
     from .i18n import t
 
@@ -305,12 +312,10 @@ def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict:
     if gj[-1]["properties"]["kind"] == "buildable" and \
             abs(result.buildable_ha - result.area_ha) < 1e-9 * max(1.0, result.area_ha):
         gj = gj[:-1]  # buildable == site: do not repeat the polygon
-    binding = set(binding_ids())
-    counts = [sum(r.status == s for r in result.results if r.check in binding)
-              for s in ("FAIL", "WARN", "UNKNOWN")]
-    return {"rows": rows, "features": gj, "overall": result.overall, "counts": counts,
-            "buildable_ha": result.buildable_ha,
-            "suitability": suit.score if suit.score is not None else -1.0}
+    from .batch import site_record
+
+    return {"rows": rows, "features": gj, "overall": result.overall,
+            "record": site_record(site_id, result)}
 
 
 def _result_rows_en(site_id, result):
@@ -480,6 +485,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--footprint", type=float, default=None, help="建筑物及构筑物基底面积, m²")
     p.add_argument("--admin-area", type=float, default=None,
                    help="行政办公及生活服务设施用地面积, m²")
+    p.add_argument("--weights", default=None,
+                   help="rank by the weighted score verdict=W,chain=W,quota=W (default: in "
+                        "turn by verdict, chain, quota, as the batch page)")
     p.add_argument("--out", required=True, help="output CSV; OUT.geojson is written beside it")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of 'detail'")
     p.add_argument("--workers", type=int, default=None,
@@ -501,26 +509,32 @@ def _load_layers(args) -> ScreeningLayers:
     return layers
 
 
-def _rank(outputs: list[tuple[str, dict]], order: tuple[str, ...]) -> dict[str, int]:
-    keyed = sorted(outputs, key=lambda o: (order.index(o[1]["overall"]), *o[1]["counts"],
-                                           -o[1]["suitability"], -o[1]["buildable_ha"]))
-    return {sid: n for n, (sid, _) in enumerate(keyed, start=1)}
+def ranks(outputs: list[tuple[str, dict]], weights: dict[str, float] | None,
+          order: tuple[str, ...]) -> dict[str, int]:
+    """Rank of each site (1 best) by :func:`geo.batch.rank_sites`, the ranking the batch
+    page shows: lexicographic with ``weights=None``, else the weighted score."""
+    from .batch import rank_sites
+
+    if not outputs:
+        return {}
+    ranked = rank_sites(pd.DataFrame([o["record"] for _, o in outputs]), weights, order)
+    return dict(zip(ranked["site_id"].astype(str), ranked["rank"].astype(int)))
 
 
-def _write(out: Path, outputs: list[tuple[str, dict]], ranks: dict[str, int]) -> Path:
+def _write(out: Path, outputs: list[tuple[str, dict]], rank: dict[str, int]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for sid, o in outputs:
             for row in o["rows"]:
-                writer.writerow(neutralise_row({**row, "rank": ranks[sid]}))
+                writer.writerow(neutralise_row({**row, "rank": rank[sid]}))
     gj_path = out.with_suffix(".geojson")
     feats = []
     for sid, o in outputs:
         for f in o["features"]:
             if f["properties"].get("kind") == "site":
-                f["properties"]["rank"] = ranks[sid]
+                f["properties"]["rank"] = rank[sid]
             feats.append(f)
     with open(gj_path, "w", encoding="utf-8") as fh:
         json.dump({"type": "FeatureCollection", "features": feats}, fh, ensure_ascii=False)
@@ -529,8 +543,11 @@ def _write(out: Path, outputs: list[tuple[str, dict]], ranks: dict[str, int]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command line; raises :class:`QPAError` on bad input."""
+    from .batch import parse_weights
+
     config = load_config()
     config.activity(args.activity)
+    weights = parse_weights(args.weights)  # a bad --weights fails before any work
     sites = read_sites(args.sites)
     layers = _load_layers(args)
     project = Project(product=args.product, activity=args.activity or
@@ -546,7 +563,7 @@ def run(args: argparse.Namespace) -> int:
         outputs.append((sid, o))
         bar.update()
     bar.close()
-    gj = _write(Path(args.out), outputs, _rank(outputs, config.status_order))
+    gj = _write(Path(args.out), outputs, ranks(outputs, weights, config.status_order))
     counts = {s: sum(o["overall"] == s for _, o in outputs) for s in config.status_order}
     print(f"{len(outputs)} sites screened: " + ", ".join(f"{k} {v}" for k, v in counts.items())
           + f"; wrote {args.out} and {gj}", file=sys.stderr)

@@ -17,6 +17,7 @@ from ui import feedback
 from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
 from ui.map_memory import layer_memory
+from ui.pickers import quota_year
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
 
@@ -82,7 +83,7 @@ with st.sidebar:
     focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", ""),
                             on_change=_refocus,
                             format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
-    year = st.selectbox(t("ctl.quota_year", lang), years, key=keep("quota_year", years[-1]))
+    year = quota_year(t("ctl.quota_year", lang), years, "quota_year")
     measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
                            key=keep("quota_measure", "remaining_share"),
                            format_func=lambda k: t(MEASURES[k], lang))

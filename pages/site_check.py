@@ -9,7 +9,7 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.audit import record_screening
+from geo.audit import record_site_check
 from geo.checks import Project, load_config
 from geo.checks.verdict import suitability_text
 from geo.errors import QPAError
@@ -26,6 +26,7 @@ from layers.site_view import context_layers, evidence_frame, site_map, styled_ve
 from ui import feedback
 from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
+from ui.pickers import quota_year
 from ui.screening import screening_layers, store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, pin, to_url
@@ -36,7 +37,7 @@ ZONES = list(QINGHAI_ZONES)
 MODES = ("click", "draw", "paste", "file")
 SHAPES = ("square", "circle")
 CRS_CODES = list(CRS_CHOICES)
-pin("activity", "year", "jzd_zone")  # the project form's and downloads' choices
+pin("activity", "jzd_zone")  # the project form's and downloads' choices
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only, shared across sessions
@@ -141,7 +142,7 @@ def _project_form(site) -> tuple[bool, Project | None]:
         investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0,
                                      key="investment")
         years = _quota_years(SOURCE.version_key())
-        year = c5.selectbox(t("site.year", lang), years, index=len(years) - 1, key="year")
+        year = quota_year(t("site.year", lang), years, "year", where=c5)
         c6, c7, c8 = st.columns(3)
         floor_area = c6.number_input(t("site.floor_area", lang), min_value=0.0, value=0.0,
                                      key="floor_area")
@@ -173,10 +174,8 @@ def _screen(site, project: Project) -> None:
         result = screen_site(site.geometry, project, layers, load_config())
         st.session_state["result"] = st.session_state["screen_result"] = result
         st.session_state["result_layers"] = layers  # the report's location map draws these
-        inputs = {"how": site.source_kind, "crs": site.crs_in, "name": site.name,
-                  "site": site.geometry.__geo_interface__, "project": project.to_dict()}
-        st.session_state["screen_audit_id"] = record_screening(
-            get_store(), current_user(), inputs, result)  # officials only; None for viewers
+        st.session_state["screen_audit_id"] = record_site_check(
+            get_store(), current_user(), site, result)  # officials only; None for viewers
     except QPAError as exc:
         feedback.show_error(exc, lang)
 

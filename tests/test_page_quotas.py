@@ -39,7 +39,7 @@ def test_viewer_sees_figures_but_no_edit_action(env, user):
 
 def test_year_switch_and_english(env):
     at = _app(lang="en")
-    assert at.title[0].value == "Land-quota ledger"
+    assert at.title[0].value == t("quota.title", "en")
     at.selectbox(key="quota_page_year").set_value(2024).run()
     assert not at.exception
 

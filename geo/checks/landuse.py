@@ -1,7 +1,8 @@
 """The 现状地类 check (三调, GB/T 21010 codes in the ``DLBM`` field).
 
 The site is split by the land-use layer into 耕地, 农用地 (other than 耕地),
-建设用地 and 未利用地 (:func:`geo.rules_tables.landuse_class`); 永久基本农田 is
+建设用地 and 未利用地, summed by :func:`geo.rules_tables.landuse_breakdown`
+(the one place that classes and charges land); 永久基本农田 is
 the overlap measured by the ``farmland`` check. 新增建设用地 = the site minus the
 existing 建设用地 (a part of the site the layer does not cover counts as new:
 the conservative side); the quota check charges only that.
@@ -17,9 +18,8 @@ from __future__ import annotations
 
 import shapely
 
-from ..errors import InputError
 from ..geodesy import area_ha
-from ..rules_tables import landuse_class, landuse_name
+from ..rules_tables import landuse_breakdown, landuse_class_table, landuse_name, normalise_dlbm
 from .context import CheckContext, covered_share, unknown
 from .result import CheckResult
 
@@ -27,7 +27,6 @@ __all__ = ["run", "DLBM_FIELDS"]
 
 #: Field names that carry the land-use code (三调 DLBM and common spellings).
 DLBM_FIELDS = ("dlbm", "DLBM", "地类编码", "code")
-_CLASSES = ("cropland", "agricultural", "construction", "unused", "unclassified")
 
 
 def _code(idx, i: int):
@@ -36,15 +35,6 @@ def _code(idx, i: int):
         if v not in (None, ""):
             return str(v).strip()
     return None
-
-
-def _klass(code) -> str:
-    if code is None:
-        return "unclassified"
-    try:
-        return landuse_class(code)
-    except InputError:
-        return "unclassified"
 
 
 def run(ctx: CheckContext) -> CheckResult:
@@ -63,7 +53,8 @@ def run(ctx: CheckContext) -> CheckResult:
     if idx is None:
         return unknown("landuse", rule, "lyr.landuse")
     covered = covered_share(ctx.site, ctx.site_ha, idx.coverage)
-    by_class = dict.fromkeys(_CLASSES, 0.0)
+    classes = landuse_class_table()
+    pieces: list[tuple[str, float]] = []
     by_code: dict[str, dict] = {}
     rows = idx.intersecting(ctx.site)
     for i in rows:
@@ -72,18 +63,21 @@ def run(ctx: CheckContext) -> CheckResult:
         if ha <= 0:
             continue
         code = _code(idx, i)
-        klass = _klass(code)
-        by_class[klass] += ha
+        pieces.append((code or "", ha))
+        klass = classes.get(normalise_dlbm(code)) if code else None
         rec = by_code.setdefault(code or "", {
-            "dlbm": code or "", "klass": klass, "overlap_ha": 0.0,
-            "dlmc_zh": landuse_name(code, "zh") if klass != "unclassified" else idx.get(i, "dlmc"),
-            "dlmc_en": landuse_name(code, "en") if klass != "unclassified" else idx.get(i, "dlmc")})
+            "dlbm": code or "", "klass": klass or "unclassified", "overlap_ha": 0.0,
+            "dlmc_zh": landuse_name(code, "zh") if klass else idx.get(i, "dlmc"),
+            "dlmc_en": landuse_name(code, "en") if klass else idx.get(i, "dlmc")})
         rec["overlap_ha"] += ha
     data_used = idx.provenance([int(i) for i in rows])
+    split = landuse_breakdown(pieces, ctx.site_ha)
+    by_class = {"cropland": split.cropland_ha, "agricultural": split.agricultural_ha,
+                "construction": split.construction_ha, "unused": split.unused_ha,
+                "unclassified": sum(split.unclassified.values())}
     measured = sum(by_class.values())
     metrics = {f"{k}_ha": v for k, v in by_class.items()}
-    metrics.update(covered_share=covered,
-                   new_construction_ha=max(0.0, ctx.site_ha - by_class["construction"]))
+    metrics.update(covered_share=covered, new_construction_ha=split.new_construction_ha)
     farmland = ctx.result("farmland")
     if farmland is not None and farmland.status != "UNKNOWN":
         metrics["farmland_ha"] = float(farmland.metrics.get("overlap_ha", 0.0))
