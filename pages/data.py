@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.auth import can_see, is_official
+from geo.beijing_time import beijing_text
 from geo.bundle import data_dir
 from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
@@ -63,7 +64,7 @@ versions = store.versions(layer_id)
 table = pd.DataFrame([{
     t("data.col.version", lang): v.version, t("data.col.current", lang): "✓" if v.current else "",
     t("data.col.action", lang): t(f"data.action.{v.action}", lang),
-    t("data.col.at", lang): v.created_at[:19].replace("T", " "), t("data.col.by", lang): v.created_by,
+    t("data.col.at", lang): beijing_text(v.created_at), t("data.col.by", lang): v.created_by,
     t("data.col.source", lang): v.source, t("data.col.source_date", lang): v.source_date,
     t("data.col.n", lang): v.n_features, t("data.col.note", lang): v.note,
 } for v in versions])
@@ -101,7 +102,7 @@ with st.expander(t("dem.title", lang)):
         st.dataframe(pd.DataFrame([{
             t("data.col.version", lang): v.version,
             t("data.col.current", lang): "✓" if v.path == in_use else "",
-            t("data.col.at", lang): v.created_at[:19].replace("T", " "),
+            t("data.col.at", lang): beijing_text(v.created_at),
             t("data.col.by", lang): v.created_by, t("data.col.source", lang): v.source,
             t("dem.col.cell", lang): v.cell_m, t("dem.col.shape", lang): f"{v.shape[0]}×{v.shape[1]}",
             t("data.col.note", lang): v.note,

@@ -68,10 +68,7 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     the remembered tab. :func:`open_tab` says which tab is open.
     """
     store = f"_tab.{key}"
-    if not st.session_state.get(f"_url_read.{key}"):
-        st.session_state[f"_url_read.{key}"] = True
-        if st.query_params.get(key) in ids:
-            st.session_state[store] = st.query_params[key]
+    _tab_from_url(key, ids)
     labels = [label(i) for i in ids]
     current = st.session_state.get(store)
     default = labels[ids.index(current)] if current in ids else labels[0]
@@ -84,8 +81,18 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     return st.tabs(labels, key=key, default=default, on_change=_remember)
 
 
+def _tab_from_url(key: str, ids: Sequence[str]) -> None:
+    """Take the open tab of :func:`tabs` ``key`` from the link (``?<key>=<id>``), once per
+    session, whichever of :func:`tabs` and :func:`open_tab` asks first."""
+    if not st.session_state.get(f"_url_read.{key}"):
+        st.session_state[f"_url_read.{key}"] = True
+        if st.query_params.get(key) in ids:
+            st.session_state[f"_tab.{key}"] = st.query_params[key]
+
+
 def open_tab(key: str, ids: Sequence[str]) -> str:
-    """The id of the open tab of :func:`tabs` ``key``."""
+    """The id of the open tab of :func:`tabs` ``key`` (a page may ask before making them)."""
+    _tab_from_url(key, ids)
     current = st.session_state.get(f"_tab.{key}")
     return current if current in ids else ids[0]
 

@@ -178,20 +178,28 @@ def test_popup_on_a_base(atlas, screenshot):
     screenshot(page, "atlas_popup")
 
 
+def _tolerance_caption(detail: int) -> str:
+    """The part of the payload caption naming the tolerance of detail level ``detail``."""
+    from layers.render import tolerance_for_zoom
+
+    text = t("payload", "zh", kb=0, tol_m=tolerance_for_zoom(detail))
+    return text[text.index("（"):]
+
+
 def test_zooming_in_sends_finer_geometry(atlas, find_map_frame):
     page, frame = atlas
-    caption = page.get_by_text("地图数据量")
-    coarse = caption.inner_text()
-    assert "989" in coarse  # tolerance in metres at the province zoom (6)
-    kb_coarse = float(coarse.split("地图数据量")[1].split("KB")[0].replace(",", ""))
-    for _ in range(2):  # zoom 8: the next detail level
+    expect(page.get_by_text(_tolerance_caption(6))).to_be_visible()  # the province zoom (6)
+    payload = t("payload", "zh", kb=0, tol_m=0).split(" ")[0]  # "map data"
+    coarse = page.get_by_text(payload).inner_text()
+    kb_coarse = float(coarse.split(payload)[1].split("KB")[0].replace(",", ""))
+    start = frame.evaluate("window.map_div.getZoom()")
+    for step in (1, 2):  # zoom 8: the next detail level; each zoom reruns the page
         frame.locator(".leaflet-control-zoom-in").click()
-        page.wait_for_timeout(1500)  # as a person would; each zoom reruns the page
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('p')].some(e => e.textContent.includes('简化容差 247 米'))",
-        timeout=30_000)
-    fine = page.get_by_text("地图数据量").inner_text()
-    kb_fine = float(fine.split("地图数据量")[1].split("KB")[0].replace(",", ""))
+        # the map (maybe a new frame after the rerun) has taken this click before the next
+        frame = _map_where(page, "z => window.map_div.getZoom() >= z", start + step)
+    expect(page.get_by_text(_tolerance_caption(8))).to_be_visible(timeout=30_000)
+    fine = page.get_by_text(payload).inner_text()
+    kb_fine = float(fine.split(payload)[1].split("KB")[0].replace(",", ""))
     assert kb_fine > kb_coarse  # more vertices at the finer level
     frame = find_map_frame(page)
     frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length === 15", timeout=30_000)

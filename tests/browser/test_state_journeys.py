@@ -51,6 +51,13 @@ def _wait_map(page, condition: str, timeout_s: float = 60) -> None:
     raise AssertionError(f"the map never met: {condition}")
 
 
+def _wait_reported(page, condition: str, timeout_s: float = 30) -> None:
+    """Wait until the map has sent the app a view ``v`` (its component value: ``v.center``,
+    ``v.zoom``) for which ``condition`` holds."""
+    _wait_map(page, "window.__GLOBAL_DATA__ && (v => !!v && !!v.center && (%s))"
+              "(window.__GLOBAL_DATA__.previous_data)" % condition, timeout_s)
+
+
 def _on_map(page, script: str) -> None:
     """Run ``script`` in the frame that holds the map."""
     _wait_map(page, "true")
@@ -136,18 +143,16 @@ def test_reload_reopens_the_site_check_in_its_language(streamlit_server, browser
     assert page.blocked_urls == [], page.blocked_urls
 
 
-@pytest.mark.xfail(strict=False, reason="open bug (issue 13): after the merges of 2026-12-01 the "
-                   "panned view is not always kept across a language switch; it passed in the "
-                   "full CI run and fails in some browser-only runs. Next session: find the rerun "
-                   "that overtakes the view report.")
 def test_the_map_view_survives_a_language_switch(streamlit_server, browser_page, find_frame_with):
+    """The language is switched the moment the map has sent its new view: the rerun of the
+    switch overtakes the one the view report started (the view was lost that way)."""
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
     frame = _map_in(page, find_frame_with, "zh")
     zoom = frame.evaluate("window.map.getZoom()")  # Qinghai fitted to the map
     frame.evaluate("window.map.panTo([36.6, 101.7], {animate: false})")  # pan to Xining
-    page.wait_for_timeout(1500)  # the map reports its view (debounced)
+    _wait_reported(page, "Math.abs(v.center.lat - 36.6) < 0.05")  # sent (debounced), no more
     page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
     frame = _map_in(page, find_frame_with, "en")
     frame.wait_for_function(
@@ -173,7 +178,7 @@ def test_zooming_out_from_a_base_does_not_snap_back_and_whole_province_resets(
     _wait_map(page, "window.map.getZoom() === 6", 5)  # it stays out
 
     _on_map(page, "window.map.setView([36.6, 101.7], 9, {animate: false})")
-    page.wait_for_timeout(3000)
+    _wait_reported(page, "v.zoom === 9")
     _select(page, t("ctl.search", "zh"), t("ctl.search_none", "zh"))
     # the whole province again: Qinghai fitted to the map (zoom 5-6.5), centred on it
     _wait_map(page, "window.map.getZoom() <= 6.5 && Math.abs(window.map.getCenter().lng - 96.2) < 0.5")
