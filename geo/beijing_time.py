@@ -10,7 +10,8 @@ The store keeps UTC ISO-8601 text; every table a user sees shows it with
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import math
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 __all__ = ["BEIJING", "beijing", "beijing_text"]
@@ -21,14 +22,14 @@ BEIJING = timezone(timedelta(hours=8), "CST")
 def beijing(when: datetime) -> datetime:
     """``when`` in Beijing time (UTC+8); a naive time is taken as UTC."""
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(BEIJING)
 
 
 def beijing_text(value: Any) -> str:
     """An ISO time (text or datetime; naive means UTC) as "YYYY-MM-DD HH:MM" Beijing time;
     '' for a missing value."""
-    if value is None or value != value or value == "":  # None, NaN, empty
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return ""
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return beijing(when).strftime("%Y-%m-%d %H:%M")

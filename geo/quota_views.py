@@ -22,8 +22,8 @@ import pandas as pd
 from .beijing_time import beijing_text
 from .i18n import t
 
-__all__ = ["MEASURES", "ACCURACIES", "quota_rows", "prefecture_sums", "reservation_rows",
-           "entry_rows"]
+__all__ = ["ACCURACIES", "MEASURES", "entry_rows", "prefecture_sums", "quota_rows",
+           "reservation_rows"]
 
 MEASURES: tuple[str, ...] = ("allocated_ha", "used_ha", "reserved_ha", "remaining_ha")
 ACCURACIES: tuple[str, ...] = ("authoritative", "indicative", "derived")

@@ -203,7 +203,7 @@ if result.indicative_layers:
 st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch")
 st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
 if result.missing_layers:
-    st.info(t("site.missing_layers", lang, kinds="、".join(
+    st.info(t("site.missing_layers", lang, kinds=t("list.sep", lang).join(
         t(f"check.{c}", lang) for c in result.missing_layers)))
 for res in result.results:
     if res.evidence:

@@ -1,6 +1,7 @@
-"""Texts added by helper j-journeys: the ledger entries table."""
+"""Texts added by helper j-journeys: the ledger entries table, the list separator."""
 
 TEXT = {
+    "list.sep": ("、", ", "),  # between the items of a list in running text
     "quota.col.action": ("变更类型", "Change"),
     "quota.col.d_allocated": ("下达变化（公顷）", "Allocated change (ha)"),
     "quota.col.d_used": ("已用变化（公顷）", "Used change (ha)"),

@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["app_idle", "sample_login", "log_in"]
+__all__ = ["app_idle", "log_in", "sample_login"]
 
 
 def _log_tail(path: Path, n: int = 40) -> str:

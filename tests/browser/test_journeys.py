@@ -226,3 +226,213 @@ def _pick_reservation(page, rid: int) -> None:
         except PlaywrightTimeout:
             continue
     expect(box.get_by_role("combobox")).to_have_value(re.compile(rf"^#{rid} "))
+
+
+# ------------------------------------------------------------------ b. the investor
+def test_investor_ranks_graphs_and_finds_gaps_in_english(streamlit_server, browser_page,
+                                                         find_frame_with, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1800})
+    page.goto(streamlit_server(APP) + "/chains?lang=en", wait_until="domcontentloaded")
+    heading = {lang: t("chains.title", lang) for lang in ("zh", "en")}
+    expect(page.get_by_role("heading", name=heading["en"])).to_be_visible(timeout=60_000)
+    names = bundle.read_layer("bases").set_index("id")
+
+    # rank the bases for a product typed in English
+    _tab(page, t("chains.tab_rank", "en")).click()
+    rank_box = page.get_by_role("textbox", name=t("chains.pick_product", "en")).last
+    rank_box.fill("lithium carbonate")
+    rank_box.press("Enter")
+    matched = {lang: t("chains.matched", lang, name=_node("li2co3", lang),
+                       how=t("chains.how.exact", lang)) for lang in ("zh", "en")}
+    expect(page.get_by_text(matched["en"])).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(t("chains.rank_caption", "en"))).to_be_visible()
+    assert find_frame_with(page, "path.qpa-bases", 60) is not None  # the ranking map
+
+    # Chinese and back: the open tab and the product stay
+    _switch(page, "zh", heading["zh"])
+    expect(_tab(page, t("chains.tab_rank", "zh"))).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text(matched["zh"])).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("textbox", name=t("chains.pick_product", "zh")).last
+           ).to_have_value("lithium carbonate")
+    _switch(page, "en", heading["en"])
+    expect(_tab(page, t("chains.tab_rank", "en"))).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text(matched["en"])).to_be_visible(timeout=60_000)
+
+    # the graph of a product's inputs and outputs, drawn with English labels
+    _tab(page, t("chains.tab_chain", "en")).click()
+    page.get_by_text(t("chains.mode_product", "en"), exact=True).click()
+    graph_box = page.get_by_role("textbox", name=t("chains.pick_product", "en")).first
+    graph_box.fill("cathode material")
+    graph_box.press("Enter")
+    svg = page.locator("[data-testid='stGraphVizChart'] svg")
+    expect(svg.first).to_contain_text(_node("cathode", "en"), timeout=60_000)
+
+    # a base's chain gaps
+    _tab(page, t("chains.tab_base", "en")).click()
+    _select(page, t("chains.pick_base", "en"), names.loc["golmud", "name_en"])
+    expect(page).to_have_url(re.compile("chains_base=golmud"), timeout=30_000)
+    expect(page.get_by_role("heading", name=t("chains.gaps", "en"))).to_be_visible()
+
+    # a reload: English, the base tab with the base, the products typed
+    page.reload(wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=heading["en"])).to_be_visible(timeout=60_000)
+    expect(_tab(page, t("chains.tab_base", "en"))).to_have_attribute("aria-selected", "true",
+                                                                   timeout=60_000)
+    expect(page.get_by_role("combobox", name=t("chains.pick_base", "en"))).to_have_value(
+        names.loc["golmud", "name_en"])
+    _tab(page, t("chains.tab_rank", "en")).click()
+    expect(page.get_by_text(matched["en"])).to_be_visible(timeout=60_000)
+    screenshot(page, "journey_investor")
+    assert page.page_errors == [], page.page_errors
+    assert page.blocked_urls == [], page.blocked_urls
+
+
+def _node(node_id: str, lang: str) -> str:
+    from geo.chains import default_graph
+
+    return default_graph().nodes[node_id][lang]
+
+
+# ------------------------------------------------------------------ c. the reviewer
+def _gbk_shapefile(folder: Path) -> Path:
+    """A zipped Shapefile of one site on the Qinghai Lake red line, attribute names and values
+    in Chinese, written in GBK with a .cpg saying so."""
+    shp = folder / "shp"
+    shp.mkdir()
+    gpd.GeoDataFrame({"地块名称": ["湖滨地块"], "用地单位": ["青海某某公司"]},
+                     geometry=[ON_QINGHAI_LAKE], crs=4326).to_file(
+        shp / "地块.shp", driver="ESRI Shapefile", encoding="GBK")
+    (shp / "地块.cpg").write_text("GBK")
+    assert "地块名称".encode("gbk") in (shp / "地块.dbf").read_bytes()  # really GBK
+    target = folder / "地块.zip"
+    with zipfile.ZipFile(target, "w") as zf:
+        for part in shp.iterdir():
+            zf.write(part, part.name)
+    return target
+
+
+def test_reviewer_uploads_a_gbk_shapefile_and_reads_the_fail_in_the_pdf(
+        streamlit_server, browser_page, tmp_path, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=t("page.site", "zh"))).to_be_visible(timeout=60_000)
+    page.get_by_text(t("site.mode.file", "zh"), exact=True).click()
+    page.locator("input[type='file']").first.set_input_files(str(_gbk_shapefile(tmp_path)))
+    expect(page.get_by_text(_current("zh"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("combobox", name=t("site.pick", "zh"))).to_have_value("湖滨地块")
+    expect(page).to_have_url(re.compile(r"site=100\.1"), timeout=30_000)
+    _check(page, "zh", "FAIL")
+    evidence = page.get_by_text(t("site.evidence", "zh", check=t("check.redline", "zh")))
+    expect(evidence).to_be_visible()
+
+    _switch(page, "en", t("page.site", "en"))  # the FAIL stays, in English
+    expect(page.get_by_role("heading", name=t("site.verdict_compliance", "en",
+                                              status=t("status.FAIL", "en")))).to_be_visible()
+
+    # a reload: English, the uploaded site from the link; check it again
+    page.reload(wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=t("page.site", "en"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(_current("en"))).to_be_visible(timeout=60_000)
+    _check(page, "en", "FAIL")
+    name, data = _download(page, t("site.dl.pdf", "en"), tmp_path)
+    assert name.endswith(".pdf") and data.startswith(b"%PDF")
+    text = _pdf_text(data, tmp_path)
+    assert t("site.verdict_compliance", "en", status=t("status.FAIL", "en")).replace(" ", "") in text
+    for document in _redline_core_rule_documents():  # the rule the FAIL cites
+        assert document in text, (document, text[:2000])
+    screenshot(page, "journey_reviewer")
+    assert page.page_errors == [], page.page_errors
+    assert page.blocked_urls == [], page.blocked_urls
+
+
+def _redline_core_rule_documents() -> list[str]:
+    """The documents the red-line rule for a core zone cites (data/rules/redline_rules.yaml)."""
+    import yaml
+
+    rules = yaml.safe_load((Path(__file__).resolve().parents[2] / "data" / "rules"
+                            / "redline_rules.yaml").read_text(encoding="utf-8"))
+    basis = rules["rules"]["overlap_core"]["basis"]
+    return [re.sub(r"\s+", "", part.split("§")[0]) for part in re.split("[;；]", basis)]
+
+
+# ------------------------------------------------------------------ d. the data steward
+def _count_redlines(page, find_frame_with, n: int, lang: str) -> None:
+    """Wait for an atlas map in ``lang`` drawing exactly ``n`` red-line zones (a rerun may
+    replace the map's frame while it is looked at: then look again)."""
+    label = t("layer.redlines", lang)
+    for _ in range(3):
+        frame = find_frame_with(page, f'.leaflet-control-layers-overlays label:has-text("{label}")',
+                                60)
+        assert frame is not None, f"no atlas map in {lang}"
+        try:
+            frame.wait_for_function(
+                f"document.querySelectorAll('path.qpa-redlines').length === {n}", timeout=30_000)
+            return
+        except Exception:  # noqa: BLE001, S112 -- detached, or not yet the new map
+            continue
+    raise AssertionError(f"the atlas never drew {n} red-line zones")
+
+
+def _redline_file(folder: Path) -> Path:
+    path = folder / "新增红线.geojson"
+    frame = gpd.GeoDataFrame({"编号": ["JX-1"], "名称": ["测试红线区"], "类型": ["水源涵养"],
+                              "管控级别": ["一般控制区"]},
+                             geometry=[shapely.box(97.50, 37.60, 97.56, 37.64)], crs=4326)
+    path.write_text(frame.to_json(drop_id=True), encoding="utf-8")
+    return path
+
+
+def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
+        own_server, streamlit_server, browser_page, login, sample_official, find_frame_with,
+        tmp_path, screenshot):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    n_red = len(bundle.read_layer("redlines"))
+    page.goto(own_server + "/data", wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=t("data.title", "zh"))).to_be_visible(timeout=60_000)
+    user, password = sample_official(streamlit_server.log(own_server))
+    login(page, user, password, "zh")
+
+    _select(page, t("data.layer", "zh"), t("layer.redlines", "zh"))
+    expect(page).to_have_url(re.compile("data_layer=redlines"), timeout=30_000)
+    page.locator("input[type='file']").last.set_input_files(str(_redline_file(tmp_path)))
+    page.get_by_role("textbox", name=t("data.source", "zh")).fill("测试：省自然资源厅")
+    page.get_by_text(t("data.mode.append", "zh"), exact=True).click()
+    commit = page.get_by_role("button", name=t("data.commit", "zh", mode=t("data.mode.append", "zh"),
+                                                 layer=t("layer.redlines", "zh"), n=n_red + 1))
+    expect(commit).to_be_enabled(timeout=60_000)
+    app_idle(page)
+    commit.click()
+    expect(page.get_by_text(t("data.committed", "zh", version=2, n=n_red + 1))
+           ).to_be_visible(timeout=60_000)
+
+    # the atlas draws the new zone; in English, and after a reload
+    _go(page, "page.atlas", "zh")
+    _count_redlines(page, find_frame_with, n_red + 1, "zh")
+    _switch(page, "en", t("app.title", "en"))
+    _count_redlines(page, find_frame_with, n_red + 1, "en")
+    page.reload(wait_until="domcontentloaded")
+    _count_redlines(page, find_frame_with, n_red + 1, "en")
+
+    # the data page: restore the version before the import (a reload logged the official out)
+    login(page, user, password, "en")
+    _go(page, "page.data", "en")
+    expect(page.get_by_role("heading", name=t("data.title", "en"))).to_be_visible(timeout=60_000)
+    app_idle(page)
+    _select(page, t("data.layer", "en"), t("layer.redlines", "en"))  # a new session's page
+    expect(page).to_have_url(re.compile("data_layer=redlines"), timeout=30_000)
+    section = page.locator("[data-testid='stExpander']", has_text=t("data.restore", "en"))
+    section.get_by_text(t("data.restore", "en")).click()
+    expect(section.get_by_role("combobox")).to_have_value("1")
+    app_idle(page)
+    section.get_by_role("button", name=t("data.restore_button", "en")).click()
+    expect(page.get_by_text(t("data.restored", "en", version=1, new=3))).to_be_visible(
+        timeout=60_000)
+
+    _go(page, "page.atlas", "en")
+    _count_redlines(page, find_frame_with, n_red, "en")  # the imported zone is gone
+    screenshot(page, "journey_data_steward")
+    assert page.page_errors == [], page.page_errors
+    assert page.blocked_urls == [], page.blocked_urls
