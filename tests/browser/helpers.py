@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["app_idle", "log_in", "sample_login"]
+__all__ = ["app_idle", "choose", "log_in", "map_reported", "sample_login"]
 
 
 def _log_tail(path: Path, n: int = 40) -> str:
@@ -57,3 +57,41 @@ def log_in(page, username: str, password: str, lang: str = "zh") -> None:
     expect(password_box).to_have_value(password)
     sidebar.get_by_role("button", name=t("auth.login", lang), exact=True).click()
     expect(logout).to_be_visible(timeout=60_000)
+
+
+def choose(page, label: str, option, attempts: int = 3) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``, as a person does: open the list,
+    click the option. A rerun (a map reporting its view) may close an open list: then open
+    it again. Waits until the box shows the option (a text, or a ``re.Pattern``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    box = page.locator("[data-testid='stSelectbox']:visible").filter(has_text=label)
+    for _ in range(attempts):
+        app_idle(page)
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=isinstance(option, str)).click(
+                timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    expect(box.get_by_role("combobox")).to_have_value(option, timeout=30_000)
+
+
+def map_reported(page, condition: str = "true", arg=None, timeout_s: float = 60):
+    """The frame whose folium map has sent the app a view ``v`` (streamlit-folium's component
+    value: ``v.center``, ``v.zoom``) for which ``condition`` (JS, may use ``arg``) holds. A
+    rerun may replace a map's frame at any moment: every frame is tried on each poll."""
+    script = ("([arg]) => !!(window.map && window.__GLOBAL_DATA__) && (v => !!v && !!v.center && "
+              f"({condition}))(window.__GLOBAL_DATA__.previous_data)")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(script, [arg]):
+                    return frame
+            except Exception:  # noqa: BLE001, S112 -- detached or navigating
+                continue
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no map reported a view where {condition} ({arg}) in {timeout_s:.0f} s")

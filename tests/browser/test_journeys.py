@@ -26,12 +26,11 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
-from tests.browser.helpers import app_idle
+from tests.browser.helpers import app_idle, choose
 
 pytestmark = pytest.mark.browser
 
@@ -101,8 +100,7 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
 
 
 def _select(page, label: str, option: str) -> None:
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choose(page, label, option)
 
 
 def _tab(page, name: str):
@@ -212,20 +210,8 @@ def _reason(page, text: str) -> None:
 
 
 def _pick_reservation(page, rid: int) -> None:
-    """Choose the open reservation ``rid`` (its option starts "#rid ") in the picker. A rerun
-    (the quota map reporting itself) may close the open list: then open it again, as a person
-    would."""
-    box = page.locator("[data-testid='stSelectbox']:visible").filter(
-        has_text=t("quota.reservation", "en"))
-    for _ in range(3):
-        app_idle(page)
-        box.click()
-        try:
-            page.get_by_role("option", name=re.compile(rf"^#{rid} ")).click(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    expect(box.get_by_role("combobox")).to_have_value(re.compile(rf"^#{rid} "))
+    """Choose the open reservation ``rid`` (its option starts "#rid ") in the picker."""
+    choose(page, t("quota.reservation", "en"), re.compile(rf"^#{rid} "))
 
 
 # ------------------------------------------------------------------ b. the investor

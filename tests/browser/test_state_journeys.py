@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
+from tests.browser.helpers import app_idle, choose, map_reported
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +55,7 @@ def _wait_map(page, condition: str, timeout_s: float = 60) -> None:
 def _wait_reported(page, condition: str, timeout_s: float = 30) -> None:
     """Wait until the map has sent the app a view ``v`` (its component value: ``v.center``,
     ``v.zoom``) for which ``condition`` holds."""
-    _wait_map(page, "window.__GLOBAL_DATA__ && (v => !!v && !!v.center && (%s))"
-              "(window.__GLOBAL_DATA__.previous_data)" % condition, timeout_s)
+    map_reported(page, condition, timeout_s=timeout_s)
 
 
 def _on_map(page, script: str) -> None:
@@ -78,9 +78,7 @@ def _payload_tol(detail: int) -> str:
 
 
 def _select(page, label: str, option: str) -> None:
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choose(page, label, option)
 
 
 def test_language_switch_and_basemap_keep_the_base_and_the_layers(streamlit_server, browser_page,
@@ -149,7 +147,9 @@ def test_the_map_view_survives_a_language_switch(streamlit_server, browser_page,
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
-    frame = _map_in(page, find_frame_with, "zh")
+    _map_in(page, find_frame_with, "zh")
+    frame = map_reported(page)  # the page has the map's first view: no rerun is due
+    app_idle(page)
     zoom = frame.evaluate("window.map.getZoom()")  # Qinghai fitted to the map
     frame.evaluate("window.map.panTo([36.6, 101.7], {animate: false})")  # pan to Xining
     _wait_reported(page, "Math.abs(v.center.lat - 36.6) < 0.05")  # sent (debounced), no more
@@ -174,7 +174,8 @@ def test_zooming_out_from_a_base_does_not_snap_back_and_whole_province_resets(
     _on_map(page, "window.map.setView([36.0, 96.2], 6, {animate: false})")  # zoom out
     expect(page.get_by_text(_payload_tol(6))).to_be_visible(timeout=60_000)  # coarser, a new map
     _wait_map(page, "window.map.getZoom() === 6")
-    page.wait_for_timeout(2000)
+    _wait_reported(page, "v.zoom === 6")  # the app has the new view; its rerun is over:
+    app_idle(page)
     _wait_map(page, "window.map.getZoom() === 6", 5)  # it stays out
 
     _on_map(page, "window.map.setView([36.6, 101.7], 9, {animate: false})")

@@ -41,7 +41,7 @@ from geo import ledger
 from geo.auth import User
 from geo.i18n import t
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
-from tests.browser.helpers import log_in
+from tests.browser.helpers import choose, log_in
 from tests.test_dem_versions import _fine_dem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -179,8 +179,7 @@ def _browser_layer_restore(page, base: str, layer_id: str, version: int) -> None
     from playwright.sync_api import expect
 
     _official_on_data_page(page, base)
-    page.locator('[data-testid="stSelectbox"]', has_text=t("data.layer", "zh")).click()
-    page.get_by_role("option", name=t(f"layer.{layer_id}", "zh")).click()
+    choose(page, t("data.layer", "zh"), t(f"layer.{layer_id}", "zh"))
     section = page.locator('[data-testid="stExpander"]', has_text=t("data.restore", "zh"))
     expect(section).to_have_count(1, timeout=60_000)  # the rerun for the new layer is over
     section.get_by_text(t("data.restore", "zh")).click()
