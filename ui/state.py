@@ -80,8 +80,17 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     store = f"_tab.{key}"
     _tab_from_url(key, ids)
     labels = [label(i) for i in ids]
-    current = st.session_state.get(store)
-    default = labels[ids.index(current)] if current in ids else labels[0]
+    # The container's identity includes its default: keep the default it was made with while
+    # the labels stay (a new default each click would make a new container, drawn beside the
+    # old one until the run ends); new labels (the other language) make a new one anyway,
+    # opened on the remembered tab.
+    made = st.session_state.get(f"_tab_made.{key}")
+    if made and made[0] == labels:
+        default = made[1]
+    else:
+        current = st.session_state.get(store)
+        default = labels[ids.index(current)] if current in ids else labels[0]
+        st.session_state[f"_tab_made.{key}"] = (labels, default)
 
     def _remember() -> None:
         chosen = st.session_state.get(key)

@@ -62,7 +62,9 @@ def _switch(page, lang: str, heading: str) -> None:
 
 
 def _go(page, page_key: str, lang: str) -> None:
-    """Open another page from the sidebar's navigation."""
+    """Open another page from the sidebar's navigation, once the current run is over (a
+    click on a link while the page reruns may be overtaken by that run)."""
+    app_idle(page)
     _sidebar(page).get_by_role("link", name=t(page_key, lang)).click()
 
 

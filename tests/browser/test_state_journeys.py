@@ -2,6 +2,7 @@
 a reload (or a link) reopens the site check with its language and site."""
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -25,6 +26,14 @@ def _overlay(frame, lang: str, layer: str):
     frame.locator(".leaflet-control-layers").hover()
     return frame.locator(".leaflet-control-layers-overlays label",
                          has_text=t(f"layer.{layer}", lang)).locator("input")
+
+
+def _unchecked(lang: str, layer: str) -> str:
+    """JS: the map's ``layer`` is switched off in its layer control and not drawn."""
+    name = json.dumps(t(f"layer.{layer}", lang))
+    return (f"[...document.querySelectorAll('.leaflet-control-layers-overlays label')].some("
+            f"l => l.textContent.includes({name}) && !l.querySelector('input').checked) && "
+            f"document.querySelectorAll('path.qpa-{layer}').length === 0")
 
 
 def _map_in(page, find_frame_with, lang: str):
@@ -99,16 +108,15 @@ def test_language_switch_and_basemap_keep_the_base_and_the_layers(streamlit_serv
     search = page.get_by_role("combobox", name=t("ctl.search", "en"))
     expect(search).to_have_value(names.loc[BASE, "name_en"], timeout=30_000)
     expect(page).to_have_url(re.compile("lang=en"))
-    frame = _map_in(page, find_frame_with, "en")
-    expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
-    expect(frame.locator("path.qpa-deposits")).to_have_count(0)
+    _map_in(page, find_frame_with, "en")
+    _wait_map(page, _unchecked("en", "deposits"))  # in whichever frame the map now is
 
     page.locator("[data-testid='stSidebar']").get_by_text(t("basemap.osm", "en"), exact=True).click()
     expect(page).to_have_url(re.compile("basemap=osm"), timeout=30_000)
     frame = find_frame_with(page, ".leaflet-tile", 60)  # the new map, with OSM tiles (blocked)
     assert frame is not None
-    frame = _map_in(page, find_frame_with, "en")
-    expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
+    _map_in(page, find_frame_with, "en")
+    _wait_map(page, _unchecked("en", "deposits"))
     expect(search).to_have_value(names.loc[BASE, "name_en"])
     screenshot(page, "atlas_state_after_switches")
     assert page.page_errors == [], page.page_errors
