@@ -36,8 +36,8 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from .beijing_time import beijing
 from .checks.columns import evidence_table, figure_rows
-from .timefmt import beijing
 from .checks.base import name_documents
 from .checks.registry import get_check
 from .checks.result import ScreenResult

@@ -70,7 +70,7 @@ def _refocus() -> None:
 
 
 with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0]),
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0], BASEMAPS),
                        format_func=lambda b: t(f"basemap.{b}", lang))
     if basemap != "none":
         st.caption(t("ctl.basemap_online_note", lang))
@@ -80,12 +80,12 @@ with st.sidebar:
                                 help=t("ctl.tianditu_help", lang), key="tdt_key") or None
         if not tdt_key:
             st.info(t("ctl.tianditu_missing", lang))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", ""),
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", "", base_ids),
                             on_change=_refocus,
                             format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
     year = quota_year(t("ctl.quota_year", lang), years, "quota_year")
     measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
-                           key=keep("quota_measure", "remaining_share"),
+                           key=keep("quota_measure", "remaining_share", MEASURES),
                            format_func=lambda k: t(MEASURES[k], lang))
 to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
         "quota_measure": measure})
@@ -123,13 +123,25 @@ if built.get("sig") != sig:
 memory = layer_memory("atlas", {spec.id: t(spec.title, lang) for spec in LAYERS})
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
                  extras=(memory,), **built["where"])
-out = st_folium(fmap, key=f"atlas-{view['gen']}", height=680, use_container_width=True,
-                returned_objects=["zoom", "center"])
-c = (out or {}).get("center") or {}
-if out and out.get("zoom") and "lat" in c:
-    st.session_state["atlas_seen"] = {"center": (c["lat"], c["lng"]), "zoom": out["zoom"],
-                                      "gen": view["gen"]}
-    if detail_zoom(out["zoom"]) != detail:
-        st.rerun()  # finer or coarser geometry for the new zoom
+
+
+def _remember_view(out: dict | None, gen: int) -> None:
+    """Keep the view the map reported (its centre and zoom) as the user's."""
+    c = (out or {}).get("center") or {}
+    if out and out.get("zoom") and "lat" in c:
+        st.session_state["atlas_seen"] = {"center": (c["lat"], c["lng"]), "zoom": out["zoom"],
+                                          "gen": gen}
+
+
+# The view is kept by the map's change callback, which runs before the next script run
+# starts: a rerun that overtakes the one the report started (a language switch a moment
+# after a pan) would otherwise send a new map (new component, default value) and lose it.
+map_key = f"atlas-{view['gen']}"
+out = st_folium(fmap, key=map_key, height=680, use_container_width=True,
+                returned_objects=["zoom", "center"],
+                on_change=lambda: _remember_view(st.session_state.get(map_key), view["gen"]))
+_remember_view(out, view["gen"])
+if out and out.get("zoom") and detail_zoom(out["zoom"]) != detail:
+    st.rerun()  # finer or coarser geometry for the new zoom
 kb = sum(layer.nbytes for layer in layers) / 1024
 st.caption(t("payload", lang, kb=kb, tol_m=tolerance_for_zoom(detail)))

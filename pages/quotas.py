@@ -10,7 +10,7 @@ from geo.auth import is_official
 from geo.errors import QPAError
 from geo.i18n import t
 from geo.quota import quota_years
-from geo.quota_views import MEASURES, prefecture_sums, quota_rows, reservation_rows
+from geo.quota_views import MEASURES, entry_rows, prefecture_sums, quota_rows, reservation_rows
 from geo.sources import StoreSource
 from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
@@ -40,7 +40,10 @@ table = ledger.quotas(store)
 years = quota_years(table)
 from_url("quotas", {"quota_page_year": years})
 year = quota_year(t("quota.year", lang), years, "quota_page_year")
-to_url({"quota_page_year": year, "quota_tab": open_tab("quota_tab", TABS) if is_official(user) else None})
+# a viewer keeps the link's tab (a reload logs the official out; the tab opens again at login)
+tab = open_tab("quota_tab", TABS) if is_official(user) else (
+    st.query_params.get("quota_tab") if st.query_params.get("quota_tab") in TABS else None)
+to_url({"quota_page_year": year, "quota_tab": tab})
 bases = store.read_layer("bases")
 names = dict(zip(bases["id"], bases[f"name_{lang}"]))
 rows = quota_rows(table, bases, year, lang)
@@ -155,7 +158,6 @@ with tab_alloc:
             _done("quota.allocated", base=names.get(base, base), year=int(alloc_year))
 
 with tab_entries:
-    log = ledger.entries(store)
-    st.dataframe(log.iloc[::-1], hide_index=True, width="stretch")
+    st.dataframe(entry_rows(ledger.entries(store), bases, lang), hide_index=True, width="stretch")
     st.download_button(t("quota.csv", lang), ledger.entries_csv(store), key="quota_csv",
-                       file_name="quota_ledger_entries.csv", mime="text/csv")
+                       file_name="quota_ledger_entries.csv", mime="text/csv", on_click="ignore")

@@ -37,7 +37,8 @@ ZONES = list(QINGHAI_ZONES)
 MODES = ("click", "draw", "paste", "file")
 SHAPES = ("square", "circle")
 CRS_CODES = list(CRS_CHOICES)
-pin("activity", "jzd_zone")  # the project form's and downloads' choices
+pin("activity")  # the project form's choice with labels in the user's language (years and
+# zones are numbers, the same in both languages: their index= default stays theirs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only, shared across sessions
@@ -191,7 +192,7 @@ def _verdict(site, result) -> None:
     st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch")
     st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
     if result.missing_layers:
-        st.info(t("site.missing_layers", lang, kinds="、".join(
+        st.info(t("site.missing_layers", lang, kinds=t("list.sep", lang).join(
             t(f"check.{c}", lang) for c in result.missing_layers)))
     for res in result.results:
         if res.evidence:
@@ -202,21 +203,27 @@ def _verdict(site, result) -> None:
     c1, c2, c3, c4 = st.columns(4)
     stem = download_stem(result, site.name or "")
     used = st.session_state.get("result_layers") or screening_layers()
-    # built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun
+    # built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun;
+    # a download does not rerun (a rerun would drop the other buttons' files while the user
+    # clicks the next one)
     c1.download_button(t("site.dl.html", lang),  # the layers screened with draw the location map
                        lambda: report_html(result, result.project, lang, layers=used),
-                       file_name=f"{stem}.html", mime="text/html", key="dl_html")
+                       file_name=f"{stem}.html", mime="text/html", key="dl_html",
+                       on_click="ignore")
     c2.download_button(t("site.dl.pdf", lang),
                        lambda: report_pdf(result, result.project, lang, layers=used),
-                       file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
+                       file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf",
+                       on_click="ignore")
     c3.download_button(t("site.dl.geojson", lang),
                        lambda: json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
-                       file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson")
+                       file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson",
+                       on_click="ignore")
     c = site.geometry.centroid
     zone = c4.selectbox(t("site.jzd_zone", lang), ZONES, key="jzd_zone",
                         index=ZONES.index(zone_for_lon(c.x)) if zone_for_lon(c.x) in ZONES else 0)
     c4.download_button(t("site.dl.jzd", lang), site_jzd(result, zone=zone).encode("gbk"),
-                       file_name=f"{stem}-jzd.txt", mime="text/plain", key="dl_jzd")
+                       file_name=f"{stem}-jzd.txt", mime="text/plain", key="dl_jzd",
+                        on_click="ignore")
 
 
 def _map(site, result) -> None:

@@ -11,7 +11,7 @@ from geo.data_views import (dem_in_use, dem_in_use_label, dem_restore_choices, d
 from geo.dem_versions import DemVersion
 from geo.i18n import t
 from geo.store import LayerVersion
-from geo.timefmt import beijing_text
+from geo.beijing_time import beijing_text
 
 
 def _dem(version: int, at: str = "2026-12-01T16:30:00+00:00") -> DemVersion:
