@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 from geo import bundle
 from geo.bundle import BundleError, data_dir
 from geo.dem_versions import current_dem_path
-from geo.i18n import t
+from geo.i18n import LANGS, t
 from geo.auth import can_see
 from geo.quota import quota_years
 from geo.sources import StoreSource
@@ -57,6 +57,12 @@ except BundleError:
 
 base_ids = ["", *bases["id"]]
 names = dict(zip(bases["id"], bases[f"name_{lang}"]))
+base_names = {code: dict(zip(bases["id"], bases[f"name_{code}"])) for code in LANGS}
+
+
+def _base_label(base: str, code: str) -> str:
+    return base_names[code][base] if base else t("ctl.search_none", code)
+
 MEASURES = {"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
             "used_ha": "f.used", "reserved_ha": "f.reserved", "remaining_ha": "f.remaining"}
 from_url("atlas", {"basemap": BASEMAPS, "focus_base": base_ids, "quota_year": years,
@@ -70,7 +76,8 @@ def _refocus() -> None:
 
 
 with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0], BASEMAPS),
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0], BASEMAPS,
+                                     lambda b, code: t(f"basemap.{b}", code)),
                        format_func=lambda b: t(f"basemap.{b}", lang))
     if basemap != "none":
         st.caption(t("ctl.basemap_online_note", lang))
@@ -80,12 +87,13 @@ with st.sidebar:
                                 help=t("ctl.tianditu_help", lang), key="tdt_key") or None
         if not tdt_key:
             st.info(t("ctl.tianditu_missing", lang))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", "", base_ids),
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", "", base_ids, _base_label),
                             on_change=_refocus,
-                            format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
+                            format_func=lambda b: _base_label(b, lang))
     year = quota_year(t("ctl.quota_year", lang), years, "quota_year")
     measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
-                           key=keep("quota_measure", "remaining_share", MEASURES),
+                           key=keep("quota_measure", "remaining_share", MEASURES,
+                                    lambda k, code: t(MEASURES[k], code)),
                            format_func=lambda k: t(MEASURES[k], lang))
 to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
         "quota_measure": measure})

@@ -58,4 +58,4 @@ def test_layer_version_table_has_translated_actions_and_beijing_times(lang):
 
 
 def test_a_time_without_a_zone_is_taken_as_utc():
-    assert beijing_text("2026-12-01T16:00:00") == "2026-12-02 00:00:00"
+    assert beijing_text("2026-12-01T16:00:00", seconds=True) == "2026-12-02 00:00:00"
