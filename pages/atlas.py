@@ -3,26 +3,25 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import bundle
-from geo.bundle import BundleError, data_dir
-from geo.dem_versions import current_dem_path
+from geo.bundle import BundleError
 from geo.i18n import LANGS, t
 from geo.auth import can_see
 from geo.quota import quota_years
-from geo.sources import StoreSource
 from geo.layer_accuracy import redline_share
 from layers.atlas_view import base_bounds, base_choices, dem_overlay, detail_zoom, prepare_layer
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
 from ui import feedback
 from ui.accuracy import indicative_warning
-from ui.auth import current_user, get_store
+from ui.auth import current_user
 from ui.map_memory import layer_memory
 from ui.pickers import quota_year
+from ui.screening import dem_in_use, store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())
+SOURCE = store_source()
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # read-only, shared across sessions
@@ -113,7 +112,7 @@ user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
-dem_path = current_dem_path(data_dir(), SOURCE.store)  # officials import finer DEMs on the data page
+dem_path = dem_in_use()  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
 # A map whose inputs did not change keeps the view it was sent with (the same map, not
 # sent again); a new one opens where the user last was.

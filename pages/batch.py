@@ -14,7 +14,6 @@ from geo.export_safe import neutralise_frame
 from geo.i18n import t
 from geo.quota import quota_years
 from geo.site_input import read_site_list
-from geo.sources import StoreSource
 from geo.suitability import suitability
 from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
@@ -23,14 +22,13 @@ from layers.suitability_view import (MAX_MAP_SITES, sites_group, sites_legend, s
                                      suitability_legend, surface_png)
 from ui import feedback
 from ui.accuracy import indicative_warning
-from ui.auth import get_store
 from ui.pickers import quota_year
-from ui.screening import screening_layers
+from ui.screening import screening_layers, store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())
+SOURCE = store_source()
 MAP_LAYERS = ("admin_prefecture", "redlines", "bases")
 TABS = ("rank", "suit")
 MODES = ("lex", "weighted")

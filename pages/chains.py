@@ -9,15 +9,14 @@ from geo.chains import (COMPONENTS, base_chains, base_ids, base_node, chain_adja
 from geo.i18n import t
 from layers.atlas_view import prepare_layer
 from layers.chain_map import chain_dot, chain_map, partners_map, product_dot, ranking_map
-from geo.sources import StoreSource
 from layers.registry import RenderContext
 from ui import feedback
-from ui.auth import get_store
+from ui.screening import store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())  # imported base outlines, red lines and ledger quotas count
+SOURCE = store_source()  # imported base outlines, red lines and ledger quotas count
 
 
 @st.cache_resource(show_spinner=False)  # read-only, shared across sessions
