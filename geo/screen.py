@@ -71,6 +71,7 @@ __all__ = [
     "screen_site",
     "screen_result",
     "buildable_area",
+    "buildable_cut",
     "screen_many",
     "read_sites",
     "result_rows",
@@ -133,13 +134,20 @@ def buildable_area(site: BaseGeometry, results: Sequence[CheckResult]
     Red lines and control lines cut it (``cuts_buildable`` in the registry);
     mineral areas do not (an approved overlay is buildable).
     """
+    cut = buildable_cut(results)
+    if cut is None:
+        return site, area_ha(site)
+    rest = shapely.difference(site, cut)
+    return rest, area_ha(rest)
+
+
+def buildable_cut(results: Sequence[CheckResult]) -> BaseGeometry | None:
+    """What is cut from the site's buildable area: the union of the overlaps of the checks
+    that cut it (``cuts_buildable``) and FAIL or WARN; None when nothing is cut."""
     cut = [r.overlap for r in results
            if get_check(r.check).cuts_buildable and r.status in ("FAIL", "WARN")
            and r.overlap is not None]
-    if not cut:
-        return site, area_ha(site)
-    rest = shapely.difference(site, shapely.union_all(cut))
-    return rest, area_ha(rest)
+    return shapely.union_all(cut) if cut else None
 
 
 def _indicative(results: Sequence[CheckResult]) -> list[str]:
@@ -186,16 +194,20 @@ def screen_site(geometry: BaseGeometry, project: Project | None = None,
     return screen_result(ctx)
 
 
-def screen_result(ctx: CheckContext) -> ScreenResult:
+def screen_result(ctx: CheckContext,
+                  buildable: tuple[BaseGeometry, float] | None = None) -> ScreenResult:
     """The two verdicts, buildable area and layer notes of the checks run in ``ctx``.
 
     ``ctx.results`` holds every check of the registry (:func:`screen_site`) or
     a subset with the checks it needs (the bulk path); the verdicts are over
-    the checks present.
+    the checks present. ``buildable`` (geometry, ha) is the site minus
+    :func:`buildable_cut` when already measured (the bulk path measures it for
+    many sites at once); by default :func:`buildable_area`.
     """
     site, project, config = ctx.site, ctx.project, ctx.config
     results = [ctx.results[spec.id] for spec in registry() if spec.id in ctx.results]
-    buildable, buildable_ha = buildable_area(site, results)
+    buildable, buildable_ha = buildable if buildable is not None else \
+        buildable_area(site, results)
     return ScreenResult(site=site, area_ha=ctx.site_ha, project=project, results=results,
                         overall=compliance(results, config), reasons=reasons(results, config),
                         buildable=buildable, buildable_ha=buildable_ha,

@@ -50,9 +50,10 @@ def zone_is_core(control_level: str | None, config: CheckConfig) -> bool:
 def zone(layers: ScreeningLayers, i: int) -> dict:
     """Id, names, category, control level, legal basis and accuracy of red-line row ``i``."""
     idx = layers.redline
-    out = {"id": str(idx.get(i, "id", i))}
-    out.update({f: idx.get(i, f) for f in _FIELDS})
-    return out
+    cache = layers._cache.setdefault(("redline_zones", id(idx)), {})
+    if i not in cache:  # a zone's fields are fixed: read them once per layer
+        cache[i] = {"id": str(idx.get(i, "id", i)), **{f: idx.get(i, f) for f in _FIELDS}}
+    return dict(cache[i])
 
 
 def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> float | None:
@@ -66,9 +67,13 @@ def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> flo
         return None
     key = ("redline_share", id(layers.redline))
     if key not in layers._cache:
-        union = shapely.union_all(shapely.intersection(layers.redline.geoms,
-                                                       layers.redline.coverage))
-        layers._cache[key] = min(1.0, area_ha(union) / (float(total_km2) * 100.0))
+        from ..bulk.measure import union_area_ha
+
+        geoms, cover = layers.redline.geoms, layers.redline.coverage
+        clipped = geoms.copy()
+        out = ~shapely.covers(cover, geoms)  # most zones lie inside: clip only the others
+        clipped[out] = shapely.intersection(geoms[out], cover)
+        layers._cache[key] = min(1.0, union_area_ha(clipped) / (float(total_km2) * 100.0))
     return layers._cache[key]
 
 
