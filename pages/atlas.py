@@ -69,7 +69,7 @@ def _refocus() -> None:
 
 
 with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0], BASEMAPS),
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0]),
                        format_func=lambda b: t(f"basemap.{b}", lang))
     if basemap != "none":
         st.caption(t("ctl.basemap_online_note", lang))
@@ -79,12 +79,12 @@ with st.sidebar:
                                 help=t("ctl.tianditu_help", lang), key="tdt_key") or None
         if not tdt_key:
             st.info(t("ctl.tianditu_missing", lang))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", "", base_ids),
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", ""),
                             on_change=_refocus,
                             format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
-    year = st.selectbox(t("ctl.quota_year", lang), years, key=keep("quota_year", years[-1], years))
+    year = st.selectbox(t("ctl.quota_year", lang), years, key=keep("quota_year", years[-1]))
     measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
-                           key=keep("quota_measure", "remaining_share", MEASURES),
+                           key=keep("quota_measure", "remaining_share"),
                            format_func=lambda k: t(MEASURES[k], lang))
 to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
         "quota_measure": measure})

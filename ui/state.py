@@ -35,25 +35,15 @@ LANG_KEY = "lang"
 _KEPT: set[str] = set()  # keys of kept selection widgets (names in code, the same for everyone)
 
 
-def keep(key: str, default: Any, options: Collection[Any] | None = None) -> str:
+def keep(key: str, default: Any) -> str:
     """Register ``key`` as a kept choice; set ``default`` if the session has no value yet.
 
-    Returns ``key``, for ``st.selectbox(..., key=keep("focus_base", "", base_ids))``. The
+    Returns ``key``, for ``st.selectbox(..., key=keep("focus_base", ""))``. The
     widget itself must not pass ``index=`` (the default lives in session state).
-
-    With ``options``, a value that is not one of them is replaced by the last one that was
-    (else ``default``): right after a language switch, a rerun that starts before the
-    browser has the new labels gets the choice back as its label in the old language, which
-    Streamlit then takes for the value itself.
     """
     _KEPT.add(key)
-    good = f"_kept_ok.{key}"
     if key not in st.session_state:
         st.session_state[key] = default
-    elif options is not None and st.session_state[key] not in options:
-        st.session_state[key] = st.session_state.get(good, default)
-    if options is None or st.session_state[key] in options:
-        st.session_state[good] = st.session_state[key]
     return key
 
 
