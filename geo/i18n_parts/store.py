@@ -88,7 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.col.version": ("版本", "Version"),
     "data.col.current": ("当前", "Current"),
     "data.col.action": ("操作", "Action"),
-    "data.col.at": ("时间（UTC）", "When (UTC)"),
+    "data.col.at": ("时间（北京时间）", "When (Beijing time)"),
     "data.col.by": ("操作人", "By"),
     "data.col.source": ("来源", "Source"),
     "data.col.source_date": ("来源日期", "Source date"),
