@@ -133,3 +133,17 @@ def test_a_stale_label_from_the_browser_keeps_the_kept_choice(monkeypatch):
     fake.session_state["focus_base"] = "golmud"  # a later choice is the user's
     state.keep("focus_base", "", ids)
     assert fake.session_state["focus_base"] == "golmud"
+
+    # with the widget's labels, a label in either language is the option it names: a pick
+    # the browser sent as its label is kept as the user's (not undone to the last id)
+    names = bundle.read_layer("bases").set_index("id")
+
+    def label(b, lang):
+        return names.loc[b, f"name_{lang}"] if b else t("ctl.search_none", lang)
+
+    fake.session_state["focus_base"] = t("ctl.search_none", "en")
+    state.keep("focus_base", "", ids, label)
+    assert fake.session_state["focus_base"] == ""
+    fake.session_state["focus_base"] = names.loc["nanchuan", "name_zh"]
+    state.keep("focus_base", "", ids, label)
+    assert fake.session_state["focus_base"] == "nanchuan"

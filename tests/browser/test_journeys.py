@@ -30,7 +30,7 @@ from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
-from tests.browser.helpers import app_idle, choose
+from tests.browser.helpers import app_idle, choose, map_reported
 
 pytestmark = pytest.mark.browser
 
@@ -405,6 +405,7 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
     _count_redlines(page, find_frame_with, n_red + 1, "en")
 
     # the data page: restore the version before the import (a reload logged the official out)
+    map_reported(page)  # the atlas's first rerun (its map's view) is due before the login
     login(page, user, password, "en")
     _go(page, "page.data", "en")
     expect(page.get_by_role("heading", name=t("data.title", "en"))).to_be_visible(timeout=60_000)
