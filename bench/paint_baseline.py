@@ -14,7 +14,7 @@ from layers.offline import make_offline
 st.set_page_config(page_title="bench: baseline map", layout="wide")
 st.title("Baseline")
 m = folium.Map(location=(36.0, 96.2), zoom_start=6, tiles=None)
-for i, (x, y) in enumerate([(94, 36), (97, 37), (100, 35)]):
+for x, y in [(94, 36), (97, 37), (100, 35)]:
     folium.GeoJson({"type": "Polygon", "coordinates": [[(x, y), (x + 1, y), (x + 1, y + 1), (x, y)]]},
                    style_function=lambda f: {"className": "qpa-baseline"}).add_to(m)
 st_folium(make_offline(m, lean=True), key="baseline", height=680, use_container_width=True,
