@@ -12,7 +12,6 @@ from geo.checks import Project, load_config
 from geo.errors import QPAError
 from geo.export_safe import neutralise_frame
 from geo.i18n import t
-from geo.i18n import error_text, t
 from geo.quota import quota_years
 from geo.site_input import read_site_list
 from geo.sources import StoreSource

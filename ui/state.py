@@ -87,7 +87,7 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
 def open_tab(key: str, ids: Sequence[str]) -> str:
     """The id of the open tab of :func:`tabs` ``key``."""
     current = st.session_state.get(f"_tab.{key}")
-    return current if current in ids else ids[0]
+    return str(current) if current in ids else ids[0]
 
 
 def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]]) -> None:
