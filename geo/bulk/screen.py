@@ -27,9 +27,11 @@ geodesic metres, coordinates (lon, lat) EPSG:4326.
 from __future__ import annotations
 
 import multiprocessing as mp
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 import shapely
 
@@ -37,11 +39,14 @@ from ..checks.config import CheckConfig, load_config
 from ..checks.context import CheckContext, covered_share
 from ..checks.redline import RedlineMeasure, decide, near_zones, rings_m, zone
 from ..checks.registry import CheckSpec, check_ids, registry, run_order_for
-from ..checks.result import CheckResult, Project
+from ..checks.result import CheckResult, Project, ScreenResult
 from ..errors import InputError
 from ..geodesy import area_ha
-from .measure import (areas_ha, group_reduce, nearest, overlaps, site_latitudes, union_areas,
+from .measure import (group_reduce, nearest, overlaps, site_latitudes, union_areas,
                       within)
+
+if TYPE_CHECKING:
+    from ..layers_index import LayerIndex, ScreeningLayers
 
 __all__ = ["FIGURES", "TEXT_KINDS", "prepare_sites", "screen_bulk", "columns", "text_columns"]
 
@@ -101,7 +106,7 @@ def text_columns(checks: Sequence[str] | None = None, extra: Sequence[str] = ())
 
 
 # --------------------------------------------------------------------------- sites
-def prepare_sites(geoms) -> tuple[np.ndarray, np.ndarray]:
+def prepare_sites(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Repaired lon/lat polygons and the reason each unusable one is unusable ("" when fine).
 
     The rule of :func:`geo.screen.prepare_site` on arrays: 2D, invalid ones
@@ -131,10 +136,12 @@ def prepare_sites(geoms) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- red line
-def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers, config: CheckConfig
+def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningLayers,
+                      config: CheckConfig
                       ) -> list[RedlineMeasure]:
     """:func:`geo.checks.redline.measure` of every site, from array measurements."""
     idx, n = layers.redline, len(sites)
+    assert idx is not None  # _vectorised measures only with a red-line layer
     min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
     pairs, pieces, ha = overlaps(sites, idx)
     keep = ha > min_ha
@@ -151,11 +158,11 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers, config: Ch
     near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has), first_m=first_m)
     covered = np.ones(n)
     if idx.coverage is not None:
-        for i in np.flatnonzero(~shapely.covers(idx.coverage, sites)):
-            covered[i] = covered_share(sites[i], site_ha[i], idx.coverage)
+        for k in np.flatnonzero(~shapely.covers(idx.coverage, sites)):
+            covered[k] = covered_share(sites[k], site_ha[k], idx.coverage)
     p_at = np.searchsorted(pairs.site, np.arange(n + 1))
     r_at = np.searchsorted(rpairs.site, np.arange(n + 1))
-    zones: dict[int, dict] = {}
+    zones: dict[int, dict[str, Any]] = {}
     out = []
     for i in range(n):
         a, b = p_at[i], p_at[i + 1]
@@ -176,7 +183,7 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers, config: Ch
     return out
 
 
-def _vectorised(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers,
+def _vectorised(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers: ScreeningLayers,
                 config: CheckConfig, order: Sequence[CheckSpec]) -> dict[str, list[CheckResult]]:
     """Results of the checks measured with arrays (the red line, when its layer is loaded)."""
     out: dict[str, list[CheckResult]] = {}
@@ -187,7 +194,7 @@ def _vectorised(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers
 
 
 # --------------------------------------------------------------------------- rows
-def _value(v):
+def _value(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return ",".join(str(x) for x in v)
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
@@ -195,7 +202,7 @@ def _value(v):
     return v
 
 
-def _row(res, rings: Sequence[float]) -> dict:
+def _row(res: ScreenResult, rings: Sequence[float]) -> dict[str, Any]:
     """One output row of a ScreenResult: position, verdicts, every status and figure."""
     pt = res.site.representative_point()
     suit = res.suitability
@@ -215,7 +222,7 @@ def _row(res, rings: Sequence[float]) -> dict:
     return row
 
 
-def _extra(sites: np.ndarray, site_ha: np.ndarray, name: str, idx) -> dict:
+def _extra(sites: np.ndarray, site_ha: np.ndarray, name: str, idx: LayerIndex) -> dict[str, Any]:
     """Overlap of each site with an extra layer: ha (union), share, count, row ids."""
     n = len(sites)
     ids_of = np.array([str(idx.get(i, "id", i)) for i in range(len(idx))], dtype=object)
@@ -236,8 +243,9 @@ def _extra(sites: np.ndarray, site_ha: np.ndarray, name: str, idx) -> dict:
 
 
 # --------------------------------------------------------------------------- entry
-def _screen_chunk(sites, site_ids, project, layers, config, checks, extra, rings=False
-                  ) -> pd.DataFrame:
+def _screen_chunk(sites: np.ndarray, site_ids: np.ndarray, project: Project,
+                  layers: ScreeningLayers, config: CheckConfig, checks: Sequence[str],
+                  extra: dict[str, LayerIndex], rings: bool = False) -> pd.DataFrame:
     from ..screen import screen_result
 
     geoms, err = prepare_sites(sites)
@@ -261,23 +269,25 @@ def _screen_chunk(sites, site_ids, project, layers, config, checks, extra, rings
     names = columns(checks, list(extra), ring_m)
     frame = pd.concat([body, ext], axis=1).reindex(index=range(len(geoms)), columns=names)
     frame["site_id"] = np.asarray(site_ids, dtype=object)
-    frame["error"] = np.where(err == "", None, err)
+    # numpy's stubs refuse None as a value, which an object array holds
+    frame["error"] = np.where(err == "", None, err)  # type: ignore[call-overload]
     frame["geometry"] = geoms
     return frame.reset_index(drop=True)
 
 
-_STATE: dict = {}
+_STATE: dict[str, Any] = {}
 
 
-def _work(item):
+def _work(item: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     sites, ids = item
     s = _STATE
     return _screen_chunk(sites, ids, s["project"], s["layers"], s["config"], s["checks"],
                          s["extra"], s["rings"])
 
 
-def screen_bulk(sites, project: Project | None = None, layers=None, config: CheckConfig | None = None,
-                site_ids=None, checks: Sequence[str] | None = None, extra: dict | None = None,
+def screen_bulk(sites: ArrayLike, project: Project | None = None,
+                layers: ScreeningLayers | None = None, config: CheckConfig | None = None,
+                site_ids: ArrayLike | None = None, checks: Sequence[str] | None = None, extra: dict[str, Any] | None = None,
                 workers: int = 1, chunk: int = 5000, rings: bool = False) -> pd.DataFrame:
     """Screen an array of lon/lat polygons; one row per site (input order).
 
