@@ -23,7 +23,7 @@ Positioning is advisory (适宜性): it ranks, it does not approve.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -45,9 +45,11 @@ __all__ = ["run", "containing_base", "admitting_bases", "regional_matches", "nam
 def containing_base(site: BaseGeometry, site_ha: float, layers: ScreeningLayers
                     ) -> tuple[int | None, float]:
     """Row of the base holding the largest share of ``site``, and that share (0-1)."""
+    bases = layers.bases
+    assert bases is not None  # the check runs only with a bases layer
     best, share = None, 0.0
-    for i in layers.bases.intersecting(site):
-        ha = area_ha(shapely.intersection(site, layers.bases.geoms[i]))
+    for i in bases.intersecting(site):
+        ha = area_ha(shapely.intersection(site, bases.geoms[i]))
         s = ha / site_ha if site_ha else 0.0
         if s > share:
             best, share = int(i), min(1.0, s)
@@ -59,7 +61,7 @@ def _names_product(assigned: str, terms: frozenset[str]) -> bool:
     return bool(assigned) and any(assigned in t or (len(t) >= 2 and t in assigned) for t in terms)
 
 
-def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[dict]:
+def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[dict[str, Any]]:
     """Matches of ``product`` for ``base_id`` from the regional assignments of the seeds.
 
     An assignment lists products and the bases of the region or carrier it
@@ -88,33 +90,40 @@ def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[di
 
 
 def admitting_bases(layers: ScreeningLayers, product: str, config: CheckConfig
-                    ) -> dict[int, list[dict]]:
+                    ) -> dict[int, list[dict[str, Any]]]:
     """``{base row: matches}`` of every base whose chains, positioning or region admit
     ``product`` (cached per product)."""
     key = (product, id(config))
     cache = layers._cache
     if key not in cache:
         idx = layers.bases
+        assert idx is not None  # the check runs only with a bases layer
         found = {i: product_matches(idx.record(i), product, config)
                  + regional_matches(str(idx.get(i, "id", i)), product, config)
                  for i in range(len(idx))}
         cache[key] = {i: m for i, m in found.items() if m}
-    return cache[key]
+    admits: dict[int, list[dict[str, Any]]] = cache[key]
+    return admits
 
 
-def _base_ref(layers: ScreeningLayers, i: int, **extra) -> dict:
+def _base_ref(layers: ScreeningLayers, i: int, **extra: Any) -> dict[str, Any]:
     idx = layers.bases
+    assert idx is not None  # the check runs only with a bases layer
     return {"id": str(idx.get(i, "id", i)), "name_zh": idx.get(i, "name_zh"),
             "name_en": idx.get(i, "name_en"), "tier": idx.get(i, "tier"),
             "positioning_zh": idx.get(i, "positioning_zh"),
             "positioning_en": idx.get(i, "positioning_en"), **extra}
 
 
-def _admitting_list(site, layers, admits: dict, exclude: int | None, limit: int) -> list[dict]:
+def _admitting_list(site: BaseGeometry, layers: ScreeningLayers,
+                    admits: dict[int, list[dict[str, Any]]], exclude: int | None, limit: int
+                    ) -> list[dict[str, Any]]:
     rows = [i for i in admits if i != exclude]
     if not rows:
         return []
-    dist, _ = geodesic_distances(site, layers.bases.geoms[rows])
+    bases = layers.bases
+    assert bases is not None  # the check runs only with a bases layer
+    dist, _ = geodesic_distances(site, bases.geoms[rows])
     order = np.argsort(dist, kind="stable")[:limit]
     return [_base_ref(layers, rows[j], distance_m=float(dist[j]),
                       matched=list(dict.fromkeys(str(m["text"]) for m in admits[rows[j]])),
@@ -134,11 +143,11 @@ def name_documents(text: str, config: CheckConfig | None = None, lang: str = "zh
     config = config or load_config()
     docs = config.checks.get("documents", {})
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         seed = m.group(1) or m.group(3)
         if seed not in docs:
             return m.group(0)
-        title = docs[seed][lang]
+        title = str(docs[seed][lang])
         if m.group(2) is None:
             return title
         return f"{title}{'' if lang == 'zh' else ' §'}{m.group(2)}"
@@ -146,14 +155,14 @@ def name_documents(text: str, config: CheckConfig | None = None, lang: str = "zh
     return _SEED_REF.sub(sub, str(text))
 
 
-def _cites(matches: list[dict], lang: str = "zh", config: CheckConfig | None = None) -> str:
+def _cites(matches: list[dict[str, Any]], lang: str = "zh", config: CheckConfig | None = None) -> str:
     config = config or load_config()
     key = "cite_en" if lang == "en" else "cite"
     return "; ".join(dict.fromkeys(name_documents(m.get(key, m["cite"]), config, lang)
                                    for m in matches if m.get("cite")))
 
 
-def _names(refs: list[dict], lang: str) -> str:
+def _names(refs: list[dict[str, Any]], lang: str) -> str:
     sep = "、" if lang == "zh" else "; "
     unit = "公里" if lang == "zh" else "km"
     return sep.join(f"{r[f'name_{lang}']} ({r['distance_m'] / 1000:.1f} {unit})" for r in refs)
@@ -180,6 +189,7 @@ def run(ctx: CheckContext) -> CheckResult:
     sec = config.section("base")
     inside_i, share = containing_base(site, site_ha, layers)
     near_i, near_m = (inside_i, 0.0) if inside_i is not None else layers.bases.nearest(site)
+    assert near_i is not None  # the layer is not empty: some base is nearest
     admits = admitting_bases(layers, project.product, config) if project.product else {}
     matched = admits.get(near_i, [])
     others = _admitting_list(site, layers, admits, near_i, int(sec.get("list_admitting", 5)))
@@ -209,7 +219,8 @@ def run(ctx: CheckContext) -> CheckResult:
     return CheckResult("base", status, metrics, evidence, rule, data_used, key, params)
 
 
-def _verdict(project, inside_i, share, matched, others, inside_share) -> tuple[str, str]:
+def _verdict(project: Project, inside_i: int | None, share: float, matched: list[dict[str, Any]],
+             others: list[dict[str, Any]], inside_share: float) -> tuple[str, str]:
     if not project.product:
         return "UNKNOWN", "chk.base.unknown_inside" if inside_i is not None else "chk.base.unknown_outside"
     if inside_i is None:

@@ -9,8 +9,9 @@ product the vocabulary does not know, is UNKNOWN, never PASS.
 """
 from __future__ import annotations
 
-from shapely.geometry.base import BaseGeometry
+from typing import Any
 
+from ..chains.adjacency import Adjacency
 from .context import CheckContext
 from .result import CheckResult
 
@@ -20,7 +21,7 @@ _DATA_USED = {"layer": "chains", "source": "产业链图谱（政策文本 000�
               "source_date": "2016-06-27", "accuracy": "derived"}
 
 
-def _evidence(adjacency) -> list[dict]:
+def _evidence(adjacency: Adjacency) -> list[dict[str, Any]]:
     rows = []
     for p in adjacency.partners:
         near = p.nearest

@@ -23,15 +23,19 @@ name or holder) inside that right is the ``own_mining_works`` activity.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import shapely
 
 from ..geodesy import area_ha
 from ..i18n import t
-from ..rules_tables import CONTROL_KINDS, control_kind
+from ..rules_tables import CONTROL_KINDS, ControlKind, control_kind
 from .context import CheckContext, covered_share, unknown
 from .result import CheckResult, worst_status
+
+if TYPE_CHECKING:
+    from ..layers_index import LayerIndex
 
 __all__ = ["control_kinds", "runner", "cuts_buildable", "rule_of"]
 
@@ -54,13 +58,13 @@ def cuts_buildable(kind: str) -> bool:
     return control_kind(kind).control != "consult"
 
 
-def rule_of(kind) -> dict:
+def rule_of(kind: ControlKind) -> dict[str, Any]:
     """``{id, key, basis}`` of a :class:`~geo.rules_tables.ControlKind`: its legal basis, cited."""
     return {"id": f"control.{kind.id}", "key": f"rules.control_rule.{kind.id}",
             "basis": "; ".join(c.text() for c in kind.basis)}
 
 
-def _get(idx, i: int, fields: tuple[str, ...]):
+def _get(idx: LayerIndex, i: int, fields: tuple[str, ...]) -> Any:
     for f in fields:
         v = idx.get(i, f)
         if v not in (None, ""):
@@ -72,7 +76,7 @@ def _activity(ctx: CheckContext) -> str:
     return ctx.project.activity or "industrial"
 
 
-def _own_right(ctx: CheckContext, idx, i: int) -> bool:
+def _own_right(ctx: CheckContext, idx: LayerIndex, i: int) -> bool:
     own = (ctx.project.own_mining_right or "").strip()
     if not own:
         return False
@@ -81,9 +85,9 @@ def _own_right(ctx: CheckContext, idx, i: int) -> bool:
     return own in {n.strip() for n in names if n}
 
 
-def _feature_status(ctx: CheckContext, kind, idx, i: int) -> tuple[str, str, dict]:
+def _feature_status(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, i: int) -> tuple[str, str, dict[str, Any]]:
     level = idx.get(i, kind.level_field) if kind.level_field else None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     activity = _activity(ctx)
     important = True
     if kind.id == "mining_rights":
@@ -102,7 +106,7 @@ def _feature_status(ctx: CheckContext, kind, idx, i: int) -> tuple[str, str, dic
     return status, step_key, extra
 
 
-def _overlaps(ctx: CheckContext, kind, idx) -> list[dict]:
+def _overlaps(ctx: CheckContext, kind: ControlKind, idx: LayerIndex) -> list[dict[str, Any]]:
     min_ha = float(ctx.config.section("controls").get("min_overlap_ha", 0.0001))
     out = []
     for i in idx.intersecting(ctx.site):
@@ -120,7 +124,7 @@ def _overlaps(ctx: CheckContext, kind, idx) -> list[dict]:
     return out
 
 
-def _message_params(ctx: CheckContext, kind, pieces: list[dict], overlap_ha: float) -> dict:
+def _message_params(ctx: CheckContext, kind: ControlKind, pieces: list[dict[str, Any]], overlap_ha: float) -> dict[str, Any]:
     worst = worst_status([p["status"] for p in pieces], ctx.config.status_order)
     steps = list(dict.fromkeys(p["step_key"] for p in pieces if p["status"] == worst))
     return {"kind_zh": kind.name_zh, "kind_en": kind.name_en, "overlap_ha": overlap_ha,
@@ -131,7 +135,7 @@ def _message_params(ctx: CheckContext, kind, pieces: list[dict], overlap_ha: flo
             "step_en": " ".join(t(k, "en") for k in steps)}
 
 
-def _run_overlap(ctx: CheckContext, kind, idx, rule: dict, covered: float) -> CheckResult:
+def _run_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rule: dict[str, Any], covered: float) -> CheckResult:
     pieces = _overlaps(ctx, kind, idx)
     data_used = idx.provenance([p["row"] for p in pieces])
     if not pieces:
@@ -156,7 +160,7 @@ def _run_overlap(ctx: CheckContext, kind, idx, rule: dict, covered: float) -> Ch
                        _message_params(ctx, kind, pieces, overlap_ha), overlaps)
 
 
-def _run_inside(ctx: CheckContext, kind, idx, rule: dict, covered: float) -> CheckResult:
+def _run_inside(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rule: dict[str, Any], covered: float) -> CheckResult:
     rows = idx.intersecting(ctx.site)
     inside = shapely.union_all(idx.geoms[rows]) if len(rows) else shapely.Polygon()
     judged = shapely.intersection(ctx.site, idx.coverage) if covered < 1.0 else ctx.site

@@ -15,6 +15,8 @@ the conservative side); the quota check charges only that.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import shapely
 
 from ..errors import InputError
@@ -23,6 +25,9 @@ from ..rules_tables import landuse_class, landuse_name
 from .context import CheckContext, covered_share, unknown
 from .result import CheckResult
 
+if TYPE_CHECKING:
+    from ..layers_index import LayerIndex
+
 __all__ = ["run", "DLBM_FIELDS"]
 
 #: Field names that carry the land-use code (三调 DLBM and common spellings).
@@ -30,7 +35,7 @@ DLBM_FIELDS = ("dlbm", "DLBM", "地类编码", "code")
 _CLASSES = ("cropland", "agricultural", "construction", "unused", "unclassified")
 
 
-def _code(idx, i: int):
+def _code(idx: LayerIndex, i: int) -> str | None:
     for f in DLBM_FIELDS:
         v = idx.get(i, f)
         if v not in (None, ""):
@@ -38,7 +43,7 @@ def _code(idx, i: int):
     return None
 
 
-def _klass(code) -> str:
+def _klass(code: str | None) -> str:
     if code is None:
         return "unclassified"
     try:
@@ -64,7 +69,7 @@ def run(ctx: CheckContext) -> CheckResult:
         return unknown("landuse", rule, "lyr.landuse")
     covered = covered_share(ctx.site, ctx.site_ha, idx.coverage)
     by_class = dict.fromkeys(_CLASSES, 0.0)
-    by_code: dict[str, dict] = {}
+    by_code: dict[str, dict[str, Any]] = {}
     rows = idx.intersecting(ctx.site)
     for i in rows:
         i = int(i)

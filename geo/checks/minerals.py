@@ -24,14 +24,13 @@ buildable.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
-from .config import CheckConfig
 from .context import CheckContext, covered_share, unknown
 from .measure import local_buffer, site_latitude
 from .result import CheckResult
@@ -44,7 +43,7 @@ __all__ = ["run", "is_important", "important_mineral"]
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 
 
-def is_important(value) -> bool:
+def is_important(value: object) -> bool:
     """Truthiness of an ``important`` attribute (bool, 0/1 or text).
 
     >>> is_important("true"), is_important(0), is_important(None)
@@ -58,7 +57,7 @@ def is_important(value) -> bool:
         return False
 
 
-def important_mineral(commodity, flag=None) -> bool:
+def important_mineral(commodity: object, flag: object = None) -> bool:
     """Whether a deposit is of an important mineral: its ``important`` flag, else the list of
     ``data/rules/important_minerals.yaml`` (34 minerals of the 开采登记 appendix, 24 strategic)."""
     if is_important(flag):
@@ -70,8 +69,8 @@ def important_mineral(commodity, flag=None) -> bool:
     return is_important_mineral(str(commodity)) is not None
 
 
-def _deposit_piece(site: BaseGeometry, idx: LayerIndex, i: int, dist: float, sec: dict,
-                   site_ha: float) -> dict:
+def _deposit_piece(site: BaseGeometry, idx: LayerIndex, i: int, dist: float, sec: dict[str, Any],
+                   site_ha: float) -> dict[str, Any]:
     geom = idx.geoms[i]
     buf_m = float(sec.get("deposit_buffer_m", 1000))
     if geom.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString"):
@@ -97,8 +96,10 @@ def _deposit_piece(site: BaseGeometry, idx: LayerIndex, i: int, dist: float, sec
             "accuracy": idx.get(i, "accuracy"), "geometry": piece}
 
 
-def _deposits(site, site_ha, layers, sec) -> list[dict]:
+def _deposits(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
+              sec: dict[str, Any]) -> list[dict[str, Any]]:
     idx = layers.deposits
+    assert idx is not None  # run() answers UNKNOWN before this without deposits
     reach = max(float(sec.get("deposit_buffer_m", 1000)),
                 float(sec.get("deposit_polygon_buffer_m", 0)))
     cand, dist = idx.within(site, reach)
@@ -112,7 +113,8 @@ def _deposits(site, site_ha, layers, sec) -> list[dict]:
     return out
 
 
-def _salt_lakes(site, site_ha, layers, sec) -> list[dict]:
+def _salt_lakes(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
+                sec: dict[str, Any]) -> list[dict[str, Any]]:
     idx = layers.salt_lakes
     if idx is None:
         return []
@@ -137,7 +139,7 @@ def _salt_lakes(site, site_ha, layers, sec) -> list[dict]:
     return out
 
 
-def _items(pieces: list[dict], lang: str) -> str:
+def _items(pieces: list[dict[str, Any]], lang: str) -> str:
     """``name（mineral，distance）`` of every counted deposit, for the message."""
     sep, unit = ("、", "公里") if lang == "zh" else ("; ", "km")
     out = []

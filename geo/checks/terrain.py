@@ -16,7 +16,7 @@ slope precomputed once per DEM with per-latitude metre spacing,
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import math
 
@@ -46,7 +46,8 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     centre : ndarray of bool
         True where the cell centre lies inside the site.
     """
-    dem = layers.dem
+    dem, slope = layers.dem, layers.slope
+    assert dem is not None and slope is not None  # run() answers UNKNOWN without a DEM
     tr = dem.transform
     h, w = dem.elev.shape
     west, south, east, north = site.bounds
@@ -58,14 +59,14 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     rows = np.arange(max(0, math.floor(rmin)), min(h, math.floor(rmax) + 1))
     if len(cols) == 0 or len(rows) == 0:
         return np.zeros(0), np.zeros(0), np.zeros(0, bool)
-    cc, rr = np.meshgrid(cols, rows)
-    cc, rr = cc.ravel(), rr.ravel()
+    grid_c, grid_r = np.meshgrid(cols, rows)
+    cc, rr = grid_c.ravel(), grid_r.ravel()
     x0, y0 = tr.c + tr.a * cc, tr.f + tr.e * rr
     boxes = shapely.box(x0, y0 + tr.e, x0 + tr.a, y0)
     touch = shapely.intersects(site, boxes)
     centre = shapely.contains_xy(site, x0 + tr.a / 2, y0 + tr.e / 2)
     cc, rr, centre = cc[touch], rr[touch], centre[touch]
-    return dem.elev[rr, cc], layers.slope[rr, cc], centre
+    return dem.elev[rr, cc], slope[rr, cc], centre
 
 
 def run(ctx: CheckContext) -> CheckResult:
@@ -102,7 +103,7 @@ def run(ctx: CheckContext) -> CheckResult:
                "elev_min": float(np.nanmin(elev[use])), "elev_max": float(np.nanmax(elev[use])),
                "n_cells": int(use.sum()),
                "coarse": n_centre < min_cells or max(cw, chh) > rules.max_cell_m_for_slope}
-    params = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
+    params: dict[str, Any] = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
               "elev_max": metrics["elev_max"], "cell_km": base["cell_km"],
               "n_centres": n_centre, "min_cells": min_cells, "site_ha": site_ha}
     if metrics["coarse"]:
