@@ -44,7 +44,7 @@ class DistanceModel:
     half_km: float = 100.0
 
     @classmethod
-    def from_config(cls, config: dict | None = None) -> "DistanceModel":
+    def from_config(cls, config: dict[str, Any] | None = None) -> DistanceModel:
         """From the ``distance`` section of a scoring config (default: the bundled file)."""
         d = (config or load_scoring())["distance"]
         return cls(float(d["detour_factor"]), float(d["full_km"]), float(d["half_km"]))
@@ -160,7 +160,7 @@ def _mean(values: list[float]) -> float | None:
 
 
 def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | None = None,
-                    config: dict | None = None) -> Adjacency:
+                    config: dict[str, Any] | None = None) -> Adjacency:
     """Chain adjacency of a project making ``product`` at (lon, lat).
 
     Parameters
