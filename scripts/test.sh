@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Run the tests:  bash scripts/test.sh [pytest args, e.g. tests/browser -x -k smoke]
 # Sets up .venv like scripts/app.sh (with requirements-build.txt, for the data-build test),
+# runs scripts/lint.sh (ruff, then mypy; the run fails naming the tool that found problems),
 # installs the Debian packages the tests need if missing (chromium, a CJK font, gmt, poppler-utils),
 # starts a throwaway PostGIS on loopback (scripts/postgis.sh, stopped on exit),
 # then runs pytest over tests/. Browser artifacts (screenshots, server logs) go to
-# test-output/. Exit status is pytest's.
+# test-output/. Exit status is lint's (1) when it fails, else pytest's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 . scripts/_setup.sh
 setup_venv test.sh requirements-build.txt  # the tests also rebuild data/ to prove it reproduces
+
+# Lint and type check before anything slow (pyproject.toml configures both)
+bash scripts/lint.sh
 
 # Debian packages: chromium for the browser tests, a CJK font so screenshots show Chinese,
 # gmt + GSHHG for the data-build test, poppler-utils (pdftotext) for the PDF report tests
