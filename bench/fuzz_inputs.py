@@ -11,10 +11,17 @@ truncation, spliced and repeated ranges, numbers replaced by ``inf``/``nan``/
 ``1e400``/huge or negative values, separators and Unicode inserted, JSON
 values replaced by other types. Each input runs through the parser *in
 process* (the inner function the sandbox would run, so a raw exception is
-seen as raised, not wrapped), in a pool of worker processes; an outcome is
-``ok``, a project error (by translation key) or ``unexpected`` (any other
-exception: counted, its first inputs kept under ``bench/fuzz_found/``). A
-chunk that does not finish in time counts its inputs as ``hang``.
+seen as raised, not wrapped) in a few long-lived worker processes, each input
+under the limits the app's sandbox gives that use (``geo.sandbox.SITE``,
+``BATCH`` or ``IMPORT``): ``RLIMIT_CPU`` from the input's start,
+``RLIMIT_AS`` of what the worker holds plus the use's memory, and the wall
+clock watched by the parent. The parsers' temporary files go to a tmpfs
+(``/dev/shm``) instead of the disk. An outcome is ``ok``, a project error (by
+translation key; a ``MemoryError`` at the limit counts as
+``input.err.memory``, as the sandbox reports it), ``unexpected`` (any other
+exception, or the worker dying: its seeds kept in the output's examples) or
+``hang`` (the input ran past its CPU or wall-clock limit: the worker is
+killed, a fresh one goes on after that input).
 
 The same corpus and mutator drive the bounded property-based tests
 (``tests/test_fuzz_inputs.py``, hypothesis picks the seeds).
@@ -22,11 +29,13 @@ The same corpus and mutator drive the bounded property-based tests
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import multiprocessing as mp
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -313,37 +322,123 @@ def outcome(parser: str, item) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------ the run
+def limits_of(parser: str):
+    """The sandbox limits the app puts on this parser's input (time, memory)."""
+    from geo.sandbox import BATCH, IMPORT, SITE
+
+    return {"points_csv": BATCH, "import_mapping": IMPORT}.get(parser, SITE)
+
+
 _SEEDS: dict | None = None
 
 
-def _init() -> None:
+def _init(tmpdir: str | None = None) -> None:
+    """Make this process the sandbox: guarded steps inline, no network, files on ``tmpdir``."""
     global _SEEDS
     import warnings
 
     warnings.filterwarnings("ignore")
     from geo import sandbox
 
-    sandbox._IN_WORKER = True  # each pool worker is the sandbox: guarded steps run inline
-    os.environ.setdefault("OGR_GEOJSON_MAX_OBJ_SIZE", "200")
+    sandbox._IN_WORKER = True  # this worker is the sandbox: guarded steps run inline
+    for var in sandbox._PROXY_ENV:
+        os.environ.pop(var, None)
+    sandbox.offline()
+    if tmpdir:  # the parsers' temporary files on a tmpfs: the same code, no disk writes
+        tempfile.tempdir = tmpdir
     _SEEDS = seed_files()
 
 
-def _chunk(task):
-    parser, start, count = task
-    counts: Counter = Counter()
-    found: list = []
-    t0 = time.perf_counter()
-    for seed in range(start, start + count):
-        item = make_input(parser, seed, _SEEDS)
-        kind, detail = outcome(parser, item)
-        counts[kind] += 1
-        if kind == "error":
-            counts["key:" + detail] += 1
-        elif kind == "unexpected":
-            counts["exc:" + detail.split(":")[0]] += 1
-            if len(found) < 3:
+def _vm_bytes() -> int:
+    from geo.sandbox import _vm_bytes as vm
+
+    return vm()
+
+
+def _bound(limits) -> None:
+    """This input's limits, as the sandbox's child gets them: CPU from now, memory from now."""
+    import resource
+
+    cpu = int(time.process_time()) + 1 + int(limits.cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+    base = _vm_bytes()
+    if base:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (base + limits.memory_bytes, hard))
+
+
+def _unbound() -> None:
+    """Lift the input's limits again (soft limits back to the hard ones)."""
+    import resource
+
+    for which in (resource.RLIMIT_CPU, resource.RLIMIT_AS):
+        resource.setrlimit(which, (resource.getrlimit(which)[1],) * 2)
+
+
+def _worker(conn, state, tmpdir: str, report_every: int) -> None:
+    """Run the tasks sent on ``conn``, one input at a time under its parser's limits.
+
+    ``state`` holds (seed, start time) of the input being run, for the parent's
+    wall-clock watchdog; counts go back every ``report_every`` inputs so that a
+    killed worker loses none that were counted.
+    """
+    _init(tmpdir)
+    while True:
+        task = conn.recv()
+        if task is None:
+            break
+        parser, start, count = task
+        limits = limits_of(parser)
+        counts: Counter = Counter()
+        found: list = []
+        t0 = time.perf_counter()
+        for seed in range(start, start + count):
+            item = make_input(parser, seed, _SEEDS)
+            state[0], state[1] = seed, time.monotonic()
+            _bound(limits)
+            kind, detail = outcome(parser, item)
+            _unbound()
+            state[1] = 0.0
+            if kind == "unexpected" and detail.startswith("MemoryError"):
+                kind, detail = "error", "input.err.memory"  # what the sandbox makes of it
+            counts[kind] += 1
+            if kind == "error":
+                counts["key:" + detail] += 1
+            elif kind == "unexpected":
+                counts["exc:" + detail.split(":")[0]] += 1
                 found.append((seed, detail))
-    return parser, counts, found, time.perf_counter() - t0
+            if (seed - start + 1) % report_every == 0 or seed == start + count - 1:
+                conn.send(("progress", parser, counts, found[:3], time.perf_counter() - t0,
+                           seed + 1))
+                counts, found, t0 = Counter(), [], time.perf_counter()
+    conn.close()
+
+
+class _Slot:
+    """One worker process, its pipe, its watchdog state and the task it runs."""
+
+    def __init__(self, ctx, tmpdir: str, report_every: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.state = ctx.Array("d", 2, lock=False)
+        self.proc = ctx.Process(target=_worker, args=(child, self.state, tmpdir, report_every),
+                                daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple | None = None
+        self.next_seed = 0
+        self.tasks_done = 0
+
+    def give(self, task: tuple) -> None:
+        self.task, self.next_seed = task, task[1]
+        self.conn.send(task)
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
 
 
 def _write(args, parsers, totals, seconds, found, t0, done: bool) -> dict:
@@ -367,41 +462,137 @@ def _write(args, parsers, totals, seconds, found, t0, done: bool) -> dict:
     return result
 
 
+def markdown_rows(result: dict) -> list[str]:
+    """The README's fuzz table rows for the parsers of a ``--out`` file."""
+    rows = []
+    for name, r in result["parsers"].items():
+        keys = ", ".join(f"`{k}` {v:,}" for k, v in list(r["top_keys"].items())[:3])
+        rows.append(f"| {name} | {r['inputs']:,} | {r['ok']:,} | {r['project_errors']:,} | "
+                    f"{r['unexpected']:,} | {r['hang']:,} | {r['worker_seconds']:,.0f} | {keys} |")
+    return rows
+
+
+def _tmpfs_dir() -> str:
+    """A private directory on a tmpfs (``/dev/shm``) when there is one, else the default."""
+    shm = Path("/dev/shm")
+    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return tempfile.mkdtemp(prefix="qpa_fuzz_", dir=base)
+
+
 def main(argv=None) -> int:
+    import shutil
+    from multiprocessing.connection import wait
+
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=100_000, help="inputs per parser")
     p.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2)))
     p.add_argument("--parsers", default=",".join(PARSERS))
-    p.add_argument("--chunk", type=int, default=500)
-    p.add_argument("--chunk-timeout", type=float, default=600.0)
+    p.add_argument("--chunk", type=int, default=500, help="inputs per task")
+    p.add_argument("--report-every", type=int, default=50, help="inputs between counts sent back")
+    p.add_argument("--recycle", type=int, default=40, help="tasks per worker before a fresh one")
     p.add_argument("--out", default=str(ROOT / "bench" / "fuzz_results.json"))
+    p.add_argument("--table", metavar="JSON", help="print the README table rows of a results "
+                   "file (of a finished or running run) and exit")
     args = p.parse_args(argv)
+    if args.table:
+        print("\n".join(markdown_rows(json.loads(Path(args.table).read_text(encoding="utf-8")))))
+        return 0
     parsers = [x for x in args.parsers.split(",") if x]
     tasks = [(name, start, min(args.chunk, args.n - start))
              for name in parsers for start in range(0, args.n, args.chunk)]
     random.Random(0).shuffle(tasks)
     cheap = ("paste", "jzd", "points_csv", "draw")
     tasks.sort(key=lambda t: t[0] not in cheap)  # the fast parsers finish first
+    tasks.reverse()  # popped from the end
+    n_tasks = len(tasks)
     totals = {name: Counter() for name in parsers}
     seconds = Counter()
     found: dict = {name: [] for name in parsers}
     t0 = time.perf_counter()
+    tmpdir = _tmpfs_dir()
     ctx = mp.get_context("forkserver")
-    with ctx.Pool(args.workers, initializer=_init, maxtasksperchild=20) as pool:
-        pending = [(task, pool.apply_async(_chunk, (task,))) for task in tasks]
-        for i, (task, res) in enumerate(pending, start=1):
-            try:
-                name, counts, got, secs = res.get(timeout=args.chunk_timeout)
-            except mp.TimeoutError:
-                totals[task[0]]["hang"] += task[2]
-                continue
-            totals[name].update(counts)
-            seconds[name] += secs
-            found[name] += got
-            if i % 20 == 0:
-                _write(args, parsers, totals, seconds, found, t0, done=False)
-                print(f"{i}/{len(tasks)} chunks, {time.perf_counter() - t0:,.0f} s", flush=True)
-    result = _write(args, parsers, totals, seconds, found, t0, done=True)
+    slots = [_Slot(ctx, tmpdir, args.report_every) for _ in range(max(1, args.workers))]
+    finished = reports = 0
+
+    def lost(slot: _Slot, why: str) -> None:
+        """The worker died on an input: count it, queue the rest of its task again."""
+        parser, start, count = slot.task
+        seed = int(slot.state[0])
+        limits = limits_of(parser)
+        if why == "hang":
+            totals[parser]["hang"] += 1
+            found[parser].append((seed, f"stopped at the sandbox limit "
+                                        f"({limits.cpu_seconds} s CPU / {limits.wall_seconds} s)"))
+        else:
+            totals[parser]["unexpected"] += 1
+            totals[parser]["exc:" + why] += 1
+            found[parser].append((seed, why))
+        end = start + count
+        if slot.next_seed < seed:
+            tasks.append((parser, slot.next_seed, seed - slot.next_seed))
+        if seed + 1 < end:
+            tasks.append((parser, seed + 1, end - seed - 1))
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a stopped run still writes the counts it reached
+    done = False
+    try:
+        for slot in slots:
+            if tasks:
+                slot.give(tasks.pop())
+        while any(s.task for s in slots):
+            busy = [s for s in slots if s.task]
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=0.5)
+            now = time.monotonic()
+            for i, slot in enumerate(slots):
+                if not slot.task:
+                    continue
+                dead = False
+                if slot.conn in ready:
+                    try:
+                        while slot.conn.poll():
+                            _, name, counts, got, secs, next_seed = slot.conn.recv()
+                            totals[name].update(counts)
+                            seconds[name] += secs
+                            found[name] += got
+                            slot.next_seed = next_seed
+                            reports += 1
+                            if reports % 20 == 0:
+                                _write(args, parsers, totals, seconds, found, t0, done=False)
+                    except (EOFError, OSError):
+                        dead = True
+                    if slot.next_seed >= slot.task[1] + slot.task[2]:
+                        slot.task, slot.tasks_done = None, slot.tasks_done + 1
+                        finished += 1
+                        if finished % 20 == 0:
+                            print(f"{finished} tasks done ({len(tasks)} queued of {n_tasks}), "
+                                  f"{time.perf_counter() - t0:,.0f} s", flush=True)
+                started = slot.state[1]
+                overdue = slot.task and started and \
+                    now - started > limits_of(slot.task[0]).wall_seconds
+                if slot.task and (overdue or dead or not slot.proc.is_alive()):
+                    slot.proc.kill()
+                    slot.proc.join()
+                    code = slot.proc.exitcode
+                    why = "hang" if overdue or code in (-9, -24) else f"WorkerDied: exit code {code}"
+                    lost(slot, why)
+                    slot = slots[i] = _Slot(ctx, tmpdir, args.report_every)
+                elif not slot.task and slot.tasks_done >= args.recycle:
+                    slot.stop()
+                    slot = slots[i] = _Slot(ctx, tmpdir, args.report_every)
+                if not slot.task and tasks:
+                    slot.give(tasks.pop())
+        done = True
+    except KeyboardInterrupt:
+        print("stopped: the counts reached so far are written", flush=True)
+    finally:
+        for slot in slots:
+            slot.proc.kill()
+            slot.proc.join()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    result = _write(args, parsers, totals, seconds, found, t0, done=done)
     for name, r in result["parsers"].items():
         print(f"{name:15s} {r['inputs']:>8,} inputs  ok {r['ok']:>7,}  errors {r['project_errors']:>8,}"
               f"  unexpected {r['unexpected']:>5,}  hang {r['hang']:>3}  {r['worker_seconds']:>8,.0f} s")

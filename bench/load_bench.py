@@ -21,10 +21,22 @@ Phases (each session screens ``--rounds`` different sites, one after another):
    everywhere (geometry repair cost grows ~n³), pasted as coordinates (the same
    repair as an uploaded file). Its own time to an answer is reported too.
 
+With ``--spread S`` one more phase runs the ``N`` sessions with each paste and
+check at a random moment of an ``S``-second window (people working at the same
+time rather than clicking in the same instant); the floor stays on phase 2.
+
+A trigger drawn inside an ``st.fragment`` (the site check's form) is sent with
+that fragment's id, as the browser sends it, so the server reruns what it would
+for a browser. Besides the reported time (click -> the run finished with the
+verdict), each check's time to the verdict heading's arrival is kept, and each
+phase's CPU seconds of the server's process group, of this client, and the
+server's peak RSS.
+
 Errors: a step without an answer in time, a Streamlit exception element, no
 verdict after the check. Floors: 0 errors; p90 of ``N`` ≤ 3 × p50 of ``solo``.
 
     .venv/bin/python -m bench.load_bench [--sessions 20] [--rounds 3] [--skip-hostile]
+                                         [--spread 10] [--post-script-gc]
 
 Figures and the machine's load average are printed as a Markdown table
 (``bench/RESULTS.md`` keeps the latest run).
@@ -70,11 +82,15 @@ _EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 class Phase:
     name: str
     times: list[float] = field(default_factory=list)
+    heading_times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     wall: float = 0.0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+    server_rss: float = 0.0
 
-    def pct(self, q: float) -> float:
-        xs = sorted(self.times)
+    def pct(self, q: float, heading: bool = False) -> float:
+        xs = sorted(self.heading_times if heading else self.times)
         if not xs:
             return float("nan")
         return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
@@ -86,15 +102,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run streamlit_app.py`` on a free loopback port; waits for health."""
+def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = ()
+                 ) -> tuple[subprocess.Popen, str]:
+    """``streamlit run streamlit_app.py`` on a free loopback port (plus Streamlit
+    ``options``); waits for health."""
     port = _free_port()
     env = dict(os.environ, QPA_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
     env.pop("QPA_DATABASE_URL", None)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", *options]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -150,8 +168,10 @@ class Session:
         self.url = base.replace("http://", "ws://") + "/_stcore/stream"
         self.ws = None
         self.ids: dict[str, str] = {}      # user key -> widget id
+        self.fragments: dict[str, str] = {}  # widget id -> the fragment it is drawn in
         self.states: dict[str, tuple[str, object]] = {}  # widget id -> (field, value)
         self.alerts: list[str] = []        # alert texts (st.error/...) of the last run
+        self.seen_at: float | None = None  # when the watched text arrived in the last run
 
     async def open(self) -> None:
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
@@ -165,9 +185,11 @@ class Session:
         return self.ids[key]
 
     async def run(self, set_values: dict | None = None, trigger: str | None = None,
-                  timeout: float = STEP_TIMEOUT_S) -> list[str]:
+                  timeout: float = STEP_TIMEOUT_S, watch: str | None = None) -> list[str]:
         """Send a rerun with the widget states (``{key: (field, value)}``, plus a button
         ``trigger``); wait for the run (and any ``st.rerun`` it asks for) to finish.
+        A ``trigger`` drawn inside an ``st.fragment`` asks for that fragment's rerun, as
+        the browser does. ``seen_at`` is when a text starting with ``watch`` arrived.
         Returns the texts shown; raises on an exception element or no answer in time."""
         for key, state in (set_values or {}).items():
             self.states[self.widget(key)] = state
@@ -181,9 +203,11 @@ class Session:
         if trigger:
             w = msg.rerun_script.widget_states.widgets.add()
             w.id, w.trigger_value = self.widget(trigger), True
+            if self.fragments.get(w.id):
+                msg.rerun_script.fragment_id = self.fragments[w.id]
         await self.ws.send(msg.SerializeToString())
         texts: list[str] = []
-        self.alerts = []
+        self.alerts, self.seen_at = [], None
         deadline = time.monotonic() + timeout
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
@@ -202,8 +226,11 @@ class Session:
                 for what, value in found:
                     if what == "id":
                         self.ids[value.split("-", 2)[2]] = value
+                        self.fragments[value] = fwd.delta.fragment_id
                     else:
                         texts.append(value)
+                        if watch and self.seen_at is None and value.startswith(watch):
+                            self.seen_at = time.perf_counter()
             elif kind == "script_finished" and fwd.script_finished != _EARLY:
                 return texts
 
@@ -217,30 +244,37 @@ async def _prepare(base: str) -> Session:
     return sess
 
 
-async def _screen_once(sess: Session, coords: str) -> float:
-    """Paste ``coords`` and use them (untimed), then time "check" -> verdict shown."""
+async def _screen_once(sess: Session, coords: str) -> tuple[float, float]:
+    """Paste ``coords`` and use them (untimed), then time "check" -> the run finished with
+    the verdict shown (the reported figure) and "check" -> the verdict heading arrived."""
     texts = await sess.run({"paste_text": ("string_value", coords)}, trigger="paste_go")
     current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
     if not any(x.startswith(current) for x in texts):
         raise RuntimeError(f"no site after pasting: {[x[:60] for x in texts[-3:]]}")
     submit = next(k for k in sess.ids if k.startswith("FormSubmitter:project-"))
+    heading = t("site.verdict_compliance", LANG, status="")
     start = time.perf_counter()
-    texts = await sess.run(trigger=submit)
+    texts = await sess.run(trigger=submit, watch=heading)
     took = time.perf_counter() - start
-    if not any(x.startswith(t("site.verdict_compliance", LANG, status="")) for x in texts):
+    if not any(x.startswith(heading) for x in texts) or sess.seen_at is None:
         raise RuntimeError(f"no verdict: {[x[:60] for x in texts[-3:]]}")
-    return took
+    return took, sess.seen_at - start
 
 
-async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio.Event) -> None:
+async def _session(base: str, idx: int, rounds: int, phase: Phase, gate: asyncio.Event,
+                   spread: float = 0.0) -> None:
     sess = None
+    rng = random.Random(idx)
     try:
         sess = await _prepare(base)
         await gate.wait()
         for r in range(rounds):
+            if spread:  # a person pastes and checks at some moment of the window, not all at once
+                await asyncio.sleep(rng.uniform(0.0, spread))
             lon, lat = CENTRES[(idx + r) % len(CENTRES)]
-            phase.times.append(await _screen_once(sess, square(lon + 0.01 * (idx % 7),
-                                                               lat + 0.01 * r)))
+            took, heading = await _screen_once(sess, square(lon + 0.01 * (idx % 7), lat + 0.01 * r))
+            phase.times.append(took)
+            phase.heading_times.append(heading)
     except Exception as exc:  # any failed step is an error of the run
         phase.errors.append(f"session {idx}: {type(exc).__name__}: {str(exc)[:160]}")
     finally:
@@ -259,8 +293,9 @@ async def _hostile(base: str, points: int, out: dict, started: asyncio.Event) ->
         texts = await task
         out["seconds"] = time.perf_counter() - start
         current = t("site.current", LANG, area=0, lon=0, lat=0, crs="")[:5]
+        messages = [a for a in sess.alerts if a != t("site.none", LANG)]  # the refusal, not the note
         out["answer"] = next((x for x in texts if x.startswith(current)),
-                             sess.alerts[-1] if sess.alerts else "(no site, no message)")[:120]
+                             messages[-1] if messages else "(no site, no message)")[:120]
     except Exception as exc:
         out["seconds"], out["answer"] = float("nan"), f"no answer: {type(exc).__name__} {exc}"[:160]
     finally:
@@ -269,11 +304,39 @@ async def _hostile(base: str, points: int, out: dict, started: asyncio.Event) ->
             await sess.close()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system, reaped children included) of the process group ``pgid``:
+    the server, its sandbox forkserver and children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields[0] is the state; 2 pgrp, 11-14 utime..cstime
+            total += sum(int(x) for x in fields[11:15])
+    return total / tick
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (``VmHWM``), MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 async def run_phase(base: str, name: str, sessions: int, rounds: int,
-                    hostile_points: int = 0) -> tuple[Phase, dict]:
+                    hostile_points: int = 0, pgid: int = 0, spread: float = 0.0
+                    ) -> tuple[Phase, dict]:
     phase, hostile = Phase(name), {}
     gate = asyncio.Event()
-    tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate)) for i in range(sessions)]
+    tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate, spread))
+             for i in range(sessions)]
     extra = []
     if hostile_points:
         started = asyncio.Event()
@@ -281,40 +344,56 @@ async def run_phase(base: str, name: str, sessions: int, rounds: int,
         await started.wait()
         await asyncio.sleep(2.0)  # the repair is running
     await asyncio.sleep(0.5)
+    cpu0, client0 = group_cpu(pgid) if pgid else 0.0, time.process_time()
     t0 = time.perf_counter()
     gate.set()
     await asyncio.gather(*tasks)
     phase.wall = time.perf_counter() - t0
+    phase.server_cpu = (group_cpu(pgid) - cpu0) if pgid else float("nan")
+    phase.client_cpu = time.process_time() - client0
+    phase.server_rss = peak_rss_mb(pgid) if pgid else float("nan")
     await asyncio.gather(*extra)
     return phase, hostile
 
 
 async def main_async(args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="qpa-load-"))
-    proc, base = start_server(tmp / "data", tmp / "server.log")
+    options = ("--runner.postScriptGC", "true") if args.post_script_gc else ()
+    proc, base = start_server(tmp / "data", tmp / "server.log", options)
     load_before = os.getloadavg()
     phases: list[tuple[Phase, dict]] = []
     try:
         warm, _ = await run_phase(base, "warm-up", 1, 1)  # the first run loads the layers
-        phases.append(await run_phase(base, "solo", 1, args.solo_rounds))
-        phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds))
+        phases.append(await run_phase(base, "solo", 1, args.solo_rounds, pgid=proc.pid))
+        phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds,
+                                      pgid=proc.pid))
+        if args.spread:
+            phases.append(await run_phase(
+                base, f"{args.sessions} sessions, clicks spread over {args.spread:g} s",
+                args.sessions, args.rounds, pgid=proc.pid, spread=args.spread))
         if not args.skip_hostile:
             phases.append(await run_phase(base, f"{args.sessions} sessions + hostile site",
-                                          args.sessions, args.rounds, args.hostile_points))
+                                          args.sessions, args.rounds, args.hostile_points,
+                                          pgid=proc.pid))
     finally:
         stop_server(proc)
     load_after = os.getloadavg()
     solo = phases[0][0]
     ref = statistics.median(solo.times) if solo.times else float("nan")
-    print(f"\nload bench: {os.cpu_count()} CPUs, 1-min load average {load_before[0]:.2f} before, "
+    print(f"\nload bench: server options {' '.join(options) or '(the app config)'}")
+    print(f"{os.cpu_count()} CPUs, 1-min load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after; warm-up {[round(x, 2) for x in warm.times]} s, "
           f"errors {warm.errors}")
-    print("| phase | screenings | p50 click→verdict | p90 | max | p90 / solo p50 | errors | wall |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| phase | screenings | p50 click→verdict | p90 | max | p90 / solo p50 | errors | wall "
+          "| heading p50 / p90 | server CPU (per screening) | client CPU | server peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for phase, hostile in phases:
+        n = max(1, len(phase.times))
         print(f"| {phase.name} | {len(phase.times)} | {phase.pct(0.5):.2f} s | {phase.pct(0.9):.2f} s | "
               f"{max(phase.times, default=float('nan')):.2f} s | {phase.pct(0.9) / ref:.2f}× | "
-              f"{len(phase.errors)} | {phase.wall:.1f} s |")
+              f"{len(phase.errors)} | {phase.wall:.1f} s | {phase.pct(0.5, True):.2f} / "
+              f"{phase.pct(0.9, True):.2f} s | {phase.server_cpu:.1f} s ({phase.server_cpu / n:.3f} s) "
+              f"| {phase.client_cpu:.1f} s | {phase.server_rss:,.0f} MB |")
         for err in phase.errors[:10]:
             print(f"    error: {err}")
         if hostile:
@@ -331,6 +410,12 @@ def main(argv=None) -> int:
     p.add_argument("--solo-rounds", type=int, default=5)
     p.add_argument("--hostile-points", type=int, default=400)
     p.add_argument("--skip-hostile", action="store_true")
+    p.add_argument("--spread", type=float, default=0.0,
+                   help="also run the sessions with each paste-and-check at a random moment of "
+                        "a window of this many seconds (the simultaneous phase stays the floor)")
+    p.add_argument("--post-script-gc", action="store_true",
+                   help="run the server with Streamlit's full garbage collection after every "
+                        "script run (its default; the app's config switches it off)")
     return asyncio.run(main_async(p.parse_args(argv)))
 
 

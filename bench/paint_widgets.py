@@ -6,11 +6,9 @@ radio, three select boxes, a title, a warning and two captions -- and no atlas.
 Streamlit's widgets cost the first paint (their lazy front-end chunks), (app - this) what
 the atlas itself adds (layers, router, store). Not a page of the app.
 """
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
-from layers.offline import make_offline
+from bench.paint_baseline import baseline_map
 
 st.set_page_config(page_title="bench: baseline map with widgets", layout="wide")
 st.sidebar.radio("Language", ["zh", "en"], horizontal=True)
@@ -25,9 +23,4 @@ st.title("Baseline with widgets")
 st.caption("A subtitle")
 st.warning("A note about indicative layers")
 st.caption("A caption about the red line")
-m = folium.Map(location=(36.0, 96.2), zoom_start=6, tiles=None)
-for x, y in [(94, 36), (97, 37), (100, 35)]:
-    folium.GeoJson({"type": "Polygon", "coordinates": [[(x, y), (x + 1, y), (x + 1, y + 1), (x, y)]]},
-                   style_function=lambda f: {"className": "qpa-baseline"}).add_to(m)
-st_folium(make_offline(m, lean=True), key="baseline", height=680, use_container_width=True,
-          returned_objects=["zoom", "center"])
+baseline_map()

@@ -17,9 +17,11 @@ from .auth import User, is_official
 from .store import Store, dumps, now_iso
 
 if TYPE_CHECKING:
-    from .checks.result import ScreenResult
+    from .checks.result import Project, ScreenResult
+    from .site_input import Site
 
-__all__ = ["record_screening", "screenings", "screening"]
+__all__ = ["screening_inputs", "record_site_check", "record_screening", "screenings",
+           "screening"]
 
 
 def _as_dict(result: Any) -> dict[str, Any]:
@@ -27,6 +29,31 @@ def _as_dict(result: Any) -> dict[str, Any]:
         as_dict: dict[str, Any] = result.to_dict()
         return as_dict
     return dict(result or {})
+
+
+def screening_inputs(store: Store, site: Site, project: Project) -> dict[str, Any]:
+    """What one site check was given and screened against, as its audit record keeps it.
+
+    ``site`` is a :class:`geo.site_input.Site` (how it was given, its CRS, its
+    name, the polygon), ``project`` a :class:`geo.checks.Project`. The record
+    also names the data in use: each layer's current version in ``store`` and
+    the elevation model's (0: the bundled one), so a filed finding can be
+    traced to the exact data it was made on.
+    """
+    dem = store.current_dem()
+    return {"how": site.source_kind, "crs": site.crs_in, "name": site.name,
+            "area_ha": site.area_ha, "site": site.geometry.__geo_interface__,
+            "project": project.to_dict(),
+            "data": {"layers": {lid: store.current_version(lid) for lid in store.layer_ids()},
+                     "dem_version": dem.version if dem is not None else 0}}
+
+
+def record_site_check(store: Store, user: User, site: Site, result: ScreenResult) -> int | None:
+    """Keep an official's site check: :func:`screening_inputs` of ``site`` and the
+    screened project, and ``result`` (a ScreenResult); None for a viewer."""
+    if not is_official(user):
+        return None
+    return record_screening(store, user, screening_inputs(store, site, result.project), result)
 
 
 def record_screening(store: Store, user: User, inputs: dict[str, Any],

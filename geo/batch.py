@@ -23,7 +23,7 @@ Command line::
                         [--draws 300] [--spread 0.3] [--year N] [--workers N]
                         [--xlsx] [--lang en|zh]
 
-writes ``RANKED.csv`` (one row per site, ranked, with ``top3_share``),
+writes ``RANKED.csv`` (one row per site, ranked; with ``--weights`` also ``top3_share``),
 ``RANKED.geojson`` and with ``--xlsx`` ``RANKED.xlsx``. No Streamlit here.
 ``python -m geo.batch PARCELS --out OUT.gpkg|OUT.parquet`` screens a parcel layer
 of any size in chunks instead (:mod:`geo.bulk.stream`).
@@ -289,7 +289,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="ranked CSV; .geojson (and .xlsx) beside it")
     p.add_argument("--weights", default=None,
                    help="verdict=W,chain=W,quota=W (default: lexicographic ranking)")
-    p.add_argument("--draws", type=int, default=300, help="sensitivity draws (0: none)")
+    p.add_argument("--draws", type=int, default=300,
+                   help="sensitivity draws of the --weights (0: none; none without --weights)")
     p.add_argument("--spread", type=float, default=0.3, help="log-normal sigma of the draws")
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--xlsx", action="store_true", help="also write RANKED.xlsx")
@@ -300,6 +301,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> pd.DataFrame:
     """Run a parsed command line; returns the ranked table."""
+    from .batch_views import ranking_export
     from .layers_index import ScreeningLayers
     from .screen import read_sites
 
@@ -310,13 +312,10 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
     project = Project(product=args.product, year=args.year)
     workers = args.workers or ((os.cpu_count() or 1) if len(sites) > 500 else 1)
     table = screen_table(sites, project, layers, config, workers)
-    ranked = rank_sites(table, weights, config.status_order)
-    if args.draws > 0:
-        sens = sensitivity(table, weights, args.draws, args.spread, order=config.status_order)
-        ranked = ranked.merge(sens[["site_id", "top_share"]].rename(
-            columns={"top_share": "top3_share"}), on="site_id", how="left")
-    else:
-        sens = None
+    # as on the page: the weights are tested only where they rank (not in turn)
+    sens = (sensitivity(table, weights, args.draws, args.spread, order=config.status_order)
+            if weights is not None and args.draws > 0 else None)
+    ranked = ranking_export(rank_sites(table, weights, config.status_order), sens)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     neutralise_frame(ranked).to_csv(out, index=False, encoding="utf-8")

@@ -39,7 +39,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "drawn, so a site outside these outlines may still be inside the red line.",
     ),
     # sidebar / controls
-    "ctl.layers": ("图层", "Layers"),
     "ctl.basemap": ("底图", "Basemap"),
     "ctl.search": ("查找产业基地", "Find a base"),
     "ctl.search_none": ("（全省）", "(whole province)"),
@@ -86,7 +85,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "legend.quota_low": ("剩余比例低", "Little remaining"),
     "legend.quota_high": ("剩余比例高", "Much remaining"),
     # popup fields
-    "f.name": ("名称", "Name"),
     "f.tier": ("等级", "Tier"),
     "f.prefecture": ("所在市州", "Prefecture"),
     "f.county": ("所在县区", "County"),

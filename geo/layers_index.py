@@ -107,6 +107,7 @@ class LayerIndex:
         shapely.prepare(self.coverage)
         self._records = self.frame.drop(columns=self.frame.geometry.name).to_dict("records")
         self._layer_provenance: list[dict[str, Any]] | None = None
+        self._provenance_keys: dict[int, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -172,8 +173,11 @@ class LayerIndex:
 
     def _provenance(self, rows: Iterable[int]) -> list[dict[str, Any]]:
         seen: dict[tuple[str, ...], dict[str, Any]] = {}
+        keys = self._provenance_keys
         for i in rows:
-            key = tuple(str(self.get(i, c, "")) for c in _PROV)
+            key = keys.get(i)
+            if key is None:  # a row's (source, date, accuracy) is fixed: read it once
+                key = keys[i] = tuple(str(self.get(i, c, "")) for c in _PROV)
             if key not in seen:
                 seen[key] = {"layer": self.name, **dict(zip(_PROV, key))}
             if len(seen) >= 20:

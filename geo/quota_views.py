@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .beijing_time import beijing_text
 from .i18n import t
 
-__all__ = ["MEASURES", "ACCURACIES", "quota_rows", "prefecture_sums", "reservation_rows"]
+__all__ = ["ACCURACIES", "MEASURES", "entry_rows", "prefecture_sums", "quota_rows",
+           "reservation_rows"]
 
 MEASURES: tuple[str, ...] = ("allocated_ha", "used_ha", "reserved_ha", "remaining_ha")
 ACCURACIES: tuple[str, ...] = ("authoritative", "indicative", "derived")
@@ -56,5 +58,34 @@ def reservation_rows(reservations: pd.DataFrame, bases: pd.DataFrame, lang: str)
     cols = {"id": "quota.col.id", "base": "quota.col.base", "year": "quota.year",
             "area_ha": "quota.area", "reason": "quota.reason_col", "created_by": "quota.col.by",
             "created_at": "quota.col.at"}
-    shown = reservations.assign(base=reservations["base_id"].map(names).fillna(reservations["base_id"]))
+    shown = reservations.assign(base=reservations["base_id"].map(names).fillna(reservations["base_id"]),
+                                created_at=reservations["created_at"].map(beijing_text))
+    return shown[list(cols)].rename(columns={c: t(k, lang) for c, k in cols.items()})
+
+
+def entry_rows(entries: pd.DataFrame, bases: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Ledger entries, newest first, for a table: Beijing time, the action and the base by
+    name, translated headers with units.
+
+    >>> e = pd.DataFrame({"id": [1, 2], "at": ["2026-12-01T01:00:00+00:00"] * 2,
+    ...     "username": ["wang"] * 2, "action": ["seed", "reserve"], "base_id": ["a", "a"],
+    ...     "year": [2026] * 2, "reservation_id": [None, 7], "d_allocated": [10.0, 0.0],
+    ...     "d_used": [0.0, 0.0], "d_reserved": [0.0, 2.0], "allocated_ha": [10.0] * 2,
+    ...     "used_ha": [0.0] * 2, "reserved_ha": [0.0, 2.0], "remaining_ha": [10.0, 8.0],
+    ...     "reason": ["", "x"]})
+    >>> rows = entry_rows(e, pd.DataFrame({"id": ["a"], "name_en": ["A park"]}), "en")
+    >>> [str(v) for v in rows.iloc[0].tolist()[:7]]
+    ['2', '2026-12-01 09:00', 'wang', 'reserved', 'A park', '2026', '7']
+    """
+    names = _names(bases, lang)
+    cols = {"id": "quota.col.id", "at": "quota.col.at", "username": "quota.col.by",
+            "action": "quota.col.action", "base": "quota.col.base", "year": "quota.year",
+            "reservation_id": "quota.reservation", "d_allocated": "quota.col.d_allocated",
+            "d_used": "quota.col.d_used", "d_reserved": "quota.col.d_reserved",
+            **{m: f"quota.col.{m}" for m in MEASURES}, "reason": "quota.reason_col"}
+    shown = entries.iloc[::-1].assign(
+        at=entries["at"].map(beijing_text),
+        action=entries["action"].map(lambda a: t(f"quota.action.{a}", lang)),
+        base=entries["base_id"].map(names).fillna(entries["base_id"]),
+        reservation_id=entries["reservation_id"].astype("Int64"))
     return shown[list(cols)].rename(columns={c: t(k, lang) for c, k in cols.items()})

@@ -26,7 +26,7 @@ import re
 
 import html
 import math
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -37,6 +37,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from .beijing_time import beijing
 from .checks.columns import evidence_table, figure_rows
 from .checks.base import name_documents
 from .checks.registry import get_check
@@ -154,16 +155,6 @@ def layer_name(layer: str | None, lang: str) -> str:
 
 def _accuracy(value: Any, lang: str) -> str:
     return _t_or(f"accuracy.{value}", lang, value) if value not in (None, "") else _DASH
-
-
-BEIJING = timezone(timedelta(hours=8), "CST")
-
-
-def beijing(when: datetime) -> datetime:
-    """``when`` in Beijing time (UTC+8); a naive time is taken as UTC."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(BEIJING)
 
 
 def download_stem(result: ScreenResult, site_name: str = "") -> str:

@@ -31,9 +31,10 @@ import re
 from typing import Any, Literal, overload
 import unicodedata
 from dataclasses import dataclass, field
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import yaml
 
@@ -43,7 +44,7 @@ __all__ = [
     "RULES_DIR", "TABLES", "CONTROL_KINDS", "CONTROL_TYPES", "LANDUSE_CLASSES", "STATUSES",
     "Citation", "ControlKind", "ImportantMineral", "Threshold", "Thresholds", "Indicator",
     "RegionClass", "PolicyHit", "SlopeClass", "TerrainRule", "TerrainRules",
-    "load_rules", "control_kind", "control_activities", "control_step_texts",
+    "load_rules", "held", "control_kind", "control_activities", "control_step_texts",
     "is_important_mineral", "landuse_class", "landuse_name",
     "land_standard_thresholds", "evaluate_land_standard", "region_class_for",
     "match_industry_policy", "slope_classes", "terrain_rules", "slope_status", "dem_adequate",
@@ -206,7 +207,39 @@ def _load_cached(path_str: str, mtime_ns: int, name: str) -> tuple[dict[str, Any
     return data, parsed
 
 
+#: Tables read while :func:`held` is active: ``{(name, rules_dir): (data, parsed)}``.
+_HELD: dict[tuple[str, str], tuple[dict[str, Any], Any]] | None = None
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Read each rules table once for the duration of the block (one version of the rules).
+
+    Outside the block every look-up checks the file's modification time, so an
+    edited table is read again; a bulk screen holds the rules for a chunk so
+    that its many look-ups cost no file-system call and all its sites are
+    judged by the same version of every table.
+    """
+    global _HELD
+    outer = _HELD
+    if outer is None:
+        _HELD = {}
+    try:
+        yield
+    finally:
+        _HELD = outer
+
+
 def _load(name: str, rules_dir: Path | None) -> tuple[dict[str, Any], Any]:
+    if _HELD is not None:
+        key = (name, str(rules_dir or ""))
+        if key not in _HELD:
+            _HELD[key] = _load_checked(name, rules_dir)
+        return _HELD[key]
+    return _load_checked(name, rules_dir)
+
+
+def _load_checked(name: str, rules_dir: Path | None) -> tuple[dict[str, Any], Any]:
     if name not in TABLES:
         raise InputError(f"unknown rules table {name!r}; known: {', '.join(TABLES)}",
                          "rules.err.unknown_table", table=name, allowed=", ".join(TABLES))

@@ -5,7 +5,8 @@ Command line (the contract of issue 3)::
     python -m geo.screen SITES --product TEXT [--year N] [--activity CODE]
                          [--industry GBT4754] [--investment WAN] [--floor-area M2]
                          [--footprint M2] [--admin-area M2]
-                         [--layer KIND=PATH ...] --out OUT.csv
+                         [--layer KIND=PATH ...] [--weights verdict=W,chain=W,quota=W]
+                         --out OUT.csv
 
 ``SITES`` is read exactly as the batch page reads an upload
 (:func:`geo.site_input.read_site_list`, limits :data:`geo.vector_io.BATCH`):
@@ -21,7 +22,10 @@ province); ``--layer KIND=PATH`` with a control kind (``farmland``,
 its own extent. Writes ``OUT.csv``
 (one row per site and check of the registry, an ``overall`` row -- the
 compliance verdict -- and a ``suitability`` row) and ``OUT.geojson``
-beside it (sites with their statuses, overlaps, buildable parts). Exit codes:
+beside it (sites with their statuses, overlaps, buildable parts). ``rank`` is
+the batch page's ranking (:func:`geo.batch.rank_sites`, the one ranking of the
+project): lexicographic (verdict, chain, quota) by default, the weighted score
+with ``--weights``. Exit codes:
 0 done, 1 the bundled data is missing, 2 bad input (one line on stderr, in
 the ``--lang`` language, the message the page shows).
 
@@ -44,13 +48,14 @@ from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .bundle import BUNDLE_PATH, DEM_PATH, BundleError
 from .checks import CheckConfig, CheckContext, CheckResult, Project, ScreenResult, load_config
 from .checks.minerals import is_important
-from .checks.registry import LEGACY_CHECKS, binding_ids, get_check, registry, run_order
+from .checks.registry import LEGACY_CHECKS, get_check, registry, run_order
 from .checks.result import localise_params
 from .checks.verdict import compliance, reasons, suitability, suitability_text
 from .errors import InputError, QPAError
@@ -58,8 +63,8 @@ from .export_safe import neutralise_row
 from .geodesy import area_ha
 from .i18n import error_text
 from .layers_index import CONTROL_LAYERS, LAYER_NAMES, ScreeningLayers, read_vector
-from .site_input import read_site_list
-from .vector_io import BATCH
+from .site_input import read_site_list, repair_polygon
+from .vector_io import BATCH, SITE, Limits, check_geometry_size
 
 __all__ = [
     "CSV_COLUMNS",
@@ -67,9 +72,11 @@ __all__ = [
     "screen_site",
     "screen_result",
     "buildable_area",
+    "buildable_cut",
     "screen_many",
     "read_sites",
     "result_rows",
+    "ranks",
     "normalise_layer",
     "main",
 ]
@@ -83,29 +90,40 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 # --------------------------------------------------------------------------- screening
-def prepare_site(geometry: BaseGeometry) -> BaseGeometry:
+def prepare_site(geometry: BaseGeometry, limits: Limits = SITE) -> BaseGeometry:
     """Check and repair a site geometry: a lon/lat (multi)polygon, valid, 2D.
+
+    Bounded like every input path (:mod:`geo.vector_io`), for callers that pass a
+    geometry in code: its vertices (``limits.max_feature_vertices``) and its lon/lat
+    bounds are checked **before** any repair, and an invalid polygon is repaired by
+    :func:`geo.site_input.repair_polygon` (one of more than
+    :data:`~geo.site_input.INLINE_REPAIR_VERTICES` vertices in the sandbox, under the
+    CPU, wall-clock and memory limits of ``limits``).
 
     Raises
     ------
     InputError
-        Not polygonal, empty, or coordinates outside lon/lat ranges.
+        Not polygonal, empty, too many vertices, coordinates outside lon/lat ranges,
+        or a repair that overran its limits (``input.err.timeout`` / ``input.err.memory``).
     """
     if geometry is None or geometry.is_empty:
         raise InputError("the site geometry is empty", key="err.site_empty")
-    geom = shapely.force_2d(geometry)
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-        if geom.geom_type == "GeometryCollection":
-            polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-            geom = shapely.union_all(polys) if polys else shapely.Polygon()
-    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+    if geometry.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
         raise InputError(f"the site must be a polygon, got {geometry.geom_type}",
                          key="err.site_type", type=geometry.geom_type)
-    w, s, e, n = geom.bounds
-    if w < -180 or e > 180 or s < -90 or n > 90:
-        raise InputError(f"site coordinates are not lon/lat degrees (bounds {w:.3f}, {s:.3f}, "
-                         f"{e:.3f}, {n:.3f})", key="err.site_range")
+    geom = shapely.force_2d(geometry)
+    check_geometry_size([geom], limits)
+    w, s, e, n = geom.bounds  # shapely's bounds skip NaN: the coordinates are checked too
+    if not np.isfinite(shapely.get_coordinates(geom)).all() \
+            or w < -180 or e > 180 or s < -90 or n > 90:
+        detail = f"{w:.3f}, {s:.3f}, {e:.3f}, {n:.3f}"
+        raise InputError(f"site coordinates are not lon/lat degrees (bounds {detail})",
+                         key="err.site_range", detail=detail)
+    if not geom.is_valid:
+        geom = repair_polygon(geom, limits)
+    if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+        raise InputError(f"the site must be a polygon, got {geometry.geom_type}",
+                         key="err.site_type", type=geometry.geom_type)
     shapely.prepare(geom)
     return geom
 
@@ -117,13 +135,20 @@ def buildable_area(site: BaseGeometry, results: Sequence[CheckResult]
     Red lines and control lines cut it (``cuts_buildable`` in the registry);
     mineral areas do not (an approved overlay is buildable).
     """
+    cut = buildable_cut(results)
+    if cut is None:
+        return site, area_ha(site)
+    rest = shapely.difference(site, cut)
+    return rest, area_ha(rest)
+
+
+def buildable_cut(results: Sequence[CheckResult]) -> BaseGeometry | None:
+    """What is cut from the site's buildable area: the union of the overlaps of the checks
+    that cut it (``cuts_buildable``) and FAIL or WARN; None when nothing is cut."""
     cut = [r.overlap for r in results
            if get_check(r.check).cuts_buildable and r.status in ("FAIL", "WARN")
            and r.overlap is not None]
-    if not cut:
-        return site, area_ha(site)
-    rest = shapely.difference(site, shapely.union_all(cut))
-    return rest, area_ha(rest)
+    return shapely.union_all(cut) if cut else None
 
 
 def _indicative(results: Sequence[CheckResult]) -> list[str]:
@@ -170,16 +195,20 @@ def screen_site(geometry: BaseGeometry, project: Project | None = None,
     return screen_result(ctx)
 
 
-def screen_result(ctx: CheckContext) -> ScreenResult:
+def screen_result(ctx: CheckContext,
+                  buildable: tuple[BaseGeometry, float] | None = None) -> ScreenResult:
     """The two verdicts, buildable area and layer notes of the checks run in ``ctx``.
 
     ``ctx.results`` holds every check of the registry (:func:`screen_site`) or
     a subset with the checks it needs (the bulk path); the verdicts are over
-    the checks present.
+    the checks present. ``buildable`` (geometry, ha) is the site minus
+    :func:`buildable_cut` when already measured (the bulk path measures it for
+    many sites at once); by default :func:`buildable_area`.
     """
     site, project, config = ctx.site, ctx.project, ctx.config
     results = [ctx.results[spec.id] for spec in registry() if spec.id in ctx.results]
-    buildable, buildable_ha = buildable_area(site, results)
+    buildable, buildable_ha = buildable if buildable is not None else \
+        buildable_area(site, results)
     return ScreenResult(site=site, area_ha=ctx.site_ha, project=project, results=results,
                         overall=compliance(results, config), reasons=reasons(results, config),
                         buildable=buildable, buildable_ha=buildable_ha,
@@ -272,7 +301,8 @@ def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict[st
 
     Rows: the six checks of the first release, ``overall`` (the compliance
     verdict over the binding checks), one row per newer check, ``suitability``
-    (advisory score, status = its band).
+    (advisory score, status = its band); ``record``, the site's row of the batch
+    table (:func:`geo.batch.site_record`) that :func:`ranks` ranks.
     """
     from .i18n import t
 
@@ -297,12 +327,10 @@ def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict[st
     if gj[-1]["properties"]["kind"] == "buildable" and \
             abs(result.buildable_ha - result.area_ha) < 1e-9 * max(1.0, result.area_ha):
         gj = gj[:-1]  # buildable == site: do not repeat the polygon
-    binding = set(binding_ids())
-    counts = [sum(r.status == s for r in result.results if r.check in binding)
-              for s in ("FAIL", "WARN", "UNKNOWN")]
-    return {"rows": rows, "features": gj, "overall": result.overall, "counts": counts,
-            "buildable_ha": result.buildable_ha,
-            "suitability": suit.score if suit.score is not None else -1.0}
+    from .batch import site_record
+
+    return {"rows": rows, "features": gj, "overall": result.overall,
+            "record": site_record(site_id, result)}
 
 
 def _result_rows_en(site_id: str, result: ScreenResult) -> dict[str, Any]:
@@ -473,6 +501,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--footprint", type=float, default=None, help="建筑物及构筑物基底面积, m²")
     p.add_argument("--admin-area", type=float, default=None,
                    help="行政办公及生活服务设施用地面积, m²")
+    p.add_argument("--weights", default=None,
+                   help="rank by the weighted score verdict=W,chain=W,quota=W (default: in "
+                        "turn by verdict, chain, quota, as the batch page)")
     p.add_argument("--out", required=True, help="output CSV; OUT.geojson is written beside it")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of 'detail'")
     p.add_argument("--workers", type=int, default=None,
@@ -494,26 +525,32 @@ def _load_layers(args: argparse.Namespace) -> ScreeningLayers:
     return layers
 
 
-def _rank(outputs: list[tuple[str, dict[str, Any]]], order: tuple[str, ...]) -> dict[str, int]:
-    keyed = sorted(outputs, key=lambda o: (order.index(o[1]["overall"]), *o[1]["counts"],
-                                           -o[1]["suitability"], -o[1]["buildable_ha"]))
-    return {sid: n for n, (sid, _) in enumerate(keyed, start=1)}
+def ranks(outputs: list[tuple[str, dict[str, Any]]], weights: dict[str, float] | None,
+          order: tuple[str, ...]) -> dict[str, int]:
+    """Rank of each site (1 best) by :func:`geo.batch.rank_sites`, the ranking the batch
+    page shows: lexicographic with ``weights=None``, else the weighted score."""
+    from .batch import rank_sites
+
+    if not outputs:
+        return {}
+    ranked = rank_sites(pd.DataFrame([o["record"] for _, o in outputs]), weights, order)
+    return dict(zip(ranked["site_id"].astype(str), ranked["rank"].astype(int)))
 
 
-def _write(out: Path, outputs: list[tuple[str, dict[str, Any]]], ranks: dict[str, int]) -> Path:
+def _write(out: Path, outputs: list[tuple[str, dict[str, Any]]], rank: dict[str, int]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for sid, o in outputs:
             for row in o["rows"]:
-                writer.writerow(neutralise_row({**row, "rank": ranks[sid]}))
+                writer.writerow(neutralise_row({**row, "rank": rank[sid]}))
     gj_path = out.with_suffix(".geojson")
     feats = []
     for sid, o in outputs:
         for f in o["features"]:
             if f["properties"].get("kind") == "site":
-                f["properties"]["rank"] = ranks[sid]
+                f["properties"]["rank"] = rank[sid]
             feats.append(f)
     with open(gj_path, "w", encoding="utf-8") as fh:
         json.dump({"type": "FeatureCollection", "features": feats}, fh, ensure_ascii=False)
@@ -522,8 +559,11 @@ def _write(out: Path, outputs: list[tuple[str, dict[str, Any]]], ranks: dict[str
 
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command line; raises :class:`QPAError` on bad input."""
+    from .batch import parse_weights
+
     config = load_config()
     config.activity(args.activity)
+    weights = parse_weights(args.weights)  # a bad --weights fails before any work
     sites = read_sites(args.sites)
     layers = _load_layers(args)
     project = Project(product=args.product, activity=args.activity or
@@ -539,7 +579,7 @@ def run(args: argparse.Namespace) -> int:
         outputs.append((sid, o))
         bar.update()
     bar.close()
-    gj = _write(Path(args.out), outputs, _rank(outputs, config.status_order))
+    gj = _write(Path(args.out), outputs, ranks(outputs, weights, config.status_order))
     counts = {s: sum(o["overall"] == s for _, o in outputs) for s in config.status_order}
     print(f"{len(outputs)} sites screened: " + ", ".join(f"{k} {v}" for k, v in counts.items())
           + f"; wrote {args.out} and {gj}", file=sys.stderr)

@@ -3,25 +3,25 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import bundle
-from geo.bundle import BundleError, data_dir
-from geo.dem_versions import current_dem_path
-from geo.i18n import t
+from geo.bundle import BundleError
+from geo.i18n import LANGS, t
 from geo.auth import can_see
 from geo.quota import quota_years
-from geo.sources import StoreSource
 from geo.layer_accuracy import redline_share
 from layers.atlas_view import base_bounds, base_choices, dem_overlay, detail_zoom, prepare_layer
 from layers.registry import LAYERS, RenderContext
 from layers.render import BASEMAPS, build_map, tolerance_for_zoom
 from ui import feedback
 from ui.accuracy import indicative_warning
-from ui.auth import current_user, get_store
+from ui.auth import current_user
 from ui.map_memory import layer_memory
+from ui.pickers import quota_year
+from ui.screening import dem_in_use, store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())
+SOURCE = store_source()
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # read-only, shared across sessions
@@ -56,6 +56,12 @@ except BundleError:
 
 base_ids = ["", *bases["id"]]
 names = dict(zip(bases["id"], bases[f"name_{lang}"]))
+base_names = {code: dict(zip(bases["id"], bases[f"name_{code}"])) for code in LANGS}
+
+
+def _base_label(base: str, code: str) -> str:
+    return base_names[code][base] if base else t("ctl.search_none", code)
+
 MEASURES = {"remaining_share": "quota.remaining_share", "allocated_ha": "f.allocated",
             "used_ha": "f.used", "reserved_ha": "f.reserved", "remaining_ha": "f.remaining"}
 from_url("atlas", {"basemap": BASEMAPS, "focus_base": base_ids, "quota_year": years,
@@ -69,7 +75,8 @@ def _refocus() -> None:
 
 
 with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0]),
+    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0], BASEMAPS,
+                                     lambda b, code: t(f"basemap.{b}", code)),
                        format_func=lambda b: t(f"basemap.{b}", lang))
     if basemap != "none":
         st.caption(t("ctl.basemap_online_note", lang))
@@ -79,12 +86,13 @@ with st.sidebar:
                                 help=t("ctl.tianditu_help", lang), key="tdt_key") or None
         if not tdt_key:
             st.info(t("ctl.tianditu_missing", lang))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", ""),
+    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", "", base_ids, _base_label),
                             on_change=_refocus,
-                            format_func=lambda b: names[b] if b else t("ctl.search_none", lang))
-    year = st.selectbox(t("ctl.quota_year", lang), years, key=keep("quota_year", years[-1]))
+                            format_func=lambda b: _base_label(b, lang))
+    year = quota_year(t("ctl.quota_year", lang), years, "quota_year")
     measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
-                           key=keep("quota_measure", "remaining_share"),
+                           key=keep("quota_measure", "remaining_share", MEASURES,
+                                    lambda k, code: t(MEASURES[k], code)),
                            format_func=lambda k: t(MEASURES[k], lang))
 to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
         "quota_measure": measure})
@@ -104,7 +112,7 @@ user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
-dem_path = current_dem_path(data_dir(), SOURCE.store)  # officials import finer DEMs on the data page
+dem_path = dem_in_use()  # officials import finer DEMs on the data page
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
 # A map whose inputs did not change keeps the view it was sent with (the same map, not
 # sent again); a new one opens where the user last was.
@@ -122,13 +130,25 @@ if built.get("sig") != sig:
 memory = layer_memory("atlas", {spec.id: t(spec.title, lang) for spec in LAYERS})
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
                  extras=(memory,), **built["where"])
-out = st_folium(fmap, key=f"atlas-{view['gen']}", height=680, use_container_width=True,
-                returned_objects=["zoom", "center"])
-c = (out or {}).get("center") or {}
-if out and out.get("zoom") and "lat" in c:
-    st.session_state["atlas_seen"] = {"center": (c["lat"], c["lng"]), "zoom": out["zoom"],
-                                      "gen": view["gen"]}
-    if detail_zoom(out["zoom"]) != detail:
-        st.rerun()  # finer or coarser geometry for the new zoom
+
+
+def _remember_view(out: dict | None, gen: int) -> None:
+    """Keep the view the map reported (its centre and zoom) as the user's."""
+    c = (out or {}).get("center") or {}
+    if out and out.get("zoom") and "lat" in c:
+        st.session_state["atlas_seen"] = {"center": (c["lat"], c["lng"]), "zoom": out["zoom"],
+                                          "gen": gen}
+
+
+# The view is kept by the map's change callback, which runs before the next script run
+# starts: a rerun that overtakes the one the report started (a language switch a moment
+# after a pan) would otherwise send a new map (new component, default value) and lose it.
+map_key = f"atlas-{view['gen']}"
+out = st_folium(fmap, key=map_key, height=680, use_container_width=True,
+                returned_objects=["zoom", "center"],
+                on_change=lambda: _remember_view(st.session_state.get(map_key), view["gen"]))
+_remember_view(out, view["gen"])
+if out and out.get("zoom") and detail_zoom(out["zoom"]) != detail:
+    st.rerun()  # finer or coarser geometry for the new zoom
 kb = sum(layer.nbytes for layer in layers) / 1024
 st.caption(t("payload", lang, kb=kb, tol_m=tolerance_for_zoom(detail)))

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 
 from geo.batch import (COMPONENTS, DEFAULT_WEIGHTS, rank_sites, screen_table, sensitivity,
                        to_excel_bytes, to_geojson)
-from geo.batch_views import ranking_export
+from geo.batch_views import ranking_export, ranking_rows, sensitivity_rows
 from geo.chains import default_graph
 from geo.checks import Project, load_config
 from geo.errors import QPAError
@@ -14,7 +14,6 @@ from geo.export_safe import neutralise_frame
 from geo.i18n import t
 from geo.quota import quota_years
 from geo.site_input import read_site_list
-from geo.sources import StoreSource
 from geo.suitability import suitability
 from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
@@ -23,14 +22,13 @@ from layers.suitability_view import (MAX_MAP_SITES, sites_group, sites_legend, s
                                      suitability_legend, surface_png)
 from ui import feedback
 from ui.accuracy import indicative_warning
-from ui.auth import get_store
 from ui.pickers import quota_year
-from ui.screening import screening_layers
+from ui.screening import screening_layers, store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())
+SOURCE = store_source()
 MAP_LAYERS = ("admin_prefecture", "redlines", "bases")
 TABS = ("rank", "suit")
 MODES = ("lex", "weighted")
@@ -48,11 +46,6 @@ def _surface(product: str, resolution: int, w_adj: float, w_base: float, version
     surf = suitability(product, screening_layers(), float(resolution),
                        weights={"adjacency": w_adj, "base": w_base})
     return surf, surface_png(surf), time.perf_counter() - start
-
-
-def _read_upload(name: str, data: bytes) -> list:
-    """(site_id, geometry) pairs of an uploaded CSV or vector file (as the command line reads)."""
-    return read_site_list(name, data)
 
 
 def _map(extras, key: str) -> None:
@@ -88,9 +81,9 @@ with tab_rank:
     if st.button(t("batch.run", lang), type="primary", key="batch_run"):
         try:
             if upload is not None:
-                sites = _read_upload(upload.name, upload.getvalue())
+                sites = read_site_list(upload.name, upload.getvalue())
             elif pasted.strip():
-                sites = _read_upload("pasted.csv", pasted.strip().encode("utf-8"))
+                sites = read_site_list("pasted.csv", pasted.strip().encode("utf-8"))
             else:
                 sites = None
                 st.error(t("batch.no_sites", lang))
@@ -134,7 +127,7 @@ with tab_rank:
             if sum(weights.values()) <= 0:
                 weights = dict(DEFAULT_WEIGHTS)
         ranked = rank_sites(table, weights, order)  # the one ranking: table, map, downloads
-        st.dataframe(ranked, hide_index=True, width="stretch", height=360)
+        st.dataframe(ranking_rows(ranked, lang), hide_index=True, width="stretch", height=360)
 
         st.subheader(t("batch.map", lang))
         if len(ranked) > MAX_MAP_SITES:
@@ -154,10 +147,7 @@ with tab_rank:
             st.caption(t("batch.sens_caption", lang, draws=draws,
                          weights=", ".join(f"{t(f'batch.w_{k}', lang)} {v:.2f}"
                                            for k, v in weights.items())))
-            shown = sens.head(20).rename(columns={c: t(f"batch.col.{c}", lang) for c in
-                                                  ("top_share", "mean_rank", "best_rank",
-                                                   "worst_rank")})
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(sensitivity_rows(sens, lang), hide_index=True, width="stretch")
             st.bar_chart(sens.head(20).set_index("site_id")["top_share"])
 
         st.subheader(t("batch.download", lang))

@@ -9,15 +9,14 @@ from geo.chains import (COMPONENTS, base_chains, base_ids, base_node, chain_adja
 from geo.i18n import t
 from layers.atlas_view import prepare_layer
 from layers.chain_map import chain_dot, chain_map, partners_map, product_dot, ranking_map
-from geo.sources import StoreSource
 from layers.registry import RenderContext
 from ui import feedback
-from ui.auth import get_store
+from ui.screening import store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
 
 lang = page_lang()
-SOURCE = StoreSource(get_store())  # imported base outlines, red lines and ledger quotas count
+SOURCE = store_source()  # imported base outlines, red lines and ledger quotas count
 
 
 @st.cache_resource(show_spinner=False)  # read-only, shared across sessions
@@ -89,7 +88,7 @@ with tab_chain:
         st.graphviz_chart(chain_dot(g, chain_id, lang), width="stretch")
         st.caption(t("chains.graph_legend", lang))
         rows = [{t("chains.step", lang): i + 1, t("chains.product", lang): _name(p),
-                 t("chains.hosts", lang): "、".join(_name(h) for h in hosts(g, p, ("base",)))
+                 t("chains.hosts", lang): t("list.sep", lang).join(_name(h) for h in hosts(g, p, ("base",)))
                  or ("—" if g.nodes[p]["kind"] != "product" else t("chains.unhosted", lang))}
                 for i, step in enumerate(chain.steps) for p in step]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -124,9 +123,9 @@ with tab_base:
         st.dataframe(pd.DataFrame([{
             t("chains.product", lang): gp.zh if lang == "zh" else gp.en,
             t("chains.reason", lang): t(f"chains.gap.{gp.reason}", lang),
-            t("chains.in_chains", lang): "、".join(data.chains[c].name(lang) for c in gp.chains),
+            t("chains.in_chains", lang): t("list.sep", lang).join(data.chains[c].name(lang) for c in gp.chains),
             t("chains.nearest_base", lang): _name(base_node(gp.nearest_base)) if gp.nearest_base else "—",
-            t("chains.road_km", lang): round(gp.road_km) if gp.road_km else None} for gp in gaps]),
+            t("chains.road_km", lang): f"{gp.road_km:,.0f}" if gp.road_km else "—"} for gp in gaps]),
             hide_index=True, width="stretch")
     else:
         st.info(t("chains.no_gaps", lang))
@@ -175,9 +174,9 @@ with tab_rank:
             t("chains.side", lang): t(f"chains.side.{p.side}", lang),
             t("chains.product", lang): p.zh if lang == "zh" else p.en,
             t("chains.hosts", lang): (p.nearest.zh if lang == "zh" else p.nearest.en) if p.nearest else "—",
-            t("chains.road_km", lang): round(p.nearest.road_km) if p.nearest else None,
+            t("chains.road_km", lang): f"{p.nearest.road_km:,.0f}" if p.nearest else "—",
             t("chains.comp.adjacency", lang): round(p.link_score, 3)} for p in adj.partners]),
             hide_index=True, width="stretch")
         if adj.missing:
-            st.caption(t("chains.missing", lang, items="、".join(_name(p.product) for p in adj.missing)))
+            st.caption(t("chains.missing", lang, items=t("list.sep", lang).join(_name(p.product) for p in adj.missing)))
         _show_map(ranking_map(ranked, lang, bases_layer), key=f"chains-rank-{lang}")

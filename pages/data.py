@@ -8,7 +8,9 @@ from streamlit_folium import st_folium
 
 from geo.auth import can_see, is_official
 from geo.bundle import data_dir
-from geo.dem_versions import current_dem_path, dem_versions, import_user_dem, restore_dem
+from geo.data_views import (dem_in_use_label, dem_restore_choices, dem_version_rows,
+                            layer_version_rows)
+from geo.dem_versions import dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
 from geo.i18n import t
 from geo.layer_import import (CRS_OPTIONS, ENCODING_OPTIONS, IMPORT_MODES, add_constants,
@@ -18,7 +20,7 @@ from layers.offline import make_offline
 from layers.registry import get_layer
 from layers.schema import SCHEMAS
 from ui import feedback
-from ui.auth import current_user, get_store, show_error
+from ui.auth import current_user, get_store
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
 
@@ -60,14 +62,7 @@ schema = SCHEMAS[layer_id]
 
 st.subheader(t("data.versions", lang))
 versions = store.versions(layer_id)
-table = pd.DataFrame([{
-    t("data.col.version", lang): v.version, t("data.col.current", lang): "✓" if v.current else "",
-    t("data.col.action", lang): t(f"data.action.{v.action}", lang),
-    t("data.col.at", lang): v.created_at[:19].replace("T", " "), t("data.col.by", lang): v.created_by,
-    t("data.col.source", lang): v.source, t("data.col.source_date", lang): v.source_date,
-    t("data.col.n", lang): v.n_features, t("data.col.note", lang): v.note,
-} for v in versions])
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(layer_version_rows(versions, lang), hide_index=True, width="stretch")
 
 if not is_official(user):
     st.info(t("data.officials_only", lang))
@@ -84,7 +79,7 @@ if older:
             try:
                 new = restore_layer(store, user, layer_id, int(version), note=note)
             except QPAError as err:
-                show_error(err, lang)
+                feedback.show_error(err, lang)
             else:
                 st.session_state["data_flash"] = t("data.restored", lang, version=version,
                                                    new=new.version)
@@ -93,19 +88,9 @@ if older:
 # ------------------------------------------------------------------ terrain (DEM)
 with st.expander(t("dem.title", lang)):
     dems = dem_versions(data_dir(), store)
-    in_use = current_dem_path(data_dir(), store)
-    current_v = next((v for v in dems if v.path == in_use), None)
-    st.caption(t("dem.in_use", lang, name=f"v{current_v.version}" if current_v
-                 else t("dem.bundled", lang)))
+    st.caption(t("dem.in_use", lang, name=dem_in_use_label(dems, lang)))
     if dems:
-        st.dataframe(pd.DataFrame([{
-            t("data.col.version", lang): v.version,
-            t("data.col.current", lang): "✓" if v.path == in_use else "",
-            t("data.col.at", lang): v.created_at[:19].replace("T", " "),
-            t("data.col.by", lang): v.created_by, t("data.col.source", lang): v.source,
-            t("dem.col.cell", lang): v.cell_m, t("dem.col.shape", lang): f"{v.shape[0]}×{v.shape[1]}",
-            t("data.col.note", lang): v.note,
-        } for v in reversed(dems)]), hide_index=True, width="stretch")
+        st.dataframe(dem_version_rows(dems, lang), hide_index=True, width="stretch")
     dem_file = st.file_uploader(t("ctl.terrain", lang), type=["tif", "tiff"], key="dem_upload",
                                 help=t("dem.help", lang))
     dem_note = st.text_input(t("data.note", lang), key="dem_note")
@@ -115,19 +100,19 @@ with st.expander(t("dem.title", lang)):
             v = import_user_dem(user, dem_file.getvalue(), data_dir(), source=dem_file.name,
                                 note=dem_note, store=store)
         except QPAError as err:  # DemError (the file) or PermissionDenied
-            show_error(err, lang)
+            feedback.show_error(err, lang)
         else:
             st.session_state["data_flash"] = t("dem.imported", lang, version=v.version,
                                                cell=v.cell_m)
             st.rerun()
-    back = [None, *[v.version for v in dems if v.path != in_use]]
+    back = dem_restore_choices(dems)
     pick = b2.selectbox(t("dem.restore", lang), back, key=keep("dem_restore_pick", None),
                         format_func=lambda v: t("dem.bundled", lang) if v is None else f"v{v}")
     if b2.button(t("data.restore_button", lang), key="dem_restore"):
         try:
             v = restore_dem(user, data_dir(), pick, note=dem_note, store=store)
         except QPAError as err:
-            show_error(err, lang)
+            feedback.show_error(err, lang)
         else:
             st.session_state["data_flash"] = t("dem.restored", lang, version=v.version)
             st.rerun()
@@ -157,7 +142,7 @@ if upload is None:
 try:
     got = read_for_import(schema, upload.name, upload.getvalue(), crs=crs, encoding=encoding)
 except QPAError as err:
-    show_error(err, lang)
+    feedback.show_error(err, lang)
     st.stop()
 
 rep, fix = got.read, got.repair
@@ -203,7 +188,7 @@ try:
                                    current=current if schema.key else None)
     result = combine_import(current, frame, schema, how)
 except QPAError as err:
-    show_error(err, lang)
+    feedback.show_error(err, lang)
     st.stop()
 for notice in notices:
     feedback.info(notice.text(lang))
@@ -229,7 +214,7 @@ if st.button(t("data.commit", lang, mode=t(f"data.mode.{how}", lang), layer=_lay
     try:
         version = commit_import(store, user, schema, result, note=note)
     except QPAError as err:
-        show_error(err, lang)
+        feedback.show_error(err, lang)
     else:
         st.session_state["data_flash"] = t("data.committed", lang, version=version.version,
                                            n=version.n_features)

@@ -9,13 +9,14 @@ from geo.palette import series_colors
 from geo.auth import is_official
 from geo.errors import QPAError
 from geo.i18n import t
-from geo.quota_views import MEASURES, prefecture_sums, quota_rows, reservation_rows
+from geo.quota import quota_years
+from geo.quota_views import MEASURES, entry_rows, prefecture_sums, quota_rows, reservation_rows
 from geo.sources import StoreSource
 from layers.atlas_view import prepare_layer
 from layers.registry import RenderContext
 from layers.render import build_map
 from ui import feedback
-from ui.auth import current_user, get_store, show_error
+from ui.auth import current_user, get_store
 from ui.pickers import quota_year
 from ui.shell import page_lang
 from ui.state import from_url, keep, open_tab, tabs, to_url
@@ -36,10 +37,13 @@ if msg := st.session_state.pop("quota_flash", None):
     feedback.success(msg)
 
 table = ledger.quotas(store)
-years = sorted(int(y) for y in table["year"].unique())
+years = quota_years(table)
 from_url("quotas", {"quota_page_year": years})
 year = quota_year(t("quota.year", lang), years, "quota_page_year")
-to_url({"quota_page_year": year, "quota_tab": open_tab("quota_tab", TABS) if is_official(user) else None})
+# a viewer keeps the link's tab (a reload logs the official out; the tab opens again at login)
+tab = open_tab("quota_tab", TABS) if is_official(user) else (
+    st.query_params.get("quota_tab") if st.query_params.get("quota_tab") in TABS else None)
+to_url({"quota_page_year": year, "quota_tab": tab})
 bases = store.read_layer("bases")
 names = dict(zip(bases["id"], bases[f"name_{lang}"]))
 rows = quota_rows(table, bases, year, lang)
@@ -96,7 +100,7 @@ with tab_res:
                     store, user, screen, t("quota.reason_screen", lang),
                     screening_id=st.session_state.get("screen_audit_id"))
             except QPAError as err:
-                show_error(err, lang)
+                feedback.show_error(err, lang)
             else:
                 _done("quota.reserved", id=rid)
     with st.form("quota_reserve"):
@@ -109,7 +113,7 @@ with tab_res:
         try:
             rid = ledger.reserve(store, user, base, int(year), area, reason)
         except QPAError as err:
-            show_error(err, lang)
+            feedback.show_error(err, lang)
         else:
             _done("quota.reserved", id=rid)
 
@@ -129,7 +133,7 @@ with tab_close:
                 try:
                     action(store, user, int(rid), reason)
                 except QPAError as err:
-                    show_error(err, lang)
+                    feedback.show_error(err, lang)
                 else:
                     _done(DONE[key], id=rid)
 
@@ -149,12 +153,11 @@ with tab_alloc:
                                   name_zh=names.get(base) if lang == "zh" else None,
                                   source=source or None)
         except QPAError as err:
-            show_error(err, lang)
+            feedback.show_error(err, lang)
         else:
             _done("quota.allocated", base=names.get(base, base), year=int(alloc_year))
 
 with tab_entries:
-    log = ledger.entries(store)
-    st.dataframe(log.iloc[::-1], hide_index=True, width="stretch")
+    st.dataframe(entry_rows(ledger.entries(store), bases, lang), hide_index=True, width="stretch")
     st.download_button(t("quota.csv", lang), ledger.entries_csv(store), key="quota_csv",
-                       file_name="quota_ledger_entries.csv", mime="text/csv")
+                       file_name="quota_ledger_entries.csv", mime="text/csv", on_click="ignore")

@@ -9,7 +9,7 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.audit import record_screening
+from geo.audit import record_site_check
 from geo.checks import Project, load_config
 from geo.checks.verdict import suitability_text
 from geo.errors import QPAError
@@ -26,6 +26,7 @@ from layers.site_view import context_layers, evidence_frame, site_map, styled_ve
 from ui import feedback
 from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
+from ui.pickers import quota_year
 from ui.screening import screening_layers, store_source
 from ui.shell import page_lang
 from ui.state import from_url, keep, pin, to_url
@@ -36,7 +37,8 @@ ZONES = list(QINGHAI_ZONES)
 MODES = ("click", "draw", "paste", "file")
 SHAPES = ("square", "circle")
 CRS_CODES = list(CRS_CHOICES)
-pin("activity", "year", "jzd_zone")  # the project form's and downloads' choices
+pin("activity")  # the project form's choice with labels in the user's language (years and
+# zones are numbers, the same in both languages: their index= default stays theirs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only, shared across sessions
@@ -107,123 +109,174 @@ else:
             st.session_state.pop("result", None)
 
 site = st.session_state.get("site")
-result = st.session_state.get("result")
-ctx = RenderContext(lang=lang, source=SOURCE)
-fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"),
-                click=(mode == "click"), layers=_context(lang, SOURCE.version_key()))
-out = st_folium(fmap, key="site_map", height=560, use_container_width=True,
-                returned_objects=["last_clicked", "last_active_drawing"])
-if mode == "click" and out and out.get("last_clicked"):
-    click = out["last_clicked"]
-    if st.session_state.get("last_click") != click:
-        st.session_state["last_click"] = click
-        _set_site(site_from_point, click["lng"], click["lat"], area, shape)
-        st.rerun()
-if mode == "draw" and out and out.get("last_active_drawing"):
-    drawing = out["last_active_drawing"]
-    if st.session_state.get("last_drawing") != drawing:
-        st.session_state["last_drawing"] = drawing
-        _set_site(site_from_geojson, drawing.get("geometry", drawing))
-        st.rerun()
-
 to_url({**choices, "site": site_to_param(site) if site else None})
-if site is None:
-    st.info(t("site.none", lang))
-    st.stop()
-if vertex_count(site) > MAX_VERTICES:
-    st.caption(t("url.site_too_big", lang, n=vertex_count(site), cap=MAX_VERTICES))
-c = site.geometry.centroid
-feedback.say("success", "site.current", lang, area=site.area_ha, lon=c.x, lat=c.y, crs=site.crs_in)
-for warning in site.warnings:
-    feedback.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
 
-config = load_config()
-st.subheader(t("site.project", lang))
-with st.form("project"):
-    c1, c2, c3 = st.columns(3)
-    applicant = c1.text_input(t("site.applicant", lang), key="applicant")
-    name = c2.text_input(t("site.project_name", lang), key="project_name")
-    code = c3.text_input(t("site.project_code", lang), key="project_code")
-    c1, c2 = st.columns(2)
-    product = c1.text_input(t("site.product", lang), help=t("site.product_help", lang), key="product")
-    activities = list(config.redline["activities"])
-    activity = c2.selectbox(t("site.activity", lang), activities, key="activity",
-                            format_func=lambda a: config.activity(a).get(f"name_{lang}", a))
-    c1, c2 = st.columns(2)
-    industry = c1.text_input(t("site.industry", lang), help=t("site.industry_help", lang),
-                             key="industry")
-    land_use_type = c2.text_input(t("site.land_use_type", lang), key="land_use_type")
-    c3, c4, c5 = st.columns(3)
-    area_req = c3.number_input(t("site.area_req", lang), min_value=0.0, value=0.0, key="area_req")
-    investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0, key="investment")
-    years = quota_years(SOURCE.read_quotas())
-    year = c5.selectbox(t("site.year", lang), years, index=len(years) - 1, key="year")
-    c6, c7, c8 = st.columns(3)
-    floor_area = c6.number_input(t("site.floor_area", lang), min_value=0.0, value=0.0,
-                                 key="floor_area")
-    footprint = c7.number_input(t("site.footprint", lang), min_value=0.0, value=0.0,
-                                key="footprint")
-    admin_area = c8.number_input(t("site.admin_area", lang), min_value=0.0, value=0.0,
-                                 key="admin_area")
-    own_right = st.text_input(t("site.own_mining_right", lang),
-                              help=t("site.own_mining_right_help", lang), key="own_mining_right")
-    run = st.form_submit_button(t("site.run", lang), type="primary")
 
-if run:
-    project = Project(product=product.strip() or None, activity=activity,
-                      area_ha=area_req or None, investment_wan=investment or None, year=int(year),
-                      applicant=applicant.strip() or None, name=name.strip() or None,
-                      code=code.strip() or None, industry=industry.strip() or None,
-                      land_use_type=land_use_type.strip() or None,
-                      floor_area_m2=floor_area or None, footprint_m2=footprint or None,
-                      admin_area_m2=admin_area or None,
-                      own_mining_right=own_right.strip() or None)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _quota_years(version: str) -> list:
+    """The ledger's quota years, read once per store version (not on every check)."""
+    return quota_years(SOURCE.read_quotas())
+
+
+def _project_form(site) -> tuple[bool, Project | None]:
+    """The project form; returns whether "check" was pressed and the project it describes."""
+    config = load_config()
+    st.subheader(t("site.project", lang))
+    with st.form("project"):
+        c1, c2, c3 = st.columns(3)
+        applicant = c1.text_input(t("site.applicant", lang), key="applicant")
+        name = c2.text_input(t("site.project_name", lang), key="project_name")
+        code = c3.text_input(t("site.project_code", lang), key="project_code")
+        c1, c2 = st.columns(2)
+        product = c1.text_input(t("site.product", lang), help=t("site.product_help", lang),
+                                key="product")
+        activities = list(config.redline["activities"])
+        activity = c2.selectbox(t("site.activity", lang), activities, key="activity",
+                                format_func=lambda a: config.activity(a).get(f"name_{lang}", a))
+        c1, c2 = st.columns(2)
+        industry = c1.text_input(t("site.industry", lang), help=t("site.industry_help", lang),
+                                 key="industry")
+        land_use_type = c2.text_input(t("site.land_use_type", lang), key="land_use_type")
+        c3, c4, c5 = st.columns(3)
+        area_req = c3.number_input(t("site.area_req", lang), min_value=0.0, value=0.0,
+                                   key="area_req")
+        investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0,
+                                     key="investment")
+        years = _quota_years(SOURCE.version_key())
+        year = quota_year(t("site.year", lang), years, "year", where=c5)
+        c6, c7, c8 = st.columns(3)
+        floor_area = c6.number_input(t("site.floor_area", lang), min_value=0.0, value=0.0,
+                                     key="floor_area")
+        footprint = c7.number_input(t("site.footprint", lang), min_value=0.0, value=0.0,
+                                    key="footprint")
+        admin_area = c8.number_input(t("site.admin_area", lang), min_value=0.0, value=0.0,
+                                     key="admin_area")
+        own_right = st.text_input(t("site.own_mining_right", lang),
+                                  help=t("site.own_mining_right_help", lang),
+                                  key="own_mining_right")
+        run = st.form_submit_button(t("site.run", lang), type="primary")
+    if not run:
+        return False, None
+    return True, Project(product=product.strip() or None, activity=activity,
+                         area_ha=area_req or None, investment_wan=investment or None,
+                         year=int(year), applicant=applicant.strip() or None,
+                         name=name.strip() or None, code=code.strip() or None,
+                         industry=industry.strip() or None,
+                         land_use_type=land_use_type.strip() or None,
+                         floor_area_m2=floor_area or None, footprint_m2=footprint or None,
+                         admin_area_m2=admin_area or None,
+                         own_mining_right=own_right.strip() or None)
+
+
+def _screen(site, project: Project) -> None:
+    """Run every check on ``site``; keep the result (and its audit record) in the session."""
     try:
         layers = screening_layers()
-        result = screen_site(site.geometry, project, layers, config)
+        result = screen_site(site.geometry, project, layers, load_config())
         st.session_state["result"] = st.session_state["screen_result"] = result
         st.session_state["result_layers"] = layers  # the report's location map draws these
-        inputs = {"how": site.source_kind, "crs": site.crs_in, "name": site.name,
-                  "site": site.geometry.__geo_interface__, "project": project.to_dict()}
-        st.session_state["screen_audit_id"] = record_screening(
-            get_store(), current_user(), inputs, result)  # officials only; None for viewers
-        st.rerun()  # redraw the map with the overlaps
+        st.session_state["screen_audit_id"] = record_site_check(
+            get_store(), current_user(), site, result)  # officials only; None for viewers
     except QPAError as exc:
         feedback.show_error(exc, lang)
 
-if result is None:
-    st.stop()
-st.header(t("site.verdict_compliance", lang, status=t(f"status.{result.overall}", lang)))
-if result.suitability is not None:
-    st.subheader(suitability_text(result.suitability, lang))
-    st.caption(t("verdict.suitability_note", lang))
-if result.indicative_layers:
-    st.warning(t("warn.indicative", lang))
-st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch")
-st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
-if result.missing_layers:
-    st.info(t("site.missing_layers", lang, kinds="、".join(
-        t(f"check.{c}", lang) for c in result.missing_layers)))
-for res in result.results:
-    if res.evidence:
-        with st.expander(t("site.evidence", lang, check=t(f"check.{res.check}", lang))):
-            st.dataframe(evidence_frame(res, lang), hide_index=True, width="stretch")
 
-st.subheader(t("site.download", lang))
-c1, c2, c3, c4 = st.columns(4)
-stem = download_stem(result, site.name or "")
-used = st.session_state.get("result_layers") or screening_layers()
-# built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun
-c1.download_button(t("site.dl.html", lang),  # the layers screened with draw the location map
-                   lambda: report_html(result, result.project, lang, layers=used),
-                   file_name=f"{stem}.html", mime="text/html", key="dl_html")
-c2.download_button(t("site.dl.pdf", lang),
-                   lambda: report_pdf(result, result.project, lang, layers=used),
-                   file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
-c3.download_button(t("site.dl.geojson", lang),
-                   lambda: json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
-                   file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson")
-zone = c4.selectbox(t("site.jzd_zone", lang), ZONES, key="jzd_zone",
-                    index=ZONES.index(zone_for_lon(c.x)) if zone_for_lon(c.x) in ZONES else 0)
-c4.download_button(t("site.dl.jzd", lang), site_jzd(result, zone=zone).encode("gbk"),
-                   file_name=f"{stem}-jzd.txt", mime="text/plain", key="dl_jzd")
+def _verdict(site, result) -> None:
+    """The two verdicts, the table of checks, the evidence and the downloads."""
+    st.header(t("site.verdict_compliance", lang, status=t(f"status.{result.overall}", lang)))
+    if result.suitability is not None:
+        st.subheader(suitability_text(result.suitability, lang))
+        st.caption(t("verdict.suitability_note", lang))
+    if result.indicative_layers:
+        st.warning(t("warn.indicative", lang))
+    st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch")
+    st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
+    if result.missing_layers:
+        st.info(t("site.missing_layers", lang, kinds=t("list.sep", lang).join(
+            t(f"check.{c}", lang) for c in result.missing_layers)))
+    for res in result.results:
+        if res.evidence:
+            with st.expander(t("site.evidence", lang, check=t(f"check.{res.check}", lang))):
+                st.dataframe(evidence_frame(res, lang), hide_index=True, width="stretch")
+
+    st.subheader(t("site.download", lang))
+    c1, c2, c3, c4 = st.columns(4)
+    stem = download_stem(result, site.name or "")
+    used = st.session_state.get("result_layers") or screening_layers()
+    # built when clicked (a callable), not on every rerun: the PDF alone takes most of a rerun;
+    # a download does not rerun (a rerun would drop the other buttons' files while the user
+    # clicks the next one)
+    c1.download_button(t("site.dl.html", lang),  # the layers screened with draw the location map
+                       lambda: report_html(result, result.project, lang, layers=used),
+                       file_name=f"{stem}.html", mime="text/html", key="dl_html",
+                       on_click="ignore")
+    c2.download_button(t("site.dl.pdf", lang),
+                       lambda: report_pdf(result, result.project, lang, layers=used),
+                       file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf",
+                       on_click="ignore")
+    c3.download_button(t("site.dl.geojson", lang),
+                       lambda: json.dumps(report_geojson(result), ensure_ascii=False).encode("utf-8"),
+                       file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson",
+                       on_click="ignore")
+    c = site.geometry.centroid
+    zone = c4.selectbox(t("site.jzd_zone", lang), ZONES, key="jzd_zone",
+                        index=ZONES.index(zone_for_lon(c.x)) if zone_for_lon(c.x) in ZONES else 0)
+    c4.download_button(t("site.dl.jzd", lang), site_jzd(result, zone=zone).encode("gbk"),
+                       file_name=f"{stem}-jzd.txt", mime="text/plain", key="dl_jzd",
+                        on_click="ignore")
+
+
+def _map(site, result) -> None:
+    """The map with the site and the last check's overlaps; a click or a drawing sets the site."""
+    ctx = RenderContext(lang=lang, source=SOURCE)
+    fmap = site_map(ctx, site.geometry if site else None, result, draw=(mode == "draw"),
+                    click=(mode == "click"), layers=_context(lang, SOURCE.version_key()))
+    out = st_folium(fmap, key="site_map", height=560, use_container_width=True,
+                    returned_objects=["last_clicked", "last_active_drawing"])
+    if mode == "click" and out and out.get("last_clicked"):
+        click = out["last_clicked"]
+        if st.session_state.get("last_click") != click:
+            st.session_state["last_click"] = click
+            _set_site(site_from_point, click["lng"], click["lat"], area, shape)
+            st.rerun()
+    if mode == "draw" and out and out.get("last_active_drawing"):
+        drawing = out["last_active_drawing"]
+        if st.session_state.get("last_drawing") != drawing:
+            st.session_state["last_drawing"] = drawing
+            _set_site(site_from_geojson, drawing.get("geometry", drawing))
+            st.rerun()
+
+
+@st.fragment
+def _map_and_check() -> None:
+    """The map, the project form and the verdict, rerun on their own.
+
+    Pressing "check" (or a download, or the 界址点 zone) reruns only this part, not the
+    page above it. The map's place is kept above the form but it is drawn last, so the
+    check's overlaps are on it in the same run (no second run of the page) and the
+    verdict reaches the browser before the map.
+    """
+    site = st.session_state.get("site")
+    map_box = st.container()
+    result = None
+    if site is None:
+        st.info(t("site.none", lang))
+    else:
+        if vertex_count(site) > MAX_VERTICES:
+            st.caption(t("url.site_too_big", lang, n=vertex_count(site), cap=MAX_VERTICES))
+        c = site.geometry.centroid
+        feedback.say("success", "site.current", lang, area=site.area_ha, lon=c.x, lat=c.y,
+                     crs=site.crs_in)
+        for warning in site.warnings:
+            feedback.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
+        run, project = _project_form(site)
+        if run:
+            _screen(site, project)
+        result = st.session_state.get("result")
+        if result is not None:
+            _verdict(site, result)
+    with map_box:
+        _map(site, result)
+
+
+_map_and_check()

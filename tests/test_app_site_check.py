@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.checks import check_ids
 from geo.i18n import t
+from tests._text import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -25,7 +26,7 @@ def _paste(at: AppTest, text: str, crs: str = "wgs84") -> AppTest:
 
 def _check(at: AppTest, product: str = "") -> AppTest:
     at.text_input(key="product").input(product)
-    next(b for b in at.button if b.label in ("检查选址", "Check the site")).click().run()
+    next(b for b in at.button if b.label in (t("site.run", "zh"), t("site.run", "en"))).click().run()
     return at
 
 
@@ -40,25 +41,26 @@ def app(tmp_path, monkeypatch):
 
 
 def test_no_site_yet(app):
-    assert any("尚未给出选址" in i.value for i in app.info)
+    assert any(i.value == t("site.none", "zh") for i in app.info)
 
 
 def test_pasted_site_in_a_base(app):
     _paste(app, NANCHUAN)
     assert not app.exception and not app.error
-    assert any("公顷" in s.value for s in app.success)
+    assert any(shown("site.current", "zh", s.value) for s in app.success)
     _check(app, "正极材料")
     assert not app.exception, app.exception
     header = app.header[0].value
     assert header.startswith(t("verdict.compliance", "zh"))
     table = app.dataframe[0].value
     assert len(table) == len(check_ids()) + 2  # every check, the compliance verdict, suitability
-    assert set(table["检查项"]) >= {"生态保护红线", "压覆矿产", "产业基地与定位", "建设用地指标", "地形", "产业链配套"}
-    base_row = table[table["检查项"] == "产业基地与定位"].iloc[0]
-    assert "南川" in base_row["结果"]
+    assert set(table[t("site.col.check", "zh")]) >= {
+        t(f"check.{c}", "zh") for c in ("redline", "minerals", "base", "quota", "terrain", "chain")}
+    base_row = _row(table, "zh", "check.base")
+    assert "南川" in base_row[t("site.col.finding", "zh")]
     # cathode material in 南川: its lithium carbonate and cell makers are next door
-    assert base_row["结论"] == "通过"
-    assert table[table["检查项"] == "产业链配套"].iloc[0]["结论"] == "通过"
+    assert base_row[t("site.col.status", "zh")] == t("status.PASS", "zh")
+    assert _row(table, "zh", "check.chain")[t("site.col.status", "zh")] == t("status.PASS", "zh")
 
 
 def test_red_line_site_fails(app):
@@ -67,7 +69,7 @@ def test_red_line_site_fails(app):
     assert not app.exception
     assert app.header[0].value == t("site.verdict_compliance", "zh", status=t("status.FAIL", "zh"))
     table = app.dataframe[0].value
-    assert table[table["检查项"] == "生态保护红线"].iloc[0]["结论"] == "不通过"
+    assert _row(table, "zh", "check.redline")[t("site.col.status", "zh")] == t("status.FAIL", "zh")
 
 
 def test_bad_coordinates_keep_the_previous_site(app):
@@ -90,7 +92,7 @@ def test_gauss_kruger_paste_in_english(app):
         lines.append(f"{x:.3f},{y:.3f}")
     _paste(app, "\n".join(lines), crs="gk")
     assert not app.error, [e.value for e in app.error]
-    assert any("Current site" in s.value and "101.73" in s.value for s in app.success)
+    assert any(shown("site.current", "en", s.value) and "101.73" in s.value for s in app.success)
 
 
 def _row(table, lang, check):
@@ -149,3 +151,23 @@ def test_switching_language_after_a_check_keeps_the_result(app):
     assert app.header[0].value.startswith(t("verdict.compliance", "en"))
     table = app.dataframe[0].value
     assert t("check.redline", "en") in set(table[t("site.col.check", "en")])
+
+
+def test_an_officials_check_is_kept_with_its_site_project_and_data(app, tmp_path):
+    """The audit record of a check run by an official: the pasted site, the project and
+    the versions of the data screened against."""
+    from geo.audit import screening
+    from geo.seed import open_store
+    from geo.store import store_location
+    from tests._stores import OFFICIAL_USER
+
+    app.session_state["user"] = OFFICIAL_USER
+    _paste(app, NANCHUAN)
+    _check(app, "正极材料")
+    assert not app.exception, app.exception
+    audit_id = app.session_state["screen_audit_id"]
+    rec = screening(open_store(store_location()), audit_id)
+    assert rec["username"] == OFFICIAL_USER.username
+    assert rec["inputs"]["how"] == "paste" and rec["inputs"]["project"]["product"] == "正极材料"
+    assert rec["inputs"]["data"]["layers"]["redlines"] == 1
+    assert rec["overall"] == app.session_state["result"].overall

@@ -116,7 +116,7 @@ def test_cli_writes_ranked_csv_geojson_and_excel(tmp_path):
                      "c,97.0,37.3,40\nd,95.3,36.9,20\n", encoding="utf-8")
     out = tmp_path / "out" / "ranked.csv"
     assert batch.main([str(sites), "--product", "正极材料", "--out", str(out), "--xlsx",
-                       "--draws", "100"]) == 0
+                       "--draws", "100", "--weights", "verdict=0.6,chain=0.25,quota=0.15"]) == 0
     ranked = pd.read_csv(out)
     assert ranked["rank"].tolist() == [1, 2, 3, 4]
     assert set(ranked["site_id"]) == {"a", "b", "c", "d"}
@@ -128,6 +128,10 @@ def test_cli_writes_ranked_csv_geojson_and_excel(tmp_path):
     assert len(gj["features"]) == 4 and gj["features"][0]["geometry"]["type"] == "Polygon"
     xl = pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)
     assert set(xl) == {"ranking", "sensitivity"} and len(xl["ranking"]) == 4
+    # in turn (no weights): no weights to vary, so no top3_share, as on the page
+    assert batch.main([str(sites), "--product", "正极材料", "--out", str(out), "--xlsx"]) == 0
+    assert "top3_share" not in pd.read_csv(out)
+    assert set(pd.read_excel(out.with_suffix(".xlsx"), sheet_name=None)) == {"ranking"}
 
 
 def test_cli_bad_input_exit_2(tmp_path, capsys):

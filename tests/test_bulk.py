@@ -5,7 +5,8 @@
 lakes, 15 bases with quotas) are screened once by
 :func:`geo.screen.screen_site` and once by :func:`geo.bulk.screen_bulk`; for every
 check of the registry, every status, message key and figure must agree
-(figures to 1e-6 relative), and so must the compliance verdict, the
+(figures to 1e-6 relative; areas, some of which are differences of two areas, also to
+1e-6 of the site's area), and so must the compliance verdict, the
 suitability score, the buildable area and the indicative layers. A second
 run adds a fine synthetic DEM (so terrain gives PASS / WARN / FAIL, not only
 UNKNOWN), another product and activity, so the other branches of the rules are
@@ -21,7 +22,7 @@ import pytest
 import shapely
 from affine import Affine
 
-from bench.stress_data import generate, qinghai_region
+from bench.stress_data import control_layers, generate, qinghai_region
 from geo.bulk import FIGURES, screen_bulk
 from geo.bulk.measure import areas_ha, nearest, within
 from geo.bundle import BUNDLE_PATH
@@ -45,12 +46,12 @@ def stress():
     return data, sites["site_id"].to_numpy(), geoms
 
 
-def _layers(data, dem=None):
+def _layers(data, dem=None, controls=None):
     return ScreeningLayers.from_frames(
         redline=data["redlines"], deposits=_with_reserves(data["deposits"]),
         salt_lakes=data["salt_lakes"],
         bases=data["bases"], quotas=data["quotas"], dem=dem,
-        coverage=data["admin_province"].geometry.iloc[0])
+        coverage=data["admin_province"].geometry.iloc[0], controls=controls)
 
 
 def _with_reserves(deposits):
@@ -77,7 +78,7 @@ def _fine_dem(bounds) -> Dem:
     return Dem(elev=elev, transform=Affine(res, 0.0, w, 0.0, -res, n), tags={"accuracy": "indicative"})
 
 
-def _same(a, b) -> bool:
+def _same(a, b, abs_tol: float = 1e-9) -> bool:
     if isinstance(a, (list, tuple)):
         a = ",".join(str(v) for v in a)
     if a is None or (isinstance(a, float) and np.isnan(a)):
@@ -85,7 +86,7 @@ def _same(a, b) -> bool:
     if isinstance(a, str):
         return a == b
     return b is not None and not (isinstance(b, float) and np.isnan(b)) and \
-        math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+        math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=abs_tol)
 
 
 def _compare(ids, geoms, project, layers):
@@ -101,7 +102,10 @@ def _compare(ids, geoms, project, layers):
                 problems.append((ids[i], check, res.status, res.message_key,
                                  row[f"{check}_status"], row[f"{check}_key"]))
             for metric, col in figures:
-                if not _same(res.metrics.get(metric), row[f"{check}_{col}"]):
+                # an area is the difference of two areas at most (new construction land = the
+                # site minus existing construction land): to 1e-6 of the site's area
+                tol = 1e-6 * r.area_ha if metric.endswith("_ha") else 1e-9
+                if not _same(res.metrics.get(metric), row[f"{check}_{col}"], tol):
                     problems.append((ids[i], check, metric, res.metrics.get(metric),
                                      row[f"{check}_{col}"]))
     for i, r in enumerate(ref):
@@ -144,6 +148,22 @@ def test_bulk_equals_per_site_with_fine_dem_and_other_project(stress):
     assert set(bulk["terrain_status"]) >= {"PASS", "WARN", "FAIL"}
     bulk, _ = _compare(ids[sel[:150]], geoms[sel[:150]], Project(), layers)
     assert set(bulk["chain_status"]) == {"UNKNOWN"} and set(bulk["base_status"]) == {"UNKNOWN"}
+
+
+def test_bulk_equals_per_site_with_control_and_landuse_layers(stress):
+    """永久基本农田 (must not overlap), 城镇开发边界 (must lie inside, partly covered) and a
+    三调 layer (DLBM codes; the quota then charges only new construction land) measured with
+    arrays give what each site's own check gives."""
+    data, ids, geoms = stress
+    ctl = control_layers(region=qinghai_region(BUNDLE_PATH))
+    near = shapely.STRtree(ctl["urban_boundary"].geometry.values).query(geoms, predicate="intersects")
+    sel = np.unique(np.r_[near[0][:150], np.arange(250)])  # sites inside a boundary, and others
+    bulk, _ = _compare(ids[sel], geoms[sel], Project(product="碳酸锂", activity="industrial"),
+                       _layers(data, controls=ctl))
+    assert set(bulk["farmland_status"]) >= {"PASS", "FAIL"}
+    assert set(bulk["urban_boundary_status"]) >= {"FAIL", "UNKNOWN"}
+    assert set(bulk["landuse_status"]) >= {"WARN", "UNKNOWN"}
+    assert (bulk["landuse_new_construction_ha"] < bulk["area_ha"] - 1e-6).any()
 
 
 def test_bulk_areas_agree_with_geodesy_to_1e6(stress):

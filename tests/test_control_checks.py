@@ -230,8 +230,13 @@ def test_land_use_standard_non_manufacturing_industry_is_unknown_with_the_reason
 def test_industry_policy_statuses(config):
     lay = base_layers()
     assert run_check("industry_policy", INSIDE, lay, config, Project()).status == "UNKNOWN"
-    assert run_check("industry_policy", INSIDE, lay, config,
-                     Project(product="钾肥")).status == "PASS"
+    # the rules table's verdict (geo.rules_tables.evaluate_industry_policy): a product with no
+    # entry passes only once the table is verified against the gazetted catalogues
+    potash = run_check("industry_policy", INSIDE, lay, config, Project(product="钾肥"))
+    assert potash.status == "WARN"
+    assert potash.message("zh") == t("rules.policy.none_unverified", "zh")
+    rug = run_check("industry_policy", INSIDE, lay, config, Project(product="藏毯"))
+    assert rug.status == "WARN" and rug.message("en") == t("rules.policy.not_covered", "en")
     res = run_check("industry_policy", INSIDE, lay, config, Project(product="电解铝"))
     assert res.status in ("WARN", "FAIL") and "电解铝" in res.message("zh")
     assert any("产业结构调整指导目录" in e["catalogue"] or "用地" in e["catalogue"]

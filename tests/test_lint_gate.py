@@ -2,7 +2,9 @@
 
 It runs here on a small stand-in repository with the project's own pyproject.toml, so
 each case is quick: clean code passes; an unused import fails in ruff; a wrong return
-type in geo/ fails in mypy (strict there); each failure names its tool.
+type in geo/ fails in mypy (strict there); each failure names its tool. scripts/test.sh
+itself runs on a stand-in repository whose lint and pytest only log and exit as told: a lint
+failure fails the run, both pytest parts still run, the status is the worst.
 """
 from __future__ import annotations
 
@@ -93,3 +95,81 @@ def test_test_sh_runs_the_lint_before_pytest():
     assert "bash scripts/lint.sh" in script
     assert script.index("bash scripts/lint.sh") < script.index("python -m pytest")
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+# --------------------------------------------------------------------------- scripts/test.sh
+FAKE_PYTHON = '''#!/bin/sh
+echo "python $*" >> "$QPA_FAKE_LOG"
+case "$*" in
+  "-c "*) echo 2 ;;
+  *"-m pip"*) ;;
+  *" -n "*) exit "${QPA_FAKE_PART1:-0}" ;;
+  *"-m pytest"*) exit "${QPA_FAKE_PART2:-0}" ;;
+esac
+'''
+
+
+@pytest.fixture
+def test_sh(tmp_path: Path) -> Path:
+    """A stand-in repository for scripts/test.sh: the real script and scripts/_setup.sh; a
+    ``lint.sh`` that exits ``$QPA_FAKE_LINT``; a ``.venv`` whose python logs its arguments and
+    exits ``$QPA_FAKE_PART1`` for the xdist part, ``$QPA_FAKE_PART2`` for any other pytest run;
+    a ``dpkg`` that finds every package (so nothing is installed)."""
+    for name in ("requirements.txt", "requirements-build.txt"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    (tmp_path / "scripts").mkdir()
+    for name in ("test.sh", "_setup.sh"):
+        shutil.copy2(ROOT / "scripts" / name, tmp_path / "scripts" / name)
+    (tmp_path / "scripts" / "lint.sh").write_text(
+        'echo lint >> "$QPA_FAKE_LOG"\nexit "${QPA_FAKE_LINT:-0}"\n')
+    (tmp_path / "static" / "vendor" / "leaflet").mkdir(parents=True)
+    (tmp_path / "static" / "vendor" / "leaflet" / "leaflet.js").write_text("")
+    bin_ = tmp_path / ".venv" / "bin"
+    bin_.mkdir(parents=True)
+    for name, text in (("python", FAKE_PYTHON), ("dpkg", "#!/bin/sh\nexit 0\n")):
+        (bin_ / name).write_text(text)
+        (bin_ / name).chmod(0o755)
+    (bin_ / "activate").write_text(f'PATH="{bin_}:$PATH"\n')
+    return tmp_path
+
+
+def _test_sh(repo: Path, *args: str, lint: int = 0, part1: int = 0, part2: int = 0
+             ) -> tuple[int, list[str]]:
+    """Exit status of ``bash scripts/test.sh ARGS`` and what it ran, in order."""
+    log = repo / "ran.log"
+    log.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "QPA_TEST_POSTGIS_URL"}
+    env.update(QPA_SKIP_POSTGIS="1", QPA_FAKE_LOG=str(log), QPA_FAKE_LINT=str(lint),
+               QPA_FAKE_PART1=str(part1), QPA_FAKE_PART2=str(part2))
+    run = subprocess.run(["bash", "scripts/test.sh", *args], cwd=repo, env=env,
+                         capture_output=True, text=True, timeout=120)
+    ran = [line for line in log.read_text().splitlines()
+           if line == "lint" or " -m pytest " in line]
+    return run.returncode, ran
+
+
+def _parts(ran: list[str]) -> list[str]:
+    return ["lint" if r == "lint" else "xdist" if " -n " in r else "browser"
+            if r.endswith("tests/test_bulk_dask.py tests/browser") else r for r in ran]
+
+
+def test_test_sh_lint_failure_fails_the_run_after_both_parts(test_sh):
+    status, ran = _test_sh(test_sh, lint=1)
+    assert _parts(ran) == ["lint", "xdist", "browser"]
+    assert status == 1
+
+
+def test_test_sh_status_is_the_worst(test_sh):
+    assert _test_sh(test_sh)[0] == 0
+    status, ran = _test_sh(test_sh, part1=1)
+    assert _parts(ran) == ["lint", "xdist", "browser"]  # a failing first part stops nothing
+    assert status == 1
+    assert _test_sh(test_sh, lint=1, part2=2)[0] == 2
+    assert _test_sh(test_sh, lint=1, part1=1)[0] == 1
+
+
+def test_test_sh_with_arguments_lints_then_runs_just_those(test_sh):
+    status, ran = _test_sh(test_sh, "tests/test_x.py", "-x", lint=1)
+    assert ran == ["lint", "python -m pytest -q tests/test_x.py -x"]
+    assert status == 1
+    assert _test_sh(test_sh, "tests/test_x.py", part2=1)[0] == 1

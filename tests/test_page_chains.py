@@ -3,9 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from geo.i18n import t
 from tests._stores import run_page
+from tests._text import shown
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "chains.py")
+TABS = ("chain", "base", "rank")
 
 
 def _run(lang="zh"):
@@ -30,17 +33,17 @@ def _frames(at):
 
 
 def test_renders_in_chinese(page):
-    assert page.title[0].value == "产业链上下游与选址"
-    assert [t.label for t in page.tabs] == ["产业链图", "产业基地", "产品选址排名"]
+    assert page.title[0].value == t("chains.title", "zh")
+    assert [tab.label for tab in page.tabs] == [t(f"chains.tab_{k}", "zh") for k in TABS]
     dot = _dot(page)
     assert dot.startswith("digraph") and "电池级碳酸锂" in dot
-    assert "电解液" in dot and "省内无基地承载" in dot  # the unhosted step is drawn as a gap
+    assert "电解液" in dot and t("chains.unhosted", "zh") in dot  # the unhosted step: a gap
 
 
 def test_renders_in_english():
     at = _run("en")
-    assert at.title[0].value.startswith("Industry chains")
-    assert [t.label for t in at.tabs] == ["Chain graph", "Base", "Rank bases for a product"]
+    assert at.title[0].value == t("chains.title", "en")
+    assert [tab.label for tab in at.tabs] == [t(f"chains.tab_{k}", "en") for k in TABS]
     assert "battery-grade lithium carbonate" in _dot(at)
     assert any("Qarhan" in str(v) or "Nanchuan" in str(v) for df in _frames(at) for v in df.to_numpy().ravel())
 
@@ -56,37 +59,41 @@ def test_pick_a_product(page):
     page.radio(key="chains_mode").set_value("product").run()
     page.text_input(key="chains_product").input("lithium carbonate").run()
     assert not page.exception
-    assert any("电池级碳酸锂" in c.value for c in page.caption)
+    assert any(shown("chains.matched", "zh", c.value) and "电池级碳酸锂" in c.value
+               for c in page.caption)
     dot = _dot(page)
     assert "正极材料" in dot and "锂资源" in dot
     page.text_input(key="chains_product").input("火锅").run()
-    assert any("火锅" in w.value for w in page.warning)
+    assert any(w.value == t("chains.no_match", "zh", text="火锅") for w in page.warning)
 
 
 def test_pick_a_base_shows_gaps_and_partners(page):
     page.selectbox(key="chains_base").set_value("nanchuan").run()
     assert not page.exception
-    assert [s.value for s in page.subheader][:3] == ["本基地产业链（文件001第四部分）", "缺链补链清单", "上下游配套基地"]
+    assert [s.value for s in page.subheader][:3] == [
+        t(k, "zh") for k in ("chains.base_chains", "chains.gaps", "chains.partners")]
     frames = _frames(page)
-    gap_table = next(df for df in frames if "原因" in df.columns)
-    assert "电解液" in set(gap_table["产品"]) and len(gap_table) == 7
-    partners = next(df for df in frames if "配套基地" in df.columns)
-    assert "西宁甘河工业园区" in set(partners["配套基地"])
+    gap_table = next(df for df in frames if t("chains.reason", "zh") in df.columns)
+    assert "电解液" in set(gap_table[t("chains.product", "zh")]) and len(gap_table) == 7
+    partner_base = t("chains.partner_base", "zh")
+    partners = next(df for df in frames if partner_base in df.columns)
+    assert "西宁甘河工业园区" in set(partners[partner_base])
     page.selectbox(key="chains_base").set_value("qarhan").run()
-    assert any("每个环节" in i.value for i in page.info)  # no gaps
+    assert any(i.value == t("chains.no_gaps", "zh") for i in page.info)
 
 
 def test_rank_bases_for_a_product(page):
     page.text_input(key="chains_rank_product").input("钾肥").run()
     assert not page.exception
-    ranked = next(df for df in _frames(page) if "综合得分" in df.columns)
-    assert ranked.iloc[0]["产业基地"] == "海西察尔汗工业园区" and len(ranked) == 15
-    for c in ("定位匹配", "产业链配套", "剩余用地指标", "避开生态红线"):
-        assert c in ranked.columns
+    score, quota = t("chains.score", "zh"), t("chains.comp.quota", "zh")
+    ranked = next(df for df in _frames(page) if score in df.columns)
+    assert ranked.iloc[0][t("chains.base", "zh")] == "海西察尔汗工业园区" and len(ranked) == 15
+    for c in ("positioning", "adjacency", "quota", "redline"):
+        assert t(f"chains.comp.{c}", "zh") in ranked.columns
     page.slider(key="chains_w_positioning").set_value(0.0).run()
     page.slider(key="chains_w_adjacency").set_value(0.0).run()
     page.slider(key="chains_w_redline").set_value(0.0).run()
-    ranked = next(df for df in _frames(page) if "综合得分" in df.columns)
-    assert ranked["综合得分"].tolist() == ranked["剩余用地指标"].tolist()
+    ranked = next(df for df in _frames(page) if score in df.columns)
+    assert ranked[score].tolist() == ranked[quota].tolist()
     page.slider(key="chains_w_quota").set_value(0.0).run()
-    assert any("权重" in w.value for w in page.warning)
+    assert any(w.value == t("chains.all_weights_zero", "zh") for w in page.warning)

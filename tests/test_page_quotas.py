@@ -39,7 +39,7 @@ def test_viewer_sees_figures_but_no_edit_action(env, user):
 
 def test_year_switch_and_english(env):
     at = _app(lang="en")
-    assert at.title[0].value == "Land-quota ledger"
+    assert at.title[0].value == t("quota.title", "en")
     at.selectbox(key="quota_page_year").set_value(2024).run()
     assert not at.exception
 
@@ -91,3 +91,25 @@ def test_reserve_from_the_last_site_check(env):
     at.button(key="quota_reserve_screen").click().run()
     assert not at.exception and at.success
     assert _reserved(env, "qarhan", 2025) == pytest.approx(before + 3.0)
+
+
+def test_a_link_to_a_tab_survives_the_login_after_a_reload(env):
+    """A reload logs the official out: the viewer's page keeps the link's tab, and once the
+    official logs in again that tab is open (not the first)."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.query_params["quota_tab"] = "close"
+    at.run()
+    assert not at.exception and at.query_params["quota_tab"] == "close"
+    at.session_state["user"] = OFFICIAL_USER  # logs in
+    at.run()
+    assert not at.exception and at.query_params["quota_tab"] == "close"
+    assert at.session_state["_tab.quota_tab"] == "close"
+
+
+def test_the_entries_table_speaks_the_users_language(env):
+    at = _app(OFFICIAL_USER, "en")
+    shown = at.dataframe[-1].value
+    assert t("quota.col.action", "en") in shown.columns and "d_used" not in shown.columns
+    assert set(shown[t("quota.col.action", "en")]) == {t("quota.action.seed", "en")}
+    assert not shown[t("quota.col.at", "en")].str.contains("T|\\+00:00").any()  # Beijing time

@@ -120,7 +120,7 @@ def test_database_url_means_no_sample_login_and_no_password_on_the_data_page(env
     f"postgresql://qpa:{SECRET}@127.0.0.1:9/qpa?password={SECRET}&sslmode=disable",
     f"postgresql://qpa:{SECRET} x@[bad/qpa",  # malformed: the driver quotes the password
     f"postgresql://qpa@127.0.0.1:9/qpa?password={SECRET}&nonsense=1",
-])
+], ids=["userinfo", "query", "both", "malformed", "unknown-option"])  # stable ids: SECRET is random
 def test_connection_errors_never_show_the_password(url):
     with pytest.raises(StoreError) as err:  # the store connects when opened (pool check)
         store = PostGISStore(url, schema="qpa")

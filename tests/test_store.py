@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from geo import bundle
-from geo.audit import record_screening, screening, screenings
+from geo.audit import record_screening, record_site_check, screening, screenings
 from geo.auth import ANONYMOUS, PermissionDenied
 from geo.seed import open_store
 from geo.store import StoreError, store_location
@@ -182,6 +182,38 @@ def test_record_screening_keeps_inputs_and_result(make_store):
     assert rec["result"]["results"][0]["metrics"]["use_share"] is None
     assert record_screening(store, VIEWER_USER, inputs, result) is None
     assert record_screening(store, ANONYMOUS, inputs, result) is None
+    assert list(screenings(store)["id"]) == [sid]
+
+
+@pytest.fixture(scope="module")
+def checked_site():
+    """A 30 ha site in the 南川 base screened for 正极材料 on the bundled layers."""
+    from geo.checks import Project
+    from geo.layers_index import ScreeningLayers
+    from geo.screen import screen_site
+    from geo.site_input import site_from_point
+
+    site = site_from_point(101.735, 36.565, 30.0)
+    result = screen_site(site.geometry, Project(product="正极材料", year=2026, name="正极材料项目"),
+                         ScreeningLayers.from_bundle())
+    return site, result
+
+
+def test_site_check_record_names_the_site_project_and_data_versions(make_store, checked_site):
+    site, result = checked_site
+    store = make_store()
+    store.replace_layer("redlines", _frame(), user=OFFICIAL_USER, source="省厅", source_date="2025-01-01")
+    sid = record_site_check(store, OFFICIAL_USER, site, result)
+    rec = screening(store, sid)
+    inputs = rec["inputs"]
+    assert inputs["how"] == "click" and inputs["area_ha"] == pytest.approx(30.0, rel=1e-6)
+    assert shapely.geometry.shape(inputs["site"]).equals_exact(site.geometry, 1e-9)
+    assert inputs["project"]["product"] == "正极材料" and inputs["project"]["name"] == "正极材料项目"
+    assert inputs["data"]["layers"]["redlines"] == 2 and inputs["data"]["layers"]["bases"] == 1
+    assert inputs["data"]["dem_version"] == 0  # the bundled elevation model
+    assert rec["overall"] == result.overall
+    assert [r["check"] for r in rec["result"]["results"]] == [r.check for r in result.results]
+    assert record_site_check(store, VIEWER_USER, site, result) is None
     assert list(screenings(store)["id"]) == [sid]
 
 

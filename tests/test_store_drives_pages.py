@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from geo.i18n import t
 from tests._stores import OFFICIAL_USER, need_postgis
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -47,12 +48,14 @@ def test_site_check_uses_the_imported_red_line(backend, tmp_path, monkeypatch):
     at.radio(key="site_mode").set_value("paste").run()
     at.text_area(key="paste_text").input(NANCHUAN)
     at.button(key="paste_go").click().run()
-    next(b for b in at.button if b.label == "检查选址").click().run()
+    next(b for b in at.button if b.label == t("site.run", "zh")).click().run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
-    red = table[table["检查项"] == "生态保护红线"].iloc[0]
-    assert red["结论"] == "不通过" and "南川水源保护区" in red["结果"]
-    assert "权威" in red["数据精度"]  # the imported layer is authoritative
+    red = table[table[t("site.col.check", "zh")] == t("check.redline", "zh")].iloc[0]
+    assert red[t("site.col.status", "zh")] == t("status.FAIL", "zh")
+    assert "南川水源保护区" in red[t("site.col.finding", "zh")]  # the imported zone's name
+    # the imported layer is authoritative
+    assert t("accuracy.authoritative", "zh") in red[t("site.col.data", "zh")]
     if backend == "postgis":
         store.drop_schema()
     store.close()

@@ -108,3 +108,42 @@ def test_chains_tab_and_choices_survive_a_language_switch_and_a_reload(env):
     assert at.selectbox(key="chains_base").value == "golmud"
     url = _url(at)
     assert url["chains_tab"] == "base" and url["lang"] == "en"
+
+
+def test_a_stale_label_from_the_browser_keeps_the_kept_choice(monkeypatch):
+    """Right after a language switch, a rerun that starts before the browser has the new
+    labels gets a kept choice back as its label in the old language, which Streamlit takes
+    for the value itself (the chosen base was lost that way): the last valid id stays."""
+    from types import SimpleNamespace
+
+    from geo import bundle
+    from ui import state
+
+    fake = SimpleNamespace(session_state={})
+    monkeypatch.setattr(state, "st", fake)
+    ids = ["", *bundle.read_layer("bases")["id"]]
+    assert state.keep("focus_base", "", ids) == "focus_base"
+    assert fake.session_state["focus_base"] == ""  # the default
+    fake.session_state["focus_base"] = "nanchuan"  # chosen
+    state.keep("focus_base", "", ids)
+    zh_label = bundle.read_layer("bases").set_index("id").loc["nanchuan", "name_zh"]
+    fake.session_state["focus_base"] = zh_label  # the stale label, read as the value
+    state.keep("focus_base", "", ids)
+    assert fake.session_state["focus_base"] == "nanchuan"
+    fake.session_state["focus_base"] = "golmud"  # a later choice is the user's
+    state.keep("focus_base", "", ids)
+    assert fake.session_state["focus_base"] == "golmud"
+
+    # with the widget's labels, a label in either language is the option it names: a pick
+    # the browser sent as its label is kept as the user's (not undone to the last id)
+    names = bundle.read_layer("bases").set_index("id")
+
+    def label(b, lang):
+        return names.loc[b, f"name_{lang}"] if b else t("ctl.search_none", lang)
+
+    fake.session_state["focus_base"] = t("ctl.search_none", "en")
+    state.keep("focus_base", "", ids, label)
+    assert fake.session_state["focus_base"] == ""
+    fake.session_state["focus_base"] = names.loc["nanchuan", "name_zh"]
+    state.keep("focus_base", "", ids, label)
+    assert fake.session_state["focus_base"] == "nanchuan"

@@ -29,7 +29,7 @@ from geo.store import Store, store_location
 
 from .feedback import show_error
 
-__all__ = ["get_store", "current_user", "login_sidebar", "secret", "show_error", "client_id"]
+__all__ = ["get_store", "current_user", "login_sidebar", "secret", "client_id"]
 
 _USER_KEY = "user"
 

@@ -19,4 +19,4 @@ def quota_year(label: str, years: Sequence[int], key: str, where=st) -> int:
     years = list(years)
     if st.session_state.get(key) not in years:
         st.session_state.pop(key, None)
-    return int(where.selectbox(label, years, key=keep(key, years[-1])))
+    return int(where.selectbox(label, years, key=keep(key, years[-1], years)))

@@ -1,5 +1,8 @@
-"""The one cached loader of the screening layers, shared by the site-check and batch pages."""
+"""The one cached loader of the screening layers, shared by the site-check and batch pages,
+and the one choice of the elevation model in use (the atlas draws it, the checks read it)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,7 +13,7 @@ from geo.sources import StoreSource
 
 from .auth import get_store
 
-__all__ = ["screening_layers", "store_source"]
+__all__ = ["screening_layers", "store_source", "dem_in_use"]
 
 
 def store_source() -> StoreSource:
@@ -24,7 +27,13 @@ def _indexed(dem_path: str, mtime: float, version: str) -> ScreeningLayers:
     return ScreeningLayers.from_source(store_source(), dem_path=dem_path)
 
 
+def dem_in_use() -> Path:
+    """A local file of the elevation model in use: the newest imported version in the store,
+    else the bundled overview (:func:`geo.dem_versions.current_dem_path`)."""
+    return current_dem_path(data_dir(), store_source().store)
+
+
 def screening_layers() -> ScreeningLayers:
     """The current layers of the store and the DEM in use, indexed for screening."""
-    dem = current_dem_path(data_dir(), store_source().store)
+    dem = dem_in_use()
     return _indexed(str(dem), dem.stat().st_mtime, store_source().version_key())

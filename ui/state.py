@@ -35,15 +35,31 @@ LANG_KEY = "lang"
 _KEPT: set[str] = set()  # keys of kept selection widgets (names in code, the same for everyone)
 
 
-def keep(key: str, default: Any) -> str:
+def keep(key: str, default: Any, options: Collection[Any] | None = None,
+         label: Callable[[Any, str], str] | None = None) -> str:
     """Register ``key`` as a kept choice; set ``default`` if the session has no value yet.
 
-    Returns ``key``, for ``st.selectbox(..., key=keep("focus_base", ""))``. The
+    Returns ``key``, for ``st.selectbox(..., key=keep("focus_base", "", base_ids))``. The
     widget itself must not pass ``index=`` (the default lives in session state).
+
+    With ``options``, a value that is not one of them is replaced by the last one that was
+    (else ``default``): right after a language switch, a rerun that starts before the
+    browser has the new labels gets the choice back as its label in the old language, which
+    Streamlit then takes for the value itself. With ``label(option, lang)`` (the widget's
+    ``format_func`` for a language), such a label, in either language, is taken as the option
+    it names, so the choice is kept exactly; other values fall back as above.
     """
     _KEPT.add(key)
+    good = f"_kept_ok.{key}"
     if key not in st.session_state:
         st.session_state[key] = default
+    elif options is not None and st.session_state[key] not in options:
+        value = st.session_state[key]
+        named = {label(o, lang): o for lang in LANGS for o in options} if label else {}
+        st.session_state[key] = (named[value] if isinstance(value, str) and value in named
+                                 else st.session_state.get(good, default))
+    if options is None or st.session_state[key] in options:
+        st.session_state[good] = st.session_state[key]
     return key
 
 
@@ -68,13 +84,19 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     the remembered tab. :func:`open_tab` says which tab is open.
     """
     store = f"_tab.{key}"
-    if not st.session_state.get(f"_url_read.{key}"):
-        st.session_state[f"_url_read.{key}"] = True
-        if st.query_params.get(key) in ids:
-            st.session_state[store] = st.query_params[key]
+    _tab_from_url(key, ids)
     labels = [label(i) for i in ids]
-    current = st.session_state.get(store)
-    default = labels[ids.index(current)] if current in ids else labels[0]
+    # The container's identity includes its default: keep the default it was made with while
+    # the labels stay (a new default each click would make a new container, drawn beside the
+    # old one until the run ends); new labels (the other language) make a new one anyway,
+    # opened on the remembered tab.
+    made = st.session_state.get(f"_tab_made.{key}")
+    if made and made[0] == labels:
+        default = made[1]
+    else:
+        current = st.session_state.get(store)
+        default = labels[ids.index(current)] if current in ids else labels[0]
+        st.session_state[f"_tab_made.{key}"] = (labels, default)
 
     def _remember() -> None:
         chosen = st.session_state.get(key)
@@ -84,8 +106,18 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     return st.tabs(labels, key=key, default=default, on_change=_remember)
 
 
+def _tab_from_url(key: str, ids: Sequence[str]) -> None:
+    """Take the open tab of :func:`tabs` ``key`` from the link (``?<key>=<id>``), once per
+    session, whichever of :func:`tabs` and :func:`open_tab` asks first."""
+    if not st.session_state.get(f"_url_read.{key}"):
+        st.session_state[f"_url_read.{key}"] = True
+        if st.query_params.get(key) in ids:
+            st.session_state[f"_tab.{key}"] = st.query_params[key]
+
+
 def open_tab(key: str, ids: Sequence[str]) -> str:
-    """The id of the open tab of :func:`tabs` ``key``."""
+    """The id of the open tab of :func:`tabs` ``key`` (a page may ask before making them)."""
+    _tab_from_url(key, ids)
     current = st.session_state.get(f"_tab.{key}")
     return str(current) if current in ids else ids[0]
 

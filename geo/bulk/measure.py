@@ -38,14 +38,17 @@ __all__ = [
     "Pairs",
     "site_latitudes",
     "lon_scales",
+    "lat_metres",
     "areas_ha",
     "equal_area_xy",
     "to_local",
     "overlaps",
     "pair_distances",
     "within",
+    "search_boxes",
     "nearest",
     "union_areas",
+    "union_area_ha",
     "group_reduce",
 ]
 
@@ -99,6 +102,14 @@ def lon_scales(lat: np.ndarray) -> np.ndarray:
     my = _M_PER_DEG_LON_EQ * (1.0 - _E2) / w ** 3
     ratio: np.ndarray = mx / my
     return ratio
+
+
+def lat_metres(lat: np.ndarray) -> np.ndarray:
+    """Metres per degree of latitude at each ``lat`` (the second value of
+    :func:`geo.checks.measure.metres_per_degree_exact`, vectorised)."""
+    s2 = np.sin(np.radians(np.asarray(lat, dtype=float))) ** 2
+    metres: np.ndarray = _M_PER_DEG_LON_EQ * (1.0 - _E2) / np.sqrt(1.0 - _E2 * s2) ** 3
+    return metres
 
 
 _A = 6_378_137.0
@@ -223,11 +234,26 @@ def pair_distances(sites: np.ndarray, geoms: np.ndarray, lat: np.ndarray) -> np.
     return dist
 
 
-def _windows(metres: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """:func:`geo.checks.measure.window_degrees` on arrays (the same formula)."""
-    lat_hi = np.minimum(89.0, np.abs(lat) + metres / 111_132.0 + 0.01)
-    degrees: np.ndarray = metres / (_M_PER_DEG_LON_EQ * np.cos(np.radians(lat_hi)) * 0.995) * 1.02
-    return degrees
+#: Least metres per degree of latitude on WGS84 (at the equator, a (1 - e^2) pi / 180): a
+#: latitude gap of g degrees is at least g times this far along any path.
+_MIN_M_PER_DEG_LAT = 6_378_137.0 * (1.0 - _E2) * math.pi / 180.0
+
+
+def search_boxes(sites: np.ndarray, metres: np.ndarray) -> np.ndarray:
+    """Each site's bounds grown to hold everything within ``metres`` (geodesic) of it.
+
+    North-south by the least length of a degree of latitude, east-west by the
+    shortest degree of longitude the box can reach, each plus 2 % (as
+    :func:`geo.checks.measure.window_degrees`). An envelope query with these
+    boxes finds every feature the per-site window finds that can be within
+    ``metres``, without the exact planar distance test of ``dwithin``.
+    """
+    b = shapely.bounds(sites)
+    dlat = metres / _MIN_M_PER_DEG_LAT * 1.02
+    lat_hi = np.minimum(89.0, np.maximum(np.abs(b[:, 1]), np.abs(b[:, 3])) + dlat + 0.01)
+    dlon = metres / (_M_PER_DEG_LON_EQ * np.cos(np.radians(lat_hi)) * 0.995) * 1.02
+    boxes: np.ndarray = shapely.box(b[:, 0] - dlon, b[:, 1] - dlat, b[:, 2] + dlon, b[:, 3] + dlat)
+    return boxes
 
 
 def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat: np.ndarray | None = None,
@@ -235,7 +261,8 @@ def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat
     """Features within ``metres`` (geodesic) of each site, and their distances.
 
     ``LayerIndex.within`` for all sites: the tree is queried with a generous
-    degree window per site, the candidates measured geodesically and filtered.
+    box per site (:func:`search_boxes`), the candidates measured geodesically
+    and filtered.
     ``metres`` is one number or one per site; ``subset`` limits the sites
     (positions into ``sites``).
     """
@@ -244,7 +271,7 @@ def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat
     metres = np.broadcast_to(np.asarray(metres, dtype=float), (len(sites),))[pos]
     if len(pos) == 0 or len(index) == 0:
         return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64)), np.zeros(0)
-    res = index.tree.query(sites[pos], predicate="dwithin", distance=_windows(metres, lat[pos]))
+    res = index.tree.query(search_boxes(sites[pos], metres))
     pairs = Pairs.from_query(np.vstack([pos[res[0]], res[1]]))
     dist = pair_distances(sites[pairs.site], index.geoms[pairs.row], lat[pairs.site])
     lim = np.zeros(len(sites))
@@ -254,7 +281,8 @@ def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat
 
 
 def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
-            subset: np.ndarray | None = None, first_m: float = 0.0
+            subset: np.ndarray | None = None, first_m: float = 0.0,
+            known: tuple[Pairs, np.ndarray] | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
     """Row of the geodesically nearest feature of each site (-1 if none) and its distance (m).
 
@@ -264,8 +292,10 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
     measured distance, so with ``first_m`` > 0 the sites with a feature within
     ``first_m`` are answered from one :func:`within` query first (cheaper than
     a nearest search among large polygons), except those touching several
-    features (the planar search picks among those). Sites outside ``subset``
-    get -1 / NaN.
+    features (the planar search picks among those). ``known`` gives those
+    pairs (all features within ``first_m`` of every site and their distances,
+    as :func:`within` returns them) when they are already measured. Sites
+    outside ``subset`` get -1 / NaN.
     """
     lat = site_latitudes(sites) if lat is None else lat
     rows = np.full(len(sites), -1, dtype=np.int64)
@@ -274,7 +304,13 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
     if len(index) == 0 or len(pos) == 0:
         return rows, dist
     if first_m > 0:
-        pairs, d = within(sites, index, first_m, lat, subset=pos)
+        if known is not None:
+            mine = np.zeros(len(sites), dtype=bool)
+            mine[pos] = True
+            sel = mine[known[0].site]
+            pairs, d = known[0].take(sel), known[1][sel]
+        else:
+            pairs, d = within(sites, index, first_m, lat, subset=pos)
         if len(pairs):
             best = group_argmin(pairs.site, d)
             # several features touching the site: the planar search picks one of them
@@ -357,3 +393,41 @@ def union_areas(groups: np.ndarray, pieces: np.ndarray, areas: np.ndarray, n: in
         out[site_ids] = areas_ha(np.array(geoms, dtype=object))
         unions = dict(zip(site_ids.tolist(), geoms))
     return out, unions
+
+
+def union_area_ha(geoms: np.ndarray) -> float:
+    """Ellipsoidal area (ha) of the union of many lon/lat polygons, each overlap counted once.
+
+    The union falls apart into groups of polygons that touch each other
+    (connected through STRtree ``intersects`` pairs); a polygon alone is its own
+    area, a group is unioned on its own. The sum equals the area of the union of
+    all, without one overlay of every polygon at once. Small parts are measured
+    by :func:`areas_ha`, large ones by :func:`geo.geodesy.area_ha`.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return 0.0
+    a, b = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    labels = np.arange(len(geoms))
+    while True:  # label propagation + pointer jumping: the smallest index of each group
+        before = labels.copy()
+        np.minimum.at(labels, a, labels[b])
+        np.minimum.at(labels, b, labels[a])
+        labels = labels[labels]
+        if np.array_equal(labels, before):
+            break
+    order = np.argsort(labels, kind="stable")
+    groups = labels[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    parts = np.array([geoms[order[i]] if j - i == 1 else shapely.union_all(geoms[order[i:j]])
+                      for i, j in zip(starts, np.r_[starts[1:], len(order)])], dtype=object)
+    b = shapely.bounds(parts)
+    large = np.nan_to_num(np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])) > _LARGE_DEG
+    from ..geodesy import area_ha
+
+    return float(np.nansum(areas_ha(parts[~large]))) + sum(area_ha(g) for g in parts[large])
+
+
+#: Parts wider than this (degrees) are measured with geodesic edges (``pyproj.Geod``):
+#: over hundreds of kilometres an equal-area projection's straight edges are not geodesics.
+_LARGE_DEG = 0.25

@@ -3,12 +3,16 @@
 Gives, per site and check, the status, message key and figures that
 :func:`geo.screen.screen_site` gives one site at a time, by the same rules:
 
-* the red-line check is measured for the whole chunk with array operations
-  (:mod:`.measure`: one STRtree query for all sites, shapely 2 intersections,
-  bulk geodesic nearest/within) and decided per site by
-  :func:`geo.checks.redline.decide`, the decision the per-site check makes
-  (one rule, two ways to measure);
-* every other check runs its registry ``run(ctx)`` per site inside the chunk;
+* every check that measures geometry is measured for the whole chunk with
+  array operations (the red line here, the others in :mod:`.checks`: one
+  STRtree query per layer for all sites, shapely 2 intersections, bulk
+  geodesic nearest/within, DEM windows) and decided per site by that check's
+  own ``decide``, the decision the per-site check makes (one rule, two ways to
+  measure);
+* quota, land-use standard and industry policy (nothing to measure) run their
+  registry ``run(ctx)`` per site; a check whose answer is the same for every
+  site (the industry policy; a control-line or land-use check with no layer)
+  runs once per chunk;
 * the verdicts, buildable area and indicative layers come from
   :func:`geo.screen.screen_result`, as for one site.
 
@@ -27,25 +31,32 @@ geodesic metres, coordinates (lon, lat) EPSG:4326.
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
+from ..checks import base, chain, controls, landuse, minerals, redline, terrain
+from ..checks.base import BaseMeasure
 from ..checks.config import CheckConfig, load_config
-from ..checks.context import CheckContext, covered_share
-from ..checks.redline import RedlineMeasure, decide, near_zones, rings_m, zone
+from ..checks.context import CheckContext
+from ..checks.controls import control_kinds
+from ..checks.minerals import MineralsMeasure
+from ..checks.redline import RedlineMeasure, near_zones, rings_m, zone
 from ..checks.registry import CheckSpec, check_ids, registry, run_order_for
 from ..checks.result import CheckResult, Project, ScreenResult
 from ..errors import InputError
-from ..geodesy import area_ha
-from .measure import (group_reduce, nearest, overlaps, site_latitudes, union_areas,
+from ..rules_tables import ControlKind, control_kind, held
+from .checks import (base_measures, buildable, chain_distances, control_inside, control_overlaps,
+                     covered_shares, landuse_pieces, minerals_measures, terrain_cells)
+from .measure import (areas_ha, group_reduce, nearest, overlaps, site_latitudes, union_areas,
                       within)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
 
 __all__ = ["FIGURES", "TEXT_KINDS", "prepare_sites", "screen_bulk", "columns", "text_columns"]
@@ -141,7 +152,7 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
                       ) -> list[RedlineMeasure]:
     """:func:`geo.checks.redline.measure` of every site, from array measurements."""
     idx, n = layers.redline, len(sites)
-    assert idx is not None  # _vectorised measures only with a red-line layer
+    assert idx is not None  # _deciders measures only with a red-line layer
     min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
     pairs, pieces, ha = overlaps(sites, idx)
     keep = ha > min_ha
@@ -149,17 +160,16 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
     over_ha, _ = union_areas(pairs.site, pieces, ha, n)
     lat = site_latitudes(sites)
     rings = rings_m(config)
-    if rings:
+    has = np.bincount(pairs.site, minlength=n) > 0
+    if rings:  # the zones within the largest ring also answer the nearest zone of most sites
         rpairs, rdist = within(sites, idx, rings[-1], lat)
+        near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has),
+                                   first_m=rings[-1], known=(rpairs, rdist))
     else:
         rpairs, rdist = pairs.take(np.zeros(len(pairs), bool)), np.zeros(0)
-    has = np.bincount(pairs.site, minlength=n) > 0
-    first_m = max(float(config.section("redline").get("alert_within_m", 0) or 0), 1000.0)
-    near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has), first_m=first_m)
-    covered = np.ones(n)
-    if idx.coverage is not None:
-        for k in np.flatnonzero(~shapely.covers(idx.coverage, sites)):
-            covered[k] = covered_share(sites[k], site_ha[k], idx.coverage)
+        first_m = max(float(config.section("redline").get("alert_within_m", 0) or 0), 1000.0)
+        near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has), first_m=first_m)
+    covered = covered_shares(sites, site_ha, idx.coverage)
     p_at = np.searchsorted(pairs.site, np.arange(n + 1))
     r_at = np.searchsorted(rpairs.site, np.arange(n + 1))
     zones: dict[int, dict[str, Any]] = {}
@@ -183,14 +193,112 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
     return out
 
 
-def _vectorised(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers: ScreeningLayers,
-                config: CheckConfig, order: Sequence[CheckSpec]) -> dict[str, list[CheckResult]]:
-    """Results of the checks measured with arrays (the red line, when its layer is loaded)."""
-    out: dict[str, list[CheckResult]] = {}
-    if layers.redline is not None and any(s.id == "redline" for s in order):
-        out["redline"] = [decide(m, site_ha[i], project, layers, config)
-                          for i, m in enumerate(_redline_measures(sites, site_ha, layers, config))]
+Decider = Callable[[int, CheckContext], CheckResult]
+
+
+def _deciders(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers: ScreeningLayers,
+              config: CheckConfig, order: Sequence[CheckSpec]) -> dict[str, Decider]:
+    """``{check id: decide(j, ctx)}`` of the checks measured here with arrays for the whole
+    chunk; each gives site ``j``'s result by the per-site check's own decision function.
+
+    Checks whose layer is not loaded, and checks that measure nothing (quota,
+    land-use standard, industry policy), are left to their ``run(ctx)``.
+    """
+    ids = {s.id for s in order}
+    lat = site_latitudes(sites)
+    out: dict[str, Decider] = {}
+    if "redline" in ids and layers.redline is not None:
+        out["redline"] = _redline_decider(
+            _redline_measures(sites, site_ha, layers, config), project, layers, config)
+    if "minerals" in ids and layers.deposits is not None:
+        out["minerals"] = _minerals_decider(
+            minerals_measures(sites, site_ha, lat, layers, config), layers, config)
+    if "base" in ids and layers.bases is not None and len(layers.bases):
+        out["base"] = _base_decider(
+            base_measures(sites, site_ha, lat, project, layers, config), project, layers, config)
+    if "terrain" in ids and layers.dem is not None:
+        out["terrain"] = _terrain_decider(terrain_cells(sites, layers), layers, config)
+    product = project.product
+    if "chain" in ids and product and product.strip():
+        points = shapely.point_on_surface(sites)
+        out["chain"] = _chain_decider(shapely.get_x(points).tolist(), shapely.get_y(points).tolist(),
+                                      chain_distances(points, product), product, config)
+    landuse_idx = layers.layer("landuse")
+    if "landuse" in ids and landuse_idx is not None:
+        out["landuse"] = _landuse_decider(landuse_pieces(sites, site_ha, landuse_idx),
+                                          landuse_idx, config)
+    for kind_id in control_kinds():
+        idx = layers.layer(kind_id)
+        if kind_id not in ids or idx is None:
+            continue
+        kind = control_kind(kind_id)
+        if kind.control == "must_lie_inside":
+            inside, covered = control_inside(sites, site_ha, idx)
+            out[kind_id] = _inside_decider(kind, idx, inside, covered)
+        else:
+            out[kind_id] = _overlap_decider(kind, idx, control_overlaps(sites, idx, config),
+                                            covered_shares(sites, site_ha, idx.coverage))
+    if len(sites):
+        # checks whose answer is the same for every site: the industry policy (the project's
+        # product only) and a land-use or control-line check with no layer (UNKNOWN, no data):
+        # their own run(ctx) once per chunk
+        same = {"industry_policy"} | {k for k in ("landuse", *control_kinds())
+                                      if layers.layer(k) is None}
+        ctx = CheckContext(sites[0], float(site_ha[0]), project, layers, config)
+        for spec in order:
+            if spec.id in same and spec.id not in out:
+                out[spec.id] = _constant(spec.run(ctx))
     return out
+
+
+def _constant(result: CheckResult) -> Decider:
+    return lambda j, ctx: result
+
+
+def _redline_decider(measures: list[RedlineMeasure], project: Project, layers: ScreeningLayers,
+                     config: CheckConfig) -> Decider:
+    return lambda j, ctx: redline.decide(measures[j], ctx.site_ha, project, layers, config)
+
+
+def _minerals_decider(measures: list[MineralsMeasure], layers: ScreeningLayers,
+                      config: CheckConfig) -> Decider:
+    return lambda j, ctx: minerals.decide(measures[j], ctx.site_ha, layers, config)
+
+
+def _base_decider(measures: list[BaseMeasure], project: Project, layers: ScreeningLayers,
+                  config: CheckConfig) -> Decider:
+    return lambda j, ctx: base.decide(measures[j], project, layers, config)
+
+
+def _terrain_decider(cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                     layers: ScreeningLayers, config: CheckConfig) -> Decider:
+    return lambda j, ctx: terrain.decide(*cells[j], ctx.site_ha, layers, config)
+
+
+def _chain_decider(lon: list[float], lat: list[float], host_km: list[Mapping[str, float]],
+                   product: str, config: CheckConfig) -> Decider:
+    from ..chains import chain_adjacency
+
+    return lambda j, ctx: chain.decide(
+        chain_adjacency(lon[j], lat[j], product, host_km=host_km[j]), product, config)
+
+
+def _landuse_decider(pieces: list[tuple[list[tuple[int, float]], float]], idx: LayerIndex,
+                     config: CheckConfig) -> Decider:
+    return lambda j, ctx: landuse.decide(pieces[j][0], pieces[j][1], ctx.site_ha, idx,
+                                         ctx.result("farmland"), config)
+
+
+def _inside_decider(kind: ControlKind, idx: LayerIndex,
+                    inside: list[tuple[list[int], BaseGeometry, float]], covered: np.ndarray
+                    ) -> Decider:
+    return lambda j, ctx: controls.decide_inside(ctx, kind, idx, *inside[j], float(covered[j]))
+
+
+def _overlap_decider(kind: ControlKind, idx: LayerIndex,
+                     measured: list[tuple[list[tuple[int, BaseGeometry, float]], float]],
+                     covered: np.ndarray) -> Decider:
+    return lambda j, ctx: controls.decide_overlap(ctx, kind, idx, *measured[j], float(covered[j]))
 
 
 # --------------------------------------------------------------------------- rows
@@ -244,23 +352,29 @@ def _extra(sites: np.ndarray, site_ha: np.ndarray, name: str, idx: LayerIndex) -
 
 # --------------------------------------------------------------------------- entry
 def _screen_chunk(sites: np.ndarray, site_ids: np.ndarray, project: Project,
-                  layers: ScreeningLayers, config: CheckConfig, checks: Sequence[str],
+                  layers: ScreeningLayers, config: CheckConfig, checks: Sequence[str] | None,
                   extra: dict[str, LayerIndex], rings: bool = False) -> pd.DataFrame:
-    from ..screen import screen_result
+    from ..screen import buildable_cut, screen_result
 
-    geoms, err = prepare_sites(sites)
-    ok = np.flatnonzero(err == "")
-    g = geoms[ok]
-    order = run_order_for(checks)
-    ring_m = rings_m(config) if rings else []
-    site_ha = np.array([area_ha(s) for s in g])
-    pre = _vectorised(g, site_ha, project, layers, config, order)
-    rows = []
-    for j in range(len(g)):
-        ctx = CheckContext(g[j], float(site_ha[j]), project, layers, config)
-        for spec in order:
-            ctx.results[spec.id] = pre[spec.id][j] if spec.id in pre else spec.run(ctx)
-        rows.append(_row(screen_result(ctx), ring_m))
+    with held():  # one version of the rules for the whole chunk
+        geoms, err = prepare_sites(sites)
+        ok = np.flatnonzero(err == "")
+        g = geoms[ok]
+        order = run_order_for(check_ids() if checks is None else checks)
+        ring_m = rings_m(config) if rings else []
+        site_ha = areas_ha(g)
+        deciders = _deciders(g, site_ha, project, layers, config, order)
+        contexts = []
+        for j in range(len(g)):
+            ctx = CheckContext(g[j], float(site_ha[j]), project, layers, config)
+            for spec in order:
+                decide_j = deciders.get(spec.id)
+                ctx.results[spec.id] = decide_j(j, ctx) if decide_j else spec.run(ctx)
+            contexts.append(ctx)
+        cuts = [buildable_cut([ctx.results[s.id] for s in registry() if s.id in ctx.results])
+                for ctx in contexts]
+        built = buildable(g, site_ha, cuts)
+        rows = [_row(screen_result(ctx, built[j]), ring_m) for j, ctx in enumerate(contexts)]
     body = pd.DataFrame(rows, index=ok)
     ext = pd.DataFrame(index=ok)
     for name, idx in extra.items():
@@ -269,8 +383,7 @@ def _screen_chunk(sites: np.ndarray, site_ids: np.ndarray, project: Project,
     names = columns(checks, list(extra), ring_m)
     frame = pd.concat([body, ext], axis=1).reindex(index=range(len(geoms)), columns=names)
     frame["site_id"] = np.asarray(site_ids, dtype=object)
-    # numpy's stubs refuse None as a value, which an object array holds
-    frame["error"] = np.where(err == "", None, err)  # type: ignore[call-overload]
+    frame["error"] = [None if e == "" else e for e in err]
     frame["geometry"] = geoms
     return frame.reset_index(drop=True)
 

@@ -17,9 +17,11 @@ partners as evidence.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .data import load_scoring
 from .graph import default_graph, feeds_in, feeds_out, geodesic_km, hosts
@@ -30,6 +32,7 @@ __all__ = [
     "Partner",
     "Adjacency",
     "link_score",
+    "host_keys",
     "nearest_hosts",
     "chain_adjacency",
 ]
@@ -133,19 +136,35 @@ class Adjacency:
         return out
 
 
+def host_keys(graph: nx.DiGraph, product: str) -> list[str]:
+    """Graph keys of the hosts of ``product``: salt lakes, deposits and bases for a raw
+    resource, bases for any other product."""
+    cache = graph.graph.setdefault("host_keys", {})  # the graph is not changed once built
+    if product not in cache:
+        kind = graph.nodes[product].get("kind")
+        cache[product] = hosts(graph, product, ("resource", "base") if kind == "raw" else ("base",))
+    return list(cache[product])
+
+
 def nearest_hosts(graph: nx.DiGraph, product: str, lon: float, lat: float,
-                  model: DistanceModel, limit: int | None = None) -> list[HostDistance]:
+                  model: DistanceModel, limit: int | None = None,
+                  host_km: Mapping[str, float] | None = None) -> list[HostDistance]:
     """Hosts of ``product`` sorted by distance from (lon, lat), nearest first.
 
     Raw resources count salt lakes and deposits as hosts; other products count bases.
+    ``host_km`` gives the geodesic distance (km) from (lon, lat) to each host
+    when it is already measured (the bulk path measures every site to every
+    host at once); by default it is measured here.
     """
-    kind = graph.nodes[product].get("kind")
-    keys = hosts(graph, product, ("resource", "base") if kind == "raw" else ("base",))
+    keys = host_keys(graph, product)
     if not keys:
         return []
-    lons = [graph.nodes[k]["lon"] for k in keys]
-    lats = [graph.nodes[k]["lat"] for k in keys]
-    dist = geodesic_km(lon, lat, lons, lats)
+    if host_km is not None:
+        dist = np.array([host_km[k] for k in keys], dtype=float)
+    else:
+        lons = [graph.nodes[k]["lon"] for k in keys]
+        lats = [graph.nodes[k]["lat"] for k in keys]
+        dist = geodesic_km(lon, lat, lons, lats)
     rows = []
     for key, d in zip(keys, dist):
         n = graph.nodes[key]
@@ -160,7 +179,8 @@ def _mean(values: list[float]) -> float | None:
 
 
 def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | None = None,
-                    config: dict[str, Any] | None = None) -> Adjacency:
+                    config: dict[str, Any] | None = None, host_km: Mapping[str, float] | None = None
+                    ) -> Adjacency:
     """Chain adjacency of a project making ``product`` at (lon, lat).
 
     Parameters
@@ -173,6 +193,9 @@ def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | No
         Chain graph; default :func:`geo.chains.graph.default_graph`.
     config : dict, optional
         Scoring settings; default ``data/chains/scoring.yaml``.
+    host_km : mapping, optional
+        Geodesic distance (km) from (lon, lat) to each host key, when already
+        measured (:func:`nearest_hosts`).
 
     Returns
     -------
@@ -201,7 +224,7 @@ def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | No
             node = graph.nodes[p]
             if node.get("kind") == "end_use" and not keep_end:
                 continue
-            found = nearest_hosts(graph, p, lon, lat, model)
+            found = nearest_hosts(graph, p, lon, lat, model, host_km=host_km)
             score = model.score(found[0].road_km) if found else 0.0
             result.partners.append(Partner(p, node["zh"], node["en"], side, found[:limit], score))
     if not result.partners:

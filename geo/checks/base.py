@@ -23,6 +23,7 @@ Positioning is advisory (适宜性): it ranks, it does not approve.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, TYPE_CHECKING
 
 import numpy as np
@@ -39,7 +40,7 @@ from .result import CheckResult, Project
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import ScreeningLayers
 
-__all__ = ["run", "containing_base", "admitting_bases", "regional_matches", "name_documents"]
+__all__ = ["BaseMeasure", "run", "measure", "decide", "containing_base", "admitting_bases", "regional_matches", "name_documents"]
 
 
 def containing_base(site: BaseGeometry, site_ha: float, layers: ScreeningLayers
@@ -115,20 +116,74 @@ def _base_ref(layers: ScreeningLayers, i: int, **extra: Any) -> dict[str, Any]:
             "positioning_en": idx.get(i, "positioning_en"), **extra}
 
 
-def _admitting_list(site: BaseGeometry, layers: ScreeningLayers,
-                    admits: dict[int, list[dict[str, Any]]], exclude: int | None, limit: int
-                    ) -> list[dict[str, Any]]:
+def _admitting_list(layers: ScreeningLayers, admits: dict[int, list[dict[str, Any]]],
+                    dist: dict[int, float], exclude: int | None, limit: int, product: str,
+                    config: CheckConfig) -> list[dict[str, Any]]:
     rows = [i for i in admits if i != exclude]
     if not rows:
         return []
+    d = np.array([dist[i] for i in rows], dtype=float)
+    order = np.argsort(d, kind="stable")[:limit]
+    out = []
+    for j in order:
+        texts, cite_zh, cite_en, derived = _match_info(layers, rows[j], admits, product, config)
+        out.append(_base_ref(layers, rows[j], distance_m=float(d[j]), matched=list(texts),
+                             cite_zh=cite_zh, cite_en=cite_en, derived=derived))
+    return out
+
+
+def _match_info(layers: ScreeningLayers, i: int, admits: dict[int, list[dict[str, Any]]],
+                product: str, config: CheckConfig) -> tuple[list[str], str, str, bool]:
+    """Matched texts, citations (zh, en) and ``derived`` of base ``i`` for the product (cached:
+    a base's matches for a product are fixed)."""
+    key = ("base_match_info", product, id(config), i)
+    cache = layers._cache
+    if key not in cache:
+        matches = admits.get(i, [])
+        cache[key] = (list(dict.fromkeys(str(m["text"]) for m in matches)),
+                      _cites(matches, "zh", config), _cites(matches, "en", config),
+                      bool(matches) and all(m.get("derived") for m in matches))
+    info: tuple[list[str], str, str, bool] = cache[key]
+    return info
+
+
+@dataclass
+class BaseMeasure:
+    """What the base check measures of one site (per-site or bulk, the same fields).
+
+    Attributes
+    ----------
+    inside_i : int or None
+        Row of the base holding the largest share of the site.
+    share : float
+        That share (0-1).
+    near_i : int
+        ``inside_i``, else the row of the nearest base; ``near_m`` its distance (m).
+    admit_m : dict
+        ``{base row: geodesic distance (m)}`` of every base admitting the
+        product other than ``near_i``.
+    """
+
+    inside_i: int | None
+    share: float
+    near_i: int
+    near_m: float
+    admit_m: dict[int, float]
+
+
+def measure(site: BaseGeometry, site_ha: float, project: Project, layers: ScreeningLayers,
+            config: CheckConfig) -> BaseMeasure:
+    """Containing or nearest base, and the distance to each admitting base."""
     bases = layers.bases
     assert bases is not None  # the check runs only with a bases layer
-    dist, _ = geodesic_distances(site, bases.geoms[rows])
-    order = np.argsort(dist, kind="stable")[:limit]
-    return [_base_ref(layers, rows[j], distance_m=float(dist[j]),
-                      matched=list(dict.fromkeys(str(m["text"]) for m in admits[rows[j]])),
-                      cite_zh=_cites(admits[rows[j]], "zh"), cite_en=_cites(admits[rows[j]], "en"),
-                      derived=all(m.get("derived") for m in admits[rows[j]])) for j in order]
+    inside_i, share = containing_base(site, site_ha, layers)
+    near_i, near_m = (inside_i, 0.0) if inside_i is not None else bases.nearest(site)
+    assert near_i is not None  # the layer is not empty: some base is nearest
+    admits = admitting_bases(layers, project.product, config) if project.product else {}
+    rows = [i for i in admits if i != near_i]
+    dist, _ = geodesic_distances(site, bases.geoms[rows]) if rows else (np.zeros(0), None)
+    return BaseMeasure(inside_i, share, near_i, near_m,
+                       {i: float(d) for i, d in zip(rows, dist)})
 
 
 _SEED_REF = re.compile(r"(?:seed\s+)?(\d{3})(?:\s+\1)?\s*§\s*([^\s;,()（）]+)|seed\s+(\d{3})")
@@ -181,41 +236,47 @@ def run(ctx: CheckContext) -> CheckResult:
         evidence: the containing / nearest base with its positioning, matched
         steps and their citations, then the admitting bases nearest first.
     """
-    site, site_ha, project, layers, config = (ctx.site, ctx.site_ha, ctx.project, ctx.layers,
-                                              ctx.config)
-    rule = config.rule("base")
+    layers, config = ctx.layers, ctx.config
     if layers.bases is None or len(layers.bases) == 0:
-        return unknown("base", rule, "lyr.bases")
+        return unknown("base", config.rule("base"), "lyr.bases")
+    return decide(measure(ctx.site, ctx.site_ha, ctx.project, layers, config), ctx.project,
+                  layers, config)
+
+
+def decide(bm: BaseMeasure, project: Project, layers: ScreeningLayers, config: CheckConfig
+           ) -> CheckResult:
+    """The rule of the base check on a measurement (no geometry is measured here)."""
+    rule = config.rule("base")
     sec = config.section("base")
-    inside_i, share = containing_base(site, site_ha, layers)
-    near_i, near_m = (inside_i, 0.0) if inside_i is not None else layers.bases.nearest(site)
-    assert near_i is not None  # the layer is not empty: some base is nearest
-    admits = admitting_bases(layers, project.product, config) if project.product else {}
+    bases = layers.bases
+    assert bases is not None  # the check runs only with a bases layer
+    inside_i, share, near_i, near_m = bm.inside_i, bm.share, bm.near_i, bm.near_m
+    product = project.product or ""
+    admits = admitting_bases(layers, product, config) if product else {}
     matched = admits.get(near_i, [])
-    others = _admitting_list(site, layers, admits, near_i, int(sec.get("list_admitting", 5)))
-    derived = bool(matched) and all(m.get("derived") for m in matched)
-    texts = list(dict.fromkeys(str(m["text"]) for m in matched))
-    metrics = {"base_id": None if inside_i is None else str(layers.bases.get(inside_i, "id")),
-               "base_name_zh": layers.bases.get(near_i, "name_zh"),
-               "base_name_en": layers.bases.get(near_i, "name_en"),
-               "share_inside": share, "nearest_base_id": str(layers.bases.get(near_i, "id", near_i)),
+    others = _admitting_list(layers, admits, bm.admit_m, near_i,
+                             int(sec.get("list_admitting", 5)), product, config)
+    texts, cite_zh, cite_en, derived = _match_info(layers, near_i, admits, product, config)
+    texts = list(texts)
+    metrics = {"base_id": None if inside_i is None else str(bases.get(inside_i, "id")),
+               "base_name_zh": bases.get(near_i, "name_zh"),
+               "base_name_en": bases.get(near_i, "name_en"),
+               "share_inside": share, "nearest_base_id": str(bases.get(near_i, "id", near_i)),
                "distance_m": near_m, "matched": texts,
                "n_admitting": len(admits), "derived": derived}
     evidence = [_base_ref(layers, near_i, share_inside=share, distance_m=near_m,
-                          matched=texts, cite_zh=_cites(matched, "zh"),
-                          cite_en=_cites(matched, "en"),
-                          derived=derived, role="containing" if inside_i is not None else "nearest")]
+                          matched=texts, cite_zh=cite_zh, cite_en=cite_en, derived=derived, role="containing" if inside_i is not None else "nearest")]
     evidence += [{**o, "role": "admitting"} for o in others]
-    data_used = layers.bases.provenance([near_i] + list(admits)[:10])
+    data_used = bases.provenance([near_i] + list(admits)[:10])
     params = {"share_pct": 100 * share, "distance_km": near_m / 1000.0,
               "product": project.product or "",
-              "base_zh": layers.bases.get(near_i, "name_zh"), "base_en": layers.bases.get(near_i, "name_en"),
+              "base_zh": bases.get(near_i, "name_zh"), "base_en": bases.get(near_i, "name_en"),
               "steps_zh": "、".join(texts), "steps_en": "; ".join(texts),
               "admitting_zh": _names(others, "zh"), "admitting_en": _names(others, "en")}
     status, key = _verdict(project, inside_i, share, matched, others, float(sec.get("inside_share", 0.999)))
     if status == "PASS" and derived:
         key = "chk.base.pass_regional"
-        params.update(cite_zh=_cites(matched, "zh"), cite_en=_cites(matched, "en"))
+        params.update(cite_zh=cite_zh, cite_en=cite_en)
     return CheckResult("base", status, metrics, evidence, rule, data_used, key, params)
 
 

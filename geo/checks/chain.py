@@ -9,13 +9,16 @@ product the vocabulary does not know, is UNKNOWN, never PASS.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..chains.adjacency import Adjacency
+from .config import CheckConfig
 from .context import CheckContext
 from .result import CheckResult
 
-__all__ = ["run"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..chains import Adjacency
+
+__all__ = ["run", "decide"]
 
 _DATA_USED = {"layer": "chains", "source": "产业链图谱（政策文本 000–004 的产业链与集群）",
               "source_date": "2016-06-27", "accuracy": "derived"}
@@ -50,12 +53,18 @@ def run(ctx: CheckContext) -> CheckResult:
     from ..chains import chain_adjacency
 
     product = ctx.project.product
-    rule = ctx.config.rule("chain")
     if not product or not product.strip():
+        return decide(None, product, ctx.config)
+    point = ctx.site.representative_point()
+    return decide(chain_adjacency(point.x, point.y, product), product, ctx.config)
+
+
+def decide(adj: Adjacency | None, product: str | None, config: CheckConfig) -> CheckResult:
+    """The chain result of an adjacency (None: no product given; nothing is measured here)."""
+    rule = config.rule("chain")
+    if adj is None or not product:
         return CheckResult("chain", "UNKNOWN", metrics={"reason": "no_product"}, rule=rule,
                            message_key="chk.chain.no_product", data_used=[_DATA_USED])
-    point = ctx.site.representative_point()
-    adj = chain_adjacency(point.x, point.y, product)
     metrics = {"score": adj.score, "upstream_score": adj.upstream_score,
                "downstream_score": adj.downstream_score, "product_id": adj.product,
                "reason": adj.reason, "missing": [p.product for p in adj.missing]}

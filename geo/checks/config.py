@@ -105,10 +105,14 @@ def _load(checks_path: str, redline_path: str) -> CheckConfig:
     return _validate(CheckConfig(checks=checks, redline=redline))
 
 
+_CHECKS_YAML = str(RULES_DIR / "checks.yaml")
+_REDLINE_YAML = str(RULES_DIR / "redline_rules.yaml")
+
+
 def load_config(checks_path: Path | None = None, redline_path: Path | None = None) -> CheckConfig:
     """Read (and cache) the rule files; defaults are the ones under ``data/rules/``."""
-    return _load(str(checks_path or RULES_DIR / "checks.yaml"),
-                 str(redline_path or RULES_DIR / "redline_rules.yaml"))
+    return _load(_CHECKS_YAML if checks_path is None else str(checks_path),
+                 _REDLINE_YAML if redline_path is None else str(redline_path))
 
 
 def as_float(value: Any, default: float = float("nan")) -> float:

@@ -27,17 +27,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
 from ..i18n import t
 from ..rules_tables import CONTROL_KINDS, ControlKind, control_kind
+from .config import CheckConfig
 from .context import CheckContext, covered_share, unknown
 from .result import CheckResult, worst_status
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex
 
-__all__ = ["control_kinds", "runner", "cuts_buildable", "rule_of"]
+__all__ = ["control_kinds", "runner", "cuts_buildable", "rule_of", "min_overlap_ha",
+           "measure_overlaps", "measure_inside", "decide_overlap", "decide_inside"]
 
 _NAME_FIELDS = ("name_zh", "name", "名称", "mc", "id")
 _MINERAL_FIELDS = ("mineral", "commodity", "kz", "矿种")
@@ -106,22 +109,46 @@ def _feature_status(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, i: in
     return status, step_key, extra
 
 
-def _overlaps(ctx: CheckContext, kind: ControlKind, idx: LayerIndex) -> list[dict[str, Any]]:
-    min_ha = float(ctx.config.section("controls").get("min_overlap_ha", 0.0001))
+def _feature_piece(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, i: int,
+                   geom: BaseGeometry, ha: float) -> dict[str, Any]:
+    status, step_key, extra = _feature_status(ctx, kind, idx, i)
+    name = _get(idx, i, _NAME_FIELDS)
+    return {"id": str(idx.get(i, "id", i)), "row": i,
+            "name_zh": idx.get(i, "name_zh", name), "name_en": idx.get(i, "name_en", name),
+            "overlap_ha": ha, "distance_m": 0.0, "status": status, "step_key": step_key,
+            "geometry": geom, **extra}
+
+
+def min_overlap_ha(config: CheckConfig) -> float:
+    """Overlaps of at most this area (ha) are not counted."""
+    return float(config.section("controls").get("min_overlap_ha", 0.0001))
+
+
+def measure_overlaps(site: BaseGeometry, idx: LayerIndex, config: CheckConfig
+                     ) -> tuple[list[tuple[int, BaseGeometry, float]], float]:
+    """``[(row, overlap, overlap_ha)]`` of the features overlapping the site by more than
+    :func:`min_overlap_ha`, in row order, and the area (ha) of their union."""
+    min_ha = min_overlap_ha(config)
     out = []
-    for i in idx.intersecting(ctx.site):
-        i = int(i)
-        geom = shapely.intersection(ctx.site, idx.geoms[i])
+    for i in idx.intersecting(site):
+        geom = shapely.intersection(site, idx.geoms[i])
         ha = area_ha(geom)
-        if ha <= min_ha:
-            continue
-        status, step_key, extra = _feature_status(ctx, kind, idx, i)
-        name = _get(idx, i, _NAME_FIELDS)
-        out.append({"id": str(idx.get(i, "id", i)), "row": i,
-                    "name_zh": idx.get(i, "name_zh", name), "name_en": idx.get(i, "name_en", name),
-                    "overlap_ha": ha, "distance_m": 0.0, "status": status, "step_key": step_key,
-                    "geometry": geom, **extra})
-    return out
+        if ha > min_ha:
+            out.append((int(i), geom, ha))
+    union_ha = area_ha(shapely.union_all([g for _, g, _ in out])) if len(out) > 1 else \
+        (out[0][2] if out else 0.0)
+    return out, union_ha
+
+
+def measure_inside(site: BaseGeometry, idx: LayerIndex, covered: float
+                   ) -> tuple[list[int], BaseGeometry, float]:
+    """Rows of the features the site intersects, the part of the site (inside the layer's
+    coverage) outside all of them, and its area (ha)."""
+    rows = idx.intersecting(site)
+    inside = shapely.union_all(idx.geoms[rows]) if len(rows) else shapely.Polygon()
+    judged = shapely.intersection(site, idx.coverage) if covered < 1.0 else site
+    outside = shapely.difference(judged, inside)
+    return [int(i) for i in rows], outside, area_ha(outside)
 
 
 def _message_params(ctx: CheckContext, kind: ControlKind, pieces: list[dict[str, Any]], overlap_ha: float) -> dict[str, Any]:
@@ -135,8 +162,13 @@ def _message_params(ctx: CheckContext, kind: ControlKind, pieces: list[dict[str,
             "step_en": " ".join(t(k, "en") for k in steps)}
 
 
-def _run_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rule: dict[str, Any], covered: float) -> CheckResult:
-    pieces = _overlaps(ctx, kind, idx)
+def decide_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex,
+                   measured: list[tuple[int, BaseGeometry, float]], overlap_ha: float,
+                   covered: float) -> CheckResult:
+    """The rule of a must-not-overlap / consult kind on :func:`measure_overlaps` (``ctx`` gives
+    the project, area and rules; nothing is measured here)."""
+    rule = rule_of(kind)
+    pieces = [_feature_piece(ctx, kind, idx, i, g, ha) for i, g, ha in measured]
     data_used = idx.provenance([p["row"] for p in pieces])
     if not pieces:
         metrics = {"overlap_ha": 0.0, "overlap_share": 0.0, "covered_share": covered}
@@ -145,8 +177,6 @@ def _run_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rule: di
                            data_used=data_used)
         return CheckResult(kind.id, "PASS", metrics, [], rule, data_used, "chk.control.pass",
                            {"kind_zh": kind.name_zh, "kind_en": kind.name_en})
-    geoms = [p["geometry"] for p in pieces]
-    overlap_ha = area_ha(shapely.union_all(geoms)) if len(geoms) > 1 else pieces[0]["overlap_ha"]
     status = worst_status([p["status"] for p in pieces], ctx.config.status_order)
     metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / ctx.site_ha if ctx.site_ha
                else 0.0, "n_overlapped": len(pieces), "covered_share": covered}
@@ -160,14 +190,12 @@ def _run_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rule: di
                        _message_params(ctx, kind, pieces, overlap_ha), overlaps)
 
 
-def _run_inside(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rule: dict[str, Any], covered: float) -> CheckResult:
-    rows = idx.intersecting(ctx.site)
-    inside = shapely.union_all(idx.geoms[rows]) if len(rows) else shapely.Polygon()
-    judged = shapely.intersection(ctx.site, idx.coverage) if covered < 1.0 else ctx.site
-    outside = shapely.difference(judged, inside)
-    out_ha = area_ha(outside)
-    min_ha = float(ctx.config.section("controls").get("min_overlap_ha", 0.0001))
-    data_used = idx.provenance([int(i) for i in rows])
+def decide_inside(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, rows: list[int],
+                  outside: BaseGeometry, out_ha: float, covered: float) -> CheckResult:
+    """The rule of a must-lie-inside kind on :func:`measure_inside` (nothing is measured here)."""
+    rule = rule_of(kind)
+    min_ha = min_overlap_ha(ctx.config)
+    data_used = idx.provenance(rows)
     metrics = {"outside_ha": out_ha, "overlap_ha": out_ha,
                "overlap_share": out_ha / ctx.site_ha if ctx.site_ha else 0.0,
                "covered_share": covered}
@@ -191,14 +219,14 @@ def runner(kind_id: str) -> Callable[[CheckContext], CheckResult]:
     """The ``run(ctx)`` of the control-line check of ``kind_id``."""
     def run(ctx: CheckContext) -> CheckResult:
         kind = control_kind(kind_id)
-        rule = rule_of(kind)
         idx = ctx.layers.layer(kind_id)
         if idx is None:
-            return unknown(kind_id, rule, f"rules.kind.{kind_id}")
+            return unknown(kind_id, rule_of(kind), f"rules.kind.{kind_id}")
         covered = covered_share(ctx.site, ctx.site_ha, idx.coverage)
         if kind.control == "must_lie_inside":
-            return _run_inside(ctx, kind, idx, rule, covered)
-        return _run_overlap(ctx, kind, idx, rule, covered)
+            return decide_inside(ctx, kind, idx, *measure_inside(ctx.site, idx, covered), covered)
+        return decide_overlap(ctx, kind, idx, *measure_overlaps(ctx.site, idx, ctx.config),
+                              covered)
 
     run.__name__ = f"run_{kind_id}"
     run.__doc__ = f"The {kind_id} control-line check (see :mod:`geo.checks.controls`)."

@@ -1,7 +1,8 @@
 """The 现状地类 check (三调, GB/T 21010 codes in the ``DLBM`` field).
 
 The site is split by the land-use layer into 耕地, 农用地 (other than 耕地),
-建设用地 and 未利用地 (:func:`geo.rules_tables.landuse_class`); 永久基本农田 is
+建设用地 and 未利用地, summed by :func:`geo.rules_tables.landuse_breakdown`
+(the one place that classes and charges land); 永久基本农田 is
 the overlap measured by the ``farmland`` check. 新增建设用地 = the site minus the
 existing 建设用地 (a part of the site the layer does not cover counts as new:
 the conservative side); the quota check charges only that.
@@ -18,21 +19,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
-from ..errors import InputError
 from ..geodesy import area_ha
-from ..rules_tables import landuse_class, landuse_name
+from ..rules_tables import landuse_breakdown, landuse_class_table, landuse_name, normalise_dlbm
+from .config import CheckConfig
 from .context import CheckContext, covered_share, unknown
 from .result import CheckResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex
 
-__all__ = ["run", "DLBM_FIELDS"]
+__all__ = ["run", "measure", "decide", "DLBM_FIELDS"]
 
 #: Field names that carry the land-use code (三调 DLBM and common spellings).
 DLBM_FIELDS = ("dlbm", "DLBM", "地类编码", "code")
-_CLASSES = ("cropland", "agricultural", "construction", "unused", "unclassified")
 
 
 def _code(idx: LayerIndex, i: int) -> str | None:
@@ -43,17 +44,27 @@ def _code(idx: LayerIndex, i: int) -> str | None:
     return None
 
 
-def _klass(code: str | None) -> str:
-    if code is None:
-        return "unclassified"
-    try:
-        return landuse_class(code)
-    except InputError:
-        return "unclassified"
+def measure(site: BaseGeometry, site_ha: float, idx: LayerIndex
+            ) -> tuple[list[tuple[int, float]], float]:
+    """``[(row, overlap_ha)]`` of the land-use polygons over the site (row order; every
+    polygon the site intersects, its area 0 when it only touches) and the share covered."""
+    covered = covered_share(site, site_ha, idx.coverage)
+    return [(int(i), area_ha(shapely.intersection(site, idx.geoms[i])))
+            for i in idx.intersecting(site)], covered
 
 
 def run(ctx: CheckContext) -> CheckResult:
-    """Split the site by 地类; report 新增建设用地, 耕地 and 永久基本农田 taken.
+    """Split the site by 地类; report 新增建设用地, 耕地 and 永久基本农田 taken (:func:`decide`)."""
+    idx = ctx.layers.layer("landuse")
+    if idx is None:
+        return unknown("landuse", ctx.config.rule("landuse"), "lyr.landuse")
+    pieces, covered = measure(ctx.site, ctx.site_ha, idx)
+    return decide(pieces, covered, ctx.site_ha, idx, ctx.result("farmland"), ctx.config)
+
+
+def decide(pieces: list[tuple[int, float]], covered: float, site_ha: float, idx: LayerIndex,
+           farmland: CheckResult | None, config: CheckConfig) -> CheckResult:
+    """The rule of the 现状地类 check on the measured pieces (nothing is measured here).
 
     Returns
     -------
@@ -63,33 +74,30 @@ def run(ctx: CheckContext) -> CheckResult:
         farmland check when it measured one); ``covered_share``.
         evidence: one row per 地类 code over the site (code, name, class, ha).
     """
-    rule = ctx.config.rule("landuse")
-    idx = ctx.layers.layer("landuse")
-    if idx is None:
-        return unknown("landuse", rule, "lyr.landuse")
-    covered = covered_share(ctx.site, ctx.site_ha, idx.coverage)
-    by_class = dict.fromkeys(_CLASSES, 0.0)
+    rule = config.rule("landuse")
+    classes = landuse_class_table()
+    coded: list[tuple[str, float]] = []
     by_code: dict[str, dict[str, Any]] = {}
-    rows = idx.intersecting(ctx.site)
-    for i in rows:
-        i = int(i)
-        ha = area_ha(shapely.intersection(ctx.site, idx.geoms[i]))
+    rows = [i for i, _ in pieces]
+    for i, ha in pieces:
         if ha <= 0:
             continue
         code = _code(idx, i)
-        klass = _klass(code)
-        by_class[klass] += ha
+        coded.append((code or "", ha))
+        klass = classes.get(normalise_dlbm(code)) if code else None
         rec = by_code.setdefault(code or "", {
-            "dlbm": code or "", "klass": klass, "overlap_ha": 0.0,
-            "dlmc_zh": landuse_name(code, "zh") if klass != "unclassified" else idx.get(i, "dlmc"),
-            "dlmc_en": landuse_name(code, "en") if klass != "unclassified" else idx.get(i, "dlmc")})
+            "dlbm": code or "", "klass": klass or "unclassified", "overlap_ha": 0.0,
+            "dlmc_zh": landuse_name(code, "zh") if klass else idx.get(i, "dlmc"),
+            "dlmc_en": landuse_name(code, "en") if klass else idx.get(i, "dlmc")})
         rec["overlap_ha"] += ha
-    data_used = idx.provenance([int(i) for i in rows])
+    data_used = idx.provenance(rows)
+    split = landuse_breakdown(coded, site_ha)
+    by_class = {"cropland": split.cropland_ha, "agricultural": split.agricultural_ha,
+                "construction": split.construction_ha, "unused": split.unused_ha,
+                "unclassified": sum(split.unclassified.values())}
     measured = sum(by_class.values())
     metrics = {f"{k}_ha": v for k, v in by_class.items()}
-    metrics.update(covered_share=covered,
-                   new_construction_ha=max(0.0, ctx.site_ha - by_class["construction"]))
-    farmland = ctx.result("farmland")
+    metrics.update(covered_share=covered, new_construction_ha=split.new_construction_ha)
     if farmland is not None and farmland.status != "UNKNOWN":
         metrics["farmland_ha"] = float(farmland.metrics.get("overlap_ha", 0.0))
     if measured <= 0 and covered < 1.0:

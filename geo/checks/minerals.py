@@ -24,6 +24,7 @@ buildable.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +32,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
+from .config import CheckConfig
 from .context import CheckContext, covered_share, unknown
 from .measure import local_buffer, site_latitude
 from .result import CheckResult
@@ -38,7 +40,8 @@ from .result import CheckResult
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
 
-__all__ = ["run", "is_important", "important_mineral"]
+__all__ = ["MineralsMeasure", "run", "measure", "decide", "is_important", "important_mineral",
+           "deposit_body", "deposit_reach", "search_reach", "counted_minerals", "circle_quad_segs"]
 
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 
@@ -69,17 +72,75 @@ def important_mineral(commodity: object, flag: object = None) -> bool:
     return is_important_mineral(str(commodity)) is not None
 
 
-def _deposit_piece(site: BaseGeometry, idx: LayerIndex, i: int, dist: float, sec: dict[str, Any],
+def deposit_body(geom: BaseGeometry, site_lat: float, sec: dict[str, Any]) -> BaseGeometry:
+    """The area a deposit stands for, in the local frame of the site's latitude.
+
+    A point or line deposit is a geodesic circle / band of ``deposit_buffer_m``;
+    a polygon deposit its own outline grown by ``deposit_polygon_buffer_m``.
+    """
+    if geom.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString"):
+        return local_buffer(geom, float(sec.get("deposit_buffer_m", 1000)), site_lat,
+                            quad_segs=circle_quad_segs(sec))
+    return local_buffer(geom, float(sec.get("deposit_polygon_buffer_m", 0)), site_lat)
+
+
+def circle_quad_segs(sec: dict[str, Any]) -> int:
+    """Segments per quarter circle of a deposit's circle."""
+    return max(2, int(sec.get("circle_segments", 32)) // 4)
+
+
+def deposit_reach(geom_type: str, sec: dict[str, Any]) -> float:
+    """Distance (m) within which a deposit of ``geom_type`` is counted."""
+    if geom_type.endswith(("Point", "LineString")):
+        return max(float(sec.get("deposit_buffer_m", 1000)),
+                   float(sec.get("deposit_polygon_buffer_m", 0)))
+    return float(sec.get("deposit_polygon_buffer_m", 0))
+
+
+def search_reach(sec: dict[str, Any]) -> float:
+    """Distance (m) of the search for deposits (the largest reach of any kind)."""
+    return max(float(sec.get("deposit_buffer_m", 1000)),
+               float(sec.get("deposit_polygon_buffer_m", 0)))
+
+
+def counted_minerals(idx: LayerIndex, i: int, sec: dict[str, Any]) -> list[str] | None:
+    """The minerals of salt lake ``i`` if it carries a counted one (K/Li/B), else None."""
+    counted = set(sec.get("salt_lake_minerals", ["K", "Li", "B"]))
+    minerals = [m.strip() for m in str(idx.get(int(i), "minerals", "")).split(",") if m.strip()]
+    return minerals if counted & set(minerals) else None
+
+
+@dataclass
+class MineralsMeasure:
+    """What the minerals check measures of one site (per-site or bulk, the same fields).
+
+    Attributes
+    ----------
+    deposits : list of (row, distance_m, piece, overlap_ha)
+        Deposits counted (within their reach), in row order: the part of the
+        site inside the deposit's body and its area.
+    salt_lakes : list of (row, piece, overlap_ha)
+        Salt lakes of a counted mineral overlapping the site by more than
+        ``min_overlap_ha``, in row order.
+    overlap_ha : float
+        Area of the union of the non-empty pieces.
+    covered : float
+        Share of the site inside the deposit layer's coverage.
+    nearest_i : int or None
+        Row of the nearest deposit; ``nearest_m`` its geodesic distance.
+    """
+
+    deposits: list[tuple[int, float, BaseGeometry, float]]
+    salt_lakes: list[tuple[int, BaseGeometry, float]]
+    overlap_ha: float
+    covered: float
+    nearest_i: int | None
+    nearest_m: float
+
+
+def _deposit_piece(idx: LayerIndex, i: int, dist: float, piece: BaseGeometry, ha: float,
                    site_ha: float) -> dict[str, Any]:
     geom = idx.geoms[i]
-    buf_m = float(sec.get("deposit_buffer_m", 1000))
-    if geom.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString"):
-        body = local_buffer(geom, buf_m, site_latitude(site),
-                            quad_segs=max(2, int(sec.get("circle_segments", 32)) // 4))
-    else:
-        body = local_buffer(geom, float(sec.get("deposit_polygon_buffer_m", 0)), site_latitude(site))
-    piece = shapely.intersection(site, body)
-    ha = area_ha(piece)
     scale = idx.get(i, "scale")
     important = important_mineral(idx.get(i, "commodity_zh") or idx.get(i, "commodity"),
                                   idx.get(i, "important"))
@@ -96,47 +157,63 @@ def _deposit_piece(site: BaseGeometry, idx: LayerIndex, i: int, dist: float, sec
             "accuracy": idx.get(i, "accuracy"), "geometry": piece}
 
 
-def _deposits(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
-              sec: dict[str, Any]) -> list[dict[str, Any]]:
+def _salt_piece(idx: LayerIndex, i: int, piece: BaseGeometry, ha: float, site_ha: float,
+                sec: dict[str, Any]) -> dict[str, Any]:
+    minerals = counted_minerals(idx, i, sec) or []
+    strategic = set(sec.get("salt_lake_strategic", ["K", "Li"]))
+    return {"kind": "salt_lake", "id": str(idx.get(int(i), "id", i)), "row": int(i),
+            "name_zh": idx.get(int(i), "name_zh"), "name_en": idx.get(int(i), "name_en"),
+            "commodity": ",".join(minerals), "important": bool(strategic & set(minerals)),
+            "scale": None, "distance_m": 0.0, "overlap_ha": ha,
+            "overlap_share": ha / site_ha if site_ha else 0.0, "fails": False,
+            "accuracy": idx.get(int(i), "accuracy"), "geometry": piece}
+
+
+def _deposits(site: BaseGeometry, layers: ScreeningLayers, sec: dict[str, Any]
+              ) -> list[tuple[int, float, BaseGeometry, float]]:
     idx = layers.deposits
     assert idx is not None  # run() answers UNKNOWN before this without deposits
-    reach = max(float(sec.get("deposit_buffer_m", 1000)),
-                float(sec.get("deposit_polygon_buffer_m", 0)))
-    cand, dist = idx.within(site, reach)
+    cand, dist = idx.within(site, search_reach(sec))
     out = []
     for i, d in zip(cand, dist):
         geom = idx.geoms[i]
-        limit = reach if geom.geom_type.endswith(("Point", "LineString")) \
-            else float(sec.get("deposit_polygon_buffer_m", 0))
-        if d <= limit:
-            out.append(_deposit_piece(site, idx, int(i), float(d), sec, site_ha))
+        if d <= deposit_reach(geom.geom_type, sec):
+            piece = shapely.intersection(site, deposit_body(geom, site_latitude(site), sec))
+            out.append((int(i), float(d), piece, area_ha(piece)))
     return out
 
 
-def _salt_lakes(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
-                sec: dict[str, Any]) -> list[dict[str, Any]]:
+def _salt_lakes(site: BaseGeometry, layers: ScreeningLayers, sec: dict[str, Any]
+                ) -> list[tuple[int, BaseGeometry, float]]:
     idx = layers.salt_lakes
     if idx is None:
         return []
-    counted = set(sec.get("salt_lake_minerals", ["K", "Li", "B"]))
-    strategic = set(sec.get("salt_lake_strategic", ["K", "Li"]))
     min_ha = float(sec.get("min_overlap_ha", 0.0))
     out = []
     for i in idx.intersecting(site):
-        minerals = [m.strip() for m in str(idx.get(int(i), "minerals", "")).split(",") if m.strip()]
-        if not counted & set(minerals):
+        if counted_minerals(idx, int(i), sec) is None:
             continue
         piece = shapely.intersection(site, idx.geoms[i])
         ha = area_ha(piece)
-        if ha <= min_ha:
-            continue
-        out.append({"kind": "salt_lake", "id": str(idx.get(int(i), "id", i)), "row": int(i),
-                    "name_zh": idx.get(int(i), "name_zh"), "name_en": idx.get(int(i), "name_en"),
-                    "commodity": ",".join(minerals), "important": bool(strategic & set(minerals)),
-                    "scale": None, "distance_m": 0.0, "overlap_ha": ha,
-                    "overlap_share": ha / site_ha if site_ha else 0.0, "fails": False,
-                    "accuracy": idx.get(int(i), "accuracy"), "geometry": piece})
+        if ha > min_ha:
+            out.append((int(i), piece, ha))
     return out
+
+
+def measure(site: BaseGeometry, site_ha: float, layers: ScreeningLayers, config: CheckConfig
+            ) -> MineralsMeasure:
+    """Deposits and salt lakes counted, their union, coverage and the nearest deposit."""
+    sec = config.section("minerals")
+    deposits = _deposits(site, layers, sec)
+    lakes = _salt_lakes(site, layers, sec)
+    geoms = [g for _, _, g, _ in deposits if not g.is_empty] + \
+        [g for _, g, _ in lakes if not g.is_empty]
+    overlap_ha = area_ha(shapely.union_all(geoms)) if geoms else 0.0
+    idx = layers.deposits
+    assert idx is not None  # run() answers UNKNOWN before this without deposits
+    covered = covered_share(site, site_ha, idx.coverage)
+    near_i, near_m = idx.nearest(site)
+    return MineralsMeasure(deposits, lakes, overlap_ha, covered, near_i, near_m)
 
 
 def _items(pieces: list[dict[str, Any]], lang: str) -> str:
@@ -153,7 +230,16 @@ def _items(pieces: list[dict[str, Any]], lang: str) -> str:
 
 
 def run(ctx: CheckContext) -> CheckResult:
-    """Deposits and mineral salt lakes overlaid by the site.
+    """Deposits and mineral salt lakes overlaid by the site (:func:`measure`, :func:`decide`)."""
+    if ctx.layers.deposits is None:
+        return unknown("minerals", ctx.config.rule("minerals"), "lyr.deposits")
+    return decide(measure(ctx.site, ctx.site_ha, ctx.layers, ctx.config), ctx.site_ha,
+                  ctx.layers, ctx.config)
+
+
+def decide(m: MineralsMeasure, site_ha: float, layers: ScreeningLayers, config: CheckConfig
+           ) -> CheckResult:
+    """The rule of the minerals check on a measurement (no geometry is measured here).
 
     Returns
     -------
@@ -163,19 +249,18 @@ def run(ctx: CheckContext) -> CheckResult:
         deposit or counted salt lake; 0 when overlapping), ``n_deposits``,
         ``n_salt_lakes``, ``n_important``, ``buffer_m``, ``covered_share``.
     """
-    site, site_ha, layers, config = ctx.site, ctx.site_ha, ctx.layers, ctx.config
     rule = config.rule("minerals")
-    if layers.deposits is None:
-        return unknown("minerals", rule, "lyr.deposits")
     sec = config.section("minerals")
-    pieces = _deposits(site, site_ha, layers, sec) + _salt_lakes(site, site_ha, layers, sec)
-    covered = covered_share(site, site_ha, layers.deposits.coverage)
-    geoms = [p["geometry"] for p in pieces if not p["geometry"].is_empty]
-    overlap_ha = area_ha(shapely.union_all(geoms)) if geoms else 0.0
-    near_i, near_m = layers.deposits.nearest(site)
+    dep = layers.deposits
+    assert dep is not None  # run() answers UNKNOWN before this without deposits
+    pieces = [_deposit_piece(dep, i, d, g, ha, site_ha) for i, d, g, ha in m.deposits]
+    if layers.salt_lakes is not None:
+        pieces += [_salt_piece(layers.salt_lakes, i, g, ha, site_ha, sec)
+                   for i, g, ha in m.salt_lakes]
+    covered, overlap_ha = m.covered, m.overlap_ha
+    near_i, near_m = m.nearest_i, m.nearest_m
     if pieces:
         near_m = min([near_m] + [p["distance_m"] for p in pieces])
-    dep = layers.deposits
     metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
                "distance_m": near_m, "buffer_m": float(sec.get("deposit_buffer_m", 1000)),
                "n_deposits": sum(p["kind"] == "deposit" for p in pieces),

@@ -51,9 +51,10 @@ def zone(layers: ScreeningLayers, i: int) -> dict[str, Any]:
     """Id, names, category, control level, legal basis and accuracy of red-line row ``i``."""
     idx = layers.redline
     assert idx is not None  # the check runs only with a red-line layer
-    out = {"id": str(idx.get(i, "id", i))}
-    out.update({f: idx.get(i, f) for f in _FIELDS})
-    return out
+    cache: dict[int, dict[str, Any]] = layers._cache.setdefault(("redline_zones", id(idx)), {})
+    if i not in cache:  # a zone's fields are fixed: read them once per layer
+        cache[i] = {"id": str(idx.get(i, "id", i)), **{f: idx.get(i, f) for f in _FIELDS}}
+    return dict(cache[i])
 
 
 def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> float | None:
@@ -69,8 +70,13 @@ def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> flo
     assert idx is not None  # the check runs only with a red-line layer
     key = ("redline_share", id(idx))
     if key not in layers._cache:
-        union = shapely.union_all(shapely.intersection(idx.geoms, idx.coverage))
-        layers._cache[key] = min(1.0, area_ha(union) / (float(total_km2) * 100.0))
+        from ..bulk.measure import union_area_ha
+
+        geoms, cover = idx.geoms, idx.coverage
+        clipped = geoms.copy()
+        out = ~shapely.covers(cover, geoms)  # most zones lie inside: clip only the others
+        clipped[out] = shapely.intersection(geoms[out], cover)
+        layers._cache[key] = min(1.0, union_area_ha(clipped) / (float(total_km2) * 100.0))
     share: float = layers._cache[key]
     return share
 

@@ -91,6 +91,10 @@ _OVERLAP = (C("overlap_ha", "col.overlap_area", "unit.ha"),
 _NAME = C("name", "col.name", kind="loc")
 _E_OVERLAP = C("overlap_ha", "col.overlap_area", "unit.ha")
 _E_DIST = C("distance_m", "col.distance", "unit.m", digits=0)
+#: The quota ledger's four figures of a base and year (ha).
+_QUOTA_MEASURES = (C("allocated_ha", "col.allocated", "unit.ha"), C("used_ha", "col.used", "unit.ha"),
+                   C("reserved_ha", "col.reserved", "unit.ha"),
+                   C("remaining_ha", "col.remaining", "unit.ha"))
 
 
 def _core_specs() -> list[CheckSpec]:
@@ -146,16 +150,9 @@ def _core_specs() -> list[CheckSpec]:
                            C("existing_construction_ha", "col.existing_construction", "unit.ha"),
                            C("farmland_ha", "col.farmland_taken", "unit.ha"),
                            C("cropland_ha", "col.cropland_taken", "unit.ha"),
-                           C("allocated_ha", "col.allocated", "unit.ha"),
-                           C("used_ha", "col.used", "unit.ha"),
-                           C("reserved_ha", "col.reserved", "unit.ha"),
-                           C("remaining_ha", "col.remaining", "unit.ha"),
+                           *_QUOTA_MEASURES,
                            C("use_share", "col.use_share", "", "pct")),
-                  evidence=(C("year", "col.year", kind="int"),
-                            C("allocated_ha", "col.allocated", "unit.ha"),
-                            C("used_ha", "col.used", "unit.ha"),
-                            C("reserved_ha", "col.reserved", "unit.ha"),
-                            C("remaining_ha", "col.remaining", "unit.ha"),
+                  evidence=(C("year", "col.year", kind="int"), *_QUOTA_MEASURES,
                             C("source", "col.source", kind="text"),
                             C("accuracy", "col.accuracy", kind="code", prefix="accuracy.")),
                   needs=("base", "landuse"),

@@ -18,21 +18,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import math
-
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..dem import cell_size_m
 from ..rules_tables import slope_status, terrain_rules
+from .config import CheckConfig
 from .context import CheckContext, unknown
 from .result import CheckResult
 
 if TYPE_CHECKING:  # pragma: no cover
+    from affine import Affine
+
     from ..layers_index import ScreeningLayers
 
-__all__ = ["run", "dem_cells"]
+__all__ = ["run", "decide", "dem_cells", "cell_window"]
+
+
+def cell_window(bounds: tuple[Any, Any, Any, Any], tr: Affine, shape: tuple[int, ...]
+                ) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """Columns ``[c_lo, c_hi)`` and rows ``[r_lo, r_hi)`` of the DEM cells over ``bounds``
+    (west, south, east, north: numbers, or arrays for many sites at once)."""
+    h, w = shape[0], shape[1]
+    west, south, east, north = (np.asarray(v, dtype=float) for v in bounds)
+    c0, r0 = ~tr @ (west, north)
+    c1, r1 = ~tr @ (east, south)
+    cmin, cmax = np.minimum(c0, c1), np.maximum(c0, c1)
+    rmin, rmax = np.minimum(r0, r1), np.maximum(r0, r1)
+    return ((np.maximum(0, np.floor(cmin)).astype(np.int64),
+             np.minimum(w, np.floor(cmax) + 1).astype(np.int64)),
+            (np.maximum(0, np.floor(rmin)).astype(np.int64),
+             np.minimum(h, np.floor(rmax) + 1).astype(np.int64)))
 
 
 def dem_cells(site: BaseGeometry, layers: ScreeningLayers
@@ -49,14 +66,9 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     dem, slope = layers.dem, layers.slope
     assert dem is not None and slope is not None  # run() answers UNKNOWN without a DEM
     tr = dem.transform
-    h, w = dem.elev.shape
-    west, south, east, north = site.bounds
-    c0, r0 = ~tr @ (west, north)
-    c1, r1 = ~tr @ (east, south)
-    cmin, cmax = sorted((c0, c1))
-    rmin, rmax = sorted((r0, r1))
-    cols = np.arange(max(0, math.floor(cmin)), min(w, math.floor(cmax) + 1))
-    rows = np.arange(max(0, math.floor(rmin)), min(h, math.floor(rmax) + 1))
+    (c_lo, c_hi), (r_lo, r_hi) = cell_window(site.bounds, tr, dem.elev.shape)
+    cols = np.arange(c_lo, c_hi)
+    rows = np.arange(r_lo, r_hi)
     if len(cols) == 0 or len(rows) == 0:
         return np.zeros(0), np.zeros(0), np.zeros(0, bool)
     grid_c, grid_r = np.meshgrid(cols, rows)
@@ -81,18 +93,25 @@ def run(ctx: CheckContext) -> CheckResult:
         ``share_above_fail`` and ``slope_max`` (degrees).
         evidence: one row per slope class with the share of the site above it.
     """
-    site, site_ha, layers, config = ctx.site, ctx.site_ha, ctx.layers, ctx.config
+    if ctx.layers.dem is None:
+        return unknown("terrain", ctx.config.rule("terrain"), "lyr.dem")
+    elev, slope, centre = dem_cells(ctx.site, ctx.layers)
+    return decide(elev, slope, centre, ctx.site_ha, ctx.layers, ctx.config)
+
+
+def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: float,
+           layers: ScreeningLayers, config: CheckConfig) -> CheckResult:
+    """The rule of the terrain check on the cells of :func:`dem_cells` (nothing is sampled here)."""
     rule = config.rule("terrain")
-    if layers.dem is None:
-        return unknown("terrain", rule, "lyr.dem")
     rules = terrain_rules()
     min_cells = rules.min_cells_in_site
-    elev, slope, centre = dem_cells(site, layers)
     valid = ~np.isnan(elev)
-    cw, chh = cell_size_m(layers.dem)
-    data_used = [{"layer": "dem", "source": layers.dem.tags.get("source", ""),
-                  "source_date": layers.dem.tags.get("source_date", ""),
-                  "accuracy": layers.dem.tags.get("accuracy", "derived")}]
+    dem = layers.dem
+    assert dem is not None  # run() answers UNKNOWN before this without a DEM
+    cw, chh = cell_size_m(dem)
+    data_used = [{"layer": "dem", "source": dem.tags.get("source", ""),
+                  "source_date": dem.tags.get("source_date", ""),
+                  "accuracy": dem.tags.get("accuracy", "derived")}]
     n_centre = int((centre & valid).sum())
     base = {"cell_w_m": cw, "cell_h_m": chh, "cell_km": max(cw, chh) / 1000.0,
             "n_centre_cells": n_centre, "min_cells": min_cells}

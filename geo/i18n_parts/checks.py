@@ -26,16 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status.UNKNOWN": ("无法判断（无数据）", "UNKNOWN (no data)"),
     "accuracy.user": ("用户提供", "user-supplied"),
     # metric labels
-    "metric.overlap_ha": ("重叠面积（公顷）", "Overlap (ha)"),
-    "metric.overlap_share": ("占选址比例", "Share of the site"),
-    "metric.distance_m": ("距离（米）", "Distance (m)"),
-    "metric.share_inside": ("位于基地内比例", "Share inside the base"),
-    "metric.requested_ha": ("申请用地（公顷）", "Requested (ha)"),
-    "metric.remaining_ha": ("剩余指标（公顷）", "Remaining quota (ha)"),
-    "metric.elev_mean": ("平均高程（米）", "Mean elevation (m)"),
-    "metric.slope_max": ("最大坡度（°）", "Max slope (°)"),
     "metric.buildable_ha": ("可建设面积（公顷）", "Buildable area (ha)"),
-    "metric.within": ("{km:g} 公里内", "within {km:g} km"),
     # shared messages
     "chk.no_layer": ("未导入{layer}数据，无法判断", "No {layer} data imported; cannot judge"),
     "chk.no_coverage": ("{layer}数据只覆盖选址的 {covered_pct:.0f}%，覆盖部分无重叠，其余无法判断",
@@ -238,8 +229,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.site_empty": ("选址范围为空", "The site geometry is empty"),
     "err.site_type": ("选址必须是多边形（收到 {type}）", "The site must be a polygon (got {type})"),
     "err.site_range": ("选址坐标不是经纬度：{detail}", "Site coordinates are not lon/lat: {detail}"),
-    "err.site_feature": ("{path} 第 {feature} 个要素有误：{detail}",
-                         "{path} feature {feature}: {detail}"),
 }
 
 

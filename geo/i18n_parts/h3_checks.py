@@ -111,9 +111,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.km": ("公里", "km"),
     "unit.km_from_m": ("公里", "km"),
     "unit.pct_grade": ("%坡度", "% grade"),
-    "unit.m2": ("平方米", "m²"),
-    "unit.wan": ("万元", "10k CNY"),
-    "unit.wan_per_ha": ("万元/公顷", "10k CNY/ha"),
     # report
     "rpt.side.upstream": ("上游", "upstream"),
     "rpt.side.downstream": ("下游", "downstream"),
@@ -234,7 +231,6 @@ TEXT.update({
     "col.indicator": ("指标", "Indicator"),
     "col.value": ("项目值", "Project value"),
     "col.threshold": ("控制值", "Control value"),
-    "col.basis": ("依据", "Basis"),
     "col.catalogue": ("目录", "Catalogue"),
     "col.policy_category": ("类别", "Category"),
     "col.entry": ("条目", "Entry"),

@@ -57,8 +57,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules.terrain.dem_coarse": (
         "DEM 格网约 {cell_km} km，粗于选址，不计算坡度；选址高程约 {elevation_m} m",
         "DEM cell ~{cell_km} km, coarser than the site: no slope is computed; elevation about {elevation_m} m"),
-    "rules.terrain.share_above": ("坡度大于 {pct}%（{deg}°）的面积占选址 {share}",
-                                  "{share} of the site is steeper than {pct}% ({deg}°)"),
     # ---------------------------------------------------------------- land-use classes
     "rules.landuse.class.cropland": ("耕地", "Cropland"),
     "rules.landuse.class.agricultural": ("农用地（耕地除外）", "Agricultural land (other than cropland)"),
@@ -114,12 +112,6 @@ TEXT: dict[str, tuple[str, str]] = {
                                  "The rules table does not cover this product; check it against the 2024 industrial-structure catalogue and the restricted / prohibited land lists"),
     "rules.policy.check_text": ("请对照目录原文核对该条目", "check this entry against the gazetted catalogue"),
     # ---------------------------------------------------------------- minerals (压覆)
-    "rules.minerals.query_step": (
-        "{deposit}（{mineral}）距选址 {distance_km} km：需开展压覆重要矿产资源查询/评估（向省级自然资源主管部门申请压覆查询）",
-        "{deposit} ({mineral}) lies {distance_km} km from the site: a 压覆 query / assessment of important "
-        "minerals is needed (ask the provincial natural-resources department for a 压覆 query)"),
-    "rules.minerals.not_important": ("{mineral} 不在重要矿产名单（开采登记34种、战略性矿产24种）",
-                                     "{mineral} is not on the important-mineral lists (34 registration minerals, 24 strategic)"),
 }
 
 

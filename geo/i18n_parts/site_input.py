@@ -41,16 +41,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "site.zone": ("3度带带号", "3-degree zone"),
     "site.shape.square": ("正方形", "Square"),
     "site.shape.circle": ("圆形", "Circle"),
-    "site.source.click": ("地图点选", "Map click"),
-    "site.source.draw": ("地图绘制", "Drawn on the map"),
-    "site.source.paste": ("粘贴坐标", "Pasted coordinates"),
-    "site.source.file": ("上传文件", "Uploaded file"),
-    "site.paste_help": (
-        "每行一个点：经度,纬度（或 X,Y），可在前面加点号；空行分隔外环、内环（洞）或多个地块；"
-        "支持度分秒（101°46′30″）。",
-        "One point per line: lon,lat (or X,Y), optionally after a point name; a blank line "
-        "separates outer rings, holes or parts; degrees-minutes-seconds (101°46′30″) work.",
-    ),
     # --- Gauss-Krüger
     "site.err.gk_zone_range": _GK_ZONE_RANGE,
     "site.err.gk_zone_range.line": _at_line(_GK_ZONE_RANGE),

@@ -36,7 +36,6 @@ TEXT = {
     "site.investment": ("投资（万元）", "Investment (10k yuan)"),
     "site.year": ("指标年度", "Quota year"),
     "site.run": ("检查选址", "Check the site"),
-    "site.verdict": ("结论：{status}", "Verdict: {status}"),
     "site.layer": ("拟选址", "Proposed site"),
     "site.buildable": ("可建设范围", "Buildable area"),
     "site.buildable_ha": ("可建设面积 {ha:,.2f} 公顷（扣除与生态保护红线及已导入管控线的重叠部分；压覆矿产不扣除，需另行查询评估）",
@@ -57,5 +56,4 @@ TEXT = {
     "site.dl.geojson": ("选址与压占范围（GeoJSON）", "Site and overlaps (GeoJSON)"),
     "site.dl.jzd": ("界址点坐标（TXT）", "Boundary points (界址点 TXT)"),
     "site.jzd_zone": ("导出 3°带号", "Export 3° zone"),
-    "site.stale": ("选址或项目已修改，请重新检查。", "The site or project changed; run the check again."),
 }

@@ -30,7 +30,6 @@ TEXT: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- import errors
     "import.err.empty": ("图层为空（没有可用的要素），未作替换", "The layer is empty (no usable feature); nothing replaced"),
     "import.err.too_big": ("文件 {mb:,.0f} MB，超过上限 {max_mb:,.0f} MB", "The file is {mb:,.0f} MB; at most {max_mb:,.0f} MB"),
-    "import.err.too_many": ("要素或节点过多（{n:,}），上限 {max:,}", "Too many features or vertices ({n:,}); at most {max:,}"),
     "import.err.crs_choice": ("无法识别的坐标系 {crs}", "Unknown coordinate system {crs}"),
     "import.err.geom_type": ("几何类型不符：该图层需要{expected}要素，文件中为 {found}",
                              "Wrong geometry type: the layer needs {expected} features; the file has {found}"),
@@ -88,7 +87,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.col.version": ("版本", "Version"),
     "data.col.current": ("当前", "Current"),
     "data.col.action": ("操作", "Action"),
-    "data.col.at": ("时间（UTC）", "When (UTC)"),
     "data.col.by": ("操作人", "By"),
     "data.col.source": ("来源", "Source"),
     "data.col.source_date": ("来源日期", "Source date"),
@@ -140,8 +138,6 @@ TEXT: dict[str, tuple[str, str]] = {
                            "{collapsed} collapsed when repaired and dropped, {parts} with parts of another type trimmed"),
     "data.mapping": ("字段对应（* 为必填）", "Field mapping (* required)"),
     "data.preview": ("预览", "Preview"),
-    "data.replace": ("用这 {n} 个要素替换“{layer}”", "Replace '{layer}' with these {n} features"),
-    "data.replaced": ("已替换：第 {version} 版，{n} 个要素", "Replaced: version {version}, {n} features"),
     # ---------------------------------------------------------------- quota page
     "quota.title": ("建设用地指标台账", "Land-quota ledger"),
     "quota.year": ("年度", "Year"),

@@ -12,6 +12,7 @@ screenshot         ``screenshot(page, "name")`` -> Path under test-output/
 Helpers
 -------
 map_frame(page)    the Frame holding the folium map (``.leaflet-container``), waiting up to 60 s
+(tests/browser/helpers.py: app_idle, sample_login, log_in -- also fixtures here)
 OUTPUT_DIR         test-output/ (or $TEST_OUTPUT_DIR)
 
 Browser tests are skipped when /usr/bin/chromium is missing, unless the CI env
@@ -33,6 +34,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.browser.helpers import _log_tail, app_idle, log_in, sample_login
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR") or REPO_ROOT / "test-output")
@@ -56,13 +59,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _log_tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
 
 
 def _app_script_for(app: Path, run_root: Path) -> Path:
@@ -138,28 +134,32 @@ def save_screenshot(page, name: str, full_page: bool = True) -> Path:
 def streamlit_server(tmp_path_factory):
     """Factory: ``streamlit_server(app_path) -> base_url`` (one server per app, per session).
 
+    ``streamlit_server(app_path, env={...}, name="x")`` starts another server of the same app
+    with extra environment (e.g. its own ``QPA_DATA_DIR``), one per ``name``;
+    ``streamlit_server.log(base_url)`` is a server's log file.
     Runs ``python -m streamlit run <app>`` with cwd = repo root on a free port,
     waits for /_stcore/health, and stops the server at the end of the session.
     Server output goes to test-output/streamlit-<app>.log.
     """
     procs: list[subprocess.Popen] = []
-    urls: dict[Path, str] = {}
+    urls: dict[tuple[Path, str | None], str] = {}
+    logs: dict[str, Path] = {}
     run_root = tmp_path_factory.mktemp("apps")
 
-    def start(app_path: str | os.PathLike) -> str:
+    def start(app_path: str | os.PathLike, env: dict | None = None, name: str | None = None) -> str:
         app = Path(app_path)
         if not app.is_absolute():
             app = REPO_ROOT / app
         app = app.resolve()
-        if app in urls:
-            return urls[app]
+        if (app, name) in urls:
+            return urls[(app, name)]
         if not app.exists():
             raise FileNotFoundError(app)
         script = _app_script_for(app, run_root)
         port = _free_port()
         OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-        log_path = OUTPUT_DIR / f"streamlit-{app.stem}.log"
-        env = dict(os.environ)
+        log_path = OUTPUT_DIR / f"streamlit-{name or app.stem}.log"
+        env = {**os.environ, **(env or {})}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         env["ATLAS_REPO_ROOT"] = str(REPO_ROOT)
         cmd = [
@@ -195,8 +195,11 @@ def streamlit_server(tmp_path_factory):
                     f"streamlit not healthy after {SERVER_TIMEOUT_S}s for {app}:\n{_log_tail(log_path)}"
                 )
             time.sleep(0.3)
-        urls[app] = base
+        urls[(app, name)] = base
+        logs[base] = log_path
         return base
+
+    start.log = logs.__getitem__  # the server log of a base URL
 
     yield start
 
@@ -289,6 +292,24 @@ def screenshot():
 def find_frame_with():
     """The :func:`frame_with` helper as a fixture."""
     return frame_with
+
+
+@pytest.fixture
+def login():
+    """:func:`helpers.log_in`: ``login(page, user, password, lang)`` through the sidebar."""
+    return log_in
+
+
+@pytest.fixture
+def sample_official():
+    """:func:`helpers.sample_login`: ``sample_official(log_path) -> (user, password)``."""
+    return sample_login
+
+
+@pytest.fixture
+def wait_idle():
+    """:func:`helpers.app_idle`: ``wait_idle(page)`` until no script run is in progress."""
+    return app_idle
 
 
 @pytest.fixture

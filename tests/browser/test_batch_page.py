@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.i18n import t
+from tests._text import pattern, stem
+
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parent / "batch_app.py"
@@ -16,29 +19,30 @@ def test_rank_and_suitability_offline(streamlit_server, browser_page, find_frame
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 2600})
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
-    page.wait_for_selector("text=批量选址排序与全省适宜性", timeout=60_000)
+    page.get_by_text(t("batch.title", "zh")).first.wait_for(timeout=60_000)
     page.locator("textarea").first.fill(SITES)
-    page.locator("input[aria-label='产品 / 产业链环节']").first.fill("正极材料")
+    product = f"input[aria-label='{t('batch.product', 'zh')}']"
+    page.locator(product).first.fill("正极材料")
     page.keyboard.press("Enter")
-    page.get_by_role("button", name="开始批量核查").click()
-    page.wait_for_selector("text=4 个地块核查完毕", timeout=120_000)
+    page.get_by_role("button", name=t("batch.run", "zh")).click()
+    page.get_by_text(pattern("batch.done", "zh")).first.wait_for(timeout=120_000)
     frame = find_frame_with(page, "path.qpa-batch-site", timeout_s=60)
     assert frame is not None
     frame.wait_for_function("document.querySelectorAll('path.qpa-batch-site').length === 4",
                             timeout=60_000)
     fills = {frame.locator("path.qpa-batch-site").nth(i).get_attribute("fill") for i in range(4)}
     assert fills <= {"#1a9850", "#fdae61", "#d73027", "#878787"} and len(fills) >= 2
-    assert "候选地块" in frame.locator("#qpa-sites-legend").inner_text()
+    assert t("batch.sites_layer", "zh") in frame.locator("#qpa-sites-legend").inner_text()
     screenshot(page, "batch_ranked")
 
-    page.get_by_role("tab", name="全省适宜性").click()
-    page.locator("input[aria-label='产品 / 产业链环节']").last.fill("钾肥")
+    page.get_by_role("tab", name=t("batch.tab_suit", "zh")).click()
+    page.locator(product).last.fill("钾肥")
     page.keyboard.press("Enter")
-    page.get_by_role("button", name="计算适宜性").click()
-    page.wait_for_selector("text=匹配基地：", timeout=120_000)
+    page.get_by_role("button", name=t("batch.suit_run", "zh")).click()
+    page.get_by_text(pattern("batch.suit_done", "zh")).first.wait_for(timeout=120_000)
     suit = find_frame_with(page, "img.qpa-suitability", timeout_s=60)
     assert suit is not None, "no suitability overlay"
-    assert "适宜性" in suit.locator("#qpa-suit-legend").inner_text()
+    assert stem("batch.suit_legend", "zh") in suit.locator("#qpa-suit-legend").inner_text()
     screenshot(page, "batch_suitability")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from geo.i18n import t
+
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parent / "chains_app.py"
@@ -15,7 +17,7 @@ def test_graph_and_map_draw_offline(streamlit_server, browser_page, find_frame_w
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 2400})  # the first map on screen
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
-    page.wait_for_selector("text=产业链上下游与选址", timeout=60_000)
+    page.get_by_text(t("chains.title", "zh")).first.wait_for(timeout=60_000)
     # Graphviz: the DOT is laid out in the browser into an SVG with our node labels
     svg = page.locator("[data-testid='stGraphVizChart'] svg")
     svg.first.wait_for(timeout=60_000)

@@ -2,6 +2,7 @@
 a reload (or a link) reopens the site check with its language and site."""
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
+from tests.browser.helpers import app_idle, choose, map_reported
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +26,14 @@ def _overlay(frame, lang: str, layer: str):
     frame.locator(".leaflet-control-layers").hover()
     return frame.locator(".leaflet-control-layers-overlays label",
                          has_text=t(f"layer.{layer}", lang)).locator("input")
+
+
+def _unchecked(lang: str, layer: str) -> str:
+    """JS: the map's ``layer`` is switched off in its layer control and not drawn."""
+    name = json.dumps(t(f"layer.{layer}", lang))
+    return (f"[...document.querySelectorAll('.leaflet-control-layers-overlays label')].some("
+            f"l => l.textContent.includes({name}) && !l.querySelector('input').checked) && "
+            f"document.querySelectorAll('path.qpa-{layer}').length === 0")
 
 
 def _map_in(page, find_frame_with, lang: str):
@@ -51,6 +61,12 @@ def _wait_map(page, condition: str, timeout_s: float = 60) -> None:
     raise AssertionError(f"the map never met: {condition}")
 
 
+def _wait_reported(page, condition: str, timeout_s: float = 30) -> None:
+    """Wait until the map has sent the app a view ``v`` (its component value: ``v.center``,
+    ``v.zoom``) for which ``condition`` holds."""
+    map_reported(page, condition, timeout_s=timeout_s)
+
+
 def _on_map(page, script: str) -> None:
     """Run ``script`` in the frame that holds the map."""
     _wait_map(page, "true")
@@ -71,9 +87,7 @@ def _payload_tol(detail: int) -> str:
 
 
 def _select(page, label: str, option: str) -> None:
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choose(page, label, option)
 
 
 def test_language_switch_and_basemap_keep_the_base_and_the_layers(streamlit_server, browser_page,
@@ -94,16 +108,15 @@ def test_language_switch_and_basemap_keep_the_base_and_the_layers(streamlit_serv
     search = page.get_by_role("combobox", name=t("ctl.search", "en"))
     expect(search).to_have_value(names.loc[BASE, "name_en"], timeout=30_000)
     expect(page).to_have_url(re.compile("lang=en"))
-    frame = _map_in(page, find_frame_with, "en")
-    expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
-    expect(frame.locator("path.qpa-deposits")).to_have_count(0)
+    _map_in(page, find_frame_with, "en")
+    _wait_map(page, _unchecked("en", "deposits"))  # in whichever frame the map now is
 
     page.locator("[data-testid='stSidebar']").get_by_text(t("basemap.osm", "en"), exact=True).click()
     expect(page).to_have_url(re.compile("basemap=osm"), timeout=30_000)
     frame = find_frame_with(page, ".leaflet-tile", 60)  # the new map, with OSM tiles (blocked)
     assert frame is not None
-    frame = _map_in(page, find_frame_with, "en")
-    expect(_overlay(frame, "en", "deposits")).not_to_be_checked(timeout=30_000)
+    _map_in(page, find_frame_with, "en")
+    _wait_map(page, _unchecked("en", "deposits"))
     expect(search).to_have_value(names.loc[BASE, "name_en"])
     screenshot(page, "atlas_state_after_switches")
     assert page.page_errors == [], page.page_errors
@@ -136,18 +149,18 @@ def test_reload_reopens_the_site_check_in_its_language(streamlit_server, browser
     assert page.blocked_urls == [], page.blocked_urls
 
 
-@pytest.mark.xfail(strict=False, reason="open bug (issue 13): after the merges of 2026-12-01 the "
-                   "panned view is not always kept across a language switch; it passed in the "
-                   "full CI run and fails in some browser-only runs. Next session: find the rerun "
-                   "that overtakes the view report.")
 def test_the_map_view_survives_a_language_switch(streamlit_server, browser_page, find_frame_with):
+    """The language is switched the moment the map has sent its new view: the rerun of the
+    switch overtakes the one the view report started (the view was lost that way)."""
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.goto(streamlit_server(APP), wait_until="domcontentloaded")
-    frame = _map_in(page, find_frame_with, "zh")
+    _map_in(page, find_frame_with, "zh")
+    frame = map_reported(page)  # the page has the map's first view: no rerun is due
+    app_idle(page)
     zoom = frame.evaluate("window.map.getZoom()")  # Qinghai fitted to the map
     frame.evaluate("window.map.panTo([36.6, 101.7], {animate: false})")  # pan to Xining
-    page.wait_for_timeout(1500)  # the map reports its view (debounced)
+    _wait_reported(page, "Math.abs(v.center.lat - 36.6) < 0.05")  # sent (debounced), no more
     page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
     frame = _map_in(page, find_frame_with, "en")
     frame.wait_for_function(
@@ -169,11 +182,12 @@ def test_zooming_out_from_a_base_does_not_snap_back_and_whole_province_resets(
     _on_map(page, "window.map.setView([36.0, 96.2], 6, {animate: false})")  # zoom out
     expect(page.get_by_text(_payload_tol(6))).to_be_visible(timeout=60_000)  # coarser, a new map
     _wait_map(page, "window.map.getZoom() === 6")
-    page.wait_for_timeout(2000)
+    _wait_reported(page, "v.zoom === 6")  # the app has the new view; its rerun is over:
+    app_idle(page)
     _wait_map(page, "window.map.getZoom() === 6", 5)  # it stays out
 
     _on_map(page, "window.map.setView([36.6, 101.7], 9, {animate: false})")
-    page.wait_for_timeout(3000)
+    _wait_reported(page, "v.zoom === 9")
     _select(page, t("ctl.search", "zh"), t("ctl.search_none", "zh"))
     # the whole province again: Qinghai fitted to the map (zoom 5-6.5), centred on it
     _wait_map(page, "window.map.getZoom() <= 6.5 && Math.abs(window.map.getCenter().lng - 96.2) < 0.5")

@@ -41,6 +41,7 @@ from geo import ledger
 from geo.auth import User
 from geo.i18n import t
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
+from tests.browser.helpers import choose, log_in
 from tests.test_dem_versions import _fine_dem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -165,12 +166,9 @@ def _official_on_data_page(page, base: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(base, wait_until="domcontentloaded")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text(t("auth.login_title", "zh")).click()
-    sidebar.get_by_label(t("auth.username", "zh")).fill(OFFICIAL_USER.username)
-    sidebar.get_by_label(t("auth.password", "zh")).fill(PASSWORD)
-    sidebar.get_by_role("button", name=t("auth.login", "zh"), exact=True).click()
-    expect(sidebar.get_by_text(OFFICIAL_USER.username, exact=False)).to_be_visible(timeout=60_000)
+    _map_frame(page)  # the first run is over (its map drawn) before the login box is used
+    log_in(page, OFFICIAL_USER.username, PASSWORD, "zh")
+    sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("link", name=t("page.data", "zh")).click()
     expect(page.get_by_text(t("dem.title", "zh"))).to_be_visible(timeout=60_000)
 
@@ -181,8 +179,7 @@ def _browser_layer_restore(page, base: str, layer_id: str, version: int) -> None
     from playwright.sync_api import expect
 
     _official_on_data_page(page, base)
-    page.locator('[data-testid="stSelectbox"]', has_text=t("data.layer", "zh")).click()
-    page.get_by_role("option", name=t(f"layer.{layer_id}", "zh")).click()
+    choose(page, t("data.layer", "zh"), t(f"layer.{layer_id}", "zh"))
     section = page.locator('[data-testid="stExpander"]', has_text=t("data.restore", "zh"))
     expect(section).to_have_count(1, timeout=60_000)  # the rerun for the new layer is over
     section.get_by_text(t("data.restore", "zh")).click()

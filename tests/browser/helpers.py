@@ -1,0 +1,103 @@
+"""Helpers for the browser tests (also offered as fixtures by conftest.py): wait for the app
+to finish a run, read the sample official's password from its server's log, log in."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+__all__ = ["app_idle", "choose", "log_in", "map_reported", "sample_login"]
+
+
+def _log_tail(path: Path, n: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+    except OSError:
+        return "(no log)"
+
+
+def app_idle(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the app shows no script run in progress (Streamlit's running indicator is
+    gone): before typing into a form, so a rerun's redraw cannot overtake the typing."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"], "
+        "[data-testid=\"stStatusWidgetRunningManIcon\"]')", timeout=timeout_ms)
+
+
+def sample_login(log_path: Path, timeout_s: float = 60) -> tuple[str, str]:
+    """(user, password) of the sample local official, as its server printed it once on the
+    terminal (the server makes it when it serves its first page)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = re.search(r"sample local login .*?user '([^']+)', password '([^']+)'",
+                          log_path.read_text(errors="replace") if log_path.exists() else "")
+        if found:
+            return found.group(1), found.group(2)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no sample login in {log_path}:\n{_log_tail(log_path)}")
+        time.sleep(0.25)
+
+
+def log_in(page, username: str, password: str, lang: str = "zh") -> None:
+    """Log in through the sidebar's login box, as an official does; waits until the sidebar
+    offers the logout button."""
+    from playwright.sync_api import expect
+
+    from geo.i18n import t
+
+    sidebar = page.get_by_test_id("stSidebar")
+    logout = sidebar.get_by_role("button", name=t("auth.logout", lang))
+    sidebar.get_by_text(t("auth.login_title", lang)).click()
+    name_box = sidebar.get_by_label(t("auth.username", lang))
+    password_box = sidebar.get_by_label(t("auth.password", lang), exact=True)
+    for attempt in range(3):  # a rerun (a map reporting itself) may swallow the submit
+        app_idle(page)
+        name_box.fill(username)
+        password_box.fill(password)
+        expect(name_box).to_have_value(username)
+        expect(password_box).to_have_value(password)
+        sidebar.get_by_role("button", name=t("auth.login", lang), exact=True).click()
+        try:
+            expect(logout).to_be_visible(timeout=30_000 if attempt < 2 else 60_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
+def choose(page, label: str, option, attempts: int = 3) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``, as a person does: open the list,
+    click the option. A rerun (a map reporting its view) may close an open list: then open
+    it again. Waits until the box shows the option (a text, or a ``re.Pattern``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    box = page.locator("[data-testid='stSelectbox']:visible").filter(has_text=label)
+    for _ in range(attempts):
+        app_idle(page)
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=isinstance(option, str)).click(
+                timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    expect(box.get_by_role("combobox")).to_have_value(option, timeout=30_000)
+
+
+def map_reported(page, condition: str = "true", arg=None, timeout_s: float = 60):
+    """The frame whose folium map has sent the app a view ``v`` (streamlit-folium's component
+    value: ``v.center``, ``v.zoom``) for which ``condition`` (JS, may use ``arg``) holds. A
+    rerun may replace a map's frame at any moment: every frame is tried on each poll."""
+    script = ("([arg]) => !!(window.map && window.__GLOBAL_DATA__) && (v => !!v && !!v.center && "
+              f"({condition}))(window.__GLOBAL_DATA__.previous_data)")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(script, [arg]):
+                    return frame
+            except Exception:  # noqa: BLE001, S112 -- detached or navigating
+                continue
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no map reported a view where {condition} ({arg}) in {timeout_s:.0f} s")
