@@ -414,7 +414,8 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
     expect(page).to_have_url(re.compile("data_layer=redlines"), timeout=30_000)
     section = page.locator("[data-testid='stExpander']", has_text=t("data.restore", "en"))
     section.get_by_text(t("data.restore", "en")).click()
-    expect(section.get_by_role("combobox")).to_have_value("1")
+    expect(page.get_by_role("combobox", name=t("data.restore_version", "en"), exact=True)
+           ).to_have_value("1")
     app_idle(page)
     section.get_by_role("button", name=t("data.restore_button", "en")).click()
     expect(page.get_by_text(t("data.restored", "en", version=1, new=3))).to_be_visible(
