@@ -27,6 +27,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -74,10 +75,8 @@ class PeakRss:
 
         total = 0
         for p in [self.proc] + self.proc.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += p.memory_full_info().pss
-            except psutil.Error:
-                pass
         return total
 
     def _run(self) -> None:
@@ -85,7 +84,7 @@ class PeakRss:
             self.peak = max(self.peak, self._sample())
             time.sleep(self.every)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -105,7 +104,7 @@ class CpuTime:
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
-    def __enter__(self) -> "CpuTime":
+    def __enter__(self) -> CpuTime:
         self.start, self.seconds = self._now(), 0.0
         return self
 

@@ -29,6 +29,7 @@ The same corpus and mutator drive the bounded property-based tests
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import multiprocessing as mp
@@ -432,10 +433,8 @@ class _Slot:
         self.conn.send(task)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send(None)
-        except OSError:
-            pass
         self.proc.join(5)
         if self.proc.is_alive():
             self.proc.kill()

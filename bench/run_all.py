@@ -142,13 +142,13 @@ def _start_streamlit(app: Path, run_dir: Path, pages: bool = True) -> tuple[subp
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
                                                                     os.environ.get("PYTHONPATH")])),
                ATLAS_REPO_ROOT=str(ROOT))
-    logf = open(run_dir / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(run_dir / "streamlit.log", "wb") as logf:  # the child keeps its own copy
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -410,7 +410,8 @@ def main(argv=None) -> int:
 
     if args.browser_only:
         t0 = time.perf_counter()
-        log("browser"); bench_browser(args)
+        log("browser")
+        bench_browser(args)
         _print_table(f"browser only; total {time.perf_counter() - t0:.0f} s")
         return 0
 
@@ -433,13 +434,18 @@ def main(argv=None) -> int:
         f"({time.perf_counter() - t0:.1f} s)")
     project = Project(product="碳酸锂")
 
-    log("screening"); scr = bench_screening(args, data, stress, project)
-    log("batch"); bench_batch(args, data, stress, project)
-    log("suitability"); bench_suitability(args, data, stress)
+    log("screening")
+    scr = bench_screening(args, data, stress, project)
+    log("batch")
+    bench_batch(args, data, stress, project)
+    log("suitability")
+    bench_suitability(args, data, stress)
     if not args.skip_browser:
-        log("browser"); bench_browser(args)
+        log("browser")
+        bench_browser(args)
     if args.postgis:
-        log("postgis"); bench_postgis(args, data, stress, project, scr["redline_ms"])
+        log("postgis")
+        bench_postgis(args, data, stress, project, scr["redline_ms"])
 
     _print_table(f"stress set {len(data['redlines']):,} red lines / {n_vert:,} vertices / "
                  f"{len(data['deposits']):,} deposits; total {time.perf_counter() - t0:.0f} s")

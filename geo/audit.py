@@ -9,24 +9,29 @@ be traced back. Layer replacements and ledger changes keep their own history
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .auth import User, is_official
 from .store import Store, dumps, now_iso
 
+if TYPE_CHECKING:
+    from .checks.result import Project, ScreenResult
+    from .site_input import Site
+
 __all__ = ["screening_inputs", "record_site_check", "record_screening", "screenings",
            "screening"]
 
 
-def _as_dict(result: Any) -> dict:
+def _as_dict(result: Any) -> dict[str, Any]:
     if hasattr(result, "to_dict"):
-        return result.to_dict()
+        as_dict: dict[str, Any] = result.to_dict()
+        return as_dict
     return dict(result or {})
 
 
-def screening_inputs(store: Store, site: Any, project: Any) -> dict:
+def screening_inputs(store: Store, site: Site, project: Project) -> dict[str, Any]:
     """What one site check was given and screened against, as its audit record keeps it.
 
     ``site`` is a :class:`geo.site_input.Site` (how it was given, its CRS, its
@@ -43,7 +48,7 @@ def screening_inputs(store: Store, site: Any, project: Any) -> dict:
                      "dem_version": dem.version if dem is not None else 0}}
 
 
-def record_site_check(store: Store, user: User, site: Any, result: Any) -> int | None:
+def record_site_check(store: Store, user: User, site: Site, result: ScreenResult) -> int | None:
     """Keep an official's site check: :func:`screening_inputs` of ``site`` and the
     screened project, and ``result`` (a ScreenResult); None for a viewer."""
     if not is_official(user):
@@ -51,7 +56,8 @@ def record_site_check(store: Store, user: User, site: Any, result: Any) -> int |
     return record_screening(store, user, screening_inputs(store, site, result.project), result)
 
 
-def record_screening(store: Store, user: User, inputs: dict, result: dict) -> int | None:
+def record_screening(store: Store, user: User, inputs: dict[str, Any],
+                     result: ScreenResult | dict[str, Any]) -> int | None:
     """Keep one screening run by an official; returns its id (None for a viewer).
 
     Parameters
@@ -79,20 +85,21 @@ def record_screening(store: Store, user: User, inputs: dict, result: dict) -> in
                      "VALUES (?, ?, ?, ?, ?) RETURNING id",
                      (now_iso(), user.username, None if overall is None else str(overall),
                       dumps(inputs or {}), dumps(body)))
+    assert row is not None  # INSERT ... RETURNING gives one row
     return int(row[0])
 
 
 def screenings(store: Store, username: str | None = None, limit: int = 200) -> pd.DataFrame:
     """Recorded screenings, newest first: id, at, username, overall (no bodies)."""
     sql = "SELECT id, at, username, overall FROM screenings"
-    params: list = []
+    params: list[Any] = []
     if username:
         sql, params = sql + " WHERE username = ?", [username]
     with store.transaction() as tx:
         return tx.frame(sql + " ORDER BY id DESC LIMIT ?", [*params, int(limit)])
 
 
-def screening(store: Store, screening_id: int) -> dict | None:
+def screening(store: Store, screening_id: int) -> dict[str, Any] | None:
     """One recorded screening with its ``inputs`` and ``result`` decoded (None if absent)."""
     with store.transaction() as tx:
         row = tx.one("SELECT id, at, username, overall, inputs, result FROM screenings "

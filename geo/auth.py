@@ -46,6 +46,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TextIO
 
 import bcrypt
 
@@ -168,7 +169,7 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(12)).decode("ascii")
 
 
-def _entry(name: str, value: Mapping) -> tuple[str, dict]:
+def _entry(name: str, value: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     role = str(value.get("role", OFFICIAL))
     if role not in ROLES:
         raise ValueError(f"user {name!r} has role {role!r}; expected one of {ROLES}")
@@ -178,7 +179,7 @@ def _entry(name: str, value: Mapping) -> tuple[str, dict]:
     return name, {"password_hash": hashed, "role": role, "name": str(value.get("name", ""))}
 
 
-def _from_secrets(secrets: Mapping | None) -> dict:
+def _from_secrets(secrets: Mapping[str, Any] | None) -> dict[str, Any]:
     try:
         users = secrets["auth"]["users"] if secrets is not None else None
     except (KeyError, TypeError, FileNotFoundError):
@@ -188,8 +189,8 @@ def _from_secrets(secrets: Mapping | None) -> dict:
     return dict(_entry(str(k), v) for k, v in (users or {}).items())
 
 
-def _from_env(env: Mapping) -> dict:
-    out: dict = {}
+def _from_env(env: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for item in filter(None, (s.strip() for s in env.get("QPA_USERS", "").split(","))):
         parts = item.split(":")
         if len(parts) not in (2, 3):
@@ -203,7 +204,7 @@ def _from_env(env: Mapping) -> dict:
     return out
 
 
-def ensure_sample_credentials(data_dir: Path, stream=None) -> Path:
+def ensure_sample_credentials(data_dir: Path, stream: TextIO | None = None) -> Path:
     """Create ``<data_dir>/credentials.json`` with one sample official, once.
 
     The random password is written to ``stream`` (default stderr) this one
@@ -241,8 +242,8 @@ def sample_login_allowed(server_address: str | None, database_url: str | None) -
         return False
 
 
-def load_credentials(secrets: Mapping | None = None, env: Mapping | None = None,
-                     data_dir: Path | None = None) -> dict:
+def load_credentials(secrets: Mapping[str, Any] | None = None, env: Mapping[str, Any] | None = None,
+                     data_dir: Path | None = None) -> dict[str, Any]:
     """``{username: {password_hash, role, name}}`` from secrets, env, or the local file.
 
     The first source that defines any user wins. With none, the local file
@@ -327,14 +328,14 @@ def _dummy_hash(cost: int) -> bytes:
     return bcrypt.hashpw(b"no such user", bcrypt.gensalt(cost))
 
 
-def _dummy_for(credentials: Mapping) -> bytes:
+def _dummy_for(credentials: Mapping[str, Any]) -> bytes:
     """A hash of the same bcrypt cost as the configured ones (12 when none are)."""
     costs = [int(m.group(1)) for e in credentials.values()
              if (m := _COST_RE.match(str((e or {}).get("password_hash", ""))))]
     return _dummy_hash(max(costs, default=12))
 
 
-def authenticate(username: str, password: str, credentials: Mapping,
+def authenticate(username: str, password: str, credentials: Mapping[str, Any],
                  client: str = "") -> User:
     """The :class:`User` for a correct user name and password.
 
@@ -361,7 +362,7 @@ def authenticate(username: str, password: str, credentials: Mapping,
     given = (password or "").encode("utf-8")
     fits = len(given) <= _BCRYPT_MAX_BYTES  # bcrypt refuses longer ones: a wrong password
     ok = bcrypt.checkpw(given if fits else b"", hashed) and fits and entry is not None
-    if not ok:
+    if not ok or entry is None:
         raise LoginError("wrong user name or password")
     _failures.succeeded(client)
     return User(name, entry["role"], entry.get("name", ""))

@@ -36,7 +36,8 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -48,6 +49,10 @@ from .checks.registry import registry
 from .checks.result import DEFAULT_STATUS_ORDER
 from .errors import InputError
 from .export_safe import neutralise_frame
+
+if TYPE_CHECKING:
+    from .checks import CheckConfig
+    from .layers_index import ScreeningLayers
 
 __all__ = [
     "COMPONENTS",
@@ -71,7 +76,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {"verdict": 0.6, "chain": 0.25, "quota": 0.1
 #: Remaining quota (ha) at which the quota component reaches 1 (as the base ranking).
 QUOTA_FULL_HA = 100.0
 
-def _value(v):
+def _value(v: Any) -> Any:
     if v is None:
         return None
     if isinstance(v, (list, tuple)):
@@ -83,7 +88,7 @@ def _value(v):
     return v
 
 
-def site_record(site_id: str, result: ScreenResult) -> dict:
+def site_record(site_id: str, result: ScreenResult) -> dict[str, Any]:
     """One flat row of a screen: ids, position, verdict, each check's status and figures.
 
     Module-level so that :func:`geo.screen.screen_many` can apply it in its workers.
@@ -103,8 +108,9 @@ def site_record(site_id: str, result: ScreenResult) -> dict:
     return rec
 
 
-def screen_table(sites: Sequence[tuple[str, BaseGeometry]], project: Project, layers,
-                 config=None, workers: int = 1, progress=None) -> pd.DataFrame:
+def screen_table(sites: Sequence[tuple[str, BaseGeometry]], project: Project,
+                 layers: ScreeningLayers, config: CheckConfig | None = None, workers: int = 1,
+                 progress: Callable[[int, int], object] | None = None) -> pd.DataFrame:
     """Screen ``sites`` and return one row per site (input order, not ranked).
 
     ``progress(done, total)`` is called after each site (for a progress bar).
@@ -150,7 +156,8 @@ def _weight_vector(weights: dict[str, float] | None) -> np.ndarray:
     if (vec < 0).any() or not np.isfinite(vec).all() or vec.sum() <= 0:
         raise InputError(f"weights must be >= 0 with a positive sum, got {w}",
                          key="err.batch_weights", names=str(w))
-    return vec / vec.sum()
+    normalised: np.ndarray = vec / vec.sum()
+    return normalised
 
 
 def _lex_position(table: pd.DataFrame, comp: np.ndarray) -> np.ndarray:
@@ -196,7 +203,8 @@ def perturbed_weights(weights: dict[str, float] | None, draws: int = 300,
     base = _weight_vector(weights)
     rng = np.random.default_rng(seed)
     w = base[None, :] * np.exp(rng.normal(0.0, spread, size=(int(draws), len(base))))
-    return w / w.sum(axis=1, keepdims=True)
+    rows: np.ndarray = w / w.sum(axis=1, keepdims=True)
+    return rows
 
 
 def sensitivity(table: pd.DataFrame, weights: dict[str, float] | None = None,
@@ -234,7 +242,8 @@ def to_geojson(ranked: pd.DataFrame, geometries: dict[str, BaseGeometry]) -> str
     """GeoJSON FeatureCollection of the ranked sites (their polygons, all columns)."""
     geoms = [geometries.get(str(s)) for s in ranked["site_id"]]
     frame = gpd.GeoDataFrame(ranked.copy(), geometry=geoms, crs=4326)
-    return frame.to_json(na="null", drop_id=True, ensure_ascii=False)
+    text: str = frame.to_json(na="null", drop_id=True, ensure_ascii=False)
+    return text
 
 
 def to_excel_bytes(ranked: pd.DataFrame, sens: pd.DataFrame | None = None) -> bytes:

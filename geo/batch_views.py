@@ -12,9 +12,14 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .i18n import t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .checks.registry import Column
 
 __all__ = ["ranking_export", "ranking_rows", "sensitivity_rows", "SENSITIVITY_COLUMNS"]
 
@@ -73,7 +78,7 @@ def ranking_rows(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out).reset_index(drop=True)
 
 
-def _header(col, lang: str) -> str:
+def _header(col: Column, lang: str) -> str:
     from .checks.columns import column_title
 
     if col.kind == "pct":
@@ -81,7 +86,7 @@ def _header(col, lang: str) -> str:
     return column_title(col, lang)
 
 
-def _values(col, values: pd.Series) -> pd.Series:
+def _values(col: Column, values: pd.Series) -> pd.Series:
     """A batch figure in the unit its header names (a share as %, metres shown as km)."""
     v = pd.to_numeric(values, errors="coerce")
     if col.kind == "pct":

@@ -18,9 +18,12 @@ give Python floats out; array-likes in give ``numpy.ndarray`` out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeAlias
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
+from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "out_of_china",
@@ -41,8 +44,13 @@ _X_PI = np.pi * 3000.0 / 180.0  # BD-09 constant
 _TOL = 1e-9
 _MAX_ITER = 50
 
+#: A float for a scalar input, an array for an array-like one.
+Coords: TypeAlias = float | np.ndarray
+#: An array conversion ``(lon, lat) -> (lon, lat)``.
+ArrayTransform: TypeAlias = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
-def _as_arrays(lon, lat):
+
+def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray, bool]:
     """Return float arrays of lon and lat and whether the input was scalar."""
     scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
     lon_a = np.asarray(lon, dtype=float)
@@ -51,14 +59,14 @@ def _as_arrays(lon, lat):
     return lon_a.astype(float, copy=True), lat_a.astype(float, copy=True), scalar
 
 
-def _out(lon, lat, scalar):
+def _out(lon: np.ndarray, lat: np.ndarray, scalar: bool) -> tuple[Coords, Coords]:
     """Return scalars as floats, arrays unchanged."""
     if scalar:
         return float(lon), float(lat)
     return lon, lat
 
 
-def out_of_china(lon, lat):
+def out_of_china(lon: ArrayLike, lat: ArrayLike) -> bool | np.ndarray:
     """Whether points lie outside the rough bounding box where GCJ-02 applies.
 
     Parameters
@@ -81,23 +89,23 @@ def out_of_china(lon, lat):
     return res
 
 
-def _transform_lat(x, y):
-    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+def _transform_lat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    ret: np.ndarray = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
     ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     ret += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
     ret += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
     return ret
 
 
-def _transform_lon(x, y):
-    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+def _transform_lon(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    ret: np.ndarray = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
     ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     ret += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
     ret += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
     return ret
 
 
-def _gcj_offset(lon, lat):
+def _gcj_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """GCJ-02 minus WGS84 in degrees at WGS84 (lon, lat); zero outside China."""
     dlat = _transform_lat(lon - 105.0, lat - 35.0)
     dlon = _transform_lon(lon - 105.0, lat - 35.0)
@@ -112,7 +120,9 @@ def _gcj_offset(lon, lat):
     return dlon, dlat
 
 
-def _iterate_inverse(forward, lon_t, lat_t, lon0, lat0, tol, max_iter):
+def _iterate_inverse(forward: ArrayTransform, lon_t: np.ndarray, lat_t: np.ndarray,
+                     lon0: np.ndarray, lat0: np.ndarray, tol: float, max_iter: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``forward(lon, lat) == (lon_t, lat_t)`` by fixed-point iteration.
 
     The China offset transforms are close to a translation (their Jacobian is
@@ -132,12 +142,12 @@ def _iterate_inverse(forward, lon_t, lat_t, lon0, lat0, tol, max_iter):
     return lon, lat
 
 
-def _wgs84_to_gcj02_arr(lon, lat):
+def _wgs84_to_gcj02_arr(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     dlon, dlat = _gcj_offset(lon, lat)
     return lon + dlon, lat + dlat
 
 
-def wgs84_to_gcj02(lon, lat):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
     """Convert WGS84 coordinates to GCJ-02 (Amap / Tencent).
 
     Parameters
@@ -154,7 +164,8 @@ def wgs84_to_gcj02(lon, lat):
     return _out(*_wgs84_to_gcj02_arr(lon_a, lat_a), scalar)
 
 
-def gcj02_to_wgs84(lon, lat, tol: float = _TOL, max_iter: int = _MAX_ITER):
+def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike, tol: float = _TOL, max_iter: int = _MAX_ITER
+                   ) -> tuple[Coords, Coords]:
     """Convert GCJ-02 coordinates to WGS84 (accurate iterative inverse).
 
     Parameters
@@ -180,7 +191,7 @@ def gcj02_to_wgs84(lon, lat, tol: float = _TOL, max_iter: int = _MAX_ITER):
     return _out(np.asarray(wlon, dtype=float), np.asarray(wlat, dtype=float), scalar)
 
 
-def gcj02_to_bd09(lon, lat):
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
     """Convert GCJ-02 coordinates to BD-09 (Baidu).
 
     Parameters
@@ -197,13 +208,13 @@ def gcj02_to_bd09(lon, lat):
     return _out(*_gcj02_to_bd09_arr(x, y), scalar)
 
 
-def _gcj02_to_bd09_arr(x, y):
+def _gcj02_to_bd09_arr(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
     return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
 
 
-def _bd09_to_gcj02_approx(lon, lat):
+def _bd09_to_gcj02_approx(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = lon - 0.0065
     y = lat - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
@@ -211,7 +222,8 @@ def _bd09_to_gcj02_approx(lon, lat):
     return z * np.cos(theta), z * np.sin(theta)
 
 
-def bd09_to_gcj02(lon, lat, tol: float = _TOL, max_iter: int = _MAX_ITER):
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike, tol: float = _TOL, max_iter: int = _MAX_ITER
+                  ) -> tuple[Coords, Coords]:
     """Convert BD-09 coordinates to GCJ-02.
 
     Starts from Baidu's published closed-form inverse and refines it by
@@ -237,7 +249,7 @@ def bd09_to_gcj02(lon, lat, tol: float = _TOL, max_iter: int = _MAX_ITER):
     return _out(np.asarray(glon, dtype=float), np.asarray(glat, dtype=float), scalar)
 
 
-def wgs84_to_bd09(lon, lat):
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
     """Convert WGS84 coordinates to BD-09 (via GCJ-02).
 
     Parameters
@@ -253,7 +265,7 @@ def wgs84_to_bd09(lon, lat):
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
-def bd09_to_wgs84(lon, lat):
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Coords, Coords]:
     """Convert BD-09 coordinates to WGS84 (via GCJ-02, both inverses iterative).
 
     Parameters
@@ -269,7 +281,9 @@ def bd09_to_wgs84(lon, lat):
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
-def transform_geometry(geom, func: Callable):
+def transform_geometry(geom: BaseGeometry,
+                       func: Callable[[np.ndarray, np.ndarray], tuple[ArrayLike, ArrayLike]]
+                       ) -> BaseGeometry:
     """Apply a (lon, lat) coordinate conversion to shapely geometries.
 
     Parameters

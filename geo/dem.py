@@ -17,11 +17,12 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rasterio
 import rasterio.shutil
-from rasterio.io import MemoryFile
+from rasterio.io import DatasetReader, MemoryFile
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import Resampling, calculate_default_transform
@@ -47,7 +48,9 @@ __all__ = [
 ]
 
 #: (west, south, east, north) of Qinghai with a margin, degrees.
-QINGHAI_BBOX = (89.3, 31.5, 103.2, 39.3)
+#: (west, south, east, north) in degrees.
+Bbox = tuple[float, float, float, float]
+QINGHAI_BBOX: Bbox = (89.3, 31.5, 103.2, 39.3)
 MAX_DEM_BYTES = 200 * 1024 * 1024
 #: Cells of the largest grid accepted, whatever the machine (150 M: ~1.1 GB as float64).
 DEFAULT_MAX_CELLS = 150_000_000
@@ -69,7 +72,7 @@ class Dem:
 
     elev: np.ndarray
     transform: Affine
-    tags: dict
+    tags: dict[str, Any]
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -181,7 +184,8 @@ def _gradients(dem: Dem) -> tuple[np.ndarray, np.ndarray]:
 def slope_degrees(dem: Dem) -> np.ndarray:
     """Slope of every cell in degrees (NaN where elevation is missing)."""
     gx, gy = _gradients(dem)
-    return np.degrees(np.arctan(np.hypot(gx, gy)))
+    slope: np.ndarray = np.degrees(np.arctan(np.hypot(gx, gy)))
+    return slope
 
 
 def hillshade(dem: Dem, azimuth: float = 315.0, altitude: float = 45.0,
@@ -193,10 +197,11 @@ def hillshade(dem: Dem, azimuth: float = 315.0, altitude: float = 45.0,
     aspect = np.arctan2(-gx, -gy)  # direction the surface faces, from north
     az, alt = np.radians(azimuth), np.radians(altitude)
     shade = np.sin(alt) * np.cos(slope) + np.cos(alt) * np.sin(slope) * np.cos(az - aspect)
-    return np.clip(shade, 0.0, 1.0)
+    clipped: np.ndarray = np.clip(shade, 0.0, 1.0)
+    return clipped
 
 
-def import_dem(data: bytes, out_path: Path, bbox=QINGHAI_BBOX) -> DemInfo:
+def import_dem(data: bytes, out_path: Path, bbox: Bbox = QINGHAI_BBOX) -> DemInfo:
     """Validate an uploaded GeoTIFF, reproject it to EPSG:4326 and save it as a
     Cloud-Optimised GeoTIFF (float32, NaN for no data, 512-cell tiles, overviews).
 
@@ -225,7 +230,7 @@ def import_dem(data: bytes, out_path: Path, bbox=QINGHAI_BBOX) -> DemInfo:
                        key="dem.err.unreadable", reason=f"{exc.__class__.__name__}: {exc}") from exc
 
 
-def write_cog(src, out_path: Path, bbox=QINGHAI_BBOX) -> DemInfo:
+def write_cog(src: DatasetReader, out_path: Path, bbox: Bbox = QINGHAI_BBOX) -> DemInfo:
     """Warp the open dataset ``src`` to EPSG:4326 and write it at ``out_path`` as a
     Cloud-Optimised GeoTIFF (see :func:`import_dem`, which validates an upload with it).
 
@@ -290,7 +295,7 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or f"{exc.__class__.__name__}: {exc}"
 
 
-def _warp_to_tiles(src, tiles: Path, bbox) -> DemInfo:
+def _warp_to_tiles(src: DatasetReader, tiles: Path, bbox: Bbox) -> DemInfo:
     """Warp ``src`` to EPSG:4326 into a tiled float32 GeoTIFF at ``tiles``, a window at a time."""
     if src.crs is None:
         raise DemError("the GeoTIFF has no coordinate reference system", key="dem.err.no_crs")

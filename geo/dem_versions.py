@@ -31,11 +31,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rasterio
 
 from . import bundle
-from .auth import SYSTEM, require_official
+from .auth import SYSTEM, User, require_official
 from .dem import DemError, dem_info, import_dem, write_cog
 from .store import DEM_CHUNK_BYTES, Store, StoredDem
 
@@ -148,7 +149,7 @@ def _checksum(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _store_file(store: Store, data_dir: Path, path: Path, user, **record) -> DemVersion:
+def _store_file(store: Store, data_dir: Path, path: Path, user: User, **record: Any) -> DemVersion:
     """Store the GeoTIFF at ``path`` as the next version and keep it as the local copy."""
     info = dem_info(path)
     sha, size = _checksum(path)
@@ -161,7 +162,7 @@ def _store_file(store: Store, data_dir: Path, path: Path, user, **record) -> Dem
     return _version(data_dir, rec)
 
 
-def import_user_dem(user, data: bytes, data_dir: Path, *, store: Store, source: str = "",
+def import_user_dem(user: object, data: bytes, data_dir: Path, *, store: Store, source: str = "",
                     note: str = "") -> DemVersion:
     """Validate and reproject an uploaded GeoTIFF (:func:`geo.dem.import_dem`) and store it
     as a new version.
@@ -181,7 +182,7 @@ def import_user_dem(user, data: bytes, data_dir: Path, *, store: Store, source: 
         work.unlink(missing_ok=True)
 
 
-def restore_dem(user, data_dir: Path, version: int | None, *, store: Store,
+def restore_dem(user: object, data_dir: Path, version: int | None, *, store: Store,
                 note: str = "") -> DemVersion:
     """Make an earlier version (or, with ``version=None``, the bundled DEM) current again,
     as a new version copied from it; nothing is deleted.

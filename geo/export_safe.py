@@ -15,6 +15,7 @@ a negative distance is not text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -39,6 +40,6 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=lambda c: neutralise(c))
 
 
-def neutralise_row(row: Mapping) -> dict:
+def neutralise_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """A CSV row (``csv.DictWriter``) with its text values neutralised."""
     return {key: neutralise(value) for key, value in row.items()}

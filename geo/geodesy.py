@@ -5,6 +5,8 @@ never in square degrees. Coordinates are (lon, lat).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import shapely
 from pyproj import Geod
@@ -31,7 +33,7 @@ def area_ha(geom: shapely.Geometry | None) -> float:
     return abs(area) / 1e4
 
 
-def areas_ha(geoms) -> np.ndarray:
+def areas_ha(geoms: Iterable[shapely.Geometry]) -> np.ndarray:
     """Vector of :func:`area_ha` over an iterable of geometries."""
     return np.array([area_ha(g) for g in geoms], dtype=float)
 

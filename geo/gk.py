@@ -31,10 +31,14 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
+from typing import Any, overload
 
 import numpy as np
 import pyproj
+from numpy.typing import ArrayLike
 from pyproj.database import query_crs_info
+from pyproj.enums import PJType
 
 from .errors import InputError
 
@@ -85,7 +89,7 @@ class Notice(str):
     (True, 3)
     """
 
-    params: dict
+    params: dict[str, Any]
 
     def __new__(cls, key: str, **params: object) -> Notice:
         obj = super().__new__(cls, key)
@@ -98,17 +102,18 @@ class Notice(str):
 
         return t(str(self), lang, **self.params)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, dict[str, Any]], Notice], tuple[str, dict[str, Any]]]:
         return (_make_notice, (str(self), self.params))
 
 
-def _make_notice(key: str, params: dict) -> Notice:
+def _make_notice(key: str, params: dict[str, Any]) -> Notice:
     return Notice(key, **params)
 
 
 def _param(crs: pyproj.CRS, name: str) -> float:
     """Value of the named parameter of a projected CRS's conversion."""
-    for p in crs.coordinate_operation.params:
+    operation = crs.coordinate_operation
+    for p in operation.params if operation is not None else ():
         if p.name == name:
             return float(p.value)
     raise KeyError(name)
@@ -131,7 +136,7 @@ def zone_table() -> dict[tuple[int, bool], int]:
         If pyproj's database disagrees with the zone rule (CM = 3 * zone).
     """
     table: dict[tuple[int, bool], int] = {}
-    for info in query_crs_info(auth_name="EPSG", pj_types="PROJECTED_CRS"):
+    for info in query_crs_info(auth_name="EPSG", pj_types=PJType.PROJECTED_CRS):
         m = _NAME.match(info.name)
         if not m or info.deprecated:
             continue
@@ -156,7 +161,11 @@ def central_meridian(zone: int) -> float:
     return 3.0 * zone
 
 
-def zone_for_lon(lon):
+@overload
+def zone_for_lon(lon: float) -> int: ...
+@overload
+def zone_for_lon(lon: ArrayLike) -> int | np.ndarray: ...
+def zone_for_lon(lon: ArrayLike) -> int | np.ndarray:
     """3-degree zone whose strip holds longitude ``lon``.
 
     Zone ``n`` covers ``3n - 1.5`` to ``3n + 1.5`` degrees east.
@@ -239,18 +248,19 @@ def gk_crs(zone: int, prefixed: bool = True) -> pyproj.CRS:
 
 @functools.cache
 def _transformer(zone: int, prefixed: bool, inverse: bool) -> pyproj.Transformer:
-    src, dst = _GEOGRAPHIC, gk_crs(zone, prefixed)
+    src: str | pyproj.CRS = _GEOGRAPHIC
+    dst: str | pyproj.CRS = gk_crs(zone, prefixed)
     if inverse:
         src, dst = dst, src
     return pyproj.Transformer.from_crs(src, dst, always_xy=True)
 
 
-def is_prefixed(y_east) -> bool:
+def is_prefixed(y_east: ArrayLike) -> bool:
     """Whether eastings carry the zone prefix (8 integer digits, >= 10 000 000 m)."""
     return bool(np.all(np.abs(np.asarray(y_east, dtype=float)) >= 1e7))
 
 
-def zone_from_y(y_east, qinghai_only: bool = True) -> int:
+def zone_from_y(y_east: ArrayLike, qinghai_only: bool = True) -> int:
     """Zone number from the prefix of 8-digit eastings.
 
     Parameters
@@ -292,7 +302,15 @@ def zone_from_y(y_east, qinghai_only: bool = True) -> int:
     return check_zone(zones[0], qinghai_only=qinghai_only)
 
 
-def lonlat_to_gk(lon, lat, zone: int | None = None, prefixed: bool = True):
+@overload
+def lonlat_to_gk(lon: float, lat: float, zone: int | None = None,
+                 prefixed: bool = True) -> tuple[float, float, int]: ...
+@overload
+def lonlat_to_gk(lon: np.ndarray, lat: np.ndarray, zone: int | None = None,
+                 prefixed: bool = True) -> tuple[np.ndarray, np.ndarray, int]: ...
+def lonlat_to_gk(lon: float | np.ndarray, lat: float | np.ndarray, zone: int | None = None,
+                 prefixed: bool = True
+                 ) -> tuple[float, float, int] | tuple[np.ndarray, np.ndarray, int]:
     """Project (lon, lat) to Gauss-Krüger (X northing, Y easting).
 
     Parameters
@@ -328,7 +346,13 @@ def lonlat_to_gk(lon, lat, zone: int | None = None, prefixed: bool = True):
     return np.asarray(north), np.asarray(east), z
 
 
-def gk_to_lonlat(x_north, y_east, zone: int | None = None):
+@overload
+def gk_to_lonlat(x_north: float, y_east: float, zone: int | None = None) -> tuple[float, float]: ...
+@overload
+def gk_to_lonlat(x_north: np.ndarray, y_east: np.ndarray, zone: int | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]: ...
+def gk_to_lonlat(x_north: float | np.ndarray, y_east: float | np.ndarray, zone: int | None = None
+                 ) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Unproject Gauss-Krüger (X northing, Y easting) to (lon, lat).
 
     Parameters

@@ -36,6 +36,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import shapely
@@ -117,13 +119,13 @@ class Parcel:
         Text encoding the file was decoded with.
     """
 
-    attrs: dict
-    header: dict
+    attrs: dict[str, Any]
+    header: dict[str, Any]
     geometry: BaseGeometry
     zone: int
     prefixed: bool
-    points: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
+    points: list[tuple[str, int, float, float]] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     line: int = 0
     encoding: str = "utf-8"
 
@@ -138,13 +140,17 @@ class Parcel:
         return self.attrs.get("name") or str(self.attrs.get("parcel_id") or "")
 
 
+#: What :func:`write_jzd` takes: one geometry or parcel, or several.
+Parcels: TypeAlias = "BaseGeometry | Parcel | Iterable[BaseGeometry | Parcel]"
+
+
 # --------------------------------------------------------------------- decoding
 # ---------------------------------------------------------------------- reading
 @dataclass
 class _RawParcel:
-    attrs: dict
+    attrs: dict[str, Any]
     line: int
-    points: list = field(default_factory=list)  # (no, ring, a, b, line)
+    points: list[tuple[str, int, float, float, int]] = field(default_factory=list)  # (no, ring, a, b, line)
 
 
 def _split(line: str) -> list[str]:
@@ -170,13 +176,13 @@ def _bad_header(line: int, text: str, field_name: str) -> InputError:
     )
 
 
-def _parse_parcel_header(text: str, line: int) -> dict:
+def _parse_parcel_header(text: str, line: int) -> dict[str, Any]:
     """Attributes of a parcel header line ``count,area,id,name,面,...,@``."""
     fields = _split(text.rstrip().removesuffix("@"))
     if fields and fields[-1] == "":
         fields.pop()
     fields += [""] * (len(ATTR_FIELDS) - len(fields))
-    attrs: dict = {key: fields[i] for i, (key, _) in enumerate(ATTR_FIELDS)}
+    attrs: dict[str, Any] = {key: fields[i] for i, (key, _) in enumerate(ATTR_FIELDS)}
     attrs["extra"] = fields[len(ATTR_FIELDS):]
     attrs["point_count"] = _int_field(fields[0], line, "界址点数", text)
     try:
@@ -210,9 +216,9 @@ def _looks_like_header(text: str) -> bool:
     return len(fields) >= 5 and fields[4] in ("面", "线", "点")
 
 
-def _scan(text: str) -> tuple[dict, list[_RawParcel]]:
+def _scan(text: str) -> tuple[dict[str, Any], list[_RawParcel]]:
     """Split the text into the 属性描述 header and raw parcels."""
-    header: dict = {}
+    header: dict[str, Any] = {}
     parcels: list[_RawParcel] = []
     section = "地块坐标"
     for no, raw in enumerate(text.splitlines(), start=1):
@@ -251,12 +257,12 @@ def _scan(text: str) -> tuple[dict, list[_RawParcel]]:
     return header, parcels
 
 
-def _header_int(header: dict, key: str) -> int | None:
+def _header_int(header: dict[str, Any], key: str) -> int | None:
     m = re.search(r"\d+", header.get(key, ""))
     return int(m.group()) if m else None
 
 
-def _check_header(header: dict) -> list[Notice]:
+def _check_header(header: dict[str, Any]) -> list[Notice]:
     """Refuse what cannot be read; return warnings for what is tolerated."""
     width = _header_int(header, "几度分带")
     if width is not None and width != 3:
@@ -335,7 +341,7 @@ def _parcel_zone(ys: np.ndarray, header_zone: int | None, given: int | None,
         raise at_line(err, line) from None
 
 
-def _rings(raw: _RawParcel, lon: np.ndarray, lat: np.ndarray) -> list[list[tuple]]:
+def _rings(raw: _RawParcel, lon: np.ndarray, lat: np.ndarray) -> list[list[tuple[float, float]]]:
     """Group (lon, lat) by ring number in file order, closing points dropped."""
     groups: dict[int, list[int]] = {}
     for i, (_, ring, *_rest) in enumerate(raw.points):
@@ -360,8 +366,8 @@ def _rings(raw: _RawParcel, lon: np.ndarray, lat: np.ndarray) -> list[list[tuple
     return rings
 
 
-def _same(p: tuple, q: tuple) -> bool:
-    return abs(p[0] - q[0]) < 1e-9 and abs(p[1] - q[1]) < 1e-9
+def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
+    return bool(abs(p[0] - q[0]) < 1e-9 and abs(p[1] - q[1]) < 1e-9)
 
 
 def assemble_polygon(rings: list[list[tuple[float, float]]]) -> BaseGeometry:
@@ -382,7 +388,7 @@ def assemble_polygon(rings: list[list[tuple[float, float]]]) -> BaseGeometry:
     shapely Polygon or MultiPolygon (possibly invalid; the caller repairs).
     """
     shells: list[Polygon] = []
-    holes: list[list] = []
+    holes: list[list[list[tuple[float, float]]]] = []
     for coords in rings:
         ring_poly = Polygon(coords)
         probe = ring_poly.representative_point() if ring_poly.is_valid else ring_poly.centroid
@@ -397,7 +403,7 @@ def assemble_polygon(rings: list[list[tuple[float, float]]]) -> BaseGeometry:
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
-def _contains(shell: Polygon, probe) -> bool:
+def _contains(shell: Polygon, probe: BaseGeometry) -> bool:
     """Whether ``shell`` contains ``probe`` (False where GEOS cannot say: invalid shell)."""
     try:
         return bool(shell.contains(probe))
@@ -405,7 +411,7 @@ def _contains(shell: Polygon, probe) -> bool:
         return False
 
 
-def _repair(geom: BaseGeometry, warnings: list) -> BaseGeometry:
+def _repair(geom: BaseGeometry, warnings: list[Notice]) -> BaseGeometry:
     if geom.is_valid:
         return geom
     reason = shapely.is_valid_reason(geom)
@@ -416,7 +422,7 @@ def _repair(geom: BaseGeometry, warnings: list) -> BaseGeometry:
     return fixed
 
 
-def _build_parcel(raw: _RawParcel, header: dict, header_warnings: list,
+def _build_parcel(raw: _RawParcel, header: dict[str, Any], header_warnings: list[Notice],
                   zone: int | None, qinghai_only: bool, encoding: str) -> Parcel:
     if not raw.points:
         raise InputError(
@@ -512,7 +518,7 @@ def _polygons(geom: BaseGeometry) -> list[Polygon]:
     )
 
 
-def _ring_lines(coords, ring_no: int, first_no: int, zone: int, prefixed: bool,
+def _ring_lines(coords: Sequence[tuple[float, float]], ring_no: int, first_no: int, zone: int, prefixed: bool,
                 decimals: int) -> list[str]:
     """Point lines of one ring (closed by repeating its first point)."""
     xy = np.asarray(coords)[:-1]  # shapely rings repeat the first point
@@ -522,7 +528,7 @@ def _ring_lines(coords, ring_no: int, first_no: int, zone: int, prefixed: bool,
     return lines + [lines[0]]
 
 
-def _parcel_lines(geom: BaseGeometry, attrs: dict, index: int, zone: int,
+def _parcel_lines(geom: BaseGeometry, attrs: dict[str, Any], index: int, zone: int,
                   prefixed: bool, decimals: int) -> list[str]:
     points: list[str] = []
     ring_no, point_no = 0, 1
@@ -540,7 +546,8 @@ def _parcel_lines(geom: BaseGeometry, attrs: dict, index: int, zone: int,
     return [",".join(map(str, head)) + ",@", *points]
 
 
-def _items(items, attrs) -> list[tuple[BaseGeometry, dict]]:
+def _items(items: Parcels, attrs: Iterable[dict[str, Any] | None] | None
+           ) -> list[tuple[BaseGeometry, dict[str, Any]]]:
     if isinstance(items, BaseGeometry) or hasattr(items, "geometry"):
         items = [items]
     items = list(items)
@@ -557,8 +564,8 @@ def _items(items, attrs) -> list[tuple[BaseGeometry, dict]]:
     return out
 
 
-def write_jzd(items, zone: int | None = None, prefixed: bool = True, *,
-              attrs=None, header: dict | None = None, decimals: int = 4,
+def write_jzd(items: Parcels, zone: int | None = None, prefixed: bool = True, *,
+              attrs: Iterable[dict[str, Any] | None] | None = None, header: dict[str, Any] | None = None, decimals: int = 4,
               newline: str = "\r\n") -> str:
     """Write parcels as a 界址点 TXT file (encode the result as GBK or UTF-8).
 

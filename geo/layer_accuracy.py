@@ -21,8 +21,14 @@ authoritative red line, the atlas no longer calls the red line indicative.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .geodesy import area_ha
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .sources import LayerSource
 
 __all__ = ["QINGHAI_REDLINE_KM2", "indicative_layers", "redline_share"]
 
@@ -30,11 +36,11 @@ __all__ = ["QINGHAI_REDLINE_KM2", "indicative_layers", "redline_share"]
 QINGHAI_REDLINE_KM2 = 296_400.0
 
 
-def _indicative(frame) -> bool:
+def _indicative(frame: pd.DataFrame) -> bool:
     return "accuracy" in frame and bool((frame["accuracy"] == "indicative").any())
 
 
-def indicative_layers(source, layer_ids: Iterable[str]) -> list[str]:
+def indicative_layers(source: LayerSource, layer_ids: Iterable[str]) -> list[str]:
     """The layers (of ``layer_ids``, in that order) with at least one indicative feature
     (``quotas``: at least one indicative quota row)."""
     def _check(lid: str) -> bool:
@@ -45,7 +51,7 @@ def indicative_layers(source, layer_ids: Iterable[str]) -> list[str]:
     return [lid for lid in layer_ids if _check(lid)]
 
 
-def redline_share(source) -> tuple[float, float, bool]:
+def redline_share(source: LayerSource) -> tuple[float, float, bool]:
     """(area of the red-line layer in km², its share of Qinghai's red line in %, whether
     every feature is authoritative)."""
     red = source.read_layer("redlines")

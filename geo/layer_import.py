@@ -31,12 +31,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from . import vector_io
 from .auth import User, require_official
@@ -170,7 +172,7 @@ class ReadReport:
     encoding: str = "UTF-8"
     encoding_how: str = "format"  # format | cpg | guess | user
     source_layer: str = ""
-    notices: list = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -180,8 +182,8 @@ class RepairReport:
     n_in: int = 0
     n_out: int = 0
     dropped_empty: int = 0
-    repaired: list = field(default_factory=list)  # (row, reason)
-    collapsed: list = field(default_factory=list)  # rows dropped: nothing of the family left
+    repaired: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
+    collapsed: list[int] = field(default_factory=list)  # rows dropped: nothing of the family left
     dropped_parts: int = 0
 
     @property
@@ -200,7 +202,7 @@ class ImportRead:
 
 
 # ------------------------------------------------------------------ reading
-def _err(key: str, message: str, **params) -> InputError:
+def _err(key: str, message: str, **params: Any) -> InputError:
     return InputError(message, key=key, **params)
 
 
@@ -267,7 +269,7 @@ def _place(frame: gpd.GeoDataFrame, filename: str, crs: str | None,
             return frame.set_crs(target, allow_override=True).to_crs(4326)
         except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
             raise _err("import.err.crs_choice", f"cannot use {crs!r}: {exc}", crs=crs) from None
-    notices: list = []
+    notices: list[Notice] = []
     frame, label, how = vector_io.to_lonlat(frame, filename, notices)
     report.notices.extend(notices)
     report.crs_in, report.crs_how = label, how
@@ -349,7 +351,7 @@ def _read_layer_file(filename: str, data: bytes, geometry: str | None, crs: str 
 
 
 # ------------------------------------------------------------------ repair and checks
-def _family_part(geom, types: tuple[str, ...]):
+def _family_part(geom: BaseGeometry, types: tuple[str, ...]) -> BaseGeometry | None:
     """The part of ``geom`` of the wanted family (None if there is none)."""
     if geom.geom_type in types:
         return geom
@@ -489,7 +491,7 @@ def suggest_mapping(columns: Sequence[str], schema: LayerSchema) -> dict[str, st
     ``_`` and ``-``; a column is used once. Unmatched fields map to None.
     """
     cols = [c for c in columns if c != "geometry"]
-    by_norm = {}
+    by_norm: dict[str, str] = {}
     for c in cols:
         by_norm.setdefault(_norm(c), c)
     used: set[str] = set()
@@ -541,7 +543,7 @@ def _check_date(value: str) -> str:
 
 def apply_mapping(frame: gpd.GeoDataFrame, schema: LayerSchema, mapping: Mapping[str, str | None],
                   *, source: str, source_date: str,
-                  current: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, list]:
+                  current: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, list[Notice]]:
     """The layer to store: ``schema``'s fields from ``frame``'s mapped columns.
 
     Parameters
@@ -570,7 +572,7 @@ def apply_mapping(frame: gpd.GeoDataFrame, schema: LayerSchema, mapping: Mapping
         (``import.err.missing_field``), a bad number, duplicate keys, an empty
         required value, a bad source or date.
     """
-    notices: list = []
+    notices: list[Notice] = []
     source = (source or "").strip()
     if not source:
         raise _err("import.err.source", "give the source of the file (issuing authority, document)")
@@ -784,7 +786,7 @@ class ImportChange:
     area_before_ha: float
     area_after_ha: float
 
-    def notices(self) -> list:
+    def notices(self) -> list[Notice]:
         """Warnings when the layer would lose features or area (a replacement by a partial file)."""
         out = []
         if self.n_after < self.n_before:
@@ -808,7 +810,7 @@ def import_change(current: gpd.GeoDataFrame | None, result: gpd.GeoDataFrame) ->
     >>> change.n_before, change.n_after, [str(n) for n in change.notices()]
     (2, 1, ['import.warn.fewer_features', 'import.warn.less_area'])
     """
-    def _area(frame) -> float:
+    def _area(frame: gpd.GeoDataFrame | None) -> float:
         if frame is None or len(frame) == 0:
             return 0.0
         polys = frame.geometry[frame.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]

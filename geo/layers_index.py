@@ -14,7 +14,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +28,9 @@ from .checks.measure import geodesic_distances, site_latitude, window_degrees
 from .dem import QINGHAI_BBOX, Dem, read_dem, slope_degrees
 from .errors import InputError
 from .rules_tables import CONTROL_KINDS
+
+if TYPE_CHECKING:
+    from .sources import LayerSource
 
 __all__ = ["LAYER_NAMES", "CONTROL_LAYERS", "LayerIndex", "ScreeningLayers", "read_vector"]
 
@@ -102,7 +106,7 @@ class LayerIndex:
                              if len(geoms) else shapely.Polygon())
         shapely.prepare(self.coverage)
         self._records = self.frame.drop(columns=self.frame.geometry.name).to_dict("records")
-        self._layer_provenance: list[dict] | None = None
+        self._layer_provenance: list[dict[str, Any]] | None = None
         self._provenance_keys: dict[int, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
@@ -110,7 +114,8 @@ class LayerIndex:
 
     def record(self, i: int) -> dict[str, Any]:
         """Attributes of row ``i`` (a dict; missing columns are absent)."""
-        return self._records[i]
+        record: dict[str, Any] = self._records[i]
+        return record
 
     def get(self, i: int, column: str, default: Any = None) -> Any:
         """One attribute of row ``i``, ``default`` when absent or NaN."""
@@ -156,7 +161,7 @@ class LayerIndex:
         j = int(np.argmin(dist))
         return int(cand[j]), float(dist[j])
 
-    def provenance(self, rows) -> list[dict[str, Any]]:
+    def provenance(self, rows: Iterable[int] | None) -> list[dict[str, Any]]:
         """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty
         (computed once per layer)."""
         rows = list(rows) if rows is not None else []
@@ -166,8 +171,8 @@ class LayerIndex:
             return [dict(d) for d in self._layer_provenance]
         return self._provenance(rows)
 
-    def _provenance(self, rows) -> list[dict[str, Any]]:
-        seen: dict[tuple, dict] = {}
+    def _provenance(self, rows: Iterable[int]) -> list[dict[str, Any]]:
+        seen: dict[tuple[str, ...], dict[str, Any]] = {}
         keys = self._provenance_keys
         for i in rows:
             key = keys.get(i)
@@ -214,9 +219,9 @@ class ScreeningLayers:
     dem: Dem | None = None
     slope: np.ndarray | None = None
     coverage: BaseGeometry | None = None
-    controls: dict = field(default_factory=dict)
+    controls: dict[str, LayerIndex] = field(default_factory=dict)
     prefectures: LayerIndex | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.coverage is None:
@@ -226,11 +231,14 @@ class ScreeningLayers:
             self.slope = slope_degrees(self.dem)
 
     @classmethod
-    def from_frames(cls, redline=None, deposits=None, salt_lakes=None, bases=None,
-                    quotas=None, dem: Dem | None = None,
+    def from_frames(cls, redline: gpd.GeoDataFrame | None = None,
+                    deposits: gpd.GeoDataFrame | None = None,
+                    salt_lakes: gpd.GeoDataFrame | None = None,
+                    bases: gpd.GeoDataFrame | None = None,
+                    quotas: pd.DataFrame | None = None, dem: Dem | None = None,
                     coverage: BaseGeometry | None = None,
-                    controls: dict | None = None,
-                    prefectures=None) -> "ScreeningLayers":
+                    controls: dict[str, Any] | None = None,
+                    prefectures: gpd.GeoDataFrame | None = None) -> ScreeningLayers:
         """Index GeoDataFrames (any may be ``None``).
 
         The four province-wide layers carry ``coverage`` (Qinghai's bounding
@@ -239,7 +247,7 @@ class ScreeningLayers:
         """
         cover = coverage if coverage is not None else shapely.box(*QINGHAI_BBOX)
 
-        def idx(name, frame):
+        def idx(name: str, frame: gpd.GeoDataFrame | None) -> LayerIndex | None:
             return None if frame is None else LayerIndex(name, frame, cover)
 
         return cls(redline=idx("redline", redline), deposits=idx("deposits", deposits),
@@ -251,7 +259,7 @@ class ScreeningLayers:
 
     @classmethod
     def from_bundle(cls, path: Path = BUNDLE_PATH, dem_path: Path | None = DEM_PATH
-                    ) -> "ScreeningLayers":
+                    ) -> ScreeningLayers:
         """Load and index the bundled layers; missing layers stay ``None``.
 
         Raises
@@ -264,7 +272,7 @@ class ScreeningLayers:
         return cls.from_source(BundleSource(path), dem_path)
 
     @classmethod
-    def from_source(cls, source, dem_path: Path | None = DEM_PATH) -> "ScreeningLayers":
+    def from_source(cls, source: LayerSource, dem_path: str | Path | None = DEM_PATH) -> ScreeningLayers:
         """Load and index the layers of a :class:`~geo.sources.LayerSource`.
 
         Layers the source lacks stay ``None`` (their checks report UNKNOWN).
@@ -287,11 +295,12 @@ class ScreeningLayers:
     def layer(self, kind: str) -> LayerIndex | None:
         """The layer of ``kind`` (a canonical name or a control kind), or None."""
         if kind in _BUNDLE_NAME:
-            return getattr(self, kind)
+            index: LayerIndex | None = getattr(self, kind)
+            return index
         return self.controls.get(kind)
 
     def replace(self, name: str, frame: gpd.GeoDataFrame | None,
-                coverage: BaseGeometry | None = None) -> "ScreeningLayers":
+                coverage: BaseGeometry | None = None) -> ScreeningLayers:
         """A copy with layer ``name`` (``redline``, ``minerals``, ``farmland``...) replaced.
 
         The new layer covers ``coverage`` when given, else its own extent

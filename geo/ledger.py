@@ -83,14 +83,14 @@ def _reason(reason: str) -> str:
     return text[:2000]
 
 
-def _lock_row(tx: Tx, store: Store, base_id: str, year: int) -> tuple | None:
+def _lock_row(tx: Tx, store: Store, base_id: str, year: int) -> tuple[Any, ...] | None:
     return tx.one("SELECT allocated_ha, used_ha, reserved_ha, row_version FROM quotas "
                   f"WHERE base_id = ? AND year = ?{store.for_update}", (base_id, int(year)))
 
 
 def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: str,
            reason: str, *, d_alloc: float = 0.0, d_used: float = 0.0, d_res: float = 0.0,
-           reservation_id: int | None = None, new_alloc: float | None = None) -> dict:
+           reservation_id: int | None = None, new_alloc: float | None = None) -> dict[str, Any]:
     """Lock, check, update one quota row and append its entry (inside ``tx``)."""
     row = _lock_row(tx, store, base_id, year)
     if row is None:
@@ -130,7 +130,7 @@ def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: st
     return {**after, "remaining_ha": remaining}
 
 
-def _insert_entry(tx: Tx, entry: dict) -> None:
+def _insert_entry(tx: Tx, entry: dict[str, Any]) -> None:
     cols = [c for c in ENTRY_COLUMNS if c != "id"]
     tx.execute(f"INSERT INTO ledger_entries ({', '.join(cols)}) "
                f"VALUES ({', '.join('?' for _ in cols)})", [entry[c] for c in cols])
@@ -170,7 +170,7 @@ def quotas(store: Store, year: int | None = None) -> pd.DataFrame:
     """
     sql = ("SELECT base_id, year, name_zh, name_en, allocated_ha, used_ha, reserved_ha, "
            "source, source_date, accuracy, row_version, updated_at, updated_by FROM quotas")
-    params: tuple = ()
+    params: tuple[int, ...] = ()
     if year is not None:
         sql, params = sql + " WHERE year = ?", (int(year),)
     with store.transaction() as tx:
@@ -195,7 +195,8 @@ def reservations(store: Store, status: str | None = None,
     """Reservations, newest first; ``status`` in {'reserved', 'confirmed', 'released'}."""
     sql = ("SELECT id, base_id, year, area_ha, status, reason, project, screening_id, "
            "created_by, created_at, closed_by, closed_at, close_reason FROM reservations")
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if status:
         where.append("status = ?")
         params.append(status)
@@ -211,7 +212,8 @@ def reservations(store: Store, status: str | None = None,
 def entries(store: Store, base_id: str | None = None, year: int | None = None) -> pd.DataFrame:
     """Ledger entries in order (oldest first), optionally for one base and/or year."""
     sql = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM ledger_entries"
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if base_id:
         where.append("base_id = ?")
         params.append(base_id)
@@ -234,7 +236,7 @@ def entries_csv(store: Store, base_id: str | None = None, year: int | None = Non
 # ------------------------------------------------------------------ changes
 def set_allocation(store: Store, user: User, base_id: str, year: int, allocated_ha: float,
                    reason: str, *, name_zh: str | None = None, name_en: str | None = None,
-                   source: str | None = None, source_date: str | None = None) -> dict:
+                   source: str | None = None, source_date: str | None = None) -> dict[str, Any]:
     """Set a base's allocation for a year (creating the row if new).
 
     Refused (:class:`LedgerError`, key ``ledger.err.over``) when the new
@@ -274,8 +276,8 @@ def set_allocation(store: Store, user: User, base_id: str, year: int, allocated_
                       new_alloc=round(value, _DIGITS))
 
 
-def reserve(store: Store, user: User, base_id: str, year: int, area_ha: float, reason: str,
-            *, project: dict | None = None, screening_id: int | None = None) -> int:
+def reserve(store: Store, user: User, base_id: str, year: int, area_ha: float | None, reason: str,
+            *, project: dict[str, Any] | None = None, screening_id: int | None = None) -> int:
     """Reserve ``area_ha`` of a base's quota for a project; returns the reservation id.
 
     Raises
@@ -299,6 +301,7 @@ def reserve(store: Store, user: User, base_id: str, year: int, area_ha: float, r
                      "?, ?) RETURNING id",
                      (base_id, year, area, dumps(project or {}), reason, screening_id,
                       user.username, now_iso()))
+        assert row is not None  # INSERT ... RETURNING gives one row
         rid = int(row[0])
         _apply(tx, store, user, base_id, year, "reserve", reason, d_res=area, reservation_id=rid)
         return rid
@@ -349,7 +352,7 @@ def reserve_from_screening(store: Store, user: User, result: Any, reason: str, *
                    reason, project=project, screening_id=screening_id)
 
 
-def _close(store: Store, user: User, reservation_id: int, reason: str, status: str) -> dict:
+def _close(store: Store, user: User, reservation_id: int, reason: str, status: str) -> dict[str, Any]:
     reason = _reason(reason)
     with store.transaction() as tx:
         row = tx.one("SELECT base_id, year, area_ha, status FROM reservations "
@@ -370,13 +373,13 @@ def _close(store: Store, user: User, reservation_id: int, reason: str, status: s
                       d_res=-area, reservation_id=int(reservation_id))
 
 
-def confirm(store: Store, user: User, reservation_id: int, reason: str) -> dict:
+def confirm(store: Store, user: User, reservation_id: int, reason: str) -> dict[str, Any]:
     """Turn a reservation into used land (reserved - a, used + a). Returns the quota row."""
     require_official(user, "confirm a reservation")
     return _close(store, user, reservation_id, reason, "confirmed")
 
 
-def release(store: Store, user: User, reservation_id: int, reason: str) -> dict:
+def release(store: Store, user: User, reservation_id: int, reason: str) -> dict[str, Any]:
     """Give a reservation back (reserved - a). Returns the quota row."""
     require_official(user, "release a reservation")
     return _close(store, user, reservation_id, reason, "released")

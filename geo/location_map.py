@@ -18,13 +18,24 @@ the site's centre, north is up. No Streamlit here.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from . import palette
 from .geodesy import metres_per_degree
 from .i18n import t
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
+    from .checks.result import ScreenResult
+    from .layers_index import LayerIndex, ScreeningLayers
+
+#: (west, south, east, north) in degrees.
+Bounds: TypeAlias = tuple[float, float, float, float]
 
 __all__ = ["MAP_W", "MAP_H", "MAX_FEATURES", "MAX_HALF_KM", "location_map", "location_drawing",
            "nice_length"]
@@ -42,7 +53,7 @@ _CONTROL_ORDER = ("world_heritage", "wetland", "water_source", "heritage", "geoh
                   "mining_rights", "farmland", "urban_boundary")
 
 
-def _lines(geom) -> list:
+def _lines(geom: BaseGeometry | None) -> list[np.ndarray]:
     """Rings of polygons and linestrings of ``geom`` as coordinate arrays."""
     if geom is None or geom.is_empty:
         return []
@@ -59,7 +70,8 @@ def _lines(geom) -> list:
 class _Frame:
     """Projection of an extent (w, s, e, n) onto a ``width`` x ``height`` box at (ox, oy)."""
 
-    def __init__(self, bounds, width, height, ox=0.0, oy=0.0, lat0=None):
+    def __init__(self, bounds: Bounds, width: float, height: float, ox: float = 0.0,
+                 oy: float = 0.0, lat0: float | None = None) -> None:
         w, s, e, n = bounds
         self.lat0 = (s + n) / 2.0 if lat0 is None else lat0
         self.k = math.cos(math.radians(self.lat0))
@@ -76,9 +88,11 @@ class _Frame:
         return out
 
 
-def _draw(geom, frame: _Frame, closed: bool = True) -> tuple[str, list]:
+def _draw(geom: BaseGeometry, frame: _Frame, closed: bool = True
+          ) -> tuple[str, list[list[tuple[float, float]]]]:
     """SVG path data and point lists (for the PDF) of ``geom`` in ``frame``."""
-    parts, rings = [], []
+    parts: list[str] = []
+    rings: list[list[tuple[float, float]]] = []
     for coords in _lines(geom):
         pts = frame.xy(coords[:-1] if closed and len(coords) > 1 else coords)
         if len(pts) < (3 if closed else 2):
@@ -89,7 +103,7 @@ def _draw(geom, frame: _Frame, closed: bool = True) -> tuple[str, list]:
     return " ".join(parts), rings
 
 
-def _fit(geom, box, tol: float):
+def _fit(geom: BaseGeometry, box: Bounds, tol: float) -> BaseGeometry | None:
     """``geom`` clipped to ``box`` and simplified to ``tol`` degrees (None when nothing is left)."""
     g = shapely.clip_by_rect(geom, *box)
     if g.is_empty:
@@ -98,7 +112,7 @@ def _fit(geom, box, tol: float):
     return None if g.is_empty else g
 
 
-def _fit_many(geoms: np.ndarray, box, tol: float):
+def _fit_many(geoms: np.ndarray, box: Bounds, tol: float) -> BaseGeometry | None:
     """``geoms`` clipped to ``box``, simplified to ``tol`` degrees and gathered in one collection
     (vectorised; None when nothing is left)."""
     g = shapely.simplify(shapely.clip_by_rect(geoms, *box), tol, preserve_topology=True)
@@ -106,7 +120,8 @@ def _fit_many(geoms: np.ndarray, box, tol: float):
     return shapely.GeometryCollection(list(g)) if len(g) else None
 
 
-def _nearest(index, site, cap: int, box) -> tuple[np.ndarray, int]:
+def _nearest(index: LayerIndex, site: BaseGeometry, cap: int, box: Bounds
+             ) -> tuple[np.ndarray, int]:
     """Positions of at most ``cap`` features of ``index`` in ``box``, nearest to the site first,
     and how many were in the box."""
     cand = index.tree.query(shapely.box(*box))
@@ -121,14 +136,14 @@ def nice_length(metres: float) -> float:
     """The largest 1, 2 or 5 x 10^k metres not above ``metres`` (a scale bar's length)."""
     if metres <= 0:
         return 0.0
-    p = 10 ** math.floor(math.log10(metres))
+    p: float = 10 ** math.floor(math.log10(metres))
     for m in (5, 2, 1):
         if m * p <= metres:
             return m * p
     return p
 
 
-def _extent(site, layers, width, height) -> tuple[float, float, float, float]:
+def _extent(site: BaseGeometry, layers: ScreeningLayers, width: float, height: float) -> Bounds:
     """Site, its base (or nearest base) and the nearest point of the nearest red line, padded,
     capped to MAX_HALF_KM around the site's centre and stretched to the figure's aspect."""
     c = site.centroid
@@ -154,12 +169,12 @@ def _extent(site, layers, width, height) -> tuple[float, float, float, float]:
     return c.x - hx / mx_lat, c.y - hy / my, c.x + hx / mx_lat, c.y + hy / my
 
 
-def _province(layers):
+def _province(layers: ScreeningLayers) -> BaseGeometry | None:
     cov = layers.coverage
     return None if cov is None or cov.is_empty else cov
 
 
-def _inset(layers, site, extent) -> dict | None:
+def _inset(layers: ScreeningLayers, site: BaseGeometry, extent: Bounds) -> dict[str, Any] | None:
     """The province simplified to the inset, the site's position and the map's extent."""
     prov = _province(layers)
     if prov is None:
@@ -181,7 +196,7 @@ def _inset(layers, site, extent) -> dict | None:
             "box": [round(float(v), 1) for v in (*bx[0], *(bx[1] - bx[0]))]}
 
 
-def location_map(result, layers, lang: str, width: float = MAP_W, height: float = MAP_H) -> dict:
+def location_map(result: ScreenResult, layers: ScreeningLayers, lang: str, width: float = MAP_W, height: float = MAP_H) -> dict[str, Any]:
     """The location map of ``result.site`` drawn from ``layers`` (a ScreeningLayers).
 
     Returns a dict: ``width``, ``height``; ``layers`` (drawing order, each
@@ -198,9 +213,13 @@ def location_map(result, layers, lang: str, width: float = MAP_W, height: float 
     frame = _Frame(extent, width, height)
     tol = frame.deg_per_px * 0.75
     box = extent
-    out_layers, labels, legend, capped = [], [], [], []
+    out_layers: list[dict[str, Any]] = []
+    labels: list[dict[str, Any] | None] = []
+    legend: list[dict[str, Any]] = []
+    capped: list[str] = []
 
-    def add(kind, geom, fill, stroke, sw, dash="", closed=True, opacity=0.35):
+    def add(kind: str, geom: BaseGeometry, fill: str | None, stroke: str, sw: float, dash: str = "",
+            closed: bool = True, opacity: float = 0.35) -> bool:
         d, rings = _draw(geom, frame, closed)
         if d:
             out_layers.append({"kind": kind, "d": d, "rings": rings, "fill": fill or "none",
@@ -209,7 +228,7 @@ def location_map(result, layers, lang: str, width: float = MAP_W, height: float 
             return True
         return False
 
-    def legend_entry(kind, key, fill, stroke, **fmt):
+    def legend_entry(kind: str, key: str, fill: str | None, stroke: str, **fmt: Any) -> None:
         if not any(e["kind"] == kind for e in legend):
             legend.append({"kind": kind, "label": t(key, lang, **fmt), "fill": fill or "none",
                            "stroke": stroke})
@@ -290,8 +309,9 @@ def location_map(result, layers, lang: str, width: float = MAP_W, height: float 
     }
 
 
-def _label(geom, record: dict, lang: str, frame: _Frame, site, width: float, height: float
-           ) -> dict | None:
+def _label(geom: BaseGeometry, record: dict[str, Any], lang: str, frame: _Frame,
+           site: BaseGeometry, width: float, height: float
+           ) -> dict[str, Any] | None:
     """The feature's name between its drawn part's point nearest the site and its inside."""
     name = record.get(f"name_{lang}") or record.get("name_zh") or record.get("name")
     if not name or (isinstance(name, float) and not math.isfinite(name)):
@@ -311,7 +331,7 @@ def _label(geom, record: dict, lang: str, frame: _Frame, site, width: float, hei
             "text": text, "anchor": anchor}
 
 
-def location_drawing(lm: dict, width: float, font: str):
+def location_drawing(lm: dict[str, Any], width: float, font: str) -> Drawing:
     """The location map as a reportlab Drawing ``width`` points wide (font: a registered name)."""
     from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
     from reportlab.lib import colors
@@ -320,10 +340,10 @@ def location_drawing(lm: dict, width: float, font: str):
     h = lm["height"] * f
     d = Drawing(width, h)
 
-    def pt(x, y):
+    def pt(x: float, y: float) -> tuple[float, float]:
         return x * f, h - y * f
 
-    def col(c):
+    def col(c: str | None) -> colors.Color | None:
         return None if c in (None, "none") else colors.HexColor(c)
 
     d.add(Rect(0, 0, width, h, fillColor=colors.HexColor("#fafafa"),

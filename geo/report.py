@@ -26,11 +26,12 @@ import re
 
 import html
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from shapely.geometry.base import BaseGeometry
@@ -40,13 +41,22 @@ from .beijing_time import beijing
 from .checks.columns import evidence_table, figure_rows
 from .checks.base import name_documents
 from .checks.registry import get_check
-from .checks.result import ScreenResult
+from .checks.result import CheckResult, Project, ScreenResult
 from .checks.verdict import suitability_text
 from .geodesy import metres_per_degree
 from .gk import central_meridian, gk_crs, lonlat_to_gk, zone_for_lon
 from .i18n import LANGS, t
 from .jzd import write_jzd
 from .location_map import nice_length, location_drawing, location_map
+
+if TYPE_CHECKING:
+    import jinja2
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    from .layers_index import ScreeningLayers
 
 __all__ = [
     "STATUS_COLOURS",
@@ -115,7 +125,7 @@ def _text(value: Any) -> str:
     return s or _DASH
 
 
-def _loc(rec: dict, name: str, lang: str) -> str:
+def _loc(rec: dict[str, Any], name: str, lang: str) -> str:
     """``rec[name_lang]``, falling back to the other language and to ``rec[name]``."""
     for key in (f"{name}_{lang}", name, f"{name}_{'en' if lang == 'zh' else 'zh'}"):
         v = rec.get(key)
@@ -124,7 +134,7 @@ def _loc(rec: dict, name: str, lang: str) -> str:
     return _DASH
 
 
-def _t_or(key: str, lang: str, fallback: Any, **fmt) -> str:
+def _t_or(key: str, lang: str, fallback: Any, **fmt: Any) -> str:
     try:
         return t(key, lang, **fmt)
     except KeyError:
@@ -137,7 +147,7 @@ def status_word(status: str, lang: str) -> str:
     return f"{word}（{status}）" if lang == "zh" else word
 
 
-def layer_name(layer: str, lang: str) -> str:
+def layer_name(layer: str | None, lang: str) -> str:
     """Display name of a ``data_used`` layer code."""
     key = _LAYER_KEYS.get(str(layer), f"layer.{layer}")
     return _t_or(key, lang, layer)
@@ -168,7 +178,7 @@ def download_stem(result: ScreenResult, site_name: str = "") -> str:
 
 def _as_datetime(value: Any) -> datetime:
     if value is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -177,7 +187,7 @@ def _as_datetime(value: Any) -> datetime:
 
 
 # --------------------------------------------------------------------------- geometry
-def _polygons(geom: BaseGeometry | None) -> list:
+def _polygons(geom: BaseGeometry | None) -> list[BaseGeometry]:
     """The non-empty Polygons of ``geom`` (collections flattened; lines and points dropped)."""
     if geom is None or geom.is_empty:
         return []
@@ -189,7 +199,7 @@ def _polygons(geom: BaseGeometry | None) -> list:
 
 
 def site_vertices(site: BaseGeometry, zone: int | None = None, prefixed: bool = True
-                  ) -> tuple[int, list[dict]]:
+                  ) -> tuple[int, list[dict[str, Any]]]:
     """Boundary points of ``site`` in Gauss-Krüger, numbered as the 界址点 export numbers them.
 
     Exteriors clockwise (as surveyors number), holes after their shell; no
@@ -197,7 +207,7 @@ def site_vertices(site: BaseGeometry, zone: int | None = None, prefixed: bool = 
     lon, lat}``.
     """
     zone = zone_for_lon(site.centroid.x) if zone is None else int(zone)
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     ring_no, point_no = 0, 1
     for poly in _polygons(site):
         poly = orient(poly, -1.0)
@@ -212,7 +222,7 @@ def site_vertices(site: BaseGeometry, zone: int | None = None, prefixed: bool = 
     return zone, rows
 
 
-def _path(geom: BaseGeometry | None, tx) -> str:
+def _path(geom: BaseGeometry | None, tx: Callable[[float, float], tuple[float, float]]) -> str:
     """SVG path data (``M x y L ... Z`` per ring) of the polygonal parts of ``geom``."""
     out = []
     for poly in _polygons(geom):
@@ -223,7 +233,7 @@ def _path(geom: BaseGeometry | None, tx) -> str:
     return " ".join(out)
 
 
-def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH_H) -> dict:
+def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH_H) -> dict[str, Any]:
     """The site, overlaps and buildable part projected to a ``width`` x ``height`` box.
 
     Longitude is scaled by cos(latitude) of the site's centre, so shapes keep
@@ -269,8 +279,9 @@ def sketch(result: ScreenResult, width: float = SKETCH_W, height: float = SKETCH
 
 
 # --------------------------------------------------------------------------- model
-def _data_used(res, lang: str) -> list[list[str]]:
-    seen, rows = set(), []
+def _data_used(res: CheckResult, lang: str) -> list[list[str]]:
+    seen: set[tuple[str, ...]] = set()
+    rows: list[list[str]] = []
     for d in res.data_used:
         row = [layer_name(d.get("layer"), lang), name_documents(_text(d.get("source")), lang=lang),
                _text(d.get("source_date")), _accuracy(d.get("accuracy"), lang)]
@@ -281,7 +292,8 @@ def _data_used(res, lang: str) -> list[list[str]]:
 
 
 def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
-                 generated_at: Any = None, layers=None) -> dict:
+                 generated_at: Any = None, layers: ScreeningLayers | None = None
+                 ) -> dict[str, Any]:
     """Everything the report shows, as plain text in ``lang`` (not yet escaped).
 
     Parameters
@@ -340,7 +352,7 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
                 else t("rpt.area_default", lang, area=_num(result.area_ha, 4)))
     given = t("rpt.not_given", lang)
 
-    def _opt(value, fmt=_text):
+    def _opt(value: Any, fmt: Callable[[Any], str] = _text) -> str:
         return fmt(value) if value not in (None, "") else given
 
     project_rows = [
@@ -434,7 +446,7 @@ def report_model(result: ScreenResult, lang: str = "zh", site_name: str = "",
 
 # --------------------------------------------------------------------------- HTML
 @lru_cache(maxsize=1)
-def _env():
+def _env() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
@@ -442,8 +454,9 @@ def _env():
                               trim_blocks=True, lstrip_blocks=True)
 
 
-def report_html(result: ScreenResult, project=None, lang: str = "zh", site_name: str = "",
-                generated_at: Any = None, layers=None) -> str:
+def report_html(result: ScreenResult, project: Project | None = None, lang: str = "zh",
+                site_name: str = "", generated_at: Any = None,
+                layers: ScreeningLayers | None = None) -> str:
     """A printable, self-contained HTML report of ``result``.
 
     Parameters
@@ -470,7 +483,7 @@ def report_html(result: ScreenResult, project=None, lang: str = "zh", site_name:
     return _env().get_template("report.html.j2").render(m=model)
 
 
-def _with_project(result: ScreenResult, project) -> ScreenResult:
+def _with_project(result: ScreenResult, project: Project | None) -> ScreenResult:
     if project is None or project is result.project:
         return result
     import dataclasses
@@ -491,7 +504,7 @@ def _register_font() -> str:
     return _FONT
 
 
-def _styles():
+def _styles() -> dict[str, ParagraphStyle]:
     from reportlab.lib.enums import TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
@@ -532,9 +545,11 @@ def _markup(text: str) -> str:
     """
     cjk = _register_font()
     text = text.translate(_PDF_SUBSTITUTES)
-    out, run, run_font = [], [], None
+    out: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
 
-    def flush():
+    def flush() -> None:
         if run:
             out.append(f'<font name="{run_font}">{html.escape("".join(run), quote=False)}</font>')
 
@@ -557,7 +572,7 @@ def _markup(text: str) -> str:
     return "".join(out)
 
 
-def _p(text: Any, style, colour: str | None = None):
+def _p(text: Any, style: ParagraphStyle, colour: str | None = None) -> Paragraph:
     """A Paragraph of ``text``, escaped (reportlab parses markup in paragraphs)."""
     from reportlab.platypus import Paragraph
 
@@ -567,8 +582,8 @@ def _p(text: Any, style, colour: str | None = None):
     return Paragraph(s, style)
 
 
-def _table(rows: list[list[Any]], widths: list[float], st: dict, head: list[str] | None = None,
-           label_col: bool = False):
+def _table(rows: list[list[Any]], widths: list[float], st: dict[str, Any], head: list[str] | None = None,
+           label_col: bool = False) -> Table:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -589,7 +604,7 @@ def _table(rows: list[list[Any]], widths: list[float], st: dict, head: list[str]
     return tbl
 
 
-def _sketch_drawing(sk: dict, width: float):
+def _sketch_drawing(sk: dict[str, Any], width: float) -> Drawing:
     from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, String
     from reportlab.lib import colors
 
@@ -616,8 +631,9 @@ def _sketch_drawing(sk: dict, width: float):
     return d
 
 
-def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: str = "",
-               generated_at: Any = None, layers=None) -> bytes:
+def report_pdf(result: ScreenResult, project: Project | None = None, lang: str = "zh",
+               site_name: str = "", generated_at: Any = None,
+               layers: ScreeningLayers | None = None) -> bytes:
     """The report of :func:`report_html` as an A4 PDF (reportlab; Chinese in STSong-Light).
 
     Same parameters as :func:`report_html`; returns the PDF bytes. The first
@@ -739,7 +755,7 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
 
     footer_note = L["rpt.indicative_short"] if m["indicative"] else ""
 
-    def on_page(canvas, doc_):
+    def on_page(canvas: Canvas, doc_: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(_register_font(), 7.5)
         canvas.setFillColor(colors.HexColor("#5f6368"))
@@ -756,7 +772,7 @@ def report_pdf(result: ScreenResult, project=None, lang: str = "zh", site_name: 
     return buf.getvalue()
 
 
-def _legend_text(m: dict) -> str:
+def _legend_text(m: dict[str, Any]) -> str:
     L = m["labels"]
     kinds = {layer["kind"] for layer in m["sketch"]["layers"]}
     parts = [f"■ {L['rpt.sketch_site']}（黑框）" if m["lang"] == "zh"
@@ -771,7 +787,8 @@ def _legend_text(m: dict) -> str:
     return "  ".join(parts)
 
 
-def _status_table(rows, colours, widths, st, head=None):
+def _status_table(rows: list[list[Any]], colours: list[str | None], widths: list[float],
+                  st: dict[str, ParagraphStyle], head: list[str] | None = None) -> Table:
     """A table whose second column is a status word in its colour."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
@@ -791,7 +808,7 @@ def _status_table(rows, colours, widths, st, head=None):
 
 # --------------------------------------------------------------------------- GeoJSON
 def report_geojson(result: ScreenResult, lang: str = "zh", site_name: str = "",
-                   site_id: str | None = None) -> dict:
+                   site_id: str | None = None) -> dict[str, Any]:
     """FeatureCollection of the site, each red-line and mineral overlap and the buildable part.
 
     Built on :meth:`ScreenResult.to_geojson` (EPSG:4326, lon/lat), adding to
@@ -816,8 +833,8 @@ def report_geojson(result: ScreenResult, lang: str = "zh", site_name: str = "",
 
 
 # --------------------------------------------------------------------------- 界址点
-def site_jzd(site, zone: int | None = None, prefixed: bool = True, name: str = "",
-             parcel_id: str | None = None, land_use: str = "", **kwargs) -> str:
+def site_jzd(site: Any, zone: int | None = None, prefixed: bool = True, name: str = "",
+             parcel_id: str | None = None, land_use: str = "", **kwargs: Any) -> str:
     """The site as a 界址点 TXT file (CGCS2000, 3° Gauss-Krüger, metres).
 
     Parameters

@@ -28,12 +28,13 @@ import difflib
 import os
 import math
 import re
+from typing import Any, Literal, overload
 import unicodedata
 from dataclasses import dataclass, field
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import yaml
 
@@ -74,7 +75,7 @@ def _bad(table: str, where: str, detail: str) -> InputError:
 
 
 def _keys(obj: Any, table: str, where: str, required: Iterable[str],
-          optional: Iterable[str] = ()) -> dict:
+          optional: Iterable[str] = ()) -> dict[str, Any]:
     """``obj`` as a mapping with exactly the allowed keys (typos refused, with a suggestion)."""
     if not isinstance(obj, dict):
         raise _bad(table, where, f"expected a mapping, got {type(obj).__name__}")
@@ -102,9 +103,13 @@ def _choice(value: Any, allowed: Iterable[str], table: str, where: str) -> str:
     allowed = tuple(allowed)
     if value not in allowed:
         raise _bad(table, where, f"{value!r} is not one of {', '.join(allowed)}")
-    return value
+    return str(value)
 
 
+@overload
+def _number(value: Any, table: str, where: str, *, optional: Literal[False] = False) -> float: ...
+@overload
+def _number(value: Any, table: str, where: str, *, optional: bool) -> float | None: ...
 def _number(value: Any, table: str, where: str, *, optional: bool = False) -> float | None:
     if value is None and optional:
         return None
@@ -177,7 +182,7 @@ def _citations(obj: Any, table: str, where: str) -> tuple[Citation, ...]:
 
 
 # ----------------------------------------------------------------------------- loading
-def _read(path: Path, name: str) -> dict:
+def _read(path: Path, name: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
@@ -196,14 +201,14 @@ def _read(path: Path, name: str) -> dict:
 
 
 @lru_cache(maxsize=32)
-def _load_cached(path_str: str, mtime_ns: int, name: str) -> tuple[dict, Any]:
+def _load_cached(path_str: str, mtime_ns: int, name: str) -> tuple[dict[str, Any], Any]:
     data = _read(Path(path_str), name)
     parsed = _VALIDATORS[name](data, Path(path_str).parent)
     return data, parsed
 
 
 #: Tables read while :func:`held` is active: ``{(name, rules_dir): (data, parsed)}``.
-_HELD: dict[tuple[str, str], tuple[dict, Any]] | None = None
+_HELD: dict[tuple[str, str], tuple[dict[str, Any], Any]] | None = None
 
 
 @contextmanager
@@ -225,7 +230,7 @@ def held() -> Iterator[None]:
         _HELD = outer
 
 
-def _load(name: str, rules_dir: Path | None) -> tuple[dict, Any]:
+def _load(name: str, rules_dir: Path | None) -> tuple[dict[str, Any], Any]:
     if _HELD is not None:
         key = (name, str(rules_dir or ""))
         if key not in _HELD:
@@ -234,7 +239,7 @@ def _load(name: str, rules_dir: Path | None) -> tuple[dict, Any]:
     return _load_checked(name, rules_dir)
 
 
-def _load_checked(name: str, rules_dir: Path | None) -> tuple[dict, Any]:
+def _load_checked(name: str, rules_dir: Path | None) -> tuple[dict[str, Any], Any]:
     if name not in TABLES:
         raise InputError(f"unknown rules table {name!r}; known: {', '.join(TABLES)}",
                          "rules.err.unknown_table", table=name, allowed=", ".join(TABLES))
@@ -247,7 +252,7 @@ def _load_checked(name: str, rules_dir: Path | None) -> tuple[dict, Any]:
     return _load_cached(os.path.abspath(path), mtime, name)  # abspath: no syscall per look-up
 
 
-def load_rules(name: str, *, rules_dir: str | Path | None = None) -> dict:
+def load_rules(name: str, *, rules_dir: str | Path | None = None) -> dict[str, Any]:
     """The validated contents of ``data/rules/<name>.yaml`` (a fresh copy; cached per file version).
 
     Raises :class:`InputError` (key ``rules.err.*``) for an unknown table, unreadable YAML, an
@@ -319,7 +324,7 @@ class ControlKind:
             allowed = ", ".join(sorted(self._activities))
             raise InputError(f"unknown activity {activity!r}; allowed: {allowed}",
                              "rules.err.unknown_activity", activity=activity, allowed=allowed)
-        lvl = self.level_of(level)[0] if self.levels else "all"
+        lvl = str(self.level_of(level)[0]) if self.levels else "all"  # with levels: a level id
         rules = self._rules[lvl]
         if act in rules:
             return rules[act], f"rules.control.{self.id}.{lvl}.{act}"
@@ -345,7 +350,7 @@ def _status_entry(obj: Any, table: str, where: str) -> tuple[str, str, str]:
             _text(obj["step_en"], table, f"{where}.step_en"))
 
 
-def _validate_control_lines(data: dict, rules_dir: Path) -> dict:
+def _validate_control_lines(data: dict[str, Any], rules_dir: Path) -> dict[str, Any]:
     t = "control_lines"
     _keys(data, t, "file", ("version", "activities", "kinds"))
     extra = _keys(data["activities"], t, "activities", (), data["activities"].keys())
@@ -421,7 +426,8 @@ def control_kind(kind: str) -> ControlKind:
     if kind not in CONTROL_KINDS:
         raise InputError(f"unknown control-line kind {kind!r}; known: {', '.join(CONTROL_KINDS)}",
                          "rules.err.unknown_kind", kind=kind, allowed=", ".join(CONTROL_KINDS))
-    return _parsed("control_lines")["kinds"][kind]
+    found: ControlKind = _parsed("control_lines")["kinds"][kind]
+    return found
 
 
 def control_activities() -> dict[str, tuple[str, str]]:
@@ -464,7 +470,7 @@ class ImportantMineral:
         return {"zh": self.name_zh, "en": self.name_en}[lang]
 
 
-def _validate_important_minerals(data: dict, _rules_dir: Path) -> dict:
+def _validate_important_minerals(data: dict[str, Any], _rules_dir: Path) -> dict[str, Any]:
     t = "important_minerals"
     _keys(data, t, "file", ("version", "lists", "law", "rules", "minerals"))
     lists = {lid: _citation(c, t, f"lists.{lid}") for lid, c in
@@ -511,7 +517,7 @@ def is_important_mineral(code_or_name: str) -> ImportantMineral | None:
     >>> is_important_mineral("NaCl") is None
     True
     """
-    by_code = _parsed("important_minerals")["by_code"]
+    by_code: dict[str, ImportantMineral] = _parsed("important_minerals")["by_code"]
     whole = _norm(code_or_name)
     if not whole:
         return None
@@ -527,7 +533,7 @@ def is_important_mineral(code_or_name: str) -> ImportantMineral | None:
 
 
 # ----------------------------------------------------------------------------- land-use codes
-def _validate_landuse_codes(data: dict, _rules_dir: Path) -> dict:
+def _validate_landuse_codes(data: dict[str, Any], _rules_dir: Path) -> dict[str, Any]:
     t = "landuse_codes"
     _keys(data, t, "file", ("version", "sources", "classes", "codes"))
     _citations(data["sources"], t, "sources")
@@ -727,7 +733,7 @@ class RegionClass:
     step_key: str
 
 
-def _validate_land_use_standards(data: dict, _rules_dir: Path) -> dict:
+def _validate_land_use_standards(data: dict[str, Any], _rules_dir: Path) -> dict[str, Any]:
     t = "land_use_standards"
     _keys(data, t, "file", ("version", "edition", "indicators", "region_classes", "industries",
                             "plot_ratio_source"))
@@ -736,7 +742,7 @@ def _validate_land_use_standards(data: dict, _rules_dir: Path) -> dict:
     current = _bool(ed.pop("current_confirmed"), t, "edition.current_confirmed")
     edition = _citation(ed, t, "edition")
     _citation(data["plot_ratio_source"], t, "plot_ratio_source")
-    indicators: dict[str, dict] = {}
+    indicators: dict[str, dict[str, Any]] = {}
     for iid, ind in _keys(data["indicators"], t, "indicators", _INDICATORS).items():
         w = f"indicators.{iid}"
         ind = _keys(ind, t, w, ("name_zh", "name_en", "unit", "comparison", "input", "note"),
@@ -750,12 +756,12 @@ def _validate_land_use_standards(data: dict, _rules_dir: Path) -> dict:
                ("classes", "how_chosen_zh", "how_chosen_en", "verified", "counties", "step_zh",
                 "step_en"))
     classes = tuple(str(c) for c in rc["classes"])
-    counties: dict[str, dict] = {}
+    counties: dict[str, dict[str, Any]] = {}
     for county, spec in (rc["counties"] or {}).items():
         spec = _keys(spec, t, f"region_classes.counties.{county}", ("class", "verified"), ("note",))
         _choice(str(spec["class"]), classes, t, f"region_classes.counties.{county}.class")
         counties[_norm(county)] = {**spec, "class": str(spec["class"])}
-    industries: dict[str, dict] = {}
+    industries: dict[str, dict[str, Any]] = {}
     if not isinstance(data["industries"], list):
         raise _bad(t, "industries", "expected a list")
     for i, ind in enumerate(data["industries"]):
@@ -845,10 +851,7 @@ def land_standard_thresholds(gbt4754: Any, region_class: Any = None) -> Threshol
             by_class = {str(k): v for k, v in (inv.get("by_region_class") or {}).items()}
             value = by_class.get(region) if region else None
             verified = bool(inv.get("verified")) and value is not None
-            if region is None:
-                note = p["rc"]["step_zh"]
-            else:
-                note = inv.get("note") or note
+            note = p["rc"]["step_zh"] if region is None else inv.get("note") or note
         items[iid] = Threshold(
             id=iid, value=None if value is None else float(value), comparison=spec["comparison"],
             unit=spec["unit"], input=spec["input"], verified=verified, note=str(note).strip())
@@ -897,7 +900,8 @@ def evaluate_land_standard(thresholds: Thresholds, *, site_ha: float,
                "admin_area_m2": _figure("admin_area_m2", admin_area_m2),
                "green_area_m2": _figure("green_area_m2", green_area_m2)}
     for name in ("footprint_m2", "admin_area_m2", "green_area_m2"):
-        if figures[name] is not None and figures[name] > site_m2 * (1 + 1e-9):
+        figure = figures[name]
+        if figure is not None and figure > site_m2 * (1 + 1e-9):
             raise InputError(f"{name} ({figures[name]:,.0f} m²) exceeds the site ({site_m2:,.0f} m²)",
                              "rules.err.area_exceeds_site", name=name,
                              value=f"{figures[name]:,.0f}", site_m2=f"{site_m2:,.0f}")
@@ -997,7 +1001,7 @@ class PolicyHit:
                  text=self.text, condition=condition)
 
 
-def _validate_industry_policy(data: dict, _rules_dir: Path) -> dict:
+def _validate_industry_policy(data: dict[str, Any], _rules_dir: Path) -> dict[str, Any]:
     t = "industry_policy"
     _keys(data, t, "file", ("version", "catalogues", "entries"), ("reviewed_without_entry",))
     cats = {cid: _citation(c, t, f"catalogues.{cid}") for cid, c in
@@ -1150,7 +1154,7 @@ class TerrainRules:
     sources: tuple[Citation, ...]
 
 
-def _validate_terrain(data: dict, _rules_dir: Path) -> dict:
+def _validate_terrain(data: dict[str, Any], _rules_dir: Path) -> dict[str, Any]:
     t = "terrain"
     _keys(data, t, "file", ("version", "classes", "thresholds", "dem", "sources"))
     sources = _citations(data["sources"], t, "sources")
@@ -1200,12 +1204,13 @@ def slope_classes() -> tuple[SlopeClass, ...]:
     >>> [(c.id, c.max_pct) for c in slope_classes()]
     [('flat', 5.0), ('gentle', 10.0), ('moderate', 25.0), ('steep', None)]
     """
-    return _parsed("terrain")["rules"].classes
+    return terrain_rules().classes
 
 
 def terrain_rules() -> TerrainRules:
     """Classes, share thresholds and the DEM resolution the terrain check needs."""
-    return _parsed("terrain")["rules"]
+    rules: TerrainRules = _parsed("terrain")["rules"]
+    return rules
 
 
 def dem_adequate(cell_size_m: float, cells_in_site: int) -> bool:

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from multiprocessing import forkserver, popen_forkserver, spawn
 from multiprocessing import process as mp_process
 from multiprocessing import util as mp_util
-from multiprocessing.context import reduction, set_spawning_popen
-from typing import Any, Callable
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, set_spawning_popen
+from multiprocessing.context import reduction  # type: ignore[attr-defined]  # private, not in typeshed
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pyogrio
 import pyproj
@@ -101,7 +104,7 @@ _PROXY_ENV = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_pro
 def offline() -> None:
     """Switch GDAL's (pyogrio's) and PROJ's network access off in this process."""
     pyogrio.set_gdal_config_options(_OFFLINE)
-    pyproj.network.set_network_enabled(False)
+    pyproj.network.set_network_enabled(False)  # type: ignore[attr-defined]  # re-exported without __all__
 
 
 offline()
@@ -110,7 +113,8 @@ offline()
 # ------------------------------------------------------------------ the sandbox
 _IN_WORKER = False
 _CTX_LOCK = threading.Lock()
-_CTX: Any = None
+_CTX: ForkServerContext | None = None
+_R = TypeVar("_R")
 
 
 def in_worker() -> bool:
@@ -118,7 +122,7 @@ def in_worker() -> bool:
     return _IN_WORKER
 
 
-def _context():
+def _context() -> ForkServerContext:
     global _CTX
     with _CTX_LOCK:
         if _CTX is None:
@@ -136,8 +140,9 @@ class _Popen(popen_forkserver.Popen):
     3.11) with the main-module entries left out of the preparation data.
     """
 
-    def _launch(self, process_obj):
-        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items()
+    def _launch(self, process_obj: mp_process.BaseProcess) -> None:
+        name = process_obj._name  # type: ignore[attr-defined]  # private, not in typeshed
+        prep_data = {k: v for k, v in spawn.get_preparation_data(name).items()
                      if k not in ("init_main_from_path", "init_main_from_name")}
         buf = io.BytesIO()
         set_spawning_popen(self)
@@ -146,9 +151,10 @@ class _Popen(popen_forkserver.Popen):
             reduction.dump(process_obj, buf)
         finally:
             set_spawning_popen(None)
-        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]  # private, not in typeshed
         parent_w = os.dup(w)
-        self.finalizer = mp_util.Finalize(self, mp_util.close_fds, (parent_w, self.sentinel))
+        self.finalizer = mp_util.Finalize(self, mp_util.close_fds,  # type: ignore[attr-defined]  # private, not in typeshed
+                                          (parent_w, self.sentinel))
         with open(w, "wb", closefd=True) as fh:
             fh.write(buf.getbuffer())
         self.pid = forkserver.read_signed(self.sentinel)
@@ -158,7 +164,7 @@ class _Process(mp_process.BaseProcess):
     _start_method = "forkserver"
 
     @staticmethod
-    def _Popen(process_obj):
+    def _Popen(process_obj: mp_process.BaseProcess) -> _Popen:
         return _Popen(process_obj)
 
 
@@ -181,7 +187,8 @@ def _vm_bytes() -> int:
         return 0
 
 
-def _child(conn, func: Callable, args: tuple, kwargs: dict, limits: Limits) -> None:
+def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+           limits: Limits) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     for var in _PROXY_ENV:
@@ -219,7 +226,7 @@ def _overrun(kind: str, limits: Limits) -> InputError:
                       "simplify or split it", key="input.err.timeout", s=limits.cpu_seconds)
 
 
-def guarded(func: Callable, *args, limits: Limits, **kwargs):
+def guarded(func: Callable[..., _R], *args: Any, limits: Limits, **kwargs: Any) -> _R:
     """``func(*args, **kwargs)`` in a child process under ``limits``, without network.
 
     The child is forked from a forkserver with the geo modules loaded (a few
@@ -263,7 +270,8 @@ def guarded(func: Callable, *args, limits: Limits, **kwargs):
             proc.kill()
         proc.join(1.0)
     if kind == "ok":
-        return value
+        result: _R = value
+        return result
     if kind == "qpa":
         raise value
     if kind == "memory":

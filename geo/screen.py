@@ -43,7 +43,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
@@ -216,14 +217,15 @@ def screen_result(ctx: CheckContext,
 
 
 # --------------------------------------------------------------------------- batch
-_STATE: dict = {}
+_STATE: dict[str, Any] = {}
 
 
-def _init_worker(layers, project, config, transform) -> None:
+def _init_worker(layers: ScreeningLayers, project: Project, config: CheckConfig,
+                 transform: Callable[[str, ScreenResult], Any] | None) -> None:
     _STATE.update(layers=layers, project=project, config=config, transform=transform)
 
 
-def _work(item):
+def _work(item: tuple[str, BaseGeometry]) -> tuple[str, Any]:
     site_id, geom = item
     res = screen_site(geom, _STATE["project"], _STATE["layers"], _STATE["config"])
     transform = _STATE["transform"]
@@ -232,8 +234,8 @@ def _work(item):
 
 def screen_many(sites: Iterable[tuple[str, BaseGeometry]], project: Project,
                 layers: ScreeningLayers, config: CheckConfig | None = None,
-                workers: int = 1, transform: Callable | None = None,
-                chunksize: int = 64) -> Iterator[tuple[str, object]]:
+                workers: int = 1, transform: Callable[[str, ScreenResult], Any] | None = None,
+                chunksize: int = 64) -> Iterator[tuple[str, Any]]:
     """Screen many sites, in input order, on ``workers`` processes (fork).
 
     Parameters
@@ -261,7 +263,7 @@ def screen_many(sites: Iterable[tuple[str, BaseGeometry]], project: Project,
 
 
 # --------------------------------------------------------------------------- output
-def _fmt(value, digits: int = 4):
+def _fmt(value: Any, digits: int = 4) -> Any:
     if value is None:
         return ""
     try:
@@ -277,7 +279,7 @@ def _detail(res: CheckResult, lang: str) -> str:
     return t(res.message_key, lang, **localise_params(res.params, lang))
 
 
-def _check_row(site_id: str, res: CheckResult, lang: str) -> dict:
+def _check_row(site_id: str, res: CheckResult, lang: str) -> dict[str, Any]:
     spec = get_check(res.check)
     return {
         "site_id": site_id, "check": res.check, "status": res.status,
@@ -294,7 +296,7 @@ def _check_row(site_id: str, res: CheckResult, lang: str) -> dict:
         "cropland_ha": _fmt(res.metrics.get("cropland_ha"))}
 
 
-def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict:
+def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict[str, Any]:
     """CSV rows and GeoJSON features of one screen.
 
     Rows: the six checks of the first release, ``overall`` (the compliance
@@ -318,6 +320,7 @@ def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict:
                  "buildable_ha": _fmt(result.buildable_ha)})
     rows += [_check_row(site_id, r, lang) for r in result.results if r.check not in LEGACY_CHECKS]
     suit = result.suitability
+    assert suit is not None  # screen_result always scores suitability
     rows.append({**empty, "site_id": site_id, "check": "suitability", "status": suit.band,
                  "detail": suitability_text(suit, lang), "score": _fmt(suit.score)})
     gj = result.to_geojson(site_id)["features"]
@@ -330,11 +333,11 @@ def result_rows(site_id: str, result: ScreenResult, lang: str = "en") -> dict:
             "record": site_record(site_id, result)}
 
 
-def _result_rows_en(site_id, result):
+def _result_rows_en(site_id: str, result: ScreenResult) -> dict[str, Any]:
     return result_rows(site_id, result, "en")
 
 
-def _result_rows_zh(site_id, result):
+def _result_rows_zh(site_id: str, result: ScreenResult) -> dict[str, Any]:
     return result_rows(site_id, result, "zh")
 
 
@@ -442,7 +445,8 @@ def _parse_layer_spec(spec: str) -> tuple[str, Path]:
 class Progress:
     """A one-line progress bar on a stream (stderr), at most ~10 redraws a second."""
 
-    def __init__(self, total: int, stream=None, width: int = 30, enabled: bool = True) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30,
+                 enabled: bool = True) -> None:
         self.total, self.done, self.width = max(1, total), 0, width
         self.stream = stream or sys.stderr
         self.enabled = enabled
@@ -510,7 +514,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load_layers(args) -> ScreeningLayers:
+def _load_layers(args: argparse.Namespace) -> ScreeningLayers:
     specs = [_parse_layer_spec(s) for s in args.layer]  # bad specs fail before loading
     layers = ScreeningLayers.from_bundle(Path(args.bundle), Path(args.dem))
     for name, path in specs:
@@ -521,7 +525,7 @@ def _load_layers(args) -> ScreeningLayers:
     return layers
 
 
-def ranks(outputs: list[tuple[str, dict]], weights: dict[str, float] | None,
+def ranks(outputs: list[tuple[str, dict[str, Any]]], weights: dict[str, float] | None,
           order: tuple[str, ...]) -> dict[str, int]:
     """Rank of each site (1 best) by :func:`geo.batch.rank_sites`, the ranking the batch
     page shows: lexicographic with ``weights=None``, else the weighted score."""
@@ -533,7 +537,7 @@ def ranks(outputs: list[tuple[str, dict]], weights: dict[str, float] | None,
     return dict(zip(ranked["site_id"].astype(str), ranked["rank"].astype(int)))
 
 
-def _write(out: Path, outputs: list[tuple[str, dict]], rank: dict[str, int]) -> Path:
+def _write(out: Path, outputs: list[tuple[str, dict[str, Any]]], rank: dict[str, int]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
@@ -570,7 +574,7 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers or ((os.cpu_count() or 1) if len(sites) > 500 else 1)
     transform = _result_rows_zh if args.lang == "zh" else _result_rows_en
     bar = Progress(len(sites), enabled=not args.quiet)
-    outputs = []
+    outputs: list[tuple[str, dict[str, Any]]] = []
     for sid, o in screen_many(sites, project, layers, config, workers, transform):
         outputs.append((sid, o))
         bar.update()

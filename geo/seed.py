@@ -34,7 +34,7 @@ def load_bundle(store: Store, tx: Tx) -> None:
     seed_quotas(tx, store, bundle.read_table("quotas"))
 
 
-def open_store(url_or_path: str | os.PathLike | None = None, *, seed: bool = True,
+def open_store(url_or_path: str | os.PathLike[str] | None = None, *, seed: bool = True,
                schema: str | None = None) -> Store:
     """Open (and on first use create and seed) the store.
 

@@ -32,6 +32,8 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import shapely
@@ -45,7 +47,7 @@ from .errors import InputError
 from .gk import Notice, at_line, classify_gk_value, detect_swap, gk_to_lonlat, is_prefixed
 from .geodesy import GEOD
 from .geodesy import area_ha as _area_ha
-from .jzd import assemble_polygon, read_jzd
+from .jzd import Parcel, assemble_polygon, read_jzd
 from .vector_io import BATCH, SITE, Limits
 
 __all__ = [
@@ -113,13 +115,13 @@ class Site:
     area_ha: float
     source_kind: str
     crs_in: str
-    warnings: list = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     name: str = ""
-    attrs: dict = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------ validation
-def _polygons_of(geom: BaseGeometry) -> list:
+def _polygons_of(geom: BaseGeometry) -> list[BaseGeometry]:
     """The polygons in a geometry, collections flattened (no overlay: safe on invalid input)."""
     if geom.geom_type == "Polygon":
         return [geom]
@@ -202,7 +204,7 @@ def repair_polygon(poly: BaseGeometry, limits: Limits = SITE) -> BaseGeometry | 
 
 
 def make_site(geom: BaseGeometry | None, source_kind: str, crs_in: str,
-              warnings=(), name: str = "", attrs: dict | None = None,
+              warnings: Iterable[Notice] = (), name: str = "", attrs: dict[str, Any] | None = None,
               limits: Limits = SITE) -> Site:
     """Validate a geometry in (lon, lat) and wrap it as a :class:`Site`.
 
@@ -250,7 +252,7 @@ def make_site(geom: BaseGeometry | None, source_kind: str, crs_in: str,
 
 
 # ------------------------------------------------------------------ map click
-def _ring_at(lon: float, lat: float, dist_m: np.ndarray, azimuths: np.ndarray):
+def _ring_at(lon: float, lat: float, dist_m: np.ndarray, azimuths: np.ndarray) -> BaseGeometry:
     lons, lats, _ = GEOD.fwd(np.full(azimuths.size, lon), np.full(azimuths.size, lat),
                              azimuths, dist_m)
     return shapely.Polygon(np.column_stack([lons, lats]))
@@ -308,7 +310,7 @@ def site_from_point(lon: float, lat: float, area_ha: float, shape: str = "square
 
 
 # ------------------------------------------------------------------ drawn
-def site_from_geojson(geometry: dict, name: str = "", source_kind: str = "draw") -> Site:
+def site_from_geojson(geometry: dict[str, Any], name: str = "", source_kind: str = "draw") -> Site:
     """A site from a GeoJSON geometry, Feature or FeatureCollection (lon, lat).
 
     Parameters
@@ -348,7 +350,7 @@ def site_from_geojson(geometry: dict, name: str = "", source_kind: str = "draw")
     return make_site(geom, source_kind, "WGS84", [], name)
 
 
-def _shape(geometry) -> BaseGeometry | None:
+def _shape(geometry: Mapping[str, Any] | None) -> BaseGeometry | None:
     if geometry is None:
         return None
     try:
@@ -358,7 +360,7 @@ def _shape(geometry) -> BaseGeometry | None:
                          reason=str(exc)) from None
 
 
-def _name_from(props: dict) -> str:
+def _name_from(props: dict[str, Any]) -> str:
     lower = {str(k).lower(): v for k, v in props.items()}
     for key in _NAME_FIELDS:
         value = lower.get(key.lower())
@@ -475,7 +477,7 @@ def _plausible_gk(a: float, b: float) -> bool:
     return {ka, kb} in ({"north", "east"}, {"north", "east_prefixed"})
 
 
-def _pick_pair(vals: list[_Value], name: str, degrees: bool):
+def _pick_pair(vals: list[_Value], name: str, degrees: bool) -> tuple[_Value, _Value, int | None]:
     """Choose the coordinate pair of a line; return (a, b, ring or None)."""
     plausible = _plausible_deg if degrees else _plausible_gk
     if len(vals) == 2:
@@ -554,13 +556,15 @@ def _lonlat_order(p: _Point) -> tuple[float, float, bool]:
     return a, b, False
 
 
-def _degrees_to_lonlat(groups, crs: str, warnings: list) -> list[list[tuple]]:
-    rings, swapped = [], 0
+def _degrees_to_lonlat(groups: list[list[_Point]], crs: str, warnings: list[Notice]
+                       ) -> list[list[tuple[float, float]]]:
+    rings: list[list[tuple[float, float]]] = []
+    swapped = 0
     for g in groups:
         pts = [_lonlat_of(p) for p in g]
         swapped += sum(s for *_, s in pts)
-        lon = np.array([p[0] for p in pts])
-        lat = np.array([p[1] for p in pts])
+        lon: china_crs.Coords = np.array([p[0] for p in pts])
+        lat: china_crs.Coords = np.array([p[1] for p in pts])
         if crs == "gcj02":
             lon, lat = china_crs.gcj02_to_wgs84(lon, lat)
         elif crs == "bd09":
@@ -571,8 +575,11 @@ def _degrees_to_lonlat(groups, crs: str, warnings: list) -> list[list[tuple]]:
     return rings
 
 
-def _gk_to_lonlat(groups, crs: str, zone: int | None, warnings: list) -> tuple[list, str]:
-    xs, ys, swapped = [], [], 0
+def _gk_to_lonlat(groups: list[list[_Point]], crs: str, zone: int | None, warnings: list[Notice]
+                  ) -> tuple[list[list[tuple[float, float]]], str]:
+    xs: list[float] = []
+    ys: list[float] = []
+    swapped = 0
     for g in groups:
         for p in g:
             try:
@@ -608,7 +615,8 @@ def _gk_to_lonlat(groups, crs: str, zone: int | None, warnings: list) -> tuple[l
     return rings, label
 
 
-def _close_and_check(rings: list[list[tuple]], groups) -> list[list[tuple]]:
+def _close_and_check(rings: list[list[tuple[float, float]]], groups: list[list[_Point]]
+                     ) -> list[list[tuple[float, float]]]:
     out = []
     for ring, g in zip(rings, groups):
         ring = [(float(x), float(y)) for x, y in ring]
@@ -670,7 +678,7 @@ def parse_coordinates(text: str, crs: str = "wgs84", zone: int | None = None,
     groups = _parse_lines(text or "", degrees)
     if not groups:
         raise InputError("no coordinates were given", key="site.err.no_points", line=1)
-    warnings: list = []
+    warnings: list[Notice] = []
     if degrees:
         rings, label = _degrees_to_lonlat(groups, crs, warnings), CRS_CHOICES[crs]
     else:
@@ -706,7 +714,7 @@ def _frame_to_sites(layer: vector_io.RawLayer, filename: str, limits: Limits) ->
     return sites
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
     if isinstance(v, (np.generic,)):
         return v.item()
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -804,7 +812,8 @@ def read_site_file(filename: str, data: bytes, limits: Limits = SITE) -> list[Si
 
 def _points_sites(filename: str, data: bytes, limits: Limits) -> list[tuple[str, BaseGeometry]]:
     """(site_id, square) of each row of a CSV of points, each error naming its line."""
-    sites, seen = [], {}
+    sites: list[tuple[str, BaseGeometry]] = []
+    seen: dict[str, int] = {}
     for line, row in vector_io.read_points_csv(filename, data, limits):
         sid = (row.get("site_id") or "").strip()
         if not sid:
@@ -867,7 +876,7 @@ def read_site_list(filename: str, data: bytes, limits: Limits = BATCH
     return list(zip(_site_ids(sites), (s.geometry for s in sites)))
 
 
-def _parcel_site(parcel, limits: Limits = SITE) -> Site:
+def _parcel_site(parcel: Parcel, limits: Limits = SITE) -> Site:
     label = f"GK zone {parcel.zone} ({'prefixed' if parcel.prefixed else 'no prefix'})"
     attrs = {k: v for k, v in parcel.attrs.items() if k != "extra"}
     return make_site(parcel.geometry, "file", label, parcel.warnings, parcel.name, attrs, limits)

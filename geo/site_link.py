@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import LinearRing, MultiPolygon, Polygon
 
 from .errors import InputError
 from .site_input import Site, make_site
@@ -35,11 +35,11 @@ def vertex_count(site: Site) -> int:
     return int(shapely.get_num_coordinates(site.geometry)) - len(_rings(site.geometry))
 
 
-def _polygons(geom) -> list[Polygon]:
+def _polygons(geom: Polygon | MultiPolygon) -> list[Polygon]:
     return list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
 
 
-def _rings(geom) -> list:
+def _rings(geom: Polygon | MultiPolygon) -> list[LinearRing]:
     return [ring for poly in _polygons(geom) for ring in (poly.exterior, *poly.interiors)]
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import geopandas as gpd
 import pandas as pd
 
 from . import bundle
 from .structured_fields import clear_bad_structured_fields
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["LayerSource", "BundleSource", "StoreSource"]
 
@@ -57,7 +60,7 @@ class BundleSource:
 class StoreSource:
     """The store (GeoPackage/SQLite or PostGIS): current layer versions and the ledger."""
 
-    store: object = field(repr=False)
+    store: Store = field(repr=False)
 
     def read_layer(self, layer_id: str) -> gpd.GeoDataFrame:
         return clear_bad_structured_fields(self.store.read_layer(layer_id), layer_id)

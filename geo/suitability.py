@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from affine import Affine
@@ -44,6 +45,12 @@ from .checks.config import load_config
 from .checks.measure import local_buffer
 from .checks.minerals import is_important
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .checks.config import CheckConfig
+    from .layers_index import ScreeningLayers
 
 __all__ = [
     "MASK_OPEN", "MASK_REDLINE", "MASK_MINERAL", "MASK_OUTSIDE",
@@ -82,9 +89,9 @@ class Surface:
     crs: str = CRS
     product: str = ""
     resolution_m: float = 1000.0
-    partners: list = field(default_factory=list)
-    matching_bases: list = field(default_factory=list)
-    weights: dict = field(default_factory=dict)
+    partners: list[dict[str, Any]] = field(default_factory=list)
+    matching_bases: list[str] = field(default_factory=list)
+    weights: dict[str, Any] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -97,7 +104,7 @@ class Surface:
         t = self.transform
         return (t.c, t.f + t.e * ny, t.c + t.a * nx, t.f)
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """Cell counts by mask reason and score quantiles of the open cells."""
         open_ = self.score[np.isfinite(self.score)]
         q = np.quantile(open_, [0.5, 0.9, 1.0]) if open_.size else [np.nan] * 3
@@ -184,10 +191,12 @@ def distance_grid_km(lons: np.ndarray, lats: np.ndarray, host_lon: float, host_l
     dy = (np.radians(lats - host_lat) * m)[:, None]                   # ny x 1
     kx = (n * np.cos(np.radians(mid)))[:, None]                       # ny x 1
     dlon = np.radians(lons - host_lon)[None, :]                       # 1 x nx
-    return (np.hypot(dy, kx * dlon) / 1000.0).astype(np.float32)
+    km: np.ndarray = (np.hypot(dy, kx * dlon) / 1000.0).astype(np.float32)
+    return km
 
 
-def _nearest_km(lons, lats, points: list[tuple[float, float]]) -> np.ndarray | None:
+def _nearest_km(lons: np.ndarray, lats: np.ndarray, points: list[tuple[float, float]]
+                ) -> np.ndarray | None:
     if not points:
         return None
     out = None
@@ -202,7 +211,7 @@ def _decay(road_km: np.ndarray, full_km: float, half_km: float) -> np.ndarray:
                     np.power(0.5, (road_km - full_km) / half_km)).astype(np.float32)
 
 
-def _host_points(graph, product: str) -> list[tuple[float, float]]:
+def _host_points(graph: nx.DiGraph, product: str) -> list[tuple[float, float]]:
     from .chains import hosts
 
     kind = graph.nodes[product].get("kind")
@@ -210,7 +219,7 @@ def _host_points(graph, product: str) -> list[tuple[float, float]]:
     return [(float(graph.nodes[k]["lon"]), float(graph.nodes[k]["lat"])) for k in keys]
 
 
-def _matching_bases(graph, product: str, scoring: dict) -> list[str]:
+def _matching_bases(graph: nx.DiGraph, product: str, scoring: dict[str, Any]) -> list[str]:
     from .chains import base_ids, hosts, positioning_match
 
     keys = hosts(graph, product, ("base",))
@@ -221,7 +230,8 @@ def _matching_bases(graph, product: str, scoring: dict) -> list[str]:
             if positioning_match(graph, b, product, scoring)[1] >= named]
 
 
-def _masks(shape, transform, layers, config) -> np.ndarray:
+def _masks(shape: tuple[int, int], transform: Affine, layers: ScreeningLayers | None,
+           config: CheckConfig) -> np.ndarray:
     mask = np.zeros(shape, dtype=np.uint8)
     if layers is None:
         return mask
@@ -264,10 +274,11 @@ def _masks(shape, transform, layers, config) -> np.ndarray:
     return mask
 
 
-def suitability(product: str, layers=None, resolution_m: float = 1000.0,
+def suitability(product: str, layers: ScreeningLayers | None = None, resolution_m: float = 1000.0,
                 bounds: tuple[float, float, float, float] | None = None,
-                weights: dict[str, float] | None = None, graph=None,
-                scoring: dict | None = None, config=None) -> Surface:
+                weights: dict[str, float] | None = None, graph: nx.DiGraph | None = None,
+                scoring: dict[str, Any] | None = None, config: CheckConfig | None = None
+                ) -> Surface:
     """The suitability surface of ``product`` (free text, zh or en) over the province.
 
     Parameters

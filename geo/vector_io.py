@@ -37,13 +37,14 @@ import math
 import re
 import sqlite3
 import struct
+from typing import TYPE_CHECKING, Any
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pyogrio
 import pyproj
 import shapely
@@ -51,6 +52,9 @@ import shapely
 from .errors import InputError, QPAError
 from .gk import Notice, detect_swap, gk_to_lonlat, is_prefixed, zone_table
 from .sandbox import BATCH, IMPORT, SITE, Limits, guarded, in_worker, safe_reason
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "Limits",
@@ -98,7 +102,7 @@ def check_text(text: str, limits: Limits, what: str = "text") -> None:
         raise _too_many("vertices", lines, limits.max_vertices)
 
 
-def check_geometry_size(geoms, limits: Limits) -> None:
+def check_geometry_size(geoms: ArrayLike, limits: Limits) -> None:
     """Refuse too many features or vertices (before any repair)."""
     geoms = np.asarray(geoms, dtype=object)
     if geoms.size > limits.max_features:
@@ -129,7 +133,7 @@ def _bad_file(filename: str, reason: str) -> InputError:
 
 
 # ------------------------------------------------------------------ zip
-def _zip_error(key: str, message: str, **params) -> InputError:
+def _zip_error(key: str, message: str, **params: Any) -> InputError:
     return InputError(message, key=key, **params)
 
 
@@ -358,7 +362,7 @@ def _sqlite_ro(path: Path) -> sqlite3.Connection:
     con.text_factory = lambda raw: raw.decode("utf-8", "replace")
     budget = [0]
 
-    def _progress():
+    def _progress() -> int:
         budget[0] += 1
         return 1 if budget[0] > 20_000 else 0  # ~20M VM steps: abort runaway queries
 
@@ -505,11 +509,11 @@ class RawLayer:
     name: str
     encoding: str = "UTF-8"
     encoding_how: str = "format"
-    notices: list = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
-def _read_frame(path: Path, filename: str, layer=None, encoding: str | None = None,
-                limits: Limits = SITE):
+def _read_frame(path: Path, filename: str, layer: str | None = None, encoding: str | None = None,
+                limits: Limits = SITE) -> gpd.GeoDataFrame:
     try:
         if path.suffix.lower() in (".parquet", ".geoparquet"):
             import geopandas as gpd
@@ -588,6 +592,7 @@ def _read_shapefiles(paths: list[Path], filename: str, family: str | None, all_l
                              key="file.err.zip_missing_part", name=shp.name,
                              parts=", ".join(missing))
         _shapefile_headers(shp, limits)
+        enc: str | None
         if encoding:
             enc, how = encoding, "user"
         else:
@@ -704,7 +709,7 @@ def label_crs(crs: pyproj.CRS | None) -> str:
     return f"EPSG:{epsg}" if epsg else safe_reason(crs.name)[:80]
 
 
-def _gk_prefix_mismatch(frame, notices: list):
+def _gk_prefix_mismatch(frame: gpd.GeoDataFrame, notices: list[Notice]) -> gpd.GeoDataFrame:
     """A GK .prj whose prefix variant contradicts the coordinates: use the other."""
     epsg = frame.crs.to_epsg(min_confidence=70)
     for (zone, prefixed), code in zone_table().items():
@@ -717,7 +722,8 @@ def _gk_prefix_mismatch(frame, notices: list):
     return frame
 
 
-def _undeclared_crs(frame, filename: str, notices: list):
+def _undeclared_crs(frame: gpd.GeoDataFrame, filename: str, notices: list[Notice]
+                    ) -> tuple[gpd.GeoDataFrame, str, str]:
     """Place a layer without CRS: degrees as WGS84, prefixed GK by its prefix."""
     xy = shapely.get_coordinates(frame.geometry.values)
     if xy.size == 0:
@@ -748,7 +754,8 @@ def _undeclared_crs(frame, filename: str, notices: list):
     return out.set_crs(4326, allow_override=True), f"GK zone {zone} (prefixed)", "gk_prefix"
 
 
-def to_lonlat(frame, filename: str, notices: list):
+def to_lonlat(frame: gpd.GeoDataFrame, filename: str, notices: list[Notice]
+              ) -> tuple[gpd.GeoDataFrame, str, str]:
     """``frame`` in EPSG:4326 and how its CRS was found.
 
     A declared CRS (.prj, GeoJSON ``crs``, GeoPackage) is used, a
@@ -798,7 +805,7 @@ def is_points_csv(filename: str, data: bytes) -> bool:
     return ext == ".txt" and head.startswith(b"site_id")
 
 
-def read_points_csv(filename: str, data: bytes, limits: Limits) -> list[tuple[int, dict]]:
+def read_points_csv(filename: str, data: bytes, limits: Limits) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a CSV ``site_id,lon,lat,area_ha``: (line, {column: text}).
 
     Decoded as UTF-8 (BOM or not) or GBK; columns are checked; values are

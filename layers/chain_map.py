@@ -9,7 +9,7 @@ with the prepared ``bases`` layer) so outlines, popups and legend look as on the
 from __future__ import annotations
 
 import html
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import folium
 import networkx as nx

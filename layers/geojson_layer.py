@@ -17,7 +17,9 @@ variable renaming work as with ``folium.GeoJson``.
 """
 from __future__ import annotations
 
-from branca.element import Element, MacroElement, Template
+from typing import Any, cast
+
+from branca.element import Element, Figure, MacroElement, Template
 from jinja2.utils import htmlsafe_json_dumps
 
 __all__ = ["GeoJsonLayer", "RawScript", "safe_json"]
@@ -103,6 +105,7 @@ class GeoJsonLayer(MacroElement):
         if self.point_radius is not None:
             point = (f", pointToLayer: function(f, ll) {{ return L.circleMarker(ll, "
                      f"Object.assign({{radius: {float(self.point_radius)}}}, S[I[f.id]])); }}")
+        assert self._parent is not None  # rendered after add_to(map)
         parent = self._parent.get_name()
         pins = ""
         if self.pin_class:
@@ -126,6 +129,7 @@ class GeoJsonLayer(MacroElement):
             f"  return layer; }})();\n"
         )
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca types Element.render as returning str; MacroElement's returns None
         """Add the script to the figure as raw text (MacroElement would compile it)."""
-        self.get_root().script.add_child(RawScript(self.script_js()), name=self.get_name())
+        root = cast(Figure, self.get_root())  # a map's root is its Figure
+        root.script.add_child(RawScript(self.script_js()), name=self.get_name())

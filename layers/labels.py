@@ -23,10 +23,11 @@ bases before county seats, before region and town names), again at every zoom.
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement, Template
+from branca.element import Figure, MacroElement, Template
 
 from geo.i18n import t
 
@@ -109,7 +110,7 @@ def place_labels(source, lang: str) -> list[list]:
                 continue
             name = _PREF_SHORT.sub("州", zh) if lang == "zh" else _EN_SUFFIX.sub("", en)
             out.append([*_xy(shapely.point_on_surface(geom)), name, 0, 1])
-    for adcode, (where, zh, en) in PREFECTURE_SEATS.items():
+    for where, zh, en in PREFECTURE_SEATS.values():
         point = by_id.get(where) if isinstance(where, int) else county_pt.get(where)
         if point is not None:
             out.append([*_xy(point), zh if lang == "zh" else en, 1, int(not isinstance(where, int))])
@@ -153,6 +154,7 @@ class PlaceLabels(MacroElement):
         root = parent
         while root is not None and not isinstance(root, folium.Map):
             root = getattr(root, "_parent", None)
+        assert parent is not None  # rendered after add_to(map)
         host, map_var = parent.get_name(), (root or parent).get_name()
         return (
             f"var {var} = (function() {{ var P = {self.labels_json}, Z = {self.zooms_json};\n"
@@ -184,8 +186,9 @@ class PlaceLabels(MacroElement):
             "  return groups; })();\n"
         )
 
-    def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(RawScript(self.script_js()), name=self.get_name())
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca types Element.render as returning str; MacroElement's returns None
+        root = cast(Figure, self.get_root())  # a map's root is its Figure
+        root.script.add_child(RawScript(self.script_js()), name=self.get_name())
 
 
 #: the labels' look; added once per map (white halo so names read on any layer)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
 
 from geo.i18n import t
 
@@ -64,7 +64,7 @@ class MapLegend(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}")
 
-    def __init__(self, rows: list[tuple[object | None, str]], title: str,
+    def __init__(self, rows: list[tuple[Element | None, str]], title: str,
                  position: str = "bottomright", box_id: str = "qpa-legend"):
         super().__init__()
         self._name = "MapLegend"
@@ -76,6 +76,7 @@ class MapLegend(MacroElement):
             f"<div data-row='{i}'>{row}</div>" for i, (_, row) in enumerate(self.rows))
             + "</details>")
         refs = ", ".join(g.get_name() if g is not None else "null" for g in groups)
+        assert self._parent is not None  # rendered after add_to(map)
         m = self._parent.get_name()
         return (
             f"(function() {{ var map = {m}, G = [{refs}];\n"
@@ -160,6 +161,7 @@ class MapChrome(MacroElement):
         self.lang = lang
 
     def script_js(self) -> str:
+        assert self._parent is not None  # rendered after add_to(map)
         m = self._parent.get_name()
         prefix = ("<a href=\"https://leafletjs.com\" title=\"Leaflet\">Leaflet</a> | "
                   + html.escape(t("map.attribution", self.lang)))

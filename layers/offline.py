@@ -32,7 +32,8 @@ from urllib.parse import quote
 
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 import folium
 import folium.plugins
@@ -258,12 +259,12 @@ class OfflineColorMap(JSCSSMixin):
         if parent is not None:
             self._parent = parent
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca types Element.render as returning str; MacroElement's returns None
         self._prepare()
         super().render(**kwargs)
 
 
-def _walk(el: Element) -> Iterator[tuple[Element | None, str | None, Element]]:
+def _walk(el: Element) -> Iterator[tuple[Element, str, Element]]:
     """Yield (parent, key, element) for every descendant of ``el``."""
     for key, child in list(getattr(el, "_children", {}).items()):
         yield el, key, child
@@ -321,7 +322,7 @@ def make_offline(m: folium.Map, lean: bool = False) -> folium.Map:
             wrapper._parent = m
             parent._children[key] = wrapper
             if getattr(parent, "color_scale", None) is el:  # folium.Choropleth
-                parent.color_scale = wrapper
+                parent.color_scale = wrapper  # type: ignore[attr-defined]  # folium.Choropleth's
             continue
         _localise_element(el)
     return m
@@ -334,7 +335,7 @@ def offline_plugin(plugin_cls: type) -> type:
     that adds plugins after :func:`make_offline` has run.
     """
 
-    class _Offline(plugin_cls):  # type: ignore[misc, valid-type]
+    class _Offline(plugin_cls):  # type: ignore[misc]
         default_js = _localise(plugin_cls, "JS", getattr(plugin_cls, "default_js", []))
         default_css = _localise(plugin_cls, "CSS", getattr(plugin_cls, "default_css", []))
 

@@ -95,12 +95,12 @@ def _line(color: str, weight: float = 1.0, dash: str | None = None, fill: str | 
 
 
 def _base_style(p: dict, ctx: RenderContext) -> dict:
-    color = TIER_COLORS.get(p.get("tier"), "#444444")
+    color = TIER_COLORS.get(str(p.get("tier")), "#444444")
     return _line(color, 2.0, fill=color, fill_opacity=0.45)
 
 
 def _redline_style(p: dict, ctx: RenderContext) -> dict:
-    color = REDLINE_COLORS.get(p.get("control_level"), "#66bd63")
+    color = REDLINE_COLORS.get(str(p.get("control_level")), "#66bd63")
     return _line("#1b7837", 1.0, dash="4 3", fill=color, fill_opacity=0.30)
 
 

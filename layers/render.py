@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import folium
+from branca.element import Element
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -254,12 +255,14 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
 
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {BASEMAPS}")
-    m = folium.Map(location=center or QINGHAI_CENTER, zoom_start=zoom, tiles=None, control_scale=False,
+    m = folium.Map(location=center or QINGHAI_CENTER,
+                   zoom_start=zoom,  # type: ignore[arg-type]  # folium says int; Leaflet takes 6.5
+                   tiles=None, control_scale=False,
                    prefer_canvas=False, min_zoom=4, max_zoom=18, zoom_snap=0.25)
     m.add_child(MapChrome(ctx.lang))  # first: L.drawLocal before any Draw control
     add_basemap(m, basemap if (tianditu_key or not basemap.startswith("tianditu")) else "none",
                 tianditu_key)
-    rows: list[tuple[object | None, str]] = []
+    rows: list[tuple[Element | None, str]] = []
     if dem_png is not None:
         url, (w, s, e, n) = dem_png
         dem_spec = next(sp for sp in LAYERS if sp.id == "dem")

@@ -145,7 +145,7 @@ def schema_for(layer_id: str) -> LayerSchema:
 def importable_layers(include_restricted: bool = True) -> list[str]:
     """Ids of the layers that can be imported (``include_restricted=False``: public only)."""
     out = []
-    for lid, schema in SCHEMAS.items():
+    for lid in SCHEMAS:
         try:
             public = get_layer(lid).public
         except ValueError:  # a bundle layer not drawn on the atlas (places)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import folium
 import pandas as pd
+from branca.element import MacroElement
 from folium.plugins import Draw
 from shapely.geometry.base import BaseGeometry
 
@@ -88,7 +89,7 @@ def site_map(ctx: RenderContext, site: BaseGeometry | None = None,
         _shape_layer(site, "qpa-site", {"color": palette.SITE, "weight": 3, "fill": False},
                      t("site.layer", ctx.lang), live).add_to(group)
         legend.insert(0, (group, LegendItem("legend.site", palette.SITE, "site")))
-    extras = [group]
+    extras: list[MacroElement] = [group]
     if draw:
         extras.append(Draw(export=False, position="topleft",
                            draw_options={"polyline": False, "circle": False, "marker": False,

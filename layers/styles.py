@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from geo import palette
 from geo.palette import QUOTA_RAMP
@@ -18,7 +19,7 @@ MINERAL_COLORS = palette.MINERAL
 _ELEV_STOPS = palette.ELEVATION_STOPS
 
 
-def ramp_color(value: float, ramp=QUOTA_RAMP, lo: float = 0.0, hi: float = 1.0) -> str:
+def ramp_color(value: float | None, ramp: Sequence[str] = QUOTA_RAMP, lo: float = 0.0, hi: float = 1.0) -> str:
     """Colour of ``value`` on a stepped ramp; grey for NaN (no data)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return palette.NO_DATA

@@ -7,7 +7,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.auth import can_see, is_official
-from geo.beijing_time import beijing_text
 from geo.bundle import data_dir
 from geo.data_views import (dem_in_use_label, dem_restore_choices, dem_version_rows,
                             layer_version_rows)

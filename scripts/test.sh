@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Run the tests:  bash scripts/test.sh [pytest args, e.g. tests/browser -x -k smoke]
 # Sets up .venv like scripts/app.sh (with requirements-build.txt, for the data-build test),
+# runs scripts/lint.sh (ruff, then mypy; the run fails naming the tool that found problems),
 # installs the Debian packages the tests need if missing (chromium, a CJK font, gmt, poppler-utils),
 # starts a throwaway PostGIS on loopback (scripts/postgis.sh, stopped on exit),
-# then runs pytest over tests/ (see the end of this file). Browser artifacts (screenshots, server logs) go to
-# test-output/. Exit status is pytest's.
+# then runs pytest over tests/ (see the end of this file). Browser artifacts (screenshots, server
+# logs) go to test-output/. A lint failure fails the run, but pytest still runs; the exit status is
+# the worst of lint's (1 on a failure) and pytest's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 . scripts/_setup.sh
 setup_venv test.sh requirements-build.txt  # the tests also rebuild data/ to prove it reproduces
+
+# Lint and type check before anything slow (pyproject.toml configures both); a failure fails the
+# run at the end, after the tests have run too
+status=0
+bash scripts/lint.sh || status=$?
 
 # Debian packages: chromium for the browser tests, a CJK font so screenshots show Chinese,
 # gmt + GSHHG for the data-build test, poppler-utils (pdftotext) for the PDF report tests
@@ -40,20 +47,21 @@ fi
 mkdir -p test-output
 export PYTHONDONTWRITEBYTECODE=1
 export TEST_OUTPUT_DIR="$PWD/test-output"
+worst() { [ "$1" -gt "$status" ] && status=$1; return 0; }
 if [ "$#" -gt 0 ]; then
-  python -m pytest -q "$@"; exit $?
+  python -m pytest -q "$@" || worst $?
+  exit "$status"
 fi
 # The whole suite, in two parts. The domain, page (AppTest) and storage tests and the doctests
 # of geo/ and layers/ run on every CPU (pytest-xdist, whole files per worker); the browser tests
 # then run in one process with one Chromium (they drive live servers and measure what a person
 # sees, so they are not run beside each other), with the Dask test (its LocalCluster spawns worker
 # processes, which it does not do reliably from inside an xdist worker).
-# Both parts always run; the status is the worst of the two.
+# Both parts always run (after lint, whatever it found); the status is the worst of the three.
 WORKERS="${QPA_TEST_WORKERS:-$(python -c 'import os; print(max(1, min(4, len(os.sched_getaffinity(0)))))')}"
-status=0
 echo "test.sh: domain, page and storage tests on $WORKERS workers" >&2
 python -m pytest -q -n "$WORKERS" --dist loadfile tests geo layers --ignore=tests/browser \
-  --ignore=tests/test_bulk_dask.py || status=$?
+  --ignore=tests/test_bulk_dask.py || worst $?
 echo "test.sh: the Dask cluster test and the browser tests (headless Chromium)" >&2
-python -m pytest -q tests/test_bulk_dask.py tests/browser || { s=$?; [ "$s" -gt "$status" ] && status=$s; }
+python -m pytest -q tests/test_bulk_dask.py tests/browser || worst $?
 exit "$status"

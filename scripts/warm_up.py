@@ -37,11 +37,12 @@ async def run_page(base: str, query: str = "", timeout: float = 120.0) -> str:
     """Open a session, run the default page with ``query`` (e.g. ``lang=en``); the run's
     end status (``FINISHED_SUCCESSFULLY`` ...)."""
     import websockets
+    from websockets.typing import Subprotocol
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     url = base.rstrip("/").replace("http://", "ws://").replace("https://", "wss://")
-    async with websockets.connect(url + "/_stcore/stream", subprotocols=["streamlit"],
+    async with websockets.connect(url + "/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
                                   max_size=None, open_timeout=timeout) as ws:
         msg = BackMsg()
         msg.rerun_script.query_string = query

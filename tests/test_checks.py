@@ -23,6 +23,12 @@ from geo.checks import (CheckContext, CheckResult, Project, get_check, load_conf
 from geo.checks.config import CheckConfig
 from geo.checks.measure import geodesic_distances, local_buffer
 from geo.site_input import site_from_point
+from geo.dem import Dem
+from geo.errors import InputError
+from geo.geodesy import area_ha
+from geo.i18n import TEXT, t
+from geo.layers_index import ScreeningLayers
+from geo.screen import screen_site
 
 
 def square_site(lon, lat, ha):
@@ -30,12 +36,7 @@ def square_site(lon, lat, ha):
     if not (89.3 <= lon <= 103.2 and 31.5 <= lat <= 39.3):
         return shapely.box(lon - 0.005, lat - 0.005, lon + 0.005, lat + 0.005)
     return site_from_point(lon, lat, ha).geometry
-from geo.dem import Dem
-from geo.errors import InputError
-from geo.geodesy import area_ha
-from geo.i18n import TEXT, t
-from geo.layers_index import ScreeningLayers
-from geo.screen import screen_site
+
 
 GEOD = Geod(ellps="WGS84")
 PROV = {"source": "test", "source_date": "2026-01-01", "accuracy": "indicative"}

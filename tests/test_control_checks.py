@@ -34,7 +34,7 @@ def ha(geom) -> float:
 def layer(kind: str, level=None, **extra) -> gpd.GeoDataFrame:
     k = control_kind(kind) if kind != "landuse" else None
     rows = []
-    for i, box in enumerate((ZONE, FAR)):
+    for i in range(2):  # one row per box (ZONE, FAR)
         row = {"id": f"{kind}-{i + 1}", "name_zh": f"图斑{i + 1}", "name_en": f"Parcel {i + 1}",
                **PROV, **extra}
         if k is not None and k.level_field:

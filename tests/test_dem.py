@@ -40,7 +40,7 @@ def test_hillshade_faces_the_light():
     west_dem.elev = west_dem.elev[:, ::-1]
     west = hillshade(west_dem)
     assert np.nanmean(east) > np.nanmean(west)
-    assert 0 <= np.nanmin(east) and np.nanmax(east) <= 1
+    assert np.nanmin(east) >= 0 and np.nanmax(east) <= 1
 
 
 def _tiff_bytes(elev, transform, crs="EPSG:4326") -> bytes:

@@ -7,7 +7,6 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
 
-from geo.auth import User
 from geo.i18n import t
 from geo.seed import open_store
 from tests._stores import OFFICIAL_USER, VIEWER_USER, run_page

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping
 
-from geo import site_input, vector_io
+from geo import vector_io
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geo.errors import InputError
 from geo.gk import lonlat_to_gk, zone_for_lon
@@ -364,10 +364,9 @@ def test_zip_guards(tmp_path):
 def test_zip_bomb_rejected():
     buf = io.BytesIO()
     zeros = bytes(1 << 20)
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("bomb.shp", "w") as f:
-            for _ in range(201):
-                f.write(zeros)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("bomb.shp", "w") as f:
+        for _ in range(201):
+            f.write(zeros)
     data = buf.getvalue()
     assert len(data) < 1_000_000
     raises(read_site_file, "bomb.zip", data, match="unpacks to", key="file.err.zip_size")

@@ -130,11 +130,10 @@ def test_postgis_failures_are_store_errors(make_store, statements, key):
         pytest.skip("PostgreSQL SQLSTATEs")
     store = make_store()
     before = _snapshot(store)
-    with pytest.raises(StoreError) as info:
-        with store.transaction() as tx:
-            tx.execute("UPDATE quotas SET used_ha = used_ha + 0.5")
-            for sql in statements:
-                tx.execute(sql)
+    with pytest.raises(StoreError) as info, store.transaction() as tx:
+        tx.execute("UPDATE quotas SET used_ha = used_ha + 0.5")
+        for sql in statements:
+            tx.execute(sql)
     assert info.value.key == key
     assert "{" not in error_text(info.value, "zh") and error_text(info.value, "en")
     assert _snapshot(store) == before  # the UPDATE before the failure was rolled back

@@ -102,8 +102,8 @@ class RecordingText(dict):
 
 def _key_pattern() -> re.Pattern:
     heads = sorted({k.split(".")[0] for k in TEXT if "." in k}, key=len, reverse=True)
-    return re.compile(r"(?<![\w/.-])(?:%s)\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?![\w/-])"
-                      % "|".join(map(re.escape, heads)))
+    alternatives = "|".join(map(re.escape, heads))
+    return re.compile(rf"(?<![\w/.-])(?:{alternatives})\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?![\w/-])")
 
 
 KEY_LIKE = _key_pattern()
@@ -138,7 +138,8 @@ class Walker:
     def __init__(self, at: AppTest, base_ids: set[str], text: RecordingText):
         self.at = at
         self.base_ids = base_ids
-        self.id_like = re.compile(r"(?<![\w-])(%s)(?![\w-])" % "|".join(map(re.escape, base_ids)))
+        alternatives = "|".join(map(re.escape, base_ids))
+        self.id_like = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
         self.text = text
         self.steps: list[str] = []
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import traceback
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -88,8 +89,9 @@ def caption(text: object) -> None:
     st.caption(plain(text))
 
 
-_SHOW = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info,
-          "caption": st.caption, "markdown": st.markdown}
+_SHOW: dict[str, Callable[[str], object]] = {
+    "error": st.error, "warning": st.warning, "success": st.success, "info": st.info,
+    "caption": st.caption, "markdown": st.markdown}
 
 
 def say(how: str, key: str, lang: str, /, **params: object) -> None:

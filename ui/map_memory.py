@@ -18,7 +18,7 @@ __all__ = ["layer_memory"]
 
 
 class _LayerMemory(MacroElement):
-    _template = Template("""
+    _template = Template(r"""
 {% macro script(this, kwargs) %}
 (function () {
   var titles = {{ this.titles }};   // layer id -> overlay name (prefix) in this language

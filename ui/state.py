@@ -119,7 +119,7 @@ def open_tab(key: str, ids: Sequence[str]) -> str:
     """The id of the open tab of :func:`tabs` ``key`` (a page may ask before making them)."""
     _tab_from_url(key, ids)
     current = st.session_state.get(f"_tab.{key}")
-    return current if current in ids else ids[0]
+    return str(current) if current in ids else ids[0]
 
 
 def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]]) -> None:

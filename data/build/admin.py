@@ -208,7 +208,7 @@ def _read_index(root: Path) -> dict[str, dict]:
     finally:
         con.close()
     out = {}
-    for province, city, district, path, level in rows:
+    for province, city, district, path, _level in rows:
         adcode = Path(path).stem
         name = district or city or province
         out[adcode] = {"name_zh": _NAME_ZH_OVERRIDE.get(adcode, name), "path": path}

@@ -21,7 +21,8 @@ areas, ``lat`` the latitude of the centre of each site's bounds.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import shapely

@@ -28,19 +28,30 @@ import math
 import sys
 import types
 import uuid
-from typing import Iterator
+from collections.abc import Container, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import dask_geopandas
+    import geopandas as gpd
+
+    from ..checks.config import CheckConfig
+    from ..layers_index import LayerIndex, ScreeningLayers
+    from .stream import ChunkReader, StreamSpec
+
 __all__ = ["dask_results", "layer_payload"]
 
-_WORKER_LAYERS: dict = {}
+_WORKER_LAYERS: dict[str, tuple[ScreeningLayers, dict[str, LayerIndex]]] = {}
 
 
-def layer_payload(layers, extra: dict) -> dict:
+def layer_payload(layers: ScreeningLayers, extra: dict[str, LayerIndex]) -> dict[str, Any]:
     """The layers as plain frames (what crosses the network once per worker)."""
-    def frame(idx):
+    def frame(idx: LayerIndex | None) -> gpd.GeoDataFrame | None:
         return None if idx is None else idx.frame
 
     return {"token": uuid.uuid4().hex, "redline": frame(layers.redline),
@@ -49,7 +60,8 @@ def layer_payload(layers, extra: dict) -> dict:
             "coverage": layers.coverage, "extra": {k: v.frame for k, v in extra.items()}}
 
 
-def _layers_on_worker(payload: dict):
+def _layers_on_worker(payload: dict[str, Any]
+                      ) -> tuple[ScreeningLayers, dict[str, LayerIndex]]:
     """Indexed layers built from ``payload`` once per worker process."""
     from ..layers_index import LayerIndex, ScreeningLayers
 
@@ -65,8 +77,8 @@ def _layers_on_worker(payload: dict):
     return _WORKER_LAYERS[key]
 
 
-def _screen_partition(part, payload: dict, config, spec, keep: list, id_col: str | None
-                      ) -> pd.DataFrame:
+def _screen_partition(part: gpd.GeoDataFrame, payload: dict[str, Any], config: CheckConfig,
+                      spec: StreamSpec, keep: list[str], id_col: str | None) -> pd.DataFrame:
     from .screen import screen_bulk
 
     layers, extra = _layers_on_worker(payload)
@@ -80,7 +92,7 @@ def _screen_partition(part, payload: dict, config, spec, keep: list, id_col: str
 
 
 @contextlib.contextmanager
-def _bare_main():
+def _bare_main() -> Iterator[None]:
     """Start worker processes without re-running the caller's ``__main__``.
 
     Dask spawns its workers, and a spawned process imports the parent's main
@@ -96,19 +108,20 @@ def _bare_main():
             sys.modules["__main__"] = saved
 
 
-def _with_row_numbers(ddf):
+def _with_row_numbers(ddf: dask_geopandas.GeoDataFrame) -> dask_geopandas.GeoDataFrame:
     """A ``_row`` column: 1-based position of each feature in the file."""
     lengths = ddf.map_partitions(len).compute()
     offsets = np.r_[0, np.cumsum(lengths)[:-1]]
 
-    def number(part, partition_info=None):
+    def number(part: gpd.GeoDataFrame, partition_info: dict[str, Any] | None = None
+               ) -> gpd.GeoDataFrame:
         start = offsets[partition_info["number"]] if partition_info else 0
         return part.assign(_row=np.arange(start + 1, start + len(part) + 1))
 
     return ddf.map_partitions(number)
 
 
-def _read(path, chunk: int, columns: list):
+def _read(path: str | Path, chunk: int, columns: list[str]) -> dask_geopandas.GeoDataFrame:
     import dask_geopandas
     from pathlib import Path
 
@@ -119,7 +132,8 @@ def _read(path, chunk: int, columns: list):
     return ddf[columns + [ddf.geometry.name]]
 
 
-def dask_results(reader, finished, layers, config, spec, scheduler: str | None = None
+def dask_results(reader: ChunkReader, finished: Container[int], layers: ScreeningLayers,
+                 config: CheckConfig, spec: StreamSpec, scheduler: str | None = None
                  ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Screened partitions ``(index, frame)`` as they finish, skipping ``finished`` indices.
 
@@ -129,7 +143,7 @@ def dask_results(reader, finished, layers, config, spec, scheduler: str | None =
     """
     import os
 
-    from dask import delayed
+    from dask.delayed import delayed
     from distributed import Client, LocalCluster, as_completed
 
     id_col = reader.id_col

@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
 from ..geodesy import GEOD
+
+if TYPE_CHECKING:
+    from ..layers_index import LayerIndex
 
 __all__ = [
     "Pairs",
@@ -71,13 +75,13 @@ class Pairs:
         return len(self.site)
 
     @classmethod
-    def from_query(cls, result: np.ndarray) -> "Pairs":
+    def from_query(cls, result: np.ndarray) -> Pairs:
         """From ``STRtree.query`` output (2 x n), sorted."""
         site, row = np.asarray(result[0], dtype=np.int64), np.asarray(result[1], dtype=np.int64)
         order = np.lexsort((row, site))
         return cls(site[order], row[order])
 
-    def take(self, mask: np.ndarray) -> "Pairs":
+    def take(self, mask: np.ndarray) -> Pairs:
         """The pairs where ``mask`` is true."""
         return Pairs(self.site[mask], self.row[mask])
 
@@ -85,7 +89,8 @@ class Pairs:
 def site_latitudes(sites: np.ndarray) -> np.ndarray:
     """Latitude of the centre of each site's bounding box (:func:`~geo.checks.measure.site_latitude`)."""
     b = shapely.bounds(sites)
-    return (b[:, 1] + b[:, 3]) / 2.0
+    mid: np.ndarray = (b[:, 1] + b[:, 3]) / 2.0
+    return mid
 
 
 def lon_scales(lat: np.ndarray) -> np.ndarray:
@@ -95,14 +100,16 @@ def lon_scales(lat: np.ndarray) -> np.ndarray:
     w = np.sqrt(1.0 - _E2 * s2)
     mx = _M_PER_DEG_LON_EQ * np.cos(np.radians(lat)) / w
     my = _M_PER_DEG_LON_EQ * (1.0 - _E2) / w ** 3
-    return mx / my
+    ratio: np.ndarray = mx / my
+    return ratio
 
 
 def lat_metres(lat: np.ndarray) -> np.ndarray:
     """Metres per degree of latitude at each ``lat`` (the second value of
     :func:`geo.checks.measure.metres_per_degree_exact`, vectorised)."""
     s2 = np.sin(np.radians(np.asarray(lat, dtype=float))) ** 2
-    return _M_PER_DEG_LON_EQ * (1.0 - _E2) / np.sqrt(1.0 - _E2 * s2) ** 3
+    metres: np.ndarray = _M_PER_DEG_LON_EQ * (1.0 - _E2) / np.sqrt(1.0 - _E2 * s2) ** 3
+    return metres
 
 
 _A = 6_378_137.0
@@ -113,7 +120,9 @@ def _authalic_q(lat_rad: np.ndarray) -> np.ndarray:
     """The authalic function q(phi) of the WGS84 ellipsoid (Snyder 1987, eq. 3-12)."""
     s = np.sin(lat_rad)
     es = _E * s
-    return (1.0 - _E2) * (s / (1.0 - _E2 * s * s) - np.log((1.0 - es) / (1.0 + es)) / (2.0 * _E))
+    q: np.ndarray = (1.0 - _E2) * (s / (1.0 - _E2 * s * s)
+                                   - np.log((1.0 - es) / (1.0 + es)) / (2.0 * _E))
+    return q
 
 
 def equal_area_xy(lon: np.ndarray, lat: np.ndarray, lon0: np.ndarray, lat0: np.ndarray
@@ -142,7 +151,7 @@ def equal_area_xy(lon: np.ndarray, lat: np.ndarray, lon0: np.ndarray, lat0: np.n
     return x, y
 
 
-def areas_ha(geoms) -> np.ndarray:
+def areas_ha(geoms: np.ndarray) -> np.ndarray:
     """Ellipsoidal areas (ha) of many lon/lat polygons; 0 for empty, NaN for None.
 
     Each geometry is mapped by :func:`equal_area_xy` with its own standard
@@ -183,10 +192,11 @@ def to_local(geoms: np.ndarray, k: np.ndarray) -> np.ndarray:
         xy[:, 0] *= factor
         return xy
 
-    return shapely.transform(geoms, scale)
+    scaled: np.ndarray = shapely.transform(geoms, scale)
+    return scaled
 
 
-def overlaps(sites: np.ndarray, index, candidates: Pairs | None = None
+def overlaps(sites: np.ndarray, index: LayerIndex, candidates: Pairs | None = None
              ) -> tuple[Pairs, np.ndarray, np.ndarray]:
     """Every (site, feature) pair that intersects, the intersection and its area (ha).
 
@@ -242,10 +252,11 @@ def search_boxes(sites: np.ndarray, metres: np.ndarray) -> np.ndarray:
     dlat = metres / _MIN_M_PER_DEG_LAT * 1.02
     lat_hi = np.minimum(89.0, np.maximum(np.abs(b[:, 1]), np.abs(b[:, 3])) + dlat + 0.01)
     dlon = metres / (_M_PER_DEG_LON_EQ * np.cos(np.radians(lat_hi)) * 0.995) * 1.02
-    return shapely.box(b[:, 0] - dlon, b[:, 1] - dlat, b[:, 2] + dlon, b[:, 3] + dlat)
+    boxes: np.ndarray = shapely.box(b[:, 0] - dlon, b[:, 1] - dlat, b[:, 2] + dlon, b[:, 3] + dlat)
+    return boxes
 
 
-def within(sites: np.ndarray, index, metres, lat: np.ndarray | None = None,
+def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat: np.ndarray | None = None,
            subset: np.ndarray | None = None) -> tuple[Pairs, np.ndarray]:
     """Features within ``metres`` (geodesic) of each site, and their distances.
 
@@ -269,7 +280,7 @@ def within(sites: np.ndarray, index, metres, lat: np.ndarray | None = None,
     return pairs.take(keep), dist[keep]
 
 
-def nearest(sites: np.ndarray, index, lat: np.ndarray | None = None,
+def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
             subset: np.ndarray | None = None, first_m: float = 0.0,
             known: tuple[Pairs, np.ndarray] | None = None
             ) -> tuple[np.ndarray, np.ndarray]:

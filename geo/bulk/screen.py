@@ -31,9 +31,11 @@ geodesic metres, coordinates (lon, lat) EPSG:4326.
 from __future__ import annotations
 
 import multiprocessing as mp
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -46,7 +48,7 @@ from ..checks.controls import control_kinds
 from ..checks.minerals import MineralsMeasure
 from ..checks.redline import RedlineMeasure, near_zones, rings_m, zone
 from ..checks.registry import CheckSpec, check_ids, registry, run_order_for
-from ..checks.result import CheckResult, Project
+from ..checks.result import CheckResult, Project, ScreenResult
 from ..errors import InputError
 from ..rules_tables import ControlKind, control_kind, held
 from .checks import (base_measures, buildable, chain_distances, control_inside, control_overlaps,
@@ -115,7 +117,7 @@ def text_columns(checks: Sequence[str] | None = None, extra: Sequence[str] = ())
 
 
 # --------------------------------------------------------------------------- sites
-def prepare_sites(geoms) -> tuple[np.ndarray, np.ndarray]:
+def prepare_sites(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Repaired lon/lat polygons and the reason each unusable one is unusable ("" when fine).
 
     The rule of :func:`geo.screen.prepare_site` on arrays: 2D, invalid ones
@@ -145,10 +147,12 @@ def prepare_sites(geoms) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- red line
-def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers, config: CheckConfig
+def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningLayers,
+                      config: CheckConfig
                       ) -> list[RedlineMeasure]:
     """:func:`geo.checks.redline.measure` of every site, from array measurements."""
     idx, n = layers.redline, len(sites)
+    assert idx is not None  # _deciders measures only with a red-line layer
     min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
     pairs, pieces, ha = overlaps(sites, idx)
     keep = ha > min_ha
@@ -168,7 +172,7 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers, config: Ch
     covered = covered_shares(sites, site_ha, idx.coverage)
     p_at = np.searchsorted(pairs.site, np.arange(n + 1))
     r_at = np.searchsorted(rpairs.site, np.arange(n + 1))
-    zones: dict[int, dict] = {}
+    zones: dict[int, dict[str, Any]] = {}
     out = []
     for i in range(n):
         a, b = p_at[i], p_at[i + 1]
@@ -298,7 +302,7 @@ def _overlap_decider(kind: ControlKind, idx: LayerIndex,
 
 
 # --------------------------------------------------------------------------- rows
-def _value(v):
+def _value(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return ",".join(str(x) for x in v)
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
@@ -306,7 +310,7 @@ def _value(v):
     return v
 
 
-def _row(res, rings: Sequence[float]) -> dict:
+def _row(res: ScreenResult, rings: Sequence[float]) -> dict[str, Any]:
     """One output row of a ScreenResult: position, verdicts, every status and figure."""
     pt = res.site.representative_point()
     suit = res.suitability
@@ -326,7 +330,7 @@ def _row(res, rings: Sequence[float]) -> dict:
     return row
 
 
-def _extra(sites: np.ndarray, site_ha: np.ndarray, name: str, idx) -> dict:
+def _extra(sites: np.ndarray, site_ha: np.ndarray, name: str, idx: LayerIndex) -> dict[str, Any]:
     """Overlap of each site with an extra layer: ha (union), share, count, row ids."""
     n = len(sites)
     ids_of = np.array([str(idx.get(i, "id", i)) for i in range(len(idx))], dtype=object)
@@ -384,18 +388,19 @@ def _screen_chunk(sites: np.ndarray, site_ids: np.ndarray, project: Project,
     return frame.reset_index(drop=True)
 
 
-_STATE: dict = {}
+_STATE: dict[str, Any] = {}
 
 
-def _work(item):
+def _work(item: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     sites, ids = item
     s = _STATE
     return _screen_chunk(sites, ids, s["project"], s["layers"], s["config"], s["checks"],
                          s["extra"], s["rings"])
 
 
-def screen_bulk(sites, project: Project | None = None, layers=None, config: CheckConfig | None = None,
-                site_ids=None, checks: Sequence[str] | None = None, extra: dict | None = None,
+def screen_bulk(sites: ArrayLike, project: Project | None = None,
+                layers: ScreeningLayers | None = None, config: CheckConfig | None = None,
+                site_ids: ArrayLike | None = None, checks: Sequence[str] | None = None, extra: dict[str, Any] | None = None,
                 workers: int = 1, chunk: int = 5000, rings: bool = False) -> pd.DataFrame:
     """Screen an array of lon/lat polygons; one row per site (input order).
 

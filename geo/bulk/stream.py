@@ -43,7 +43,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -57,6 +60,12 @@ from ..checks.registry import check_ids
 from ..checks.result import Project
 from ..errors import InputError
 from .screen import columns, screen_bulk, text_columns
+
+if TYPE_CHECKING:
+    from ..layers_index import LayerIndex, ScreeningLayers
+
+#: One chunk of a parcel file: (index, geometries in EPSG:4326, site ids, kept fields).
+Chunk: TypeAlias = tuple[int, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 
 __all__ = ["StreamSpec", "ChunkReader", "screen_file", "main", "output_schema"]
 
@@ -126,7 +135,7 @@ class ChunkReader:
                 not self.crs.equals(CRS.from_user_input("OGC:CRS84")):
             self._to_4326 = Transformer.from_crs(self.crs, CRS.from_epsg(4326), always_xy=True)
 
-    def _info(self):
+    def _info(self) -> tuple[int, list[str], CRS | None, str | None]:
         try:
             if self.parquet:
                 pf = pq.ParquetFile(self.path)
@@ -163,7 +172,7 @@ class ChunkReader:
             self.geom_col = meta["geometry_name"] or "wkb_geometry"
             yield from reader
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Chunk]:
         buf: list[pa.Table] = []
         have, index, start = 0, 0, 0
         for batch in self._batches():
@@ -178,12 +187,12 @@ class ChunkReader:
         if have:
             yield self._chunk(index, start, pa.concat_tables(buf))
 
-    def _chunk(self, index: int, start: int, table: pa.Table):
+    def _chunk(self, index: int, start: int, table: pa.Table) -> Chunk:
         geoms = shapely.from_wkb(table.column(self.geom_col).to_numpy(zero_copy_only=False))
         if self._to_4326 is not None:
             tr = self._to_4326
 
-            def to_4326(xy):
+            def to_4326(xy: np.ndarray) -> np.ndarray:
                 x, y = tr.transform(xy[:, 0], xy[:, 1])
                 return np.column_stack([x, y])
 
@@ -196,10 +205,10 @@ class ChunkReader:
 
 
 # --------------------------------------------------------------------------- writing
-class _Writer:
+class _Writer(ABC):
     """Finished chunks of one output, its state file, and validation on resume."""
 
-    def __init__(self, out: Path, schema: pa.Schema, params: dict, restart: bool) -> None:
+    def __init__(self, out: Path, schema: pa.Schema, params: dict[str, Any], restart: bool) -> None:
         self.out, self.schema, self.params = out, schema, params
         self.state_path = out.with_name(out.name + ".state.json")
         self.finished: dict[int, int] = {}
@@ -234,6 +243,21 @@ class _Writer:
     def done(self, index: int, rows: int) -> None:
         self.finished[index] = rows
         self._save()
+
+    @abstractmethod
+    def _exists(self) -> bool: ...
+
+    @abstractmethod
+    def _remove(self) -> None: ...
+
+    @abstractmethod
+    def _validate(self) -> None: ...
+
+    @abstractmethod
+    def write(self, index: int, table: pa.Table) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
 
 
 class _GpkgWriter(_Writer):
@@ -335,7 +359,7 @@ class _ParquetWriter(_Writer):
         self.parts.rmdir()
 
 
-def _writer(out: Path, schema: pa.Schema, params: dict, restart: bool) -> _Writer:
+def _writer(out: Path, schema: pa.Schema, params: dict[str, Any], restart: bool) -> _Writer:
     suffix = out.suffix.lower()
     if suffix == ".gpkg":
         return _GpkgWriter(out, schema, params, restart)
@@ -349,7 +373,8 @@ def _writer(out: Path, schema: pa.Schema, params: dict, restart: bool) -> _Write
 class Progress:
     """``[#####     ] 120,000/1,000,000 parcels  12.0 %  9,800/s  ETA 1:30`` on stderr."""
 
-    def __init__(self, total: int | None, done: int = 0, stream=None, enabled: bool = True) -> None:
+    def __init__(self, total: int | None, done: int = 0, stream: TextIO | None = None,
+                 enabled: bool = True) -> None:
         self.total, self.done, self.skipped = total, done, done
         self.stream, self.enabled = stream or sys.stderr, enabled
         self.start = time.perf_counter()
@@ -384,13 +409,13 @@ class StreamSpec:
 
     project: Project = field(default_factory=Project)
     checks: tuple[str, ...] = field(default_factory=check_ids)
-    extra: dict = field(default_factory=dict)         # name -> LayerIndex
+    extra: dict[str, Any] = field(default_factory=dict)         # name -> LayerIndex
     keep: Sequence[str] | None = None
     chunk: int = 50_000
     workers: int = 1
     rings: bool = False
 
-    def params(self, reader: ChunkReader, layer_files: Sequence[str] = ()) -> dict:
+    def params(self, reader: ChunkReader, layer_files: Sequence[str] = ()) -> dict[str, Any]:
         """What must match for a run to resume another (input, chunking, project, layers)."""
         st = reader.path.stat()
         return {"input": str(reader.path.resolve()), "input_size": st.st_size,
@@ -399,14 +424,14 @@ class StreamSpec:
                 "layers": list(layer_files), "keep": list(reader.keep), "rings": self.rings}
 
 
-_W: dict = {}
+_W: dict[str, Any] = {}
 
 
-def _init(layers, config, spec) -> None:
+def _init(layers: ScreeningLayers, config: CheckConfig, spec: StreamSpec) -> None:
     _W.update(layers=layers, config=config, spec=spec)
 
 
-def _screen(item):
+def _screen(item: Chunk) -> tuple[int, pd.DataFrame]:
     index, geoms, ids, kept = item
     spec = _W["spec"]
     frame = screen_bulk(geoms, spec.project, _W["layers"], _W["config"], site_ids=ids,
@@ -417,7 +442,8 @@ def _screen(item):
     return index, frame
 
 
-def _local_results(chunks, layers, config, spec: StreamSpec):
+def _local_results(chunks: Iterable[Chunk], layers: ScreeningLayers, config: CheckConfig,
+                   spec: StreamSpec) -> Iterator[tuple[int, pd.DataFrame]]:
     """Screened chunks in input order: in process, or on forked workers with bounded look-ahead."""
     if spec.workers <= 1:
         _init(layers, config, spec)
@@ -428,7 +454,7 @@ def _local_results(chunks, layers, config, spec: StreamSpec):
 
     with mp.get_context("fork").Pool(spec.workers, initializer=_init,
                                      initargs=(layers, config, spec)) as pool:
-        pending: deque = deque()
+        pending: deque[AsyncResult[tuple[int, pd.DataFrame]]] = deque()
         for item in chunks:
             pending.append(pool.apply_async(_screen, (item,)))
             if len(pending) >= 2 * spec.workers:
@@ -437,10 +463,10 @@ def _local_results(chunks, layers, config, spec: StreamSpec):
             yield pending.popleft().get()
 
 
-def screen_file(path: str | Path, out: str | Path, layers, spec: StreamSpec,
+def screen_file(path: str | Path, out: str | Path, layers: ScreeningLayers, spec: StreamSpec,
                 config: CheckConfig | None = None, restart: bool = False, quiet: bool = False,
                 layer_files: Sequence[str] = (), engine: str = "local",
-                scheduler: str | None = None) -> dict:
+                scheduler: str | None = None) -> dict[str, Any]:
     """Screen every feature of ``path`` into ``out`` (.gpkg / .parquet), resumably.
 
     Returns
@@ -524,7 +550,8 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _layers_from_args(args):
+def _layers_from_args(args: argparse.Namespace
+                      ) -> tuple[ScreeningLayers, dict[str, LayerIndex], list[str]]:
     from ..layers_index import CONTROL_LAYERS, LAYER_NAMES, LayerIndex, ScreeningLayers, read_vector
     from ..screen import normalise_layer
 

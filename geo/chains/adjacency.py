@@ -17,7 +17,8 @@ partners as evidence.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -46,7 +47,7 @@ class DistanceModel:
     half_km: float = 100.0
 
     @classmethod
-    def from_config(cls, config: dict | None = None) -> "DistanceModel":
+    def from_config(cls, config: dict[str, Any] | None = None) -> DistanceModel:
         """From the ``distance`` section of a scoring config (default: the bundled file)."""
         d = (config or load_scoring())["distance"]
         return cls(float(d["detour_factor"]), float(d["full_km"]), float(d["half_km"]))
@@ -178,7 +179,7 @@ def _mean(values: list[float]) -> float | None:
 
 
 def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | None = None,
-                    config: dict | None = None, host_km: Mapping[str, float] | None = None
+                    config: dict[str, Any] | None = None, host_km: Mapping[str, float] | None = None
                     ) -> Adjacency:
     """Chain adjacency of a project making ``product`` at (lon, lat).
 

@@ -5,11 +5,11 @@ Pure data access, no Streamlit. The YAML files are described in their headers.
 from __future__ import annotations
 
 import re
+from typing import Any
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -111,7 +111,7 @@ class Chain:
         return self.name_zh if lang == "zh" else self.name_en
 
 
-def _cites(raw: list[dict] | None) -> tuple[Cite, ...]:
+def _cites(raw: list[dict[str, Any]] | None) -> tuple[Cite, ...]:
     return tuple(Cite(str(c["cite"]), str(c["quote"])) for c in raw or [])
 
 
@@ -151,14 +151,14 @@ class ChainData:
     """Everything of ``chains.yaml`` besides the vocabulary."""
 
     chains: dict[str, Chain]
-    clusters: dict[str, dict]
-    regions: dict[str, dict]
-    hosting: tuple[dict, ...]
-    feeds: tuple[dict, ...]
-    resources: dict = field(default_factory=dict)
+    clusters: dict[str, dict[str, Any]]
+    regions: dict[str, dict[str, Any]]
+    hosting: tuple[dict[str, Any], ...]
+    feeds: tuple[dict[str, Any], ...]
+    resources: dict[str, Any] = field(default_factory=dict)
 
 
-def _steps(raw: list) -> tuple[tuple[str, ...], ...]:
+def _steps(raw: list[Any]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(s) if isinstance(s, list) else (s,) for s in raw)
 
 
@@ -178,6 +178,7 @@ def load_chains(path: Path | str = CHAINS_PATH) -> ChainData:
     return ChainData(chains, clusters, regions, hosting, feeds, dict(raw.get("resources") or {}))
 
 
-def load_scoring(path: Path | str = SCORING_PATH) -> dict:
+def load_scoring(path: Path | str = SCORING_PATH) -> dict[str, Any]:
     """The scoring settings (a plain dict, see the file's comments)."""
-    return _yaml(str(path))
+    scoring: dict[str, Any] = _yaml(str(path))
+    return scoring

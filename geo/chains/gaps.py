@@ -10,6 +10,7 @@ are never gaps (nobody builds a deposit or a market in a park).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -61,7 +62,7 @@ def extending_chains(graph: nx.DiGraph, chain: Chain, min_shared: int) -> list[C
             if c.scope == "cluster" and len(own & set(c.products)) >= need]
 
 
-def chain_gaps(base_id: str, graph: nx.DiGraph | None = None, config: dict | None = None) -> list[Gap]:
+def chain_gaps(base_id: str, graph: nx.DiGraph | None = None, config: dict[str, Any] | None = None) -> list[Gap]:
     """The chain gaps of a base, unhosted first, then far ones (nearest first).
 
     Parameters
@@ -103,7 +104,7 @@ def chain_gaps(base_id: str, graph: nx.DiGraph | None = None, config: dict | Non
 
 
 def partner_bases(base_id: str, graph: nx.DiGraph | None = None,
-                  config: dict | None = None) -> list[PartnerBase]:
+                  config: dict[str, Any] | None = None) -> list[PartnerBase]:
     """Other bases hosting a direct input (upstream) or output (downstream) of the
     base's products, nearest first (a pair listed once per product link)."""
     graph = graph if graph is not None else default_graph()

@@ -20,15 +20,17 @@ Coordinates are (lon, lat), EPSG:4326.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from geo.geodesy import GEOD
 
-from .data import ChainData, load_chains
+from .data import ChainData, Cite, load_chains
 from .vocab import Vocabulary
 
 __all__ = [
@@ -57,7 +59,7 @@ def node_base_id(node: str) -> str:
     return node.split(":", 1)[1]
 
 
-def _split_codes(value) -> list[str]:
+def _split_codes(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     if isinstance(value, str):
@@ -65,7 +67,7 @@ def _split_codes(value) -> list[str]:
     return [str(v) for v in value]
 
 
-def _point(row) -> tuple[float, float]:
+def _point(row: pd.Series) -> tuple[float, float]:
     if "lon" in row and pd.notna(row.get("lon")) and pd.notna(row.get("lat")):
         return float(row["lon"]), float(row["lat"])
     pt = row["geometry"].representative_point()
@@ -73,7 +75,7 @@ def _point(row) -> tuple[float, float]:
 
 
 def _add_edge(g: nx.DiGraph, u: str, v: str, kind: str, *, chain: str | None = None,
-              cites: Iterable = (), basis: str | None = None, note: str = "") -> None:
+              cites: Iterable[Cite] = (), basis: str | None = None, note: str = "") -> None:
     if g.has_edge(u, v):
         data = g.edges[u, v]
     else:
@@ -152,12 +154,12 @@ def build_graph(vocabulary: Vocabulary | None = None, chain_data: ChainData | No
                 for v in nxt:
                     _add_edge(g, u, v, "feeds", chain=chain.id, cites=chain.cites)
         if chain.scope == "base":
-            if base_node(chain.base) not in g:
+            if base_node(str(chain.base)) not in g:
                 if len(bases):
                     raise ValueError(f"chain {chain.id}: base {chain.base!r} is not in the bases layer")
                 continue
             for p in chain.products:
-                _add_edge(g, base_node(chain.base), p, "hosts", chain=chain.id, cites=chain.cites)
+                _add_edge(g, base_node(str(chain.base)), p, "hosts", chain=chain.id, cites=chain.cites)
     for link in data.hosting:
         _check_ids([link["product"]], vocab, f"hosting of {link['base']}")
         if base_node(link["base"]) in g:
@@ -176,7 +178,7 @@ def build_graph(vocabulary: Vocabulary | None = None, chain_data: ChainData | No
 
 
 def _add_resources(g: nx.DiGraph, vocab: Vocabulary, frame: pd.DataFrame, prefix: str,
-                   column: str, mapping: dict, split_on: str | None) -> None:
+                   column: str, mapping: dict[str, Any], split_on: str | None) -> None:
     _check_ids(mapping.values(), vocab, f"resources {prefix}")
     cites = tuple(g.graph["chain_data"].resources.get("cites") or ())
     for _, row in frame.iterrows():
@@ -264,7 +266,7 @@ def base_ids(g: nx.DiGraph) -> list[str]:
     return [node_base_id(n) for n in keys]
 
 
-def geodesic_km(lon: float, lat: float, lons, lats) -> np.ndarray:
+def geodesic_km(lon: float, lat: float, lons: ArrayLike, lats: ArrayLike) -> np.ndarray:
     """Geodesic distances (km, WGS84) from (lon, lat) to each of (lons, lats).
 
     >>> round(float(geodesic_km(0.0, 0.0, [1.0], [0.0])[0]), 4)

@@ -13,7 +13,8 @@ The score is the weighted mean of the components (weights adjustable).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -34,7 +35,7 @@ COMPONENTS: tuple[str, ...] = ("positioning", "adjacency", "quota", "redline")
 
 
 def positioning_match(graph: nx.DiGraph, base_id: str, product: str,
-                      config: dict | None = None) -> tuple[str, float]:
+                      config: dict[str, Any] | None = None) -> tuple[str, float]:
     """(level, value) of how the base's positioning admits ``product`` (a vocabulary id).
 
     Levels, best first: ``hosted_and_named``, ``hosted``, ``named``, ``cluster``,
@@ -85,7 +86,7 @@ def quota_remaining(quotas: pd.DataFrame) -> pd.Series:
 
 
 def rank_bases(product: str, weights: Mapping[str, float] | None = None,
-               graph: nx.DiGraph | None = None, config: dict | None = None,
+               graph: nx.DiGraph | None = None, config: dict[str, Any] | None = None,
                bases: gpd.GeoDataFrame | None = None, quotas: pd.DataFrame | None = None,
                redlines: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """All bases ranked for ``product``, with every component.

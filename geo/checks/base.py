@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -46,9 +46,11 @@ __all__ = ["BaseMeasure", "run", "measure", "decide", "containing_base", "admitt
 def containing_base(site: BaseGeometry, site_ha: float, layers: ScreeningLayers
                     ) -> tuple[int | None, float]:
     """Row of the base holding the largest share of ``site``, and that share (0-1)."""
+    bases = layers.bases
+    assert bases is not None  # the check runs only with a bases layer
     best, share = None, 0.0
-    for i in layers.bases.intersecting(site):
-        ha = area_ha(shapely.intersection(site, layers.bases.geoms[i]))
+    for i in bases.intersecting(site):
+        ha = area_ha(shapely.intersection(site, bases.geoms[i]))
         s = ha / site_ha if site_ha else 0.0
         if s > share:
             best, share = int(i), min(1.0, s)
@@ -60,7 +62,7 @@ def _names_product(assigned: str, terms: frozenset[str]) -> bool:
     return bool(assigned) and any(assigned in t or (len(t) >= 2 and t in assigned) for t in terms)
 
 
-def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[dict]:
+def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[dict[str, Any]]:
     """Matches of ``product`` for ``base_id`` from the regional assignments of the seeds.
 
     An assignment lists products and the bases of the region or carrier it
@@ -89,31 +91,34 @@ def regional_matches(base_id: str, product: str, config: CheckConfig) -> list[di
 
 
 def admitting_bases(layers: ScreeningLayers, product: str, config: CheckConfig
-                    ) -> dict[int, list[dict]]:
+                    ) -> dict[int, list[dict[str, Any]]]:
     """``{base row: matches}`` of every base whose chains, positioning or region admit
     ``product`` (cached per product)."""
     key = (product, id(config))
     cache = layers._cache
     if key not in cache:
         idx = layers.bases
+        assert idx is not None  # the check runs only with a bases layer
         found = {i: product_matches(idx.record(i), product, config)
                  + regional_matches(str(idx.get(i, "id", i)), product, config)
                  for i in range(len(idx))}
         cache[key] = {i: m for i, m in found.items() if m}
-    return cache[key]
+    admits: dict[int, list[dict[str, Any]]] = cache[key]
+    return admits
 
 
-def _base_ref(layers: ScreeningLayers, i: int, **extra) -> dict:
+def _base_ref(layers: ScreeningLayers, i: int, **extra: Any) -> dict[str, Any]:
     idx = layers.bases
+    assert idx is not None  # the check runs only with a bases layer
     return {"id": str(idx.get(i, "id", i)), "name_zh": idx.get(i, "name_zh"),
             "name_en": idx.get(i, "name_en"), "tier": idx.get(i, "tier"),
             "positioning_zh": idx.get(i, "positioning_zh"),
             "positioning_en": idx.get(i, "positioning_en"), **extra}
 
 
-def _admitting_list(layers: ScreeningLayers, admits: dict, dist: dict[int, float],
-                    exclude: int | None, limit: int, product: str, config: CheckConfig
-                    ) -> list[dict]:
+def _admitting_list(layers: ScreeningLayers, admits: dict[int, list[dict[str, Any]]],
+                    dist: dict[int, float], exclude: int | None, limit: int, product: str,
+                    config: CheckConfig) -> list[dict[str, Any]]:
     rows = [i for i in admits if i != exclude]
     if not rows:
         return []
@@ -127,8 +132,8 @@ def _admitting_list(layers: ScreeningLayers, admits: dict, dist: dict[int, float
     return out
 
 
-def _match_info(layers: ScreeningLayers, i: int | None, admits: dict, product: str,
-                config: CheckConfig) -> tuple[list[str], str, str, bool]:
+def _match_info(layers: ScreeningLayers, i: int, admits: dict[int, list[dict[str, Any]]],
+                product: str, config: CheckConfig) -> tuple[list[str], str, str, bool]:
     """Matched texts, citations (zh, en) and ``derived`` of base ``i`` for the product (cached:
     a base's matches for a product are fixed)."""
     key = ("base_match_info", product, id(config), i)
@@ -138,7 +143,8 @@ def _match_info(layers: ScreeningLayers, i: int | None, admits: dict, product: s
         cache[key] = (list(dict.fromkeys(str(m["text"]) for m in matches)),
                       _cites(matches, "zh", config), _cites(matches, "en", config),
                       bool(matches) and all(m.get("derived") for m in matches))
-    return cache[key]
+    info: tuple[list[str], str, str, bool] = cache[key]
+    return info
 
 
 @dataclass
@@ -162,17 +168,20 @@ class BaseMeasure:
     share: float
     near_i: int
     near_m: float
-    admit_m: dict
+    admit_m: dict[int, float]
 
 
 def measure(site: BaseGeometry, site_ha: float, project: Project, layers: ScreeningLayers,
             config: CheckConfig) -> BaseMeasure:
     """Containing or nearest base, and the distance to each admitting base."""
+    bases = layers.bases
+    assert bases is not None  # the check runs only with a bases layer
     inside_i, share = containing_base(site, site_ha, layers)
-    near_i, near_m = (inside_i, 0.0) if inside_i is not None else layers.bases.nearest(site)
+    near_i, near_m = (inside_i, 0.0) if inside_i is not None else bases.nearest(site)
+    assert near_i is not None  # the layer is not empty: some base is nearest
     admits = admitting_bases(layers, project.product, config) if project.product else {}
     rows = [i for i in admits if i != near_i]
-    dist, _ = geodesic_distances(site, layers.bases.geoms[rows]) if rows else (np.zeros(0), None)
+    dist, _ = geodesic_distances(site, bases.geoms[rows]) if rows else (np.zeros(0), None)
     return BaseMeasure(inside_i, share, near_i, near_m,
                        {i: float(d) for i, d in zip(rows, dist)})
 
@@ -189,11 +198,11 @@ def name_documents(text: str, config: CheckConfig | None = None, lang: str = "zh
     config = config or load_config()
     docs = config.checks.get("documents", {})
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         seed = m.group(1) or m.group(3)
         if seed not in docs:
             return m.group(0)
-        title = docs[seed][lang]
+        title = str(docs[seed][lang])
         if m.group(2) is None:
             return title
         return f"{title}{'' if lang == 'zh' else ' §'}{m.group(2)}"
@@ -201,14 +210,14 @@ def name_documents(text: str, config: CheckConfig | None = None, lang: str = "zh
     return _SEED_REF.sub(sub, str(text))
 
 
-def _cites(matches: list[dict], lang: str = "zh", config: CheckConfig | None = None) -> str:
+def _cites(matches: list[dict[str, Any]], lang: str = "zh", config: CheckConfig | None = None) -> str:
     config = config or load_config()
     key = "cite_en" if lang == "en" else "cite"
     return "; ".join(dict.fromkeys(name_documents(m.get(key, m["cite"]), config, lang)
                                    for m in matches if m.get("cite")))
 
 
-def _names(refs: list[dict], lang: str) -> str:
+def _names(refs: list[dict[str, Any]], lang: str) -> str:
     sep = "、" if lang == "zh" else "; "
     unit = "公里" if lang == "zh" else "km"
     return sep.join(f"{r[f'name_{lang}']} ({r['distance_m'] / 1000:.1f} {unit})" for r in refs)
@@ -239,6 +248,8 @@ def decide(bm: BaseMeasure, project: Project, layers: ScreeningLayers, config: C
     """The rule of the base check on a measurement (no geometry is measured here)."""
     rule = config.rule("base")
     sec = config.section("base")
+    bases = layers.bases
+    assert bases is not None  # the check runs only with a bases layer
     inside_i, share, near_i, near_m = bm.inside_i, bm.share, bm.near_i, bm.near_m
     product = project.product or ""
     admits = admitting_bases(layers, product, config) if product else {}
@@ -247,19 +258,19 @@ def decide(bm: BaseMeasure, project: Project, layers: ScreeningLayers, config: C
                              int(sec.get("list_admitting", 5)), product, config)
     texts, cite_zh, cite_en, derived = _match_info(layers, near_i, admits, product, config)
     texts = list(texts)
-    metrics = {"base_id": None if inside_i is None else str(layers.bases.get(inside_i, "id")),
-               "base_name_zh": layers.bases.get(near_i, "name_zh"),
-               "base_name_en": layers.bases.get(near_i, "name_en"),
-               "share_inside": share, "nearest_base_id": str(layers.bases.get(near_i, "id", near_i)),
+    metrics = {"base_id": None if inside_i is None else str(bases.get(inside_i, "id")),
+               "base_name_zh": bases.get(near_i, "name_zh"),
+               "base_name_en": bases.get(near_i, "name_en"),
+               "share_inside": share, "nearest_base_id": str(bases.get(near_i, "id", near_i)),
                "distance_m": near_m, "matched": texts,
                "n_admitting": len(admits), "derived": derived}
     evidence = [_base_ref(layers, near_i, share_inside=share, distance_m=near_m,
                           matched=texts, cite_zh=cite_zh, cite_en=cite_en, derived=derived, role="containing" if inside_i is not None else "nearest")]
     evidence += [{**o, "role": "admitting"} for o in others]
-    data_used = layers.bases.provenance([near_i] + list(admits)[:10])
+    data_used = bases.provenance([near_i] + list(admits)[:10])
     params = {"share_pct": 100 * share, "distance_km": near_m / 1000.0,
               "product": project.product or "",
-              "base_zh": layers.bases.get(near_i, "name_zh"), "base_en": layers.bases.get(near_i, "name_en"),
+              "base_zh": bases.get(near_i, "name_zh"), "base_en": bases.get(near_i, "name_en"),
               "steps_zh": "、".join(texts), "steps_en": "; ".join(texts),
               "admitting_zh": _names(others, "zh"), "admitting_en": _names(others, "en")}
     status, key = _verdict(project, inside_i, share, matched, others, float(sec.get("inside_share", 0.999)))
@@ -269,7 +280,8 @@ def decide(bm: BaseMeasure, project: Project, layers: ScreeningLayers, config: C
     return CheckResult("base", status, metrics, evidence, rule, data_used, key, params)
 
 
-def _verdict(project, inside_i, share, matched, others, inside_share) -> tuple[str, str]:
+def _verdict(project: Project, inside_i: int | None, share: float, matched: list[dict[str, Any]],
+             others: list[dict[str, Any]], inside_share: float) -> tuple[str, str]:
     if not project.product:
         return "UNKNOWN", "chk.base.unknown_inside" if inside_i is not None else "chk.base.unknown_outside"
     if inside_i is None:

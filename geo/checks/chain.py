@@ -9,7 +9,7 @@ product the vocabulary does not know, is UNKNOWN, never PASS.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import CheckConfig
 from .context import CheckContext
@@ -24,7 +24,7 @@ _DATA_USED = {"layer": "chains", "source": "产业链图谱（政策文本 000�
               "source_date": "2016-06-27", "accuracy": "derived"}
 
 
-def _evidence(adjacency) -> list[dict]:
+def _evidence(adjacency: Adjacency) -> list[dict[str, Any]]:
     rows = []
     for p in adjacency.partners:
         near = p.nearest

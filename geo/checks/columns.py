@@ -42,7 +42,7 @@ def _try_t(key: str, lang: str, fallback: Any) -> str:
         return str(fallback)
 
 
-def column_value(col: Column, rec: dict, lang: str) -> str:
+def column_value(col: Column, rec: dict[str, Any], lang: str) -> str:
     """The value of ``col`` in ``rec`` (metrics or an evidence row) as text in ``lang``."""
     if col.kind == "loc":
         other = "en" if lang == "zh" else "zh"

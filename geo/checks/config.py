@@ -34,29 +34,30 @@ class CheckConfig:
         ``data/rules/redline_rules.yaml``.
     """
 
-    checks: dict = field(default_factory=dict)
-    redline: dict = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
+    redline: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status_order(self) -> tuple[str, ...]:
         """Statuses best first."""
         return tuple(self.checks.get("status_order", DEFAULT_STATUS_ORDER))
 
-    def section(self, name: str) -> dict:
+    def section(self, name: str) -> dict[str, Any]:
         """One section of ``checks.yaml`` (``redline``, ``minerals``...)."""
-        return self.checks.get(name, {})
+        rule: dict[str, Any] = self.checks.get(name, {})
+        return rule
 
-    def rule(self, check: str) -> dict:
+    def rule(self, check: str) -> dict[str, Any]:
         """``{id, key, basis}`` of a non-red-line check."""
         return dict(self.checks["rules"][check])
 
-    def redline_rule(self, name: str) -> dict:
+    def redline_rule(self, name: str) -> dict[str, Any]:
         """``{id, key, basis}`` of a red-line rule (``overlap_general``...)."""
         rule = dict(self.redline["rules"][name])
         rule.setdefault("id", f"redline.{name}")
         return rule
 
-    def activity(self, code: str | None) -> dict:
+    def activity(self, code: str | None) -> dict[str, Any]:
         """The activity entry of ``code`` (the default activity when ``None``).
 
         Raises
@@ -72,7 +73,7 @@ class CheckConfig:
                 key="err.activity", activity=code, allowed=", ".join(sorted(acts)))
         return {"code": code, **acts[code]}
 
-    def with_overrides(self, **sections: dict) -> "CheckConfig":
+    def with_overrides(self, **sections: dict[str, Any]) -> CheckConfig:
         """Copy with some ``checks.yaml`` sections updated (tests, what-ifs).
 
         >>> cfg = load_config().with_overrides(quota={"warn_share": 0.5})

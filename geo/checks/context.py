@@ -10,7 +10,7 @@ coverage (the share covered is stated).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -45,9 +45,9 @@ class CheckContext:
     site: BaseGeometry
     site_ha: float
     project: Project
-    layers: "ScreeningLayers"
+    layers: ScreeningLayers
     config: CheckConfig
-    results: dict = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
 
     def result(self, check: str) -> CheckResult | None:
         """The result of an earlier check, or None."""
@@ -63,8 +63,8 @@ def covered_share(site: BaseGeometry, site_ha: float, coverage: BaseGeometry | N
     return min(1.0, area_ha(shapely.intersection(site, coverage)) / site_ha)
 
 
-def unknown(check: str, rule: dict, layer_key: str, covered: float | None = None,
-            metrics: dict | None = None, data_used: list | None = None, **params) -> CheckResult:
+def unknown(check: str, rule: dict[str, Any], layer_key: str, covered: float | None = None,
+            metrics: dict[str, Any] | None = None, data_used: list[Any] | None = None, **params: Any) -> CheckResult:
     """The UNKNOWN of every check.
 
     Parameters

@@ -23,7 +23,8 @@ name or holder) inside that right is the ``own_mining_works`` activity.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -60,13 +61,13 @@ def cuts_buildable(kind: str) -> bool:
     return control_kind(kind).control != "consult"
 
 
-def rule_of(kind) -> dict:
+def rule_of(kind: ControlKind) -> dict[str, Any]:
     """``{id, key, basis}`` of a :class:`~geo.rules_tables.ControlKind`: its legal basis, cited."""
     return {"id": f"control.{kind.id}", "key": f"rules.control_rule.{kind.id}",
             "basis": "; ".join(c.text() for c in kind.basis)}
 
 
-def _get(idx, i: int, fields: tuple[str, ...]):
+def _get(idx: LayerIndex, i: int, fields: tuple[str, ...]) -> Any:
     for f in fields:
         v = idx.get(i, f)
         if v not in (None, ""):
@@ -78,7 +79,7 @@ def _activity(ctx: CheckContext) -> str:
     return ctx.project.activity or "industrial"
 
 
-def _own_right(ctx: CheckContext, idx, i: int) -> bool:
+def _own_right(ctx: CheckContext, idx: LayerIndex, i: int) -> bool:
     own = (ctx.project.own_mining_right or "").strip()
     if not own:
         return False
@@ -87,9 +88,9 @@ def _own_right(ctx: CheckContext, idx, i: int) -> bool:
     return own in {n.strip() for n in names if n}
 
 
-def _feature_status(ctx: CheckContext, kind, idx, i: int) -> tuple[str, str, dict]:
+def _feature_status(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, i: int) -> tuple[str, str, dict[str, Any]]:
     level = idx.get(i, kind.level_field) if kind.level_field else None
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     activity = _activity(ctx)
     important = True
     if kind.id == "mining_rights":
@@ -109,7 +110,7 @@ def _feature_status(ctx: CheckContext, kind, idx, i: int) -> tuple[str, str, dic
 
 
 def _feature_piece(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, i: int,
-                   geom: BaseGeometry, ha: float) -> dict:
+                   geom: BaseGeometry, ha: float) -> dict[str, Any]:
     status, step_key, extra = _feature_status(ctx, kind, idx, i)
     name = _get(idx, i, _NAME_FIELDS)
     return {"id": str(idx.get(i, "id", i)), "row": i,
@@ -124,7 +125,7 @@ def min_overlap_ha(config: CheckConfig) -> float:
 
 
 def measure_overlaps(site: BaseGeometry, idx: LayerIndex, config: CheckConfig
-                     ) -> tuple[list, float]:
+                     ) -> tuple[list[tuple[int, BaseGeometry, float]], float]:
     """``[(row, overlap, overlap_ha)]`` of the features overlapping the site by more than
     :func:`min_overlap_ha`, in row order, and the area (ha) of their union."""
     min_ha = min_overlap_ha(config)
@@ -150,7 +151,7 @@ def measure_inside(site: BaseGeometry, idx: LayerIndex, covered: float
     return [int(i) for i in rows], outside, area_ha(outside)
 
 
-def _message_params(ctx: CheckContext, kind, pieces: list[dict], overlap_ha: float) -> dict:
+def _message_params(ctx: CheckContext, kind: ControlKind, pieces: list[dict[str, Any]], overlap_ha: float) -> dict[str, Any]:
     worst = worst_status([p["status"] for p in pieces], ctx.config.status_order)
     steps = list(dict.fromkeys(p["step_key"] for p in pieces if p["status"] == worst))
     return {"kind_zh": kind.name_zh, "kind_en": kind.name_en, "overlap_ha": overlap_ha,
@@ -161,8 +162,9 @@ def _message_params(ctx: CheckContext, kind, pieces: list[dict], overlap_ha: flo
             "step_en": " ".join(t(k, "en") for k in steps)}
 
 
-def decide_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex, measured: list,
-                   overlap_ha: float, covered: float) -> CheckResult:
+def decide_overlap(ctx: CheckContext, kind: ControlKind, idx: LayerIndex,
+                   measured: list[tuple[int, BaseGeometry, float]], overlap_ha: float,
+                   covered: float) -> CheckResult:
     """The rule of a must-not-overlap / consult kind on :func:`measure_overlaps` (``ctx`` gives
     the project, area and rules; nothing is measured here)."""
     rule = rule_of(kind)

@@ -16,7 +16,7 @@ the conservative side); the quota check charges only that.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -36,7 +36,7 @@ __all__ = ["run", "measure", "decide", "DLBM_FIELDS"]
 DLBM_FIELDS = ("dlbm", "DLBM", "地类编码", "code")
 
 
-def _code(idx, i: int):
+def _code(idx: LayerIndex, i: int) -> str | None:
     for f in DLBM_FIELDS:
         v = idx.get(i, f)
         if v not in (None, ""):
@@ -44,7 +44,8 @@ def _code(idx, i: int):
     return None
 
 
-def measure(site: BaseGeometry, site_ha: float, idx: LayerIndex) -> tuple[list, float]:
+def measure(site: BaseGeometry, site_ha: float, idx: LayerIndex
+            ) -> tuple[list[tuple[int, float]], float]:
     """``[(row, overlap_ha)]`` of the land-use polygons over the site (row order; every
     polygon the site intersects, its area 0 when it only touches) and the share covered."""
     covered = covered_share(site, site_ha, idx.coverage)
@@ -61,7 +62,7 @@ def run(ctx: CheckContext) -> CheckResult:
     return decide(pieces, covered, ctx.site_ha, idx, ctx.result("farmland"), ctx.config)
 
 
-def decide(pieces: list, covered: float, site_ha: float, idx: LayerIndex,
+def decide(pieces: list[tuple[int, float]], covered: float, site_ha: float, idx: LayerIndex,
            farmland: CheckResult | None, config: CheckConfig) -> CheckResult:
     """The rule of the 现状地类 check on the measured pieces (nothing is measured here).
 
@@ -76,7 +77,7 @@ def decide(pieces: list, covered: float, site_ha: float, idx: LayerIndex,
     rule = config.rule("landuse")
     classes = landuse_class_table()
     coded: list[tuple[str, float]] = []
-    by_code: dict[str, dict] = {}
+    by_code: dict[str, dict[str, Any]] = {}
     rows = [i for i, _ in pieces]
     for i, ha in pieces:
         if ha <= 0:

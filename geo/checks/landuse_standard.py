@@ -28,7 +28,8 @@ def _county(ctx: CheckContext) -> str | None:
         return None
     for i in range(len(bases)):
         if str(bases.get(i, "id")) == str(base.metrics["base_id"]):
-            return bases.get(i, "county_zh")
+            county: str | None = bases.get(i, "county_zh")
+            return county
     return None
 
 

@@ -50,7 +50,7 @@ def metres_per_degree_exact(lat: float) -> tuple[float, float]:
 def site_latitude(geom: BaseGeometry) -> float:
     """Latitude of the centre of ``geom``'s bounding box."""
     _, south, _, north = geom.bounds
-    return (south + north) / 2.0
+    return float((south + north) / 2.0)
 
 
 def lon_scale(lat: float) -> float:
@@ -77,12 +77,12 @@ def window_degrees(metres: float, lat: float) -> float:
     return metres / m_per_deg * 1.02
 
 
-def to_local(geoms, k: float):
-    """Scale longitudes by ``k`` (see :func:`lon_scale`): a locally conformal frame."""
+def to_local(geoms: BaseGeometry, k: float) -> BaseGeometry:
+    """Scale longitudes of a geometry (or an array of them) by ``k`` (see :func:`lon_scale`): a locally conformal frame."""
     return shapely.transform(geoms, lambda xy: xy * np.array([k, 1.0]))
 
 
-def from_local(geoms, k: float):
+def from_local(geoms: BaseGeometry, k: float) -> BaseGeometry:
     """Inverse of :func:`to_local`."""
     return shapely.transform(geoms, lambda xy: xy * np.array([1.0 / k, 1.0]))
 

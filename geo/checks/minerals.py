@@ -25,7 +25,7 @@ buildable.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -46,7 +46,7 @@ __all__ = ["MineralsMeasure", "run", "measure", "decide", "is_important", "impor
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 
 
-def is_important(value) -> bool:
+def is_important(value: object) -> bool:
     """Truthiness of an ``important`` attribute (bool, 0/1 or text).
 
     >>> is_important("true"), is_important(0), is_important(None)
@@ -60,7 +60,7 @@ def is_important(value) -> bool:
         return False
 
 
-def important_mineral(commodity, flag=None) -> bool:
+def important_mineral(commodity: object, flag: object = None) -> bool:
     """Whether a deposit is of an important mineral: its ``important`` flag, else the list of
     ``data/rules/important_minerals.yaml`` (34 minerals of the 开采登记 appendix, 24 strategic)."""
     if is_important(flag):
@@ -72,7 +72,7 @@ def important_mineral(commodity, flag=None) -> bool:
     return is_important_mineral(str(commodity)) is not None
 
 
-def deposit_body(geom: BaseGeometry, site_lat: float, sec: dict) -> BaseGeometry:
+def deposit_body(geom: BaseGeometry, site_lat: float, sec: dict[str, Any]) -> BaseGeometry:
     """The area a deposit stands for, in the local frame of the site's latitude.
 
     A point or line deposit is a geodesic circle / band of ``deposit_buffer_m``;
@@ -84,12 +84,12 @@ def deposit_body(geom: BaseGeometry, site_lat: float, sec: dict) -> BaseGeometry
     return local_buffer(geom, float(sec.get("deposit_polygon_buffer_m", 0)), site_lat)
 
 
-def circle_quad_segs(sec: dict) -> int:
+def circle_quad_segs(sec: dict[str, Any]) -> int:
     """Segments per quarter circle of a deposit's circle."""
     return max(2, int(sec.get("circle_segments", 32)) // 4)
 
 
-def deposit_reach(geom_type: str, sec: dict) -> float:
+def deposit_reach(geom_type: str, sec: dict[str, Any]) -> float:
     """Distance (m) within which a deposit of ``geom_type`` is counted."""
     if geom_type.endswith(("Point", "LineString")):
         return max(float(sec.get("deposit_buffer_m", 1000)),
@@ -97,13 +97,13 @@ def deposit_reach(geom_type: str, sec: dict) -> float:
     return float(sec.get("deposit_polygon_buffer_m", 0))
 
 
-def search_reach(sec: dict) -> float:
+def search_reach(sec: dict[str, Any]) -> float:
     """Distance (m) of the search for deposits (the largest reach of any kind)."""
     return max(float(sec.get("deposit_buffer_m", 1000)),
                float(sec.get("deposit_polygon_buffer_m", 0)))
 
 
-def counted_minerals(idx: LayerIndex, i: int, sec: dict) -> list[str] | None:
+def counted_minerals(idx: LayerIndex, i: int, sec: dict[str, Any]) -> list[str] | None:
     """The minerals of salt lake ``i`` if it carries a counted one (K/Li/B), else None."""
     counted = set(sec.get("salt_lake_minerals", ["K", "Li", "B"]))
     minerals = [m.strip() for m in str(idx.get(int(i), "minerals", "")).split(",") if m.strip()]
@@ -130,8 +130,8 @@ class MineralsMeasure:
         Row of the nearest deposit; ``nearest_m`` its geodesic distance.
     """
 
-    deposits: list
-    salt_lakes: list
+    deposits: list[tuple[int, float, BaseGeometry, float]]
+    salt_lakes: list[tuple[int, BaseGeometry, float]]
     overlap_ha: float
     covered: float
     nearest_i: int | None
@@ -139,7 +139,7 @@ class MineralsMeasure:
 
 
 def _deposit_piece(idx: LayerIndex, i: int, dist: float, piece: BaseGeometry, ha: float,
-                   site_ha: float) -> dict:
+                   site_ha: float) -> dict[str, Any]:
     geom = idx.geoms[i]
     scale = idx.get(i, "scale")
     important = important_mineral(idx.get(i, "commodity_zh") or idx.get(i, "commodity"),
@@ -158,7 +158,7 @@ def _deposit_piece(idx: LayerIndex, i: int, dist: float, piece: BaseGeometry, ha
 
 
 def _salt_piece(idx: LayerIndex, i: int, piece: BaseGeometry, ha: float, site_ha: float,
-                sec: dict) -> dict:
+                sec: dict[str, Any]) -> dict[str, Any]:
     minerals = counted_minerals(idx, i, sec) or []
     strategic = set(sec.get("salt_lake_strategic", ["K", "Li"]))
     return {"kind": "salt_lake", "id": str(idx.get(int(i), "id", i)), "row": int(i),
@@ -169,8 +169,10 @@ def _salt_piece(idx: LayerIndex, i: int, piece: BaseGeometry, ha: float, site_ha
             "accuracy": idx.get(int(i), "accuracy"), "geometry": piece}
 
 
-def _deposits(site: BaseGeometry, layers: ScreeningLayers, sec: dict) -> list:
+def _deposits(site: BaseGeometry, layers: ScreeningLayers, sec: dict[str, Any]
+              ) -> list[tuple[int, float, BaseGeometry, float]]:
     idx = layers.deposits
+    assert idx is not None  # run() answers UNKNOWN before this without deposits
     cand, dist = idx.within(site, search_reach(sec))
     out = []
     for i, d in zip(cand, dist):
@@ -181,7 +183,8 @@ def _deposits(site: BaseGeometry, layers: ScreeningLayers, sec: dict) -> list:
     return out
 
 
-def _salt_lakes(site: BaseGeometry, layers: ScreeningLayers, sec: dict) -> list:
+def _salt_lakes(site: BaseGeometry, layers: ScreeningLayers, sec: dict[str, Any]
+                ) -> list[tuple[int, BaseGeometry, float]]:
     idx = layers.salt_lakes
     if idx is None:
         return []
@@ -206,12 +209,14 @@ def measure(site: BaseGeometry, site_ha: float, layers: ScreeningLayers, config:
     geoms = [g for _, _, g, _ in deposits if not g.is_empty] + \
         [g for _, g, _ in lakes if not g.is_empty]
     overlap_ha = area_ha(shapely.union_all(geoms)) if geoms else 0.0
-    covered = covered_share(site, site_ha, layers.deposits.coverage)
-    near_i, near_m = layers.deposits.nearest(site)
+    idx = layers.deposits
+    assert idx is not None  # run() answers UNKNOWN before this without deposits
+    covered = covered_share(site, site_ha, idx.coverage)
+    near_i, near_m = idx.nearest(site)
     return MineralsMeasure(deposits, lakes, overlap_ha, covered, near_i, near_m)
 
 
-def _items(pieces: list[dict], lang: str) -> str:
+def _items(pieces: list[dict[str, Any]], lang: str) -> str:
     """``name（mineral，distance）`` of every counted deposit, for the message."""
     sep, unit = ("、", "公里") if lang == "zh" else ("; ", "km")
     out = []
@@ -247,6 +252,7 @@ def decide(m: MineralsMeasure, site_ha: float, layers: ScreeningLayers, config: 
     rule = config.rule("minerals")
     sec = config.section("minerals")
     dep = layers.deposits
+    assert dep is not None  # run() answers UNKNOWN before this without deposits
     pieces = [_deposit_piece(dep, i, d, g, ha, site_ha) for i, d, g, ha in m.deposits]
     if layers.salt_lakes is not None:
         pieces += [_salt_piece(layers.salt_lakes, i, g, ha, site_ha, sec)

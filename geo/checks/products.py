@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..chains.data import normalise  # one normal form for every product match
 from .config import CheckConfig, load_config
@@ -18,7 +19,7 @@ __all__ = ["normalise", "product_terms", "product_matches"]
 
 
 @lru_cache(maxsize=64)
-def _synonym_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[frozenset, ...]:
+def _synonym_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(normalise(t) for t in g) for g in groups)
 
 
@@ -38,7 +39,7 @@ def product_terms(product: str, config: CheckConfig | None = None) -> frozenset[
     return frozenset(t for t in out if t)
 
 
-def _chains(base_row: Mapping[str, Any]) -> list[dict]:
+def _chains(base_row: Mapping[str, Any]) -> list[dict[str, Any]]:
     chains = base_row.get("chains")
     if isinstance(chains, str):
         try:

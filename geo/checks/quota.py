@@ -13,23 +13,28 @@ year in the table for that base).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from ..quota import with_remaining
 from .context import CheckContext, unknown
 from .result import CheckResult
 
+if TYPE_CHECKING:
+    from ..layers_index import ScreeningLayers
+
 __all__ = ["run", "quota_row"]
 
 
-def _index(quotas: pd.DataFrame) -> dict:
+def _index(quotas: pd.DataFrame) -> dict[tuple[str, int], dict[str, Any]]:
     """``{(base_id, year): row}`` with ``remaining_ha`` recomputed."""
     table = with_remaining(quotas)
     return {(str(r["base_id"]), int(r["year"])): r for r in table.to_dict("records")}
 
 
 def quota_row(quotas: pd.DataFrame, base_id: str, year: int | None,
-              index: dict | None = None) -> tuple[dict | None, int | None]:
+              index: dict[tuple[str, int], dict[str, Any]] | None = None) -> tuple[dict[str, Any] | None, int | None]:
     """The quota row of ``base_id`` for ``year`` (latest year when None) and the year used.
 
     ``index`` is a prebuilt :func:`_index` of ``quotas`` (built when omitted).
@@ -70,6 +75,7 @@ def run(ctx: CheckContext) -> CheckResult:
                            message_key="chk.quota.unknown_base",
                            params={"requested_ha": requested, **charged})
     base_row = _row_of(layers, base_id)
+    assert base_row is not None  # the base check found this base in the layer
     names = {"base_zh": layers.bases.get(base_row, "name_zh"),
              "base_en": layers.bases.get(base_row, "name_en")}
     figures.update(base_name_zh=names["base_zh"], base_name_en=names["base_en"])
@@ -77,7 +83,7 @@ def run(ctx: CheckContext) -> CheckResult:
     if index is None:
         index = layers._cache[("quota_index",)] = _index(layers.quotas)
     row, year = quota_row(layers.quotas, base_id, project.year, index)
-    if row is None:
+    if row is None or year is None:
         return CheckResult("quota", "UNKNOWN", figures, rule=rule,
                            message_key="chk.quota.unknown_year",
                            params={"year": year if year is not None else "",
@@ -106,14 +112,14 @@ def run(ctx: CheckContext) -> CheckResult:
     return CheckResult("quota", status, metrics, evidence, rule, data_used, key, params)
 
 
-def _charged(ctx: CheckContext, asked: float) -> tuple[float, dict, dict]:
+def _charged(ctx: CheckContext, asked: float) -> tuple[float, dict[str, Any], dict[str, Any]]:
     """The 新增建设用地 the quota is charged with, the figures and the sentence saying why.
 
     With a 三调 layer: the land asked for times the site's share of new
     construction land (the site minus existing 建设用地). Without: all of it.
     """
     landuse = ctx.result("landuse")
-    figures = {"asked_ha": asked}
+    figures: dict[str, Any] = {"asked_ha": asked}
     if landuse is None or landuse.status == "UNKNOWN" or ctx.site_ha <= 0:
         figures["new_construction_ha"] = asked
         return asked, {**figures, "requested_ha": asked}, {
@@ -134,7 +140,9 @@ def _charged(ctx: CheckContext, asked: float) -> tuple[float, dict, dict]:
                       f"{asked - charged:,.2f} ha not charged)"}
 
 
-def _row_of(layers, base_id) -> int | None:
-    cache = layers._cache.setdefault(("base_rows",), {
-        str(layers.bases.get(i, "id", i)): i for i in range(len(layers.bases))})
+def _row_of(layers: ScreeningLayers, base_id: object) -> int | None:
+    bases = layers.bases
+    assert bases is not None  # run() answers UNKNOWN before this without bases
+    cache: dict[str, int] = layers._cache.setdefault(("base_rows",), {
+        str(bases.get(i, "id", i)): i for i in range(len(bases))})
     return cache.get(str(base_id))

@@ -21,7 +21,7 @@ geodesic distance to the nearest zone and the zones within the rings of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -33,7 +33,7 @@ from .context import CheckContext, covered_share, unknown
 from .result import CheckResult, Project
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..layers_index import LayerIndex, ScreeningLayers
+    from ..layers_index import ScreeningLayers
 
 __all__ = ["RedlineMeasure", "run", "measure", "decide", "zone", "near_zones", "rings_m",
            "zone_is_core", "layer_share_of_province"]
@@ -47,10 +47,11 @@ def zone_is_core(control_level: str | None, config: CheckConfig) -> bool:
     return str(control_level or "") in set(config.redline.get("core_levels", []))
 
 
-def zone(layers: ScreeningLayers, i: int) -> dict:
+def zone(layers: ScreeningLayers, i: int) -> dict[str, Any]:
     """Id, names, category, control level, legal basis and accuracy of red-line row ``i``."""
     idx = layers.redline
-    cache = layers._cache.setdefault(("redline_zones", id(idx)), {})
+    assert idx is not None  # the check runs only with a red-line layer
+    cache: dict[int, dict[str, Any]] = layers._cache.setdefault(("redline_zones", id(idx)), {})
     if i not in cache:  # a zone's fields are fixed: read them once per layer
         cache[i] = {"id": str(idx.get(i, "id", i)), **{f: idx.get(i, f) for f in _FIELDS}}
     return dict(cache[i])
@@ -65,21 +66,25 @@ def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> flo
     total_km2 = config.redline.get("provincial_total_km2")
     if not total_km2:
         return None
-    key = ("redline_share", id(layers.redline))
+    idx = layers.redline
+    assert idx is not None  # the check runs only with a red-line layer
+    key = ("redline_share", id(idx))
     if key not in layers._cache:
         from ..bulk.measure import union_area_ha
 
-        geoms, cover = layers.redline.geoms, layers.redline.coverage
+        geoms, cover = idx.geoms, idx.coverage
         clipped = geoms.copy()
         out = ~shapely.covers(cover, geoms)  # most zones lie inside: clip only the others
         clipped[out] = shapely.intersection(geoms[out], cover)
         layers._cache[key] = min(1.0, union_area_ha(clipped) / (float(total_km2) * 100.0))
-    return layers._cache[key]
+    share: float = layers._cache[key]
+    return share
 
 
 def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
-              config: CheckConfig) -> list[dict]:
+              config: CheckConfig) -> list[dict[str, Any]]:
     idx = layers.redline
+    assert idx is not None  # the check runs only with a red-line layer
     min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
     pieces = []
     for i in idx.intersecting(site):
@@ -92,21 +97,23 @@ def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
     return pieces
 
 
-def _rings(site: BaseGeometry, layers: ScreeningLayers, config: CheckConfig) -> list[dict]:
+def _rings(site: BaseGeometry, layers: ScreeningLayers, config: CheckConfig) -> list[dict[str, Any]]:
     rings = rings_m(config)
-    cand, dist = layers.redline.within(site, rings[-1]) if rings else (np.zeros(0, int), [])
+    idx = layers.redline
+    assert idx is not None  # the check runs only with a red-line layer
+    cand, dist = idx.within(site, rings[-1]) if rings else (np.zeros(0, int), np.zeros(0))
     return near_zones(layers, cand, dist)
 
 
-def near_zones(layers: ScreeningLayers, rows, dist) -> list[dict]:
+def near_zones(layers: ScreeningLayers, rows: np.ndarray, dist: np.ndarray) -> list[dict[str, Any]]:
     """The zones at ``rows`` (ascending) with their distances, nearest first (ties by row)."""
     order = np.argsort(dist, kind="stable")
     return [{**zone(layers, int(rows[j])), "row": int(rows[j]), "distance_m": float(dist[j])}
             for j in order]
 
 
-def _verdict_overlap(pieces: list[dict], project: Project, config: CheckConfig
-                     ) -> tuple[str, str, dict, dict]:
+def _verdict_overlap(pieces: list[dict[str, Any]], project: Project, config: CheckConfig
+                     ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
     act = config.activity(project.activity)
     core = [p for p in pieces if zone_is_core(p["control_level"], config)]
     core_ok = act["code"] in set(config.redline.get("core_admitted", []))
@@ -149,10 +156,10 @@ class RedlineMeasure:
         Its geodesic distance (0 when overlapping, NaN for an empty layer).
     """
 
-    pieces: list
+    pieces: list[dict[str, Any]]
     overlap_ha: float
     covered: float
-    near: list
+    near: list[dict[str, Any]]
     nearest_i: int | None
     nearest_m: float
 
@@ -166,6 +173,7 @@ def measure(site: BaseGeometry, site_ha: float, layers: ScreeningLayers, config:
             ) -> RedlineMeasure:
     """Overlaps, coverage, zones within the rings and the nearest zone of one site."""
     idx = layers.redline
+    assert idx is not None  # the check runs only with a red-line layer
     pieces = _overlaps(site, site_ha, layers, config)
     covered = covered_share(site, site_ha, idx.coverage)
     near = _rings(site, layers, config)
@@ -200,11 +208,12 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
         level, legal basis, ``overlap_ha`` / ``distance_m``.
     """
     idx = layers.redline
+    assert idx is not None  # the check runs only with a red-line layer
     pieces, near, covered = m.pieces, m.near, m.covered
     nearest_i, nearest_m, overlap_ha = m.nearest_i, m.nearest_m, m.overlap_ha
     counts = {f"within_{int(r)}_m": [z["id"] for z in near if z["distance_m"] <= r]
               for r in rings_m(config)}
-    metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
+    metrics: dict[str, Any] = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
                "distance_m": nearest_m, "n_overlapped": len(pieces), "covered_share": covered,
                "nearest_id": None if nearest_i is None else str(idx.get(nearest_i, "id", nearest_i)),
                **counts}
@@ -243,8 +252,8 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
     return CheckResult("redline", status, metrics, evidence, rule, data_used, key, params, overlaps)
 
 
-def _verdict_clear(nearest_i, nearest_m: float, config: CheckConfig, params: dict
-                   ) -> tuple[str, str, dict]:
+def _verdict_clear(nearest_i: int | None, nearest_m: float, config: CheckConfig, params: dict[str, Any]
+                   ) -> tuple[str, str, dict[str, Any]]:
     sec = config.section("redline")
     alert_m = float(sec.get("alert_within_m", 0) or 0)
     params["alert_km"] = alert_m / 1000.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from . import (base, chain, controls, industry_policy, landuse, landuse_standard, minerals,
                quota, redline, terrain)

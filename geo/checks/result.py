@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime
+from collections.abc import Iterable
+from typing import Any
 
 import shapely
 from shapely.geometry import mapping
@@ -120,14 +121,15 @@ class Suitability:
     """
 
     score: float | None
-    parts: list
+    parts: list[dict[str, Any]]
     band: str
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean({"score": self.score, "parts": self.parts, "band": self.band})
+        out: dict[str, Any] = _clean({"score": self.score, "parts": self.parts, "band": self.band})
+        return out
 
 
-def _geojson(geom: BaseGeometry | None) -> dict | None:
+def _geojson(geom: BaseGeometry | None) -> dict[str, Any] | None:
     return None if geom is None or geom.is_empty else mapping(geom)
 
 
@@ -175,13 +177,13 @@ class CheckResult:
 
     check: str
     status: str
-    metrics: dict = field(default_factory=dict)
-    evidence: list = field(default_factory=list)
-    rule: dict = field(default_factory=dict)
-    data_used: list = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    rule: dict[str, Any] = field(default_factory=dict)
+    data_used: list[dict[str, Any]] = field(default_factory=list)
     message_key: str = ""
-    params: dict = field(default_factory=dict)
-    overlaps: list = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    overlaps: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -204,7 +206,7 @@ class CheckResult:
         overlaps = [
             {k: v for k, v in o.items() if geometry or k != "geometry"} for o in self.overlaps
         ]
-        return _clean({
+        out: dict[str, Any] = _clean({
             "check": self.check,
             "status": self.status,
             "metrics": self.metrics,
@@ -215,9 +217,10 @@ class CheckResult:
             "params": self.params,
             "overlaps": overlaps,
         })
+        return out
 
 
-def localise_params(params: dict, lang: str) -> dict:
+def localise_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
     """Message parameters for ``lang``: ``name_zh`` becomes ``name`` in zh.
 
     >>> localise_params({"n": 2, "name_zh": "甲", "name_en": "A"}, "en")
@@ -267,16 +270,16 @@ class ScreenResult:
     site: BaseGeometry
     area_ha: float
     project: Project
-    results: list
+    results: list[CheckResult]
     overall: str
-    reasons: list
+    reasons: list[dict[str, Any]]
     buildable: BaseGeometry | None
     buildable_ha: float
-    indicative_layers: list
+    indicative_layers: list[str]
     suitability: Suitability | None = None
-    missing_layers: list = field(default_factory=list)
+    missing_layers: list[str] = field(default_factory=list)
     timestamp: str = field(
-        default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def result(self, check: str) -> CheckResult:
         """The result of ``check`` (KeyError if it was not run)."""
@@ -302,7 +305,8 @@ class ScreenResult:
         if geometry:
             out["site"] = _geojson(self.site)
             out["buildable"] = _geojson(self.buildable)
-        return _clean(out)
+        cleaned: dict[str, Any] = _clean(out)
+        return cleaned
 
     def to_geojson(self, site_id: str | None = None) -> dict[str, Any]:
         """FeatureCollection: the site, every overlap piece and the buildable part.
@@ -325,5 +329,5 @@ class ScreenResult:
         return {"type": "FeatureCollection", "features": feats}
 
 
-def _feature(geom: BaseGeometry, props: dict) -> dict:
+def _feature(geom: BaseGeometry, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": _geojson(geom), "properties": _clean(props)}

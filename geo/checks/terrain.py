@@ -63,21 +63,22 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     centre : ndarray of bool
         True where the cell centre lies inside the site.
     """
-    dem = layers.dem
+    dem, slope = layers.dem, layers.slope
+    assert dem is not None and slope is not None  # run() answers UNKNOWN without a DEM
     tr = dem.transform
     (c_lo, c_hi), (r_lo, r_hi) = cell_window(site.bounds, tr, dem.elev.shape)
     cols = np.arange(c_lo, c_hi)
     rows = np.arange(r_lo, r_hi)
     if len(cols) == 0 or len(rows) == 0:
         return np.zeros(0), np.zeros(0), np.zeros(0, bool)
-    cc, rr = np.meshgrid(cols, rows)
-    cc, rr = cc.ravel(), rr.ravel()
+    grid_c, grid_r = np.meshgrid(cols, rows)
+    cc, rr = grid_c.ravel(), grid_r.ravel()
     x0, y0 = tr.c + tr.a * cc, tr.f + tr.e * rr
     boxes = shapely.box(x0, y0 + tr.e, x0 + tr.a, y0)
     touch = shapely.intersects(site, boxes)
     centre = shapely.contains_xy(site, x0 + tr.a / 2, y0 + tr.e / 2)
     cc, rr, centre = cc[touch], rr[touch], centre[touch]
-    return dem.elev[rr, cc], layers.slope[rr, cc], centre
+    return dem.elev[rr, cc], slope[rr, cc], centre
 
 
 def run(ctx: CheckContext) -> CheckResult:
@@ -105,10 +106,12 @@ def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: flo
     rules = terrain_rules()
     min_cells = rules.min_cells_in_site
     valid = ~np.isnan(elev)
-    cw, chh = cell_size_m(layers.dem)
-    data_used = [{"layer": "dem", "source": layers.dem.tags.get("source", ""),
-                  "source_date": layers.dem.tags.get("source_date", ""),
-                  "accuracy": layers.dem.tags.get("accuracy", "derived")}]
+    dem = layers.dem
+    assert dem is not None  # run() answers UNKNOWN before this without a DEM
+    cw, chh = cell_size_m(dem)
+    data_used = [{"layer": "dem", "source": dem.tags.get("source", ""),
+                  "source_date": dem.tags.get("source_date", ""),
+                  "accuracy": dem.tags.get("accuracy", "derived")}]
     n_centre = int((centre & valid).sum())
     base = {"cell_w_m": cw, "cell_h_m": chh, "cell_km": max(cw, chh) / 1000.0,
             "n_centre_cells": n_centre, "min_cells": min_cells}
@@ -119,7 +122,7 @@ def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: flo
                "elev_min": float(np.nanmin(elev[use])), "elev_max": float(np.nanmax(elev[use])),
                "n_cells": int(use.sum()),
                "coarse": n_centre < min_cells or max(cw, chh) > rules.max_cell_m_for_slope}
-    params = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
+    params: dict[str, Any] = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
               "elev_max": metrics["elev_max"], "cell_km": base["cell_km"],
               "n_centres": n_centre, "min_cells": min_cells, "site_ha": site_ha}
     if metrics["coarse"]:

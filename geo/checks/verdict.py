@@ -10,7 +10,8 @@
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .config import CheckConfig
 from .registry import advisory_ids, binding_ids
@@ -25,7 +26,7 @@ def compliance(results: Sequence[CheckResult], config: CheckConfig) -> str:
     return worst_status([r.status for r in results if r.check in binding], config.status_order)
 
 
-def reasons(results: Sequence[CheckResult], config: CheckConfig) -> list[dict]:
+def reasons(results: Sequence[CheckResult], config: CheckConfig) -> list[dict[str, Any]]:
     """Binding checks that are not PASS, worst first (the compliance verdict's reasons)."""
     order = config.status_order
     binding = set(binding_ids())

@@ -39,7 +39,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ class StoreError(QPAError):
 
 def now_iso() -> str:
     """Current UTC time, ISO 8601 with microseconds (sorts as text)."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ class StoredDem:
     sha256: str
 
 
-def _refuse_nul(params: Sequence) -> None:
+def _refuse_nul(params: Sequence[Any]) -> None:
     """Text with a NUL byte is refused on both backends (PostgreSQL cannot store it)."""
     for value in params:
         if isinstance(value, str) and "\x00" in value:
@@ -163,7 +163,7 @@ class Tx:
     def _sql(self, sql: str) -> str:
         return sql.replace("%", "%%").replace("?", "%s") if self._pyformat else sql
 
-    def execute(self, sql: str, params: Sequence = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement; returns the cursor."""
         params = tuple(params)
         _refuse_nul(params)
@@ -171,23 +171,24 @@ class Tx:
         cur.execute(self._sql(sql), params)
         return cur
 
-    def one(self, sql: str, params: Sequence = ()) -> tuple | None:
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """First row of a query, or None."""
-        return self.execute(sql, params).fetchone()
+        row: tuple[Any, ...] | None = self.execute(sql, params).fetchone()
+        return row
 
-    def all(self, sql: str, params: Sequence = ()) -> list[tuple]:
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """All rows of a query."""
         return list(self.execute(sql, params).fetchall())
 
-    def many(self, sql: str, rows: Sequence[Sequence]) -> None:
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for each row of parameters."""
-        rows = [tuple(r) for r in rows]
-        for row in rows:
+        tuples = [tuple(r) for r in rows]
+        for row in tuples:
             _refuse_nul(row)
         cur = self.conn.cursor()
-        cur.executemany(self._sql(sql), rows)
+        cur.executemany(self._sql(sql), tuples)
 
-    def frame(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """A query as a DataFrame with the cursor's column names."""
         cur = self.execute(sql, params)
         cols = [d[0] for d in cur.description]
@@ -304,14 +305,14 @@ class Store(ABC):
     @abstractmethod
     def _decode_geom(self, value: Any) -> bytes: ...
 
-    def _init_lock(self, tx: Tx) -> None:
+    def _init_lock(self, tx: Tx) -> None:  # noqa: B027 # a no-op hook unless overridden
         """Serialise concurrent first starts (PostgreSQL: an advisory lock)."""
 
-    def _lock(self, tx: Tx, name: str) -> None:
+    def _lock(self, tx: Tx, name: str) -> None:  # noqa: B027 # a no-op hook unless overridden
         """Hold a named lock until ``tx`` ends (SQLite's BEGIN IMMEDIATE already
         serialises writers; PostgreSQL takes an advisory transaction lock)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 # a no-op hook unless overridden
         """Release connections (the store can still be reopened)."""
 
     @property
@@ -371,7 +372,7 @@ class Store(ABC):
                 detail {text})""",
         ]
 
-    def init(self, first_load: FirstLoad | None = None) -> "Store":
+    def init(self, first_load: FirstLoad | None = None) -> Store:
         """Create the tables if missing and, once, run ``first_load(store, tx)``.
 
         ``first_load`` (:func:`geo.seed.load_bundle` in the app) runs inside
@@ -397,6 +398,7 @@ class Store(ABC):
             layers = tx.all("SELECT layer_id, version FROM layer_current ORDER BY layer_id")
             quotas = tx.one("SELECT COUNT(*), COALESCE(SUM(row_version), 0) FROM quotas")
             dem = tx.one("SELECT MAX(version) FROM dem_versions")
+        assert quotas is not None and dem is not None  # aggregates give one row
         return f"{self.kind}:{layers}:{tuple(quotas)}:dem{dem[0]}"
 
     # -- layers ---------------------------------------------------------------
@@ -420,8 +422,9 @@ class Store(ABC):
                 "n_features, note, restored_from FROM layer_versions WHERE layer_id = ? "
                 "ORDER BY version DESC", (layer_id,))
         current = int(cur[0]) if cur else None
-        return [LayerVersion(*r[:9], None if r[9] is None else int(r[9]),
-                             current=int(r[1]) == current) for r in rows]
+        return [LayerVersion(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                             None if r[9] is None else int(r[9]), current=int(r[1]) == current)
+                for r in rows]
 
     def read_layer(self, layer_id: str, version: int | None = None) -> gpd.GeoDataFrame:
         """A layer (current version, or ``version``) in EPSG:4326.
@@ -527,6 +530,7 @@ class Store(ABC):
         tx.one(f"SELECT version FROM layer_current WHERE layer_id = ?{self.for_update}",
                (layer_id,))
         row = tx.one("SELECT MAX(version) FROM layer_versions WHERE layer_id = ?", (layer_id,))
+        assert row is not None  # an aggregate gives one row
         return int(row[0] or 0) + 1
 
     def _add_version(self, tx: Tx, layer_id: str, version: int, user: User, action: str,
@@ -557,10 +561,11 @@ class Store(ABC):
                  "west, south, east, north, n_rows, n_cols, cell_m, n_bytes, sha256")
 
     @staticmethod
-    def _dem_row(row: tuple) -> StoredDem:
+    def _dem_row(row: tuple[Any, ...]) -> StoredDem:
         return StoredDem(int(row[0]), row[1], row[2], row[3], row[4] or "", row[5] or "",
                          None if row[6] is None else int(row[6]),
-                         tuple(float(v) for v in row[7:11]), (int(row[11]), int(row[12])),
+                         (float(row[7]), float(row[8]), float(row[9]), float(row[10])),
+                         (int(row[11]), int(row[12])),
                          float(row[13] or 0.0), int(row[14]), row[15])
 
     def dems(self) -> list[StoredDem]:
@@ -606,6 +611,7 @@ class Store(ABC):
         with self.transaction() as tx:
             self._lock(tx, "dem")
             row = tx.one("SELECT MAX(version) FROM dem_versions")
+            assert row is not None  # an aggregate gives one row
             version = int(row[0] or 0) + 1
             for seq, chunk in enumerate(chunks):
                 tx.execute("INSERT INTO dem_chunks (version, seq, data) VALUES (?, ?, ?)",
@@ -636,7 +642,9 @@ class Store(ABC):
                 raise StoreError(f"DEM version was {version} but is expected to be one of "
                                  f"{known}", key="dem.err.no_version", version=version)
             src = self._dem_row(old)
-            new = int(tx.one("SELECT MAX(version) FROM dem_versions")[0]) + 1
+            top = tx.one("SELECT MAX(version) FROM dem_versions")
+            assert top is not None  # an aggregate gives one row
+            new = int(top[0]) + 1
             tx.execute("INSERT INTO dem_chunks (version, seq, data) SELECT ?, seq, data "
                        "FROM dem_chunks WHERE version = ?", (new, src.version))
             return self._add_dem_record(tx, new, user, "restore",
@@ -662,7 +670,7 @@ class Store(ABC):
         return self._dem_row(values)
 
     # -- events -----------------------------------------------------------------
-    def log_event(self, user: User, action: str, detail: dict | None = None) -> None:
+    def log_event(self, user: User, action: str, detail: dict[str, Any] | None = None) -> None:
         """Append an event (login, logout, export...) to the event log."""
         with self.transaction() as tx:
             tx.execute("INSERT INTO events (at, username, action, detail) VALUES (?, ?, ?, ?)",
@@ -675,7 +683,7 @@ class Store(ABC):
                             "ORDER BY id DESC LIMIT ?", (int(limit),))
 
 
-def store_location(url_or_path: str | os.PathLike | None = None) -> str:
+def store_location(url_or_path: str | os.PathLike[str] | None = None) -> str:
     """What :func:`open_store` would open: a ``postgresql://`` URL or a file path."""
     if url_or_path:
         return str(url_or_path)
@@ -687,7 +695,7 @@ def store_location(url_or_path: str | os.PathLike | None = None) -> str:
     return str(data_dir() / STORE_FILE)
 
 
-def connect(url_or_path: str | os.PathLike | None = None, *, schema: str | None = None,
+def connect(url_or_path: str | os.PathLike[str] | None = None, *, schema: str | None = None,
             first_load: FirstLoad | None = None) -> Store:
     """Open the store and create its tables (running ``first_load`` once, on a new store).
 

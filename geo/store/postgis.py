@@ -25,9 +25,13 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from ..redact import redact_text, redact_url
 from . import Store, StoreError, Tx
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["PostGISStore", "redact_url"]
 
@@ -84,7 +88,7 @@ class PostGISStore(Store):
         return StoreError(f"cannot connect to {safe}: {redact_text(str(exc), self.url)}",
                           key="store.err.connect", url=safe)
 
-    def _configure(self, conn) -> None:
+    def _configure(self, conn: psycopg.Connection[Any]) -> None:
         """Every pooled connection searches this store's schema first."""
         with conn.cursor() as cur:
             cur.execute(f'SET search_path TO "{self.schema}", public')
@@ -121,7 +125,7 @@ class PostGISStore(Store):
     def _encode_geom(self, wkb: bytes) -> bytes:
         return wkb
 
-    def _decode_geom(self, value) -> bytes:
+    def _decode_geom(self, value: Any) -> bytes:
         return bytes(value)
 
     def _init_lock(self, tx: Tx) -> None:

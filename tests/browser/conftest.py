@@ -21,6 +21,7 @@ var is set, in which case they fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -276,10 +277,8 @@ def browser_page(browser, request):
     yield page
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed:
-        try:
+        with contextlib.suppress(Exception):
             save_screenshot(page, "FAILED-" + request.node.name.replace("/", "_"))
-        except Exception:
-            pass
     context.close()
 
 
