@@ -65,6 +65,25 @@ def log_in(page, username: str, password: str, lang: str = "zh") -> None:
                 raise
 
 
+def go_to(page, link_name: str, path: str, attempts: int = 3) -> None:
+    """Open another page from the sidebar's navigation, as a person would: once the current run
+    is over, and again if a rerun swallowed the click (the URL did not change to ``/<path>``)."""
+    import re
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    link = page.get_by_test_id("stSidebar").get_by_role("link", name=link_name)
+    for attempt in range(attempts):
+        app_idle(page)
+        link.click()
+        try:
+            page.wait_for_url(re.compile(rf"/{path}(\?|$)"), timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+
+
 def choose(page, label: str, option, attempts: int = 3) -> None:
     """Pick ``option`` in the selectbox labelled ``label``, as a person does: open the list,
     click the option. A rerun (a map reporting its view) may close an open list: then open

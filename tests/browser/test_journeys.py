@@ -422,10 +422,19 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
     section.get_by_text(t("data.restore", "en")).click()
     expect(page.get_by_role("combobox", name=t("data.restore_version", "en"), exact=True)
            ).to_have_value("1")
-    app_idle(page)
-    section.get_by_role("button", name=t("data.restore_button", "en")).click()
-    expect(page.get_by_text(t("data.restored", "en", version=1, new=3))).to_be_visible(
-        timeout=60_000)
+    restored = page.get_by_text(t("data.restored", "en", version=1, new=3))
+    for attempt in range(2):  # a click a rerun swallowed is made again, as a person would
+        app_idle(page)
+        section.get_by_role("button", name=t("data.restore_button", "en")).click()
+        try:
+            expect(restored).to_be_visible(timeout=30_000 if attempt == 0 else 60_000)
+            break
+        except AssertionError:
+            app_idle(page)
+            if restored.is_visible():  # slow, not swallowed
+                break
+            if attempt == 1:
+                raise
 
     _go(page, "page.atlas", "en")
     _count_redlines(page, find_frame_with, n_red, "en")  # the imported zone is gone

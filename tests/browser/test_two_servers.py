@@ -41,7 +41,7 @@ from geo import ledger
 from geo.auth import User
 from geo.i18n import t
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
-from tests.browser.helpers import choose, log_in
+from tests.browser.helpers import choose, go_to, log_in
 from tests.test_dem_versions import _fine_dem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -168,8 +168,7 @@ def _official_on_data_page(page, base: str) -> None:
     page.goto(base, wait_until="domcontentloaded")
     _map_frame(page)  # the first run is over (its map drawn) before the login box is used
     log_in(page, OFFICIAL_USER.username, PASSWORD, "zh")
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("link", name=t("page.data", "zh")).click()
+    go_to(page, t("page.data", "zh"), "data")
     expect(page.get_by_text(t("dem.title", "zh"))).to_be_visible(timeout=60_000)
 
 
