@@ -69,19 +69,26 @@ def go_to(page, link_name: str, path: str, attempts: int = 3) -> None:
     """Open another page from the sidebar's navigation, as a person would: once the current run
     is over, and again if a rerun swallowed the click (the URL did not change to ``/<path>``)."""
     import re
+    from urllib.parse import urlsplit
 
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     link = page.get_by_test_id("stSidebar").get_by_role("link", name=link_name)
+    where = re.compile(rf"/{path}(\?|$)")
     for attempt in range(attempts):
         app_idle(page)
         link.click()
         try:
-            page.wait_for_url(re.compile(rf"/{path}(\?|$)"), timeout=15_000)
-            return
+            page.wait_for_url(where, timeout=15_000)
+            app_idle(page)  # a rerun the old page had due (its map reporting) can take it back
+            page.wait_for_timeout(500)
+            app_idle(page)
+            if where.search(urlsplit(page.url).path):
+                return
         except PlaywrightTimeout:
-            if attempt == attempts - 1:
-                raise
+            pass
+        if attempt == attempts - 1:
+            raise AssertionError(f"the link {link_name!r} did not keep the page at /{path}: {page.url}")
 
 
 def choose(page, label: str, option, attempts: int = 3) -> None:
