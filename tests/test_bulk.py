@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
@@ -24,13 +25,14 @@ from affine import Affine
 
 from bench.stress_data import control_layers, generate, qinghai_region
 from geo.bulk import FIGURES, screen_bulk
-from geo.bulk.measure import areas_ha, nearest, within
+from geo.bulk.measure import (Pairs, areas_ha, distance_bounds, nearest, pair_distances,
+                              search_boxes, site_latitudes, within, within_rings)
 from geo.bundle import BUNDLE_PATH
 from geo.checks import Project, check_ids
 from geo.checks.measure import local_buffer
 from geo.dem import Dem
 from geo.geodesy import area_ha
-from geo.layers_index import ScreeningLayers
+from geo.layers_index import LayerIndex, ScreeningLayers
 from geo.screen import screen_site
 from geo.site_input import site_from_point
 
@@ -195,6 +197,38 @@ def test_bulk_nearest_and_within_equal_layer_index(stress):
         mine = pairs.site == i
         assert list(pairs.row[mine]) == list(cand)
         assert np.allclose(d[mine], cd, rtol=1e-9)
+
+
+def test_distance_bounds_hold_the_exact_distance_at_every_latitude():
+    """The cheap bounds of the ring search hold the per-site rule's distance, far north too."""
+    rng = np.random.default_rng(7)
+    for lat0 in (0.5, 36.3, 36.5, 37.49, 60.0, 80.0):
+        zones = gpd.GeoDataFrame(
+            {"id": [f"z{i}" for i in range(300)]},
+            geometry=[shapely.Point(x, y).buffer(r, quad_segs=6) for x, y, r in zip(
+                rng.uniform(100, 100.5, 300), rng.uniform(lat0 - 0.2, lat0 + 0.2, 300),
+                rng.uniform(0.002, 0.05, 300))], crs=4326)
+        idx = LayerIndex("redline", zones)
+        sites = np.array([shapely.box(x, y, x + w, y + w * 0.7) for x, y, w in zip(
+            rng.uniform(100, 100.5, 100), rng.uniform(lat0 - 0.2, lat0 + 0.2, 100),
+            rng.uniform(0.001, 0.02, 100))], dtype=object)
+        lat = site_latitudes(sites)
+        pairs = Pairs.from_query(idx.tree.query(search_boxes(sites, np.full(100, 15_000.0))))
+        lo, hi = distance_bounds(sites, idx, pairs, lat)
+        exact = pair_distances(sites[pairs.site], idx.geoms[pairs.row], lat[pairs.site])
+        assert len(pairs) > 50
+        assert (lo <= exact).all() and (exact <= hi).all(), lat0
+        assert np.median((hi - lo)[exact > 0] / exact[exact > 0]) < 0.05
+        # ring membership and the nearest zone as the exact search gives them
+        radii = [1000.0, 5000.0, 10000.0]
+        rp, inside, _, known = within_rings(sites, idx, radii, lat, nearest_of=np.ones(100, bool))
+        for j, r in enumerate(radii):
+            ep, _ = within(sites, idx, r, lat)
+            got = set(zip(rp.site[inside[:, j]].tolist(), rp.row[inside[:, j]].tolist()))
+            assert got == set(zip(ep.site.tolist(), ep.row.tolist())), (lat0, r)
+        rows_a, dist_a = nearest(sites, idx, lat, first_m=10000.0, known=known)
+        rows_b, dist_b = nearest(sites, idx, lat)
+        assert (rows_a == rows_b).all() and np.allclose(dist_a, dist_b, rtol=1e-12)
 
 
 def test_bulk_ring_counts_and_extra_layer(stress):

@@ -23,6 +23,7 @@ areas in hectares, distances in metres.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,8 @@ __all__ = [
     "pair_distances",
     "within",
     "search_boxes",
+    "distance_bounds",
+    "within_rings",
     "nearest",
     "union_areas",
     "union_area_ha",
@@ -278,6 +281,108 @@ def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat
     lim[pos] = metres
     keep = dist <= lim[pairs.site]
     return pairs.take(keep), dist[keep]
+
+
+#: Width (degrees of latitude) of the bands whose frames bound pair distances (:func:`distance_bounds`).
+_BAND_DEG = 1.0
+
+
+def _band_frame(index: LayerIndex, band: float) -> np.ndarray:
+    """The layer's features with longitudes times the ``lon_scale`` of latitude ``band`` (cached).
+
+    One copy per band and layer, made once per process: the local frame of
+    every site whose latitude falls in the band, up to a factor close to 1.
+    """
+    frames: dict[float, np.ndarray] = index.__dict__.setdefault("_band_frames", {})
+    if band not in frames:
+        k = float(lon_scales(np.array([band]))[0])
+        frames[band] = to_local(index.geoms, np.full(len(index.geoms), k))
+        shapely.prepare(frames[band])
+    return frames[band]
+
+
+def distance_bounds(sites: np.ndarray, index: LayerIndex, pairs: Pairs, lat: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds on the :func:`pair_distances` of ``pairs`` (metres), cheaply.
+
+    The per-site rule measures each pair in the site's own local frame
+    (longitudes times ``k`` of the site's latitude), which needs a scaled copy
+    of the feature per pair. Here each feature is scaled once per 1-degree
+    latitude band (:func:`_band_frame`); a site's frame differs from its band's
+    by the factor ``r = k_site / k_band`` along x only, so its planar distance
+    lies between ``min(1, r)`` and ``max(1, r)`` times the band's. Metres per
+    degree of latitude at the site turn that into metres; the measured
+    geodesic of the nearest pair departs from that planar figure by less than
+    the slack (the change of scale over the pair's extent, ``tan(lat) * d / R``
+    twice over, plus 0.2 %).
+    """
+    lo, hi = np.zeros(len(pairs)), np.zeros(len(pairs))
+    if len(pairs) == 0:
+        return lo, hi
+    site_lat = lat[pairs.site]
+    bands = np.round(site_lat / _BAND_DEG) * _BAND_DEG
+    k_site = lon_scales(site_lat)
+    for band in np.unique(bands):
+        sel = np.flatnonzero(bands == band)
+        k_band = float(lon_scales(np.array([band]))[0])
+        mine = np.unique(pairs.site[sel])
+        local = np.empty(len(sites), dtype=object)
+        local[mine] = to_local(sites[mine], np.full(len(mine), k_band))
+        planar = shapely.distance(local[pairs.site[sel]], _band_frame(index, float(band))[pairs.row[sel]])
+        r = k_site[sel] / k_band
+        metres = planar * lat_metres(site_lat[sel])
+        slack = 0.002 + 3.0 * np.tan(np.radians(np.minimum(np.abs(site_lat[sel]) + 0.2, 89.0))) \
+            * np.maximum(r, 1.0) * metres / 6_356_752.0
+        lo[sel] = metres * np.minimum(r, 1.0) * (1.0 - slack)
+        hi[sel] = metres * np.maximum(r, 1.0) * (1.0 + slack)
+    return lo, hi
+
+
+def within_rings(sites: np.ndarray, index: LayerIndex, radii: Sequence[float], lat: np.ndarray,
+                 nearest_of: np.ndarray | None = None
+                 ) -> tuple[Pairs, np.ndarray, np.ndarray, tuple[Pairs, np.ndarray]]:
+    """Which features lie within each radius of each site, measuring exactly only where needed.
+
+    The answer of :func:`within` for every radius (the same pairs: membership
+    by the per-site rule's distance), but a pair is measured exactly
+    (:func:`pair_distances`) only when its :func:`distance_bounds` straddle a
+    radius, or when it may be the nearest feature of a site of ``nearest_of``
+    (boolean per site: its lower bound is below the least upper bound of that
+    site's pairs).
+
+    Returns
+    -------
+    pairs : Pairs
+        Every pair whose lower bound is within the largest radius.
+    inside : ndarray of bool, shape (len(pairs), len(radii))
+        Pair within each radius.
+    exact : ndarray of float
+        The exact distance of each pair, NaN where it was not needed.
+    known : (Pairs, ndarray)
+        The exactly measured pairs within the largest radius and their
+        distances: every feature within it that may be nearest, as
+        :func:`nearest` takes them (``known``).
+    """
+    radius = np.asarray(sorted(radii), dtype=float)
+    big = float(radius[-1])
+    cand = Pairs.from_query(index.tree.query(search_boxes(sites, np.full(len(sites), big))))
+    lo, hi = distance_bounds(sites, index, cand, lat)
+    keep = lo <= big
+    pairs, lo, hi = cand.take(keep), lo[keep], hi[keep]
+    need = np.zeros(len(pairs), dtype=bool)
+    for r in radius:
+        need |= (lo <= r) & (hi > r)
+    if nearest_of is not None and len(pairs):
+        least = group_reduce(pairs.site, hi, len(sites), "min", np.inf)
+        need |= nearest_of[pairs.site] & (lo <= least[pairs.site])
+    exact = np.full(len(pairs), np.nan)
+    at = np.flatnonzero(need)
+    exact[at] = pair_distances(sites[pairs.site[at]], index.geoms[pairs.row[at]], lat[pairs.site[at]])
+    inside = np.empty((len(pairs), len(radius)), dtype=bool)
+    for j, r in enumerate(radius):
+        inside[:, j] = np.where(need, exact <= r, hi <= r)
+    sure = need & (exact <= big)
+    return pairs, inside, exact, (pairs.take(sure), exact[sure])
 
 
 def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,

@@ -46,7 +46,7 @@ from ..checks.config import CheckConfig, load_config
 from ..checks.context import CheckContext
 from ..checks.controls import control_kinds
 from ..checks.minerals import MineralsMeasure
-from ..checks.redline import RedlineMeasure, near_zones, rings_m, zone
+from ..checks.redline import RedlineMeasure, rings_m, zone
 from ..checks.registry import CheckSpec, check_ids, registry, run_order_for
 from ..checks.result import CheckResult, Project, ScreenResult
 from ..errors import InputError
@@ -54,7 +54,7 @@ from ..rules_tables import ControlKind, control_kind, held
 from .checks import (base_measures, buildable, chain_distances, control_inside, control_overlaps,
                      covered_shares, landuse_pieces, minerals_measures, terrain_cells)
 from .measure import (areas_ha, group_reduce, nearest, overlaps, site_latitudes, union_areas,
-                      within)
+                      within_rings)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
@@ -150,7 +150,15 @@ def prepare_sites(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningLayers,
                       config: CheckConfig
                       ) -> list[RedlineMeasure]:
-    """:func:`geo.checks.redline.measure` of every site, from array measurements."""
+    """:func:`geo.checks.redline.measure` of every site, from array measurements.
+
+    The same overlaps, coverage, nearest zone and zones within each ring as the
+    per-site measure; ring membership comes from :func:`~.measure.within_rings`
+    (exact distances only where cheap bounds cannot decide), so the measure
+    lists the zones within each ring (``within``) but not each one's distance
+    (``near`` is empty): a bulk row reports the ring counts, not the per-zone
+    evidence of the site report.
+    """
     idx, n = layers.redline, len(sites)
     assert idx is not None  # _deciders measures only with a red-line layer
     min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
@@ -161,14 +169,11 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
     lat = site_latitudes(sites)
     rings = rings_m(config)
     has = np.bincount(pairs.site, minlength=n) > 0
-    if rings:  # the zones within the largest ring also answer the nearest zone of most sites
-        rpairs, rdist = within(sites, idx, rings[-1], lat)
-        near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has),
-                                   first_m=rings[-1], known=(rpairs, rdist))
-    else:
-        rpairs, rdist = pairs.take(np.zeros(len(pairs), bool)), np.zeros(0)
-        first_m = max(float(config.section("redline").get("alert_within_m", 0) or 0), 1000.0)
-        near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has), first_m=first_m)
+    alert = float(config.section("redline").get("alert_within_m", 0) or 0)
+    radii = rings or [max(alert, 1000.0)]
+    rpairs, inside, _, known = within_rings(sites, idx, radii, lat, nearest_of=~has)
+    near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has), first_m=radii[-1],
+                               known=known)
     covered = covered_shares(sites, site_ha, idx.coverage)
     p_at = np.searchsorted(pairs.site, np.arange(n + 1))
     r_at = np.searchsorted(rpairs.site, np.arange(n + 1))
@@ -182,14 +187,16 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
                 zones[r] = zone(layers, r)
             mine.append({**zones[r], "row": r, "overlap_ha": h,
                          "overlap_share": h / site_ha[i] if site_ha[i] else 0.0, "geometry": geom})
-        near = near_zones(layers, rpairs.row[r_at[i]:r_at[i + 1]], rdist[r_at[i]:r_at[i + 1]])
+        ra, rb = r_at[i], r_at[i + 1]
+        rows_i = rpairs.row[ra:rb]
+        within_rows = {r: rows_i[inside[ra:rb, j]].tolist() for j, r in enumerate(rings)}
         if mine:
             nearest_i, nearest_m = mine[0]["row"], 0.0
         else:
             nearest_i = int(near_row[i]) if near_row[i] >= 0 else None
             nearest_m = float(near_m[i])
         out.append(RedlineMeasure(mine, float(over_ha[i]) if mine else 0.0, float(covered[i]),
-                                  near, nearest_i, nearest_m))
+                                  [], nearest_i, nearest_m, within_rows))
     return out
 
 

@@ -49,12 +49,17 @@ def zone_is_core(control_level: str | None, config: CheckConfig) -> bool:
 
 def zone(layers: ScreeningLayers, i: int) -> dict[str, Any]:
     """Id, names, category, control level, legal basis and accuracy of red-line row ``i``."""
+    return dict(_zone(layers, i))
+
+
+def _zone(layers: ScreeningLayers, i: int) -> dict[str, Any]:
+    """:func:`zone`, the cached dict itself (not to be changed)."""
     idx = layers.redline
     assert idx is not None  # the check runs only with a red-line layer
     cache: dict[int, dict[str, Any]] = layers._cache.setdefault(("redline_zones", id(idx)), {})
     if i not in cache:  # a zone's fields are fixed: read them once per layer
         cache[i] = {"id": str(idx.get(i, "id", i)), **{f: idx.get(i, f) for f in _FIELDS}}
-    return dict(cache[i])
+    return cache[i]
 
 
 def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> float | None:
@@ -149,11 +154,15 @@ class RedlineMeasure:
         Share of the site inside the layer's coverage.
     near : list of dict
         Zones within the largest ring, nearest first: :func:`zone` fields,
-        ``row``, ``distance_m``.
+        ``row``, ``distance_m`` (the evidence of the site report; empty when
+        measured in bulk, which gives ``within`` instead).
     nearest_i : int or None
         Row of the nearest zone (the first piece when overlapping).
     nearest_m : float
         Its geodesic distance (0 when overlapping, NaN for an empty layer).
+    within : dict of float -> list of int, optional
+        Rows of the zones within each ring; by default those of ``near``
+        within it.
     """
 
     pieces: list[dict[str, Any]]
@@ -162,6 +171,13 @@ class RedlineMeasure:
     near: list[dict[str, Any]]
     nearest_i: int | None
     nearest_m: float
+    within: dict[float, list[int]] | None = None
+
+    def rows_within(self, rings: list[float]) -> dict[float, list[int]]:
+        """Rows of the zones within each of ``rings`` (m)."""
+        if self.within is not None:
+            return {r: self.within.get(r, []) for r in rings}
+        return {r: [z["row"] for z in self.near if z["distance_m"] <= r] for r in rings}
 
 
 def rings_m(config: CheckConfig) -> list[float]:
@@ -211,8 +227,9 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
     assert idx is not None  # the check runs only with a red-line layer
     pieces, near, covered = m.pieces, m.near, m.covered
     nearest_i, nearest_m, overlap_ha = m.nearest_i, m.nearest_m, m.overlap_ha
-    counts = {f"within_{int(r)}_m": [z["id"] for z in near if z["distance_m"] <= r]
-              for r in rings_m(config)}
+    rings = rings_m(config)
+    ring_rows = m.rows_within(rings)
+    counts = {f"within_{int(r)}_m": [_zone(layers, i)["id"] for i in ring_rows[r]] for r in rings}
     metrics: dict[str, Any] = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
                "distance_m": nearest_m, "n_overlapped": len(pieces), "covered_share": covered,
                "nearest_id": None if nearest_i is None else str(idx.get(nearest_i, "id", nearest_i)),
@@ -225,7 +242,7 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
     evidence += [{k: v for k, v in z.items() if k != "row"} for z in near if z["id"] not in seen]
     if nearest_i is not None and not pieces and not near:
         evidence.append({**zone(layers, nearest_i), "distance_m": nearest_m})
-    rows = [p["row"] for p in pieces] + [z["row"] for z in near]
+    rows = [p["row"] for p in pieces] + (ring_rows[rings[-1]] if rings else [])
     data_used = idx.provenance(rows + ([nearest_i] if nearest_i is not None else []))
     if not pieces and covered < 1.0:
         return unknown("redline", config.redline_rule("no_overlap"), "lyr.redline", covered,

@@ -183,9 +183,9 @@ def test_popup_on_a_base(atlas, screenshot):
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
     text = popup.inner_text()
-    for label in ("等级", "产业定位", "产业链", "建设用地指标", "精度"):
-        assert label in text, (label, text)
-    assert "示意" in text  # the outline is indicative and says so
+    for key in ("f.tier", "f.positioning", "f.chains", "f.quota", "f.accuracy"):
+        assert t(key, "zh") in text, (key, text)
+    assert t("accuracy.indicative", "zh") in text  # the outline is indicative and says so
     page.wait_for_timeout(400)  # let the popup finish fading in
     screenshot(page, "atlas_popup")
 

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.i18n import t
+from tests._text import stem
+
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
@@ -16,19 +19,19 @@ def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_fr
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
-    page.get_by_text("粘贴坐标").click()
-    page.get_by_label("坐标（每行一个点；空行分隔环）").fill(QINGHAI_LAKE)
-    page.get_by_role("button", name="使用这些坐标").click()
-    page.get_by_text("当前选址").wait_for(timeout=30_000)
+    page.get_by_text(t("site.mode.paste", "zh")).click()
+    page.get_by_label(t("site.coords", "zh")).fill(QINGHAI_LAKE)
+    page.get_by_role("button", name=t("site.use_coords", "zh")).click()
+    page.get_by_text(stem("site.current", "zh")).wait_for(timeout=30_000)
     assert _frame_with(page, "path.qpa-site") is not None
-    page.get_by_role("button", name="检查选址").click()
-    page.get_by_text("合规性结论：不通过").wait_for(timeout=60_000)  # the binding verdict
-    page.get_by_text("适宜性无法评分").wait_for(timeout=30_000)  # no product: no advisory score
+    page.get_by_role("button", name=t("site.run", "zh")).click()
+    page.get_by_text(t("site.verdict_compliance", "zh", status=t("status.FAIL", "zh"))).wait_for(timeout=60_000)  # the binding verdict
+    page.get_by_text(stem("suit.none", "zh")).wait_for(timeout=30_000)  # no product: no advisory score
     table = page.locator("[data-testid='stDataFrame']").first
     table.wait_for(timeout=30_000)
     frame = _frame_with(page, "path.qpa-overlap")  # the red-line overlap drawn after the check
     assert frame is not None and frame.locator("path.qpa-site").count() == 1
-    page.get_by_role("button", name="报告（PDF）").wait_for(timeout=60_000)  # built after the table
+    page.get_by_role("button", name=t("site.dl.pdf", "zh")).wait_for(timeout=60_000)  # built after the table
     screenshot(page, "site_check")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
@@ -41,7 +44,7 @@ def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_f
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
     find_map_frame(page)
-    page.get_by_text("地图绘制").click()  # reruns the page: the map iframe is replaced
+    page.get_by_text(t("site.mode.draw", "zh")).click()  # reruns the page: the map iframe is replaced
     frame = _frame_with(page, ".leaflet-draw-draw-rectangle")  # the new map, with Draw
     assert frame is not None, "no Draw toolbar (its assets come from /app/static, not a CDN)"
     frame.locator(".leaflet-draw-draw-rectangle").click()
@@ -51,7 +54,7 @@ def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_f
     page.mouse.down()
     page.mouse.move(x0 + 40, y0 + 30, steps=8)
     page.mouse.up()
-    page.get_by_text("当前选址").wait_for(timeout=30_000)
+    page.get_by_text(stem("site.current", "zh")).wait_for(timeout=30_000)
     assert _frame_with(page, "path.qpa-site") is not None  # the map redrawn with the site
     screenshot(page, "site_check_draw")
     assert page.blocked_urls == [], page.blocked_urls
@@ -60,15 +63,13 @@ def test_draw_a_rectangle_as_the_site(streamlit_server, browser_page, find_map_f
 def test_downloaded_report_carries_the_location_map(streamlit_server, browser_page):
     """The HTML report an official downloads after a check has the location map, drawn from the
     layers the page screened with (province inset, red line, site; legend in Chinese)."""
-    from geo.i18n import t
-
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
     page.get_by_text(t("site.mode.paste", "zh")).click()
     page.get_by_label(t("site.coords", "zh")).fill(QINGHAI_LAKE)
     page.get_by_role("button", name=t("site.use_coords", "zh")).click()
-    page.get_by_text("当前选址").wait_for(timeout=30_000)
+    page.get_by_text(stem("site.current", "zh")).wait_for(timeout=30_000)
     page.get_by_role("button", name=t("site.run", "zh")).click()
     button = page.get_by_role("button", name=t("site.dl.html", "zh"))
     button.wait_for(timeout=60_000)

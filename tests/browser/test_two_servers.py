@@ -40,6 +40,7 @@ import pytest
 from geo import ledger
 from geo.auth import User
 from geo.i18n import t
+from tests._text import stem
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
 from tests.browser.helpers import choose, go_to, log_in
 from tests.test_dem_versions import _fine_dem
@@ -201,7 +202,7 @@ def _browser_dem_import(page, base: str, tif: Path) -> None:
     button = section.get_by_role("button", name=t("dem.import", "zh"))
     expect(button).to_be_enabled(timeout=60_000)
     button.click()
-    expect(page.get_by_text("高程模型已导入为 v1")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text(stem("dem.imported", "zh") + "1")).to_be_visible(timeout=120_000)
 
 
 def _data_page_dem_restore() -> None:
