@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+import shapely.affinity
 from affine import Affine
 
 from bench.stress_data import control_layers, generate, qinghai_region
@@ -229,6 +230,14 @@ def test_distance_bounds_hold_the_exact_distance_at_every_latitude():
         rows_a, dist_a = nearest(sites, idx, lat, first_m=10000.0, known=known)
         rows_b, dist_b = nearest(sites, idx, lat)
         assert (rows_a == rows_b).all() and np.allclose(dist_a, dist_b, rtol=1e-12)
+        # far from every feature (tens to hundreds of km): as LayerIndex.nearest answers
+        far = np.array([shapely.affinity.translate(g, 0.0, 1.5 * (1 if j % 2 else -1))
+                        for j, g in enumerate(sites[:40])], dtype=object)
+        rows_f, dist_f = nearest(far, idx, site_latitudes(far))
+        for j, g in enumerate(far):
+            r, m = idx.nearest(g)
+            assert rows_f[j] == r and math.isclose(dist_f[j], m, rel_tol=1e-12), (lat0, j)
+        assert dist_f.min() > 50_000
 
 
 def test_bulk_ring_counts_and_extra_layer(stress):

@@ -276,9 +276,11 @@ def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat
         return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64)), np.zeros(0)
     res = index.tree.query(search_boxes(sites[pos], metres))
     pairs = Pairs.from_query(np.vstack([pos[res[0]], res[1]]))
-    dist = pair_distances(sites[pairs.site], index.geoms[pairs.row], lat[pairs.site])
     lim = np.zeros(len(sites))
     lim[pos] = metres
+    lo, _ = distance_bounds(sites, index, pairs, lat)
+    pairs = pairs.take(lo <= lim[pairs.site])  # the others are surely farther: not measured
+    dist = pair_distances(sites[pairs.site], index.geoms[pairs.row], lat[pairs.site])
     keep = dist <= lim[pairs.site]
     return pairs.take(keep), dist[keep]
 
@@ -333,7 +335,8 @@ def distance_bounds(sites: np.ndarray, index: LayerIndex, pairs: Pairs, lat: np.
         metres = planar * lat_metres(site_lat[sel])
         slack = 0.002 + 3.0 * np.tan(np.radians(np.minimum(np.abs(site_lat[sel]) + 0.2, 89.0))) \
             * np.maximum(r, 1.0) * metres / 6_356_752.0
-        lo[sel] = metres * np.minimum(r, 1.0) * (1.0 - slack)
+        # far apart the frame says little: measure exactly (lower bound 0)
+        lo[sel] = np.where(slack < 0.5, metres * np.minimum(r, 1.0) * (1.0 - slack), 0.0)
         hi[sel] = metres * np.maximum(r, 1.0) * (1.0 + slack)
     return lo, hi
 
@@ -391,9 +394,11 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
             ) -> tuple[np.ndarray, np.ndarray]:
     """Row of the geodesically nearest feature of each site (-1 if none) and its distance (m).
 
-    ``LayerIndex.nearest`` for all sites: the planar nearest bounds the answer,
-    then every feature within 1.0001 x its geodesic distance is measured and
-    the nearest (lowest row on ties) is kept. That is the feature of least
+    ``LayerIndex.nearest`` for all sites: the planar nearest bounds the answer
+    (by the upper bound of its distance, :func:`distance_bounds`), then every
+    feature within that bound whose lower bound is below the least upper bound
+    of the site's candidates is measured and the nearest (lowest row on ties)
+    is kept. That is the feature of least
     measured distance, so with ``first_m`` > 0 the sites with a feature within
     ``first_m`` are answered from one :func:`within` query first (cheaper than
     a nearest search among large polygons), except those touching several
@@ -425,21 +430,27 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
         pos = pos[rows[pos] < 0]
         if len(pos) == 0:
             return rows, dist
-    first = index.tree.query_nearest(sites[pos], all_matches=False)
-    # one answer per input site, in input order
-    order = np.argsort(first[0], kind="stable")
-    src, tgt = pos[first[0][order]], first[1][order]
-    d0 = pair_distances(sites[src], index.geoms[tgt], lat[src])
-    rows[src], dist[src] = tgt, d0
-    far = src[d0 > 0.0]
-    if len(far):
-        metres = np.zeros(len(sites))
-        metres[src] = d0 * 1.0001
-        pairs, d = within(sites, index, metres, lat, subset=far)
-        if len(pairs):
-            best = group_argmin(pairs.site, d)
-            rows[pairs.site[best]] = pairs.row[best]
-            dist[pairs.site[best]] = d[best]
+    # a seed per site (the feature nearest its centroid: a far cheaper GEOS search than among
+    # polygons) bounds the answer from above; every feature within that bound whose lower
+    # bound is below the least upper bound of the site's candidates is measured
+    seed = index.tree.query_nearest(shapely.centroid(sites[pos]), all_matches=False)
+    order = np.argsort(seed[0], kind="stable")  # one seed per site, in input order
+    src, tgt = pos[seed[0][order]], seed[1][order]
+    _, reach = distance_bounds(sites, index, Pairs(src, tgt), lat)
+    box = index.tree.query(search_boxes(sites[src], reach * 1.0001))
+    cand = Pairs.from_query(np.vstack([src[box[0]], box[1]]))
+    lo, hi = distance_bounds(sites, index, cand, lat)
+    touching = np.bincount(cand.site[hi == 0.0], minlength=len(sites))
+    least = group_reduce(cand.site, hi, len(sites), "min", np.inf)
+    cand = cand.take((lo <= least[cand.site]) & (touching[cand.site] <= 1))
+    d = pair_distances(sites[cand.site], index.geoms[cand.row], lat[cand.site])
+    best = group_argmin(cand.site, d)
+    rows[cand.site[best]], dist[cand.site[best]] = cand.row[best], d[best]
+    several = src[touching[src] > 1]
+    if len(several):  # touching several features: the planar search's pick, as per site
+        first = index.tree.query_nearest(sites[several], all_matches=False)
+        order = np.argsort(first[0], kind="stable")
+        rows[several[first[0][order]]], dist[several[first[0][order]]] = first[1][order], 0.0
     return rows, dist
 
 
