@@ -108,6 +108,7 @@ class LayerIndex:
         self._records = self.frame.drop(columns=self.frame.geometry.name).to_dict("records")
         self._layer_provenance: list[dict[str, Any]] | None = None
         self._provenance_keys: dict[int, tuple[str, ...]] = {}
+        self._uniform: bool | None = None
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -160,6 +161,13 @@ class LayerIndex:
             return int(first[0]), float(d0[0])
         j = int(np.argmin(dist))
         return int(cand[j]), float(dist[j])
+
+    def uniform_provenance(self) -> bool:
+        """Whether every feature has the same (source, source_date, accuracy): then the
+        provenance of any rows is the layer's (computed once per layer)."""
+        if self._uniform is None:
+            self._uniform = len(self.provenance(None)) <= 1
+        return self._uniform
 
     def provenance(self, rows: Iterable[int] | None) -> list[dict[str, Any]]:
         """Distinct (source, source_date, accuracy) of ``rows``, or of the layer when empty

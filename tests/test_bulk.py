@@ -139,6 +139,20 @@ def test_bulk_equals_per_site_on_stress_sites(stress):
     assert (bulk["redline_overlap_ha"].fillna(0) > 0).sum() > 100
 
 
+def test_bulk_equals_per_site_with_red_lines_of_mixed_provenance(stress):
+    """When red-line zones differ in accuracy, the zones within the rings decide which data a
+    row says it used: the bulk path then measures the rings even when no ring count is asked for
+    (with one provenance for all zones it skips them: the stress layer above)."""
+    data, ids, geoms = stress
+    red = data["redlines"].copy()
+    red.loc[shapely.get_x(shapely.centroid(red.geometry.values)) > 97.0, "accuracy"] = "authoritative"  # the east surveyed
+    layers = _layers({**data, "redlines": red})
+    assert not layers.redline.uniform_provenance() and _layers(data).redline.uniform_provenance()
+    bulk, _ = _compare(ids[:600], geoms[:600], Project(product="碳酸锂"), layers)
+    said = bulk["indicative"].str.split(",").map(lambda v: "redline" in v)
+    assert said.any() and not said.all()  # the rings' zones decide it, site by site
+
+
 def test_bulk_equals_per_site_with_fine_dem_and_other_project(stress):
     data, ids, geoms = stress
     bounds = (94.0, 35.0, 99.0, 38.0)

@@ -430,10 +430,11 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
         pos = pos[rows[pos] < 0]
         if len(pos) == 0:
             return rows, dist
-    # a seed per site (the feature nearest its centroid: a far cheaper GEOS search than among
-    # polygons) bounds the answer from above; every feature within that bound whose lower
-    # bound is below the least upper bound of the site's candidates is measured
-    seed = index.tree.query_nearest(shapely.centroid(sites[pos]), all_matches=False)
+    # a seed per site (the feature with a point nearest the site's centroid: a search among
+    # points, far cheaper than among polygons) bounds the answer from above; every feature
+    # within that bound whose lower bound is below the least upper bound of the site's
+    # candidates is measured
+    seed = _point_tree(index).query_nearest(shapely.centroid(sites[pos]), all_matches=False)
     order = np.argsort(seed[0], kind="stable")  # one seed per site, in input order
     src, tgt = pos[seed[0][order]], seed[1][order]
     _, reach = distance_bounds(sites, index, Pairs(src, tgt), lat)
@@ -452,6 +453,14 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
         order = np.argsort(first[0], kind="stable")
         rows[several[first[0][order]]], dist[several[first[0][order]]] = first[1][order], 0.0
     return rows, dist
+
+
+def _point_tree(index: LayerIndex) -> shapely.STRtree:
+    """An STRtree of one point on each feature (cached per layer): nearest-seed search."""
+    cache: dict[str, shapely.STRtree] = index.__dict__.setdefault("_point_tree", {})
+    if "tree" not in cache:
+        cache["tree"] = shapely.STRtree(shapely.point_on_surface(index.geoms))
+    return cache["tree"]
 
 
 def group_argmin(groups: np.ndarray, values: np.ndarray) -> np.ndarray:

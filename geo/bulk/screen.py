@@ -53,8 +53,8 @@ from ..errors import InputError
 from ..rules_tables import ControlKind, control_kind, held
 from .checks import (base_measures, buildable, chain_distances, control_inside, control_overlaps,
                      covered_shares, landuse_pieces, minerals_measures, terrain_cells)
-from .measure import (areas_ha, group_reduce, nearest, overlaps, site_latitudes, union_areas,
-                      within_rings)
+from .measure import (Pairs, areas_ha, group_reduce, nearest, overlaps, site_latitudes,
+                      union_areas, within_rings)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
@@ -148,7 +148,7 @@ def prepare_sites(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- red line
 def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningLayers,
-                      config: CheckConfig
+                      config: CheckConfig, ring_counts: bool = True
                       ) -> list[RedlineMeasure]:
     """:func:`geo.checks.redline.measure` of every site, from array measurements.
 
@@ -157,7 +157,9 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
     (exact distances only where cheap bounds cannot decide), so the measure
     lists the zones within each ring (``within``) but not each one's distance
     (``near`` is empty): a bulk row reports the ring counts, not the per-zone
-    evidence of the site report.
+    evidence of the site report. Without ``ring_counts``, and when every zone
+    has the same provenance, the rings change nothing a row shows: they are
+    not measured (``rings_measured=False``) and only the nearest zone is.
     """
     idx, n = layers.redline, len(sites)
     assert idx is not None  # _deciders measures only with a red-line layer
@@ -171,9 +173,15 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
     has = np.bincount(pairs.site, minlength=n) > 0
     alert = float(config.section("redline").get("alert_within_m", 0) or 0)
     radii = rings or [max(alert, 1000.0)]
-    rpairs, inside, _, known = within_rings(sites, idx, radii, lat, nearest_of=~has)
-    near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has), first_m=radii[-1],
-                               known=known)
+    measured = ring_counts or not idx.uniform_provenance()
+    if measured:
+        rpairs, inside, _, known = within_rings(sites, idx, radii, lat, nearest_of=~has)
+        near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has),
+                                   first_m=radii[-1], known=known)
+    else:
+        rpairs, inside = Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64)), \
+            np.zeros((0, len(radii)), dtype=bool)
+        near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has))
     covered = covered_shares(sites, site_ha, idx.coverage)
     p_at = np.searchsorted(pairs.site, np.arange(n + 1))
     r_at = np.searchsorted(rpairs.site, np.arange(n + 1))
@@ -196,7 +204,7 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
             nearest_i = int(near_row[i]) if near_row[i] >= 0 else None
             nearest_m = float(near_m[i])
         out.append(RedlineMeasure(mine, float(over_ha[i]) if mine else 0.0, float(covered[i]),
-                                  [], nearest_i, nearest_m, within_rows))
+                                  [], nearest_i, nearest_m, within_rows, measured))
     return out
 
 
@@ -204,7 +212,8 @@ Decider = Callable[[int, CheckContext], CheckResult]
 
 
 def _deciders(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers: ScreeningLayers,
-              config: CheckConfig, order: Sequence[CheckSpec]) -> dict[str, Decider]:
+              config: CheckConfig, order: Sequence[CheckSpec], ring_counts: bool = True
+              ) -> dict[str, Decider]:
     """``{check id: decide(j, ctx)}`` of the checks measured here with arrays for the whole
     chunk; each gives site ``j``'s result by the per-site check's own decision function.
 
@@ -216,7 +225,7 @@ def _deciders(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers: 
     out: dict[str, Decider] = {}
     if "redline" in ids and layers.redline is not None:
         out["redline"] = _redline_decider(
-            _redline_measures(sites, site_ha, layers, config), project, layers, config)
+            _redline_measures(sites, site_ha, layers, config, ring_counts), project, layers, config)
     if "minerals" in ids and layers.deposits is not None:
         out["minerals"] = _minerals_decider(
             minerals_measures(sites, site_ha, lat, layers, config), layers, config)
@@ -370,7 +379,7 @@ def _screen_chunk(sites: np.ndarray, site_ids: np.ndarray, project: Project,
         order = run_order_for(check_ids() if checks is None else checks)
         ring_m = rings_m(config) if rings else []
         site_ha = areas_ha(g)
-        deciders = _deciders(g, site_ha, project, layers, config, order)
+        deciders = _deciders(g, site_ha, project, layers, config, order, ring_counts=rings)
         contexts = []
         for j in range(len(g)):
             ctx = CheckContext(g[j], float(site_ha[j]), project, layers, config)

@@ -163,6 +163,11 @@ class RedlineMeasure:
     within : dict of float -> list of int, optional
         Rows of the zones within each ring; by default those of ``near``
         within it.
+    rings_measured : bool
+        False when the bulk path left the rings out (no ring counts asked
+        for, and every zone of the layer has the same provenance, so the
+        rings change neither the status, the figures nor the data used):
+        the result then has no ``within_<r>_m`` metrics.
     """
 
     pieces: list[dict[str, Any]]
@@ -172,9 +177,12 @@ class RedlineMeasure:
     nearest_i: int | None
     nearest_m: float
     within: dict[float, list[int]] | None = None
+    rings_measured: bool = True
 
     def rows_within(self, rings: list[float]) -> dict[float, list[int]]:
-        """Rows of the zones within each of ``rings`` (m)."""
+        """Rows of the zones within each of ``rings`` (m); none when not measured."""
+        if not self.rings_measured:
+            return {r: [] for r in rings}
         if self.within is not None:
             return {r: self.within.get(r, []) for r in rings}
         return {r: [z["row"] for z in self.near if z["distance_m"] <= r] for r in rings}
@@ -217,7 +225,8 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
     CheckResult
         metrics: ``overlap_ha``, ``overlap_share``, ``distance_m`` (0 when
         overlapping, NaN when the layer is empty), ``nearest_id``,
-        ``nearest_name_zh/en``, ``within_<r>_m`` (lists of zone ids),
+        ``nearest_name_zh/en``, ``within_<r>_m`` (lists of zone ids; absent
+        when the rings were not measured, see :class:`RedlineMeasure`),
         ``n_overlapped``, ``covered_share`` and, on PASS,
         ``layer_share_of_province``.
         evidence: every overlapped or nearby zone with its category, control
@@ -229,7 +238,8 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
     nearest_i, nearest_m, overlap_ha = m.nearest_i, m.nearest_m, m.overlap_ha
     rings = rings_m(config)
     ring_rows = m.rows_within(rings)
-    counts = {f"within_{int(r)}_m": [_zone(layers, i)["id"] for i in ring_rows[r]] for r in rings}
+    counts = {f"within_{int(r)}_m": [_zone(layers, i)["id"] for i in ring_rows[r]] for r in rings} \
+        if m.rings_measured else {}
     metrics: dict[str, Any] = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
                "distance_m": nearest_m, "n_overlapped": len(pieces), "covered_share": covered,
                "nearest_id": None if nearest_i is None else str(idx.get(nearest_i, "id", nearest_i)),
