@@ -113,6 +113,14 @@ class LayerIndex:
     def __len__(self) -> int:
         return len(self.geoms)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to Dask workers) without the bulk path's derived caches: scaled copies
+        of the features and seed trees are rebuilt where they are needed."""
+        state = dict(self.__dict__)
+        for key in ("_band_frames", "_point_tree"):
+            state.pop(key, None)
+        return state
+
     def record(self, i: int) -> dict[str, Any]:
         """Attributes of row ``i`` (a dict; missing columns are absent)."""
         record: dict[str, Any] = self._records[i]

@@ -15,6 +15,7 @@ exercised too.
 from __future__ import annotations
 
 import math
+import pickle
 
 import numpy as np
 import geopandas as gpd
@@ -252,6 +253,11 @@ def test_distance_bounds_hold_the_exact_distance_at_every_latitude():
             r, m = idx.nearest(g)
             assert rows_f[j] == r and math.isclose(dist_f[j], m, rel_tol=1e-12), (lat0, j)
         assert dist_f.min() > 50_000
+        # sent to Dask workers without the scaled copies and seed trees (rebuilt there)
+        assert {"_band_frames", "_point_tree"} <= set(idx.__dict__)
+        again = pickle.loads(pickle.dumps(idx))
+        assert not {"_band_frames", "_point_tree"} & set(again.__dict__)
+        assert (nearest(far, again, site_latitudes(far))[0] == rows_f).all()
 
 
 def test_bulk_ring_counts_and_extra_layer(stress):

@@ -49,6 +49,7 @@ __all__ = [
     "search_boxes",
     "distance_bounds",
     "within_rings",
+    "point_tree",
     "nearest",
     "union_areas",
     "union_area_ha",
@@ -434,7 +435,7 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
     # points, far cheaper than among polygons) bounds the answer from above; every feature
     # within that bound whose lower bound is below the least upper bound of the site's
     # candidates is measured
-    seed = _point_tree(index).query_nearest(shapely.centroid(sites[pos]), all_matches=False)
+    seed = point_tree(index).query_nearest(shapely.centroid(sites[pos]), all_matches=False)
     order = np.argsort(seed[0], kind="stable")  # one seed per site, in input order
     src, tgt = pos[seed[0][order]], seed[1][order]
     _, reach = distance_bounds(sites, index, Pairs(src, tgt), lat)
@@ -455,7 +456,7 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
     return rows, dist
 
 
-def _point_tree(index: LayerIndex) -> shapely.STRtree:
+def point_tree(index: LayerIndex) -> shapely.STRtree:
     """An STRtree of one point on each feature (cached per layer): nearest-seed search."""
     cache: dict[str, shapely.STRtree] = index.__dict__.setdefault("_point_tree", {})
     if "tree" not in cache:

@@ -59,7 +59,7 @@ from .measure import (Pairs, areas_ha, group_reduce, nearest, overlaps, site_lat
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
 
-__all__ = ["FIGURES", "TEXT_KINDS", "prepare_sites", "screen_bulk", "columns", "text_columns"]
+__all__ = ["FIGURES", "TEXT_KINDS", "prepare_sites", "screen_bulk", "columns", "text_columns", "warm"]
 
 #: Column kinds of the registry written as text (the others are numbers).
 TEXT_KINDS = frozenset({"text", "loc", "list", "code", "status", "yesno"})
@@ -404,6 +404,23 @@ def _screen_chunk(sites: np.ndarray, site_ids: np.ndarray, project: Project,
     return frame.reset_index(drop=True)
 
 
+def warm(layers: ScreeningLayers, config: CheckConfig, checks: Sequence[str] | None = None) -> None:
+    """Build once, before workers are forked, what each would otherwise build for itself:
+    the red-line layer's share of the provincial red line (a union of every zone) and the
+    seed trees of the nearest searches. Forked workers inherit them."""
+    from ..checks.redline import layer_share_of_province
+    from .measure import point_tree
+
+    ids = set(_closure(checks))
+    if "redline" in ids and layers.redline is not None and len(layers.redline):
+        layer_share_of_province(layers, config)
+        point_tree(layers.redline)
+    for name, check in (("bases", "base"), ("deposits", "minerals")):
+        idx = getattr(layers, name)
+        if check in ids and idx is not None and len(idx):
+            point_tree(idx)
+
+
 _STATE: dict[str, Any] = {}
 
 
@@ -464,6 +481,7 @@ def screen_bulk(sites: ArrayLike, project: Project | None = None,
         parts = [_screen_chunk(sites[a:a + chunk], ids[a:a + chunk], project, layers, config,
                                checks, extra, rings) for a in range(0, max(len(sites), 1), chunk)]
     else:
+        warm(layers, config, checks)
         _STATE.update(project=project, layers=layers, config=config, checks=checks, extra=extra,
                       rings=rings)
         items = [(sites[a:a + chunk], ids[a:a + chunk]) for a in range(0, len(sites), chunk)]

@@ -59,7 +59,7 @@ from ..checks.config import CheckConfig, load_config
 from ..checks.registry import check_ids
 from ..checks.result import Project
 from ..errors import InputError
-from .screen import columns, screen_bulk, text_columns
+from .screen import columns, screen_bulk, text_columns, warm
 
 if TYPE_CHECKING:
     from ..layers_index import LayerIndex, ScreeningLayers
@@ -452,6 +452,7 @@ def _local_results(chunks: Iterable[Chunk], layers: ScreeningLayers, config: Che
         return
     import multiprocessing as mp
 
+    warm(layers, config, spec.checks)  # once here, not once per worker
     with mp.get_context("fork").Pool(spec.workers, initializer=_init,
                                      initargs=(layers, config, spec)) as pool:
         pending: deque[AsyncResult[tuple[int, pd.DataFrame]]] = deque()
