@@ -290,18 +290,25 @@ def within(sites: np.ndarray, index: LayerIndex, metres: float | np.ndarray, lat
 _BAND_DEG = 1.0
 
 
-def _band_frame(index: LayerIndex, band: float) -> np.ndarray:
-    """The layer's features with longitudes times the ``lon_scale`` of latitude ``band`` (cached).
+def _band_frame(index: LayerIndex, band: float, rows: np.ndarray) -> np.ndarray:
+    """Features ``rows`` with longitudes times the ``lon_scale`` of latitude ``band``.
 
-    One copy per band and layer, made once per process: the local frame of
-    every site whose latitude falls in the band, up to a factor close to 1.
+    The local frame of every site whose latitude falls in the band, up to a
+    factor close to 1. Each feature is scaled once per band and process, when
+    first asked for (cached), so the copies kept are of the features near the
+    sites seen, not of the whole layer per band.
     """
     frames: dict[float, np.ndarray] = index.__dict__.setdefault("_band_frames", {})
-    if band not in frames:
+    frame = frames.get(band)
+    if frame is None:
+        frame = frames[band] = np.full(len(index.geoms), None, dtype=object)
+    need = np.unique(rows[shapely.is_missing(frame[rows])])
+    if len(need):
         k = float(lon_scales(np.array([band]))[0])
-        frames[band] = to_local(index.geoms, np.full(len(index.geoms), k))
-        shapely.prepare(frames[band])
-    return frames[band]
+        frame[need] = to_local(index.geoms[need], np.full(len(need), k))
+        shapely.prepare(frame[need])
+    scaled: np.ndarray = frame[rows]
+    return scaled
 
 
 def distance_bounds(sites: np.ndarray, index: LayerIndex, pairs: Pairs, lat: np.ndarray
@@ -331,7 +338,7 @@ def distance_bounds(sites: np.ndarray, index: LayerIndex, pairs: Pairs, lat: np.
         mine = np.unique(pairs.site[sel])
         local = np.empty(len(sites), dtype=object)
         local[mine] = to_local(sites[mine], np.full(len(mine), k_band))
-        planar = shapely.distance(local[pairs.site[sel]], _band_frame(index, float(band))[pairs.row[sel]])
+        planar = shapely.distance(local[pairs.site[sel]], _band_frame(index, float(band), pairs.row[sel]))
         r = k_site[sel] / k_band
         metres = planar * lat_metres(site_lat[sel])
         slack = 0.002 + 3.0 * np.tan(np.radians(np.minimum(np.abs(site_lat[sel]) + 0.2, 89.0))) \
