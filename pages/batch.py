@@ -21,7 +21,9 @@ from layers.render import build_map
 from layers.suitability_view import (MAX_MAP_SITES, sites_group, sites_legend, suitability_group,
                                      suitability_legend, surface_png)
 from ui import feedback
+from geo.vector_io import BATCH
 from ui.accuracy import indicative_warning
+from ui.chrome import file_uploader
 from ui.pickers import quota_year
 from ui.screening import screening_layers, store_source
 from ui.shell import page_lang
@@ -70,8 +72,9 @@ to_url({"batch_tab": open_tab("batch_tab", TABS),
 
 # --------------------------------------------------------------------------- ranking
 with tab_rank:
-    upload = st.file_uploader(t("batch.file", lang), key="batch_file",
-                              type=["csv", "geojson", "json", "kml", "kmz", "zip", "gpkg", "txt"])
+    upload = file_uploader(t("batch.file", lang), key="batch_file", lang=lang,
+                           max_bytes=BATCH.max_bytes,
+                           types=["csv", "geojson", "json", "kml", "kmz", "zip", "gpkg", "txt"])
     pasted = st.text_area(t("batch.paste", lang), key="batch_csv", height=120,
                           placeholder="site_id,lon,lat,area_ha\nA,101.70,36.56,30\nB,94.90,36.40,50")
     c1, c2 = st.columns([3, 1])

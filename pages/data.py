@@ -20,7 +20,10 @@ from layers.offline import make_offline
 from layers.registry import get_layer
 from layers.schema import SCHEMAS
 from ui import feedback
+from geo.dem import MAX_DEM_BYTES
+from geo.vector_io import IMPORT
 from ui.auth import current_user, get_store
+from ui.chrome import file_uploader
 from ui.shell import page_lang
 from ui.state import from_url, keep, to_url
 
@@ -91,8 +94,8 @@ with st.expander(t("dem.title", lang)):
     st.caption(t("dem.in_use", lang, name=dem_in_use_label(dems, lang)))
     if dems:
         st.dataframe(dem_version_rows(dems, lang), hide_index=True, width="stretch")
-    dem_file = st.file_uploader(t("ctl.terrain", lang), type=["tif", "tiff"], key="dem_upload",
-                                help=t("dem.help", lang))
+    dem_file = file_uploader(t("ctl.terrain", lang), types=["tif", "tiff"], key="dem_upload",
+                             lang=lang, max_bytes=MAX_DEM_BYTES, help=t("dem.help", lang))
     dem_note = st.text_input(t("data.note", lang), key="dem_note")
     b1, b2 = st.columns(2)
     if b1.button(t("dem.import", lang), key="dem_import", disabled=dem_file is None):
@@ -124,8 +127,9 @@ gen = st.session_state.setdefault("data_form_gen", 0)
 st.subheader(t("data.import", lang))
 st.caption(t("data.schema", lang, kind=t(f"data.geom.{schema.geometry}", lang),
              required=", ".join(schema.required), optional=", ".join(schema.optional)))
-upload = st.file_uploader(t("data.upload", lang), key=f"data_upload_{gen}",
-                          type=["zip", "gpkg", "geojson", "json", "kml", "kmz", "txt"])
+upload = file_uploader(t("data.upload", lang), key=f"data_upload_{gen}", lang=lang,
+                       max_bytes=IMPORT.max_bytes,
+                       types=["zip", "gpkg", "geojson", "json", "kml", "kmz", "txt"])
 c1, c2 = st.columns(2)
 crs = c1.selectbox(t("data.crs", lang), CRS_OPTIONS, key=keep("data_crs", CRS_OPTIONS[0]),
                    format_func=_crs_label)

@@ -24,6 +24,8 @@ from geo.site_link import MAX_VERTICES, site_from_param, site_to_param, vertex_c
 from layers.registry import RenderContext
 from layers.site_view import context_layers, evidence_frame, site_map, styled_verdict_table
 from ui import feedback
+from geo.vector_io import SITE
+from ui.chrome import file_uploader
 from ui.accuracy import indicative_warning
 from ui.auth import current_user, get_store
 from ui.pickers import quota_year
@@ -91,8 +93,9 @@ elif mode == "paste":
     if st.button(t("site.use_coords", lang), key="paste_go"):
         _set_site(parse_coordinates, text, crs, zone=zone if crs == "gk_noprefix" else None)
 else:
-    upload = st.file_uploader(t("site.file", lang), key="site_file",
-                              type=["geojson", "json", "kml", "kmz", "zip", "gpkg", "txt"])
+    upload = file_uploader(t("site.file", lang), key="site_file", lang=lang,
+                           max_bytes=SITE.max_bytes,
+                           types=["geojson", "json", "kml", "kmz", "zip", "gpkg", "txt"])
     if upload is not None and st.session_state.get("site_file_id") != upload.file_id:
         try:
             st.session_state["file_sites"] = read_site_file(upload.name, upload.getvalue())

@@ -45,3 +45,31 @@ def test_upload_a_site_file_and_a_hostile_one(streamlit_server, browser_page, tm
     assert page.get_by_text("Traceback").count() == 0
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
+
+
+
+
+
+def test_the_uploader_speaks_the_users_language_and_names_the_use_limit(streamlit_server, browser_page):
+    """Streamlit's uploader says "Upload" and "200MB per file" in English whatever the language;
+    the site check's says it in Chinese, with the site file's own limit (ui/chrome.py)."""
+    from playwright.sync_api import expect
+
+    from geo.vector_io import SITE
+
+    page = browser_page
+    page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
+    page.get_by_text(t("site.mode.file", "zh")).click()
+    zone = page.locator(".st-key-site_file [data-testid='stFileUploaderDropzone']")
+    expect(zone).to_be_visible(timeout=60_000)
+    button = t("chrome.upload", "zh")
+    limit = t("chrome.upload_limit", "zh", mb=f"{SITE.max_bytes / 1024 / 1024:,.0f}")
+    page.wait_for_function(
+        "([sel, want]) => { const el = document.querySelector(sel);"
+        " return !!el && getComputedStyle(el.querySelector('button'), '::after').content.includes(want); }",
+        arg=[".st-key-site_file [data-testid='stFileUploaderDropzone']", button], timeout=30_000)
+    shown = zone.evaluate("el => getComputedStyle(el.querySelector("
+                          "\"[data-testid='stFileUploaderDropzoneInstructions']\"), '::after').content")
+    assert limit in shown, shown
+    visible = zone.inner_text()  # Streamlit's English words are hidden; the pseudo-elements hold ours
+    assert "Upload" not in visible and "per file" not in visible, visible
