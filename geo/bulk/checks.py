@@ -37,7 +37,7 @@ from ..checks.minerals import (MineralsMeasure, circle_quad_segs, counted_minera
 from ..checks.result import Project
 from ..checks.terrain import cell_window
 from ..geodesy import GEOD
-from .measure import (Pairs, areas_ha, lat_metres, lon_scales, nearest, overlaps,
+from .measure import (Pairs, areas_ha, distance_bounds, lat_metres, lon_scales, nearest, overlaps,
                       pair_distances, to_local, union_areas, within)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -168,11 +168,34 @@ def base_measures(sites: np.ndarray, site_ha: np.ndarray, lat: np.ndarray, proje
         pr = np.tile(arows, n)
         keep = pr != near_row[ps]
         ps, pr = ps[keep], pr[keep]
-        d = pair_distances(sites[ps], idx.geoms[pr], lat[ps])
+        d = _listed_distances(sites, idx, Pairs(ps, pr), lat,
+                              int(config.section("base").get("list_admitting", 5)))
         for s, r, v in zip(ps.tolist(), pr.tolist(), d.tolist()):
             admit_m[s][r] = v
     return [BaseMeasure(inside[i], share[i], int(near_row[i]), float(near_m[i]), admit_m[i])
             for i in range(n)]
+
+
+def _listed_distances(sites: np.ndarray, idx: LayerIndex, pairs: Pairs, lat: np.ndarray,
+                      limit: int) -> np.ndarray:
+    """Distances of (site, admitting base) pairs for the check's list of the ``limit``
+    nearest admitting bases: exact (the per-site rule) for every pair that can be among a
+    site's ``limit`` nearest, ``inf`` for the others (farther than every listed one: they are
+    neither listed nor shown, so they are not measured)."""
+    lo, hi = distance_bounds(sites, idx, pairs, lat)
+    order = np.lexsort((hi, pairs.site))
+    site_sorted = pairs.site[order]
+    start = np.searchsorted(site_sorted, site_sorted, side="left")
+    count = np.bincount(pairs.site, minlength=len(sites))
+    rank = np.arange(len(order)) - start
+    kth = np.full(len(sites), np.inf)  # the limit-th least upper bound of each site's pairs
+    at = rank == np.minimum(limit, count[site_sorted]) - 1
+    kth[site_sorted[at]] = hi[order][at]
+    need = lo <= kth[pairs.site]
+    d = np.full(len(pairs), np.inf)
+    d[need] = pair_distances(sites[pairs.site[need]], idx.geoms[pairs.row[need]],
+                             lat[pairs.site[need]])
+    return d
 
 
 # --------------------------------------------------------------------------- terrain

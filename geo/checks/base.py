@@ -161,7 +161,9 @@ class BaseMeasure:
         ``inside_i``, else the row of the nearest base; ``near_m`` its distance (m).
     admit_m : dict
         ``{base row: geodesic distance (m)}`` of every base admitting the
-        product other than ``near_i``.
+        product other than ``near_i``. The bulk path measures exactly only
+        those that can be among the ``base.list_admitting`` nearest (the ones
+        the result lists) and gives ``inf`` for the others.
     """
 
     inside_i: int | None

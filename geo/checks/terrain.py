@@ -118,9 +118,9 @@ def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: flo
     if not valid.any():
         return unknown("terrain", rule, "lyr.dem", 0.0, metrics=base, data_used=data_used)
     use = centre & valid if n_centre >= min_cells else valid
-    metrics = {**base, "elev_mean": float(np.nanmean(elev[use])),
-               "elev_min": float(np.nanmin(elev[use])), "elev_max": float(np.nanmax(elev[use])),
-               "n_cells": int(use.sum()),
+    e = elev[use]  # valid cells only: no NaN left
+    metrics = {**base, "elev_mean": float(e.mean()), "elev_min": float(e.min()),
+               "elev_max": float(e.max()), "n_cells": int(e.size),
                "coarse": n_centre < min_cells or max(cw, chh) > rules.max_cell_m_for_slope}
     params: dict[str, Any] = {"elev_mean": metrics["elev_mean"], "elev_min": metrics["elev_min"],
               "elev_max": metrics["elev_max"], "cell_km": base["cell_km"],
