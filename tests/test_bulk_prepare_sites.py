@@ -45,11 +45,12 @@ def long_bow_tie(per_edge: int = 40) -> shapely.Polygon:
 def test_hostile_ring_ends_in_an_error_and_the_rest_of_the_chunk_is_screened():
     square = shapely.box(101.72, 36.55, 101.73, 36.56)
     small_tie = shapely.Polygon([(96, 36), (96.01, 36.01), (96.01, 36), (96, 36.01)])
-    sites = np.array([square, hostile_ring(400), small_tie, long_bow_tie()], dtype=object)
+    flat = shapely.Polygon([(96, 36), (96.01, 36), (96, 36), (96.01, 36)])  # repairs to a line
+    sites = np.array([square, hostile_ring(400), small_tie, long_bow_tie(), flat], dtype=object)
     start = time.monotonic()
     geoms, err = prepare_sites(sites, limits=TIGHT)
     took = time.monotonic() - start
-    assert list(err) == ["", "input.err.timeout", "", ""]
+    assert list(err) == ["", "input.err.timeout", "", "", "err.site_type"]
     assert took < 60  # the unbounded repair of the 400-point ring alone takes ~50 s or more
     for i in (2, 3):  # both bow ties repaired to their two triangles
         assert geoms[i].is_valid and geoms[i].geom_type == "MultiPolygon"

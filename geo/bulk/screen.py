@@ -165,8 +165,8 @@ def _repair(geoms: np.ndarray, todo: np.ndarray, err: np.ndarray, limits: Limits
     All of them are repaired in one sandboxed child under ``limits`` (one fork per chunk);
     if that child overruns or fails, each is repaired on its own
     (:func:`~geo.site_input.repair_polygon`: small ones here, others in a child under
-    ``limits``) until the chunk has spent ``limits.wall_seconds`` more, and those left then
-    get ``input.err.timeout``: a chunk of hostile rings costs a bounded time, not hours.
+    ``limits``) until the chunk has spent twice ``limits.wall_seconds`` more, and those left
+    then get ``input.err.timeout``: a chunk of hostile rings costs a bounded time, not hours.
     """
     if not len(todo):
         return
@@ -176,19 +176,26 @@ def _repair(geoms: np.ndarray, todo: np.ndarray, err: np.ndarray, limits: Limits
         fixed = None
     if fixed is not None:
         for i, g in zip(todo, fixed):
-            geoms[i] = shapely.Polygon() if g is None else g
+            _repaired(geoms, err, i, g)
         return
-    deadline = time.monotonic() + limits.wall_seconds
+    deadline = time.monotonic() + 2 * limits.wall_seconds
     for i in todo:
         if time.monotonic() > deadline:
             err[i] = "input.err.timeout"
             continue
         try:
-            g = repair_polygon(geoms[i], limits)
+            _repaired(geoms, err, i, repair_polygon(geoms[i], limits))
         except InputError as exc:
             err[i] = exc.key
-            continue
-        geoms[i] = shapely.Polygon() if g is None else g
+
+
+def _repaired(geoms: np.ndarray, err: np.ndarray, i: int, g: BaseGeometry | None) -> None:
+    """Put the repair of site ``i`` in place; no polygon left is ``err.site_type``, as
+    :func:`geo.screen.prepare_site` says it."""
+    if g is None:
+        geoms[i], err[i] = shapely.Polygon(), "err.site_type"
+    else:
+        geoms[i] = g
 
 
 # --------------------------------------------------------------------------- red line
