@@ -36,7 +36,10 @@ Errors: a step without an answer in time, a Streamlit exception element, no
 verdict after the check. Floors: 0 errors; p90 of ``N`` ≤ 3 × p50 of ``solo``.
 
     .venv/bin/python -m bench.load_bench [--sessions 20] [--rounds 3] [--skip-hostile]
-                                         [--spread 10] [--post-script-gc]
+                                         [--spread 10] [--post-script-gc] [--profile OUT]
+
+``--profile OUT`` runs the server under cProfile (:mod:`bench.profiled_server`) for the solo
+phase only and prints where a screening's CPU went, part by part.
 
 Figures and the machine's load average are printed as a Markdown table
 (``bench/RESULTS.md`` keeps the latest run).
