@@ -36,7 +36,10 @@ Errors: a step without an answer in time, a Streamlit exception element, no
 verdict after the check. Floors: 0 errors; p90 of ``N`` ≤ 3 × p50 of ``solo``.
 
     .venv/bin/python -m bench.load_bench [--sessions 20] [--rounds 3] [--skip-hostile]
-                                         [--spread 10] [--post-script-gc]
+                                         [--spread 10] [--post-script-gc] [--profile OUT]
+
+``--profile OUT`` runs the server under cProfile (:mod:`bench.profiled_server`) for the solo
+phase only and prints where a screening's CPU went, part by part.
 
 Figures and the machine's load average are printed as a Markdown table
 (``bench/RESULTS.md`` keeps the latest run).
@@ -102,14 +105,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = ()
-                 ) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = (),
+                 profile: str | None = None) -> tuple[subprocess.Popen, str]:
     """``streamlit run streamlit_app.py`` on a free loopback port (plus Streamlit
-    ``options``); waits for health."""
+    ``options``); waits for health. With ``profile`` the server runs under
+    :mod:`bench.profiled_server`, which writes its profiles there when it stops."""
     port = _free_port()
     env = dict(os.environ, QPA_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
     env.pop("QPA_DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+    runner = ["bench.profiled_server", profile] if profile else ["streamlit"]
+    cmd = [sys.executable, "-m", *runner, "run", str(ROOT / "streamlit_app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--server.fileWatcherType", "none",
            "--browser.gatherUsageStats", "false", *options]
@@ -359,19 +364,23 @@ async def run_phase(base: str, name: str, sessions: int, rounds: int,
 async def main_async(args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="qpa-load-"))
     options = ("--runner.postScriptGC", "true") if args.post_script_gc else ()
-    proc, base = start_server(tmp / "data", tmp / "server.log", options)
+    proc, base = start_server(tmp / "data", tmp / "server.log", options, args.profile)
     load_before = os.getloadavg()
     phases: list[tuple[Phase, dict]] = []
     try:
         warm, _ = await run_phase(base, "warm-up", 1, 1)  # the first run loads the layers
+        if args.profile:  # profile the solo phase only: no warm-up, no runs of sessions at once
+            os.kill(proc.pid, signal.SIGUSR1)
+            await asyncio.sleep(0.5)
         phases.append(await run_phase(base, "solo", 1, args.solo_rounds, pgid=proc.pid))
-        phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions, args.rounds,
-                                      pgid=proc.pid))
-        if args.spread:
+        if not args.profile:
+            phases.append(await run_phase(base, f"{args.sessions} sessions", args.sessions,
+                                          args.rounds, pgid=proc.pid))
+        if args.spread and not args.profile:
             phases.append(await run_phase(
                 base, f"{args.sessions} sessions, clicks spread over {args.spread:g} s",
                 args.sessions, args.rounds, pgid=proc.pid, spread=args.spread))
-        if not args.skip_hostile:
+        if not (args.skip_hostile or args.profile):
             phases.append(await run_phase(base, f"{args.sessions} sessions + hostile site",
                                           args.sessions, args.rounds, args.hostile_points,
                                           pgid=proc.pid))
@@ -399,6 +408,13 @@ async def main_async(args) -> int:
         if hostile:
             print(f"    hostile site ({args.hostile_points}-point self-crossing ring, pasted): "
                   f"answer after {hostile['seconds']:.1f} s: {hostile['answer']!r}")
+    if args.profile:
+        print(f"profiles: {args.profile}.script (script runs), {args.profile}.main (event loop), "
+              f"{args.profile}.runs (CPU s per script run)")
+        if Path(args.profile + ".script").exists():
+            from bench.profiled_server import report
+            print(report(args.profile))
+        return 1 if any(p.errors for p, _ in phases) else 0
     failed = any(p.errors for p, _ in phases) or phases[1][0].pct(0.9) > 3 * ref
     return 1 if failed else 0
 
@@ -416,6 +432,10 @@ def main(argv=None) -> int:
     p.add_argument("--post-script-gc", action="store_true",
                    help="run the server with Streamlit's full garbage collection after every "
                         "script run (its default; the app's config switches it off)")
+    p.add_argument("--profile", metavar="OUT",
+                   help="run the server under cProfile (bench/profiled_server.py) and time the "
+                        "solo phase only; profiles are written to OUT.script / OUT.main / OUT.runs "
+                        "(QPA_PROFILE_CPU_ONLY=1: each script run's CPU only, no profiler)")
     return asyncio.run(main_async(p.parse_args(argv)))
 
 

@@ -18,6 +18,8 @@ import os
 import re
 import resource
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing import forkserver, popen_forkserver, spawn
 from multiprocessing import process as mp_process
@@ -120,6 +122,22 @@ _R = TypeVar("_R")
 def in_worker() -> bool:
     """Whether this process is a :func:`guarded` child."""
     return _IN_WORKER
+
+
+def _forget_parent_forkserver() -> None:
+    """In a child made by ``fork`` (a pool worker), forget the parent's forkserver: it is
+    not this process's child, so multiprocessing's liveness check (``waitpid``) would fail
+    with ``ChildProcessError``; the first :func:`guarded` call here starts its own."""
+    server: Any = forkserver._forkserver  # the module's singleton; its fields are private
+    if server._forkserver_pid is not None:
+        if server._forkserver_alive_fd is not None:
+            with suppress(OSError):
+                os.close(server._forkserver_alive_fd)
+        server._forkserver_pid = server._forkserver_address = None
+        server._forkserver_alive_fd = None
+
+
+os.register_at_fork(after_in_child=_forget_parent_forkserver)
 
 
 def _context() -> ForkServerContext:
@@ -226,6 +244,24 @@ def _overrun(kind: str, limits: Limits) -> InputError:
                       "simplify or split it", key="input.err.timeout", s=limits.cpu_seconds)
 
 
+@contextmanager
+def _child_allowed() -> Iterator[None]:
+    """Let a daemonic process (a worker of a ``multiprocessing`` pool: the bulk screening,
+    ``geo.screen.screen_many``) start a sandbox child, which multiprocessing refuses to
+    daemonic processes lest the child outlive them: :func:`guarded` kills and reaps its
+    child before it returns, whatever happens."""
+    config = mp_process.current_process()._config  # type: ignore[attr-defined]  # private
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon
+        else:
+            config.pop("daemon", None)
+
+
 def guarded(func: Callable[..., _R], *args: Any, limits: Limits, **kwargs: Any) -> _R:
     """``func(*args, **kwargs)`` in a child process under ``limits``, without network.
 
@@ -253,7 +289,8 @@ def guarded(func: Callable[..., _R], *args: Any, limits: Limits, **kwargs: Any) 
     ctx = _context()
     recv, send = ctx.Pipe(duplex=False)
     proc = _Process(target=_child, args=(send, func, args, kwargs, limits), daemon=True)
-    proc.start()
+    with _child_allowed():
+        proc.start()
     send.close()
     try:
         if not recv.poll(limits.wall_seconds):

@@ -63,6 +63,8 @@ __all__ = [
     "parse_angle",
     "read_site_file",
     "read_site_list",
+    "repair_polygon",
+    "make_valid_polygonal",
 ]
 
 #: (west, south, east, north) of Qinghai in degrees.
@@ -178,6 +180,12 @@ def _check_in_qinghai(geom: BaseGeometry) -> None:
 def _make_valid_polygonal(poly: BaseGeometry) -> BaseGeometry | None:
     parts = _polygons_of(shapely.make_valid(poly))
     return shapely.union_all(parts) if parts else None
+
+
+def make_valid_polygonal(polys: list[BaseGeometry]) -> list[BaseGeometry | None]:
+    """Each of ``polys`` made valid, its polygonal part (None: none), as
+    :func:`repair_polygon` does with no bound: for a sandboxed child (:mod:`geo.bulk`)."""
+    return [_make_valid_polygonal(p) for p in polys]
 
 
 def repair_polygon(poly: BaseGeometry, limits: Limits = SITE) -> BaseGeometry | None:

@@ -169,6 +169,26 @@ def test_concurrent_first_start_seeds_once(make_store):
     assert n_seed == len(bundle.read_table("quotas"))
 
 
+def test_pages_read_the_store_while_a_writer_holds_it(make_store):
+    """Every page run reads the store's version key (and which layers and DEM are current);
+    while a write is open (an official's import, another visitor's audit record) those
+    reads answer at once with the last committed state instead of queueing for the write
+    lock -- on SQLite they used to wait, up to the 60 s busy timeout."""
+    store = make_store()
+    before = (store.version_key(), store.current_version("bases"), store.current_dem())
+    read: list = []
+    with store.transaction() as tx:  # SQLite: BEGIN IMMEDIATE holds the write lock
+        tx.execute("UPDATE layer_current SET version = version + 100 WHERE layer_id = ?",
+                   ("bases",))
+        reader = threading.Thread(target=lambda: read.append(
+            (store.version_key(), store.current_version("bases"), store.current_dem())))
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), "the read waited for the writer"
+    assert read == [before]  # the committed state, not the open write's
+    assert store.current_version("bases") == before[1] + 100 and store.version_key() != before[0]
+
+
 def test_record_screening_keeps_inputs_and_result(make_store):
     store = make_store()
     inputs = {"site": _square(96, 36), "product": "碳酸锂", "area_ha": float("nan"), "crs": "WGS84"}

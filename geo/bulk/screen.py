@@ -31,6 +31,7 @@ geodesic metres, coordinates (lon, lat) EPSG:4326.
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +50,10 @@ from ..checks.minerals import MineralsMeasure
 from ..checks.redline import RedlineMeasure, rings_m, zone
 from ..checks.registry import CheckSpec, check_ids, registry, run_order_for
 from ..checks.result import CheckResult, Project, ScreenResult
-from ..errors import InputError
+from ..errors import InputError, QPAError
 from ..rules_tables import ControlKind, control_kind, held
+from ..sandbox import BATCH, Limits, guarded
+from ..site_input import make_valid_polygonal, repair_polygon
 from .checks import (base_measures, buildable, chain_distances, control_inside, control_overlaps,
                      covered_shares, landuse_pieces, minerals_measures, terrain_cells)
 from .measure import (Pairs, areas_ha, group_reduce, nearest, overlaps, site_latitudes,
@@ -117,33 +120,82 @@ def text_columns(checks: Sequence[str] | None = None, extra: Sequence[str] = ())
 
 
 # --------------------------------------------------------------------------- sites
-def prepare_sites(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def prepare_sites(geoms: np.ndarray, limits: Limits = BATCH) -> tuple[np.ndarray, np.ndarray]:
     """Repaired lon/lat polygons and the reason each unusable one is unusable ("" when fine).
 
-    The rule of :func:`geo.screen.prepare_site` on arrays: 2D, invalid ones
-    made valid (keeping polygonal parts), polygons only, lon/lat ranges.
+    The rule of :func:`geo.screen.prepare_site` on arrays, bounded the same way: 2D,
+    polygons only; a site of more than ``limits.max_feature_vertices`` vertices or with
+    coordinates outside lon/lat ranges is refused **before** any repair; the invalid
+    ones are then repaired (:func:`geo.site_input.repair_polygon`'s rule, keeping the
+    polygonal parts) in the sandbox under ``limits`` (:func:`_repair`), so a
+    self-crossing ring whose repair would take minutes ends in ``input.err.timeout``.
     """
     geoms = np.asarray(geoms, dtype=object).copy()
     err = np.full(len(geoms), "", dtype=object)
     missing = shapely.is_missing(geoms)
     geoms[missing] = shapely.Polygon()
     geoms = shapely.force_2d(geoms)
-    bad = ~shapely.is_valid(geoms)
-    for i in np.flatnonzero(bad):
-        g = shapely.make_valid(geoms[i])
-        if g.geom_type == "GeometryCollection":
-            polys = [p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")]
-            g = shapely.union_all(polys) if polys else shapely.Polygon()
-        geoms[i] = g
-    types = shapely.get_type_id(geoms)
-    err[~np.isin(types, (3, 6))] = "err.site_type"
+    err[~np.isin(shapely.get_type_id(geoms), (3, 6, 7))] = "err.site_type"  # 7: a collection
     err[shapely.is_empty(geoms)] = "err.site_empty"
-    b = shapely.bounds(geoms)
-    with np.errstate(invalid="ignore"):
-        out = (b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90)
-    err[(err == "") & out] = "err.site_range"
+    err[(err == "") & (shapely.get_num_coordinates(geoms) > limits.max_feature_vertices)] = \
+        "input.err.too_many_feature_vertices"
+    err[(err == "") & ~_in_lonlat_range(geoms)] = "err.site_range"
+    _repair(geoms, np.flatnonzero((err == "") & ~shapely.is_valid(geoms)), err, limits)
+    err[(err == "") & ~np.isin(shapely.get_type_id(geoms), (3, 6))] = "err.site_type"
+    err[(err == "") & shapely.is_empty(geoms)] = "err.site_empty"
     shapely.prepare(geoms[err == ""])
     return geoms, err
+
+
+def _in_lonlat_range(geoms: np.ndarray) -> np.ndarray:
+    """Whether every coordinate of each geometry is a finite lon/lat (checked before repair:
+    shapely's bounds skip NaN, so the coordinates are checked too)."""
+    b = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        ok = (b[:, 0] >= -180) & (b[:, 2] <= 180) & (b[:, 1] >= -90) & (b[:, 3] <= 90)
+    coords, which = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), dtype=bool)
+    bad[which[~np.isfinite(coords).all(axis=1)]] = True
+    return np.asarray(ok & ~bad, dtype=bool)
+
+
+def _repair(geoms: np.ndarray, todo: np.ndarray, err: np.ndarray, limits: Limits) -> None:
+    """Repair ``geoms[todo]`` in place; one that cannot be repaired in time gets its key in ``err``.
+
+    All of them are repaired in one sandboxed child under ``limits`` (one fork per chunk);
+    if that child overruns or fails, each is repaired on its own
+    (:func:`~geo.site_input.repair_polygon`: small ones here, others in a child under
+    ``limits``) until the chunk has spent twice ``limits.wall_seconds`` more, and those left
+    then get ``input.err.timeout``: a chunk of hostile rings costs a bounded time, not hours.
+    """
+    if not len(todo):
+        return
+    try:
+        fixed = guarded(make_valid_polygonal, list(geoms[todo]), limits=limits)
+    except QPAError:
+        fixed = None
+    if fixed is not None:
+        for i, g in zip(todo, fixed):
+            _repaired(geoms, err, i, g)
+        return
+    deadline = time.monotonic() + 2 * limits.wall_seconds
+    for i in todo:
+        if time.monotonic() > deadline:
+            err[i] = "input.err.timeout"
+            continue
+        try:
+            _repaired(geoms, err, i, repair_polygon(geoms[i], limits))
+        except InputError as exc:
+            err[i] = exc.key
+
+
+def _repaired(geoms: np.ndarray, err: np.ndarray, i: int, g: BaseGeometry | None) -> None:
+    """Put the repair of site ``i`` in place; no polygon left is ``err.site_type``, as
+    :func:`geo.screen.prepare_site` says it."""
+    if g is None:
+        geoms[i], err[i] = shapely.Polygon(), "err.site_type"
+    else:
+        geoms[i] = g
 
 
 # --------------------------------------------------------------------------- red line

@@ -295,6 +295,13 @@ class Store(ABC):
     def transaction(self) -> Iterator[Tx]:
         """A write transaction: commit on success, roll back on any error."""
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        """A read-only transaction: one consistent view, without the write lock that
+        :meth:`transaction` takes on SQLite (PostgreSQL readers take none anyway)."""
+        with self.transaction() as tx:
+            yield tx
+
     @abstractmethod
     def _create_backend_tables(self, tx: Tx) -> None:
         """Backend-specific set-up (GeoPackage registry, PostGIS extension check)."""
@@ -394,7 +401,7 @@ class Store(ABC):
     def version_key(self) -> str:
         """Text that changes whenever a layer, a quota or the elevation model changes
         (on any app server), for the pages' caches."""
-        with self.transaction() as tx:
+        with self.snapshot() as tx:
             layers = tx.all("SELECT layer_id, version FROM layer_current ORDER BY layer_id")
             quotas = tx.one("SELECT COUNT(*), COALESCE(SUM(row_version), 0) FROM quotas")
             dem = tx.one("SELECT MAX(version) FROM dem_versions")
@@ -409,7 +416,7 @@ class Store(ABC):
 
     def current_version(self, layer_id: str) -> int | None:
         """The current version number of ``layer_id`` (None if never stored)."""
-        with self.transaction() as tx:
+        with self.snapshot() as tx:
             row = tx.one("SELECT version FROM layer_current WHERE layer_id = ?", (layer_id,))
         return int(row[0]) if row else None
 
@@ -576,7 +583,7 @@ class Store(ABC):
 
     def current_dem(self) -> StoredDem | None:
         """The elevation model in use (the newest version), or None: the bundled one."""
-        with self.transaction() as tx:
+        with self.snapshot() as tx:
             row = tx.one(f"SELECT {self._DEM_COLS} FROM dem_versions "
                          "ORDER BY version DESC LIMIT 1")
         return None if row is None else self._dem_row(row)

@@ -8,7 +8,10 @@ every layer in one table; ``layer_id`` and ``version`` say which).
 Every transaction opens its own connection and starts with
 ``BEGIN IMMEDIATE``: a writer takes the database's write lock before it reads,
 so two concurrent read-modify-write transactions run one after the other and
-no update is lost. The file is in WAL mode, so readers never wait.
+no update is lost. The file is in WAL mode, so readers never wait: a read-only
+:meth:`~geo.store.Store.snapshot` starts with a plain ``BEGIN`` (one consistent
+snapshot, no write lock), so the reads every page run makes (the store's version
+key) do not queue behind each other and behind writers.
 
 A SQLite failure (``database or disk is full``, an I/O error, a lock held
 past the busy timeout) rolls the transaction back, so nothing stored before
@@ -103,13 +106,23 @@ class GpkgStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
+        with self._begin("BEGIN IMMEDIATE") as tx:
+            yield tx
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        with self._begin("BEGIN") as tx:
+            yield tx
+
+    @contextmanager
+    def _begin(self, begin: str) -> Iterator[Tx]:
         try:
             conn = self._connect()
         except sqlite3.Error as exc:
             raise _store_error(exc, self.path) from None
         try:
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(begin)
                 yield Tx(conn, "qmark")
                 conn.execute("COMMIT")
             except BaseException as exc:
