@@ -47,14 +47,10 @@ import argparse
 import asyncio
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.i18n import t  # noqa: E402
+from scripts.local_server import LocalServer, start  # noqa: E402
 
 LANG = "zh"
 PAGE = "site_check"
@@ -96,45 +93,12 @@ class Phase:
         return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = ()
-                 ) -> tuple[subprocess.Popen, str]:
-    """``streamlit run streamlit_app.py`` on a free loopback port (plus Streamlit
-    ``options``); waits for health."""
-    port = _free_port()
-    env = dict(os.environ, QPA_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
-    env.pop("QPA_DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false", *options]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in 90 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
+def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = ()) -> LocalServer:
+    """``streamlit run streamlit_app.py`` on a free loopback port with a fresh embedded store
+    in ``data_dir`` (plus Streamlit ``options``); waits for health."""
+    env = {k: v for k, v in os.environ.items() if k != "QPA_DATABASE_URL"}
+    env["QPA_DATA_DIR"] = str(data_dir)
+    return start(ROOT / "streamlit_app.py", log, env=env, options=options, wait_s=90)
 
 
 def square(lon: float, lat: float, half: float = 0.004) -> str:
@@ -359,7 +323,8 @@ async def run_phase(base: str, name: str, sessions: int, rounds: int,
 async def main_async(args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="qpa-load-"))
     options = ("--runner.postScriptGC", "true") if args.post_script_gc else ()
-    proc, base = start_server(tmp / "data", tmp / "server.log", options)
+    server = start_server(tmp / "data", tmp / "server.log", options)
+    proc, base = server.proc, server.base
     load_before = os.getloadavg()
     phases: list[tuple[Phase, dict]] = []
     try:
@@ -376,7 +341,7 @@ async def main_async(args) -> int:
                                           args.sessions, args.rounds, args.hostile_points,
                                           pgid=proc.pid))
     finally:
-        stop_server(proc)
+        server.stop()
     load_after = os.getloadavg()
     solo = phases[0][0]
     ref = statistics.median(solo.times) if solo.times else float("nan")

@@ -6,14 +6,9 @@ import re
 import time
 from pathlib import Path
 
+from scripts.local_server import log_tail
+
 __all__ = ["app_idle", "choose", "log_in", "map_reported", "sample_login"]
-
-
-def _log_tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
 
 
 def app_idle(page, timeout_ms: float = 60_000) -> None:
@@ -34,7 +29,7 @@ def sample_login(log_path: Path, timeout_s: float = 60) -> tuple[str, str]:
         if found:
             return found.group(1), found.group(2)
         if time.monotonic() > deadline:
-            raise AssertionError(f"no sample login in {log_path}:\n{_log_tail(log_path)}")
+            raise AssertionError(f"no sample login in {log_path}:\n{log_tail(log_path)}")
         time.sleep(0.25)
 
 
