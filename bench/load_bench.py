@@ -52,9 +52,12 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
 from google.protobuf.message import Message
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -130,7 +133,7 @@ class Session:
 
     def __init__(self, base: str) -> None:
         self.url = base.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws = None
+        self.ws: ClientConnection | None = None
         self.ids: dict[str, str] = {}      # user key -> widget id
         self.fragments: dict[str, str] = {}  # widget id -> the fragment it is drawn in
         self.states: dict[str, tuple[str, object]] = {}  # widget id -> (field, value)
@@ -138,7 +141,8 @@ class Session:
         self.seen_at: float | None = None  # when the watched text arrived in the last run
 
     async def open(self) -> None:
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+        self.ws = await websockets.connect(self.url, subprotocols=[Subprotocol("streamlit")],
+                                           max_size=None,
                                            open_timeout=STEP_TIMEOUT_S, ping_interval=None)
 
     async def close(self) -> None:
@@ -155,6 +159,7 @@ class Session:
         A ``trigger`` drawn inside an ``st.fragment`` asks for that fragment's rerun, as
         the browser does. ``seen_at`` is when a text starting with ``watch`` arrived.
         Returns the texts shown; raises on an exception element or no answer in time."""
+        assert self.ws is not None, "open() first"
         for key, state in (set_values or {}).items():
             self.states[self.widget(key)] = state
         msg = BackMsg()
@@ -297,7 +302,7 @@ def peak_rss_mb(pid: int) -> float:
 async def run_phase(base: str, name: str, sessions: int, rounds: int,
                     hostile_points: int = 0, pgid: int = 0, spread: float = 0.0
                     ) -> tuple[Phase, dict]:
-    phase, hostile = Phase(name), {}
+    phase, hostile = Phase(name), dict[str, Any]()
     gate = asyncio.Event()
     tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate, spread))
              for i in range(sessions)]

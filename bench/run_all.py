@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,10 +64,10 @@ def _pct(ms: np.ndarray) -> str:
 
 # --------------------------------------------------------------------------- screening
 def bench_screening(args, data, stress, project) -> dict:
-    from bench.screen_bench import _sites, time_naive, time_redline_only, time_single
+    from bench.screen_bench import _sites, time_checks, time_naive, time_single
     from geo.layers_index import ScreeningLayers
 
-    out = {}
+    out: dict[str, Any] = {}
     single = _sites(data["sites"], args.n_single)
     bundled = ScreeningLayers.from_bundle()
     ms = time_single(single, bundled, project)
@@ -74,7 +75,7 @@ def bench_screening(args, data, stress, project) -> dict:
     ms = time_single(single, stress, project)
     out["stress_p50"] = float(np.percentile(ms, 50))
     row(f"single full screen, stress ({len(single)} sites)", _pct(ms), "p95 ≤ 100 ms")
-    rl = time_redline_only(single[: args.n_naive], stress, project)
+    rl = time_checks(single[: args.n_naive], stress, project, ("redline",))
     out["redline_ms"] = rl
     row(f"red-line check only, stress ({len(rl)} sites)", _pct(rl))
     naive = time_naive(single[: args.n_naive], data["redlines"])
