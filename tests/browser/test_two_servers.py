@@ -41,7 +41,7 @@ from scripts.local_browser import CHROMIUM, frame_with
 from scripts.local_server import start
 from tests._text import stem
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
-from tests.browser.helpers import choose, go_to, log_in
+from tests.browser.helpers import choose, click_until, go_to, log_in
 from tests.test_dem_versions import _fine_dem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,9 +141,9 @@ def _browser_layer_restore(page, base: str, layer_id: str, version: int) -> None
     section.get_by_text(t("data.restore", "zh")).click()
     button = section.get_by_role("button", name=t("data.restore_button", "zh"))
     expect(button).to_have_count(1, timeout=60_000)
-    button.click()
-    expect(page.get_by_text(t("data.restored", "zh", version=version, new=version + 2))
-           ).to_be_visible(timeout=120_000)
+    restored = page.get_by_text(t("data.restored", "zh", version=version, new=version + 2))
+    click_until(page, button, lambda ms: expect(restored).to_be_visible(timeout=ms),
+                (60_000, 120_000))
 
 
 def _browser_dem_import(page, base: str, tif: Path) -> None:
