@@ -136,18 +136,21 @@ class LocalServer:
 
 
 def start(app: Path | str, log: Path, env: Mapping[str, str] | None = None,
-          options: Iterable[str] = (), wait_s: float | None = 60.0) -> LocalServer:
+          options: Iterable[str] = (), wait_s: float | None = 60.0,
+          runner: Iterable[str] = ("streamlit",)) -> LocalServer:
     """``python -m streamlit run app`` on a free loopback port; output to ``log``.
 
     ``env``: the server's environment (default: this process's); the repository goes first
     on its ``PYTHONPATH``. ``options``: more ``streamlit run`` options, e.g.
     ``("--server.enableStaticServing", "true")``. ``wait_s``: wait that long for the health
     check (stopping the server and raising :class:`ServerFailed` if it fails); ``None``
-    returns at once (call :meth:`LocalServer.wait_healthy`)."""
+    returns at once (call :meth:`LocalServer.wait_healthy`). ``runner``: the module (and its
+    first arguments) run with ``python -m`` instead of ``streamlit``, e.g. a profiling wrapper
+    that takes streamlit's command line."""
     port = free_port()
     env = dict(os.environ if env is None else env)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app),
+    cmd = [sys.executable, "-m", *runner, "run", str(app),
            "--server.port", str(port), "--server.address", LOOPBACK,
            "--server.headless", "true", "--server.fileWatcherType", "none",
            "--browser.gatherUsageStats", "false", *options]

@@ -44,6 +44,13 @@ def test_a_server_that_exits_fails_at_once_with_its_log(tmp_path):
     assert time.monotonic() - started < 30  # not the whole 60 s wait
 
 
+def test_the_runner_module_is_what_starts(tmp_path):
+    """``runner`` replaces ``python -m streamlit`` (a profiling wrapper): a missing one fails
+    at once, naming itself."""
+    with pytest.raises(ServerFailed, match="qpa_no_such_runner"):
+        start(APP, tmp_path / "server.log", runner=("qpa_no_such_runner",), wait_s=60)
+
+
 def test_copy_app_links_the_static_folder(tmp_path):
     script = copy_app(APP, tmp_path / "run", ("static", "pages"))
     assert script.read_text() == APP.read_text()
