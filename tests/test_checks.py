@@ -700,7 +700,7 @@ def test_overlaps_keeps_pieces_over_the_minimum_in_row_order():
     idx = LayerIndex("redline", frame)
     got = overlaps(site, idx, 0.001)
     assert [row for row, _, _ in got] == [0, 3]
-    for row, piece, ha in got:
+    for _, piece, ha in got:
         assert ha == pytest.approx(area_ha(piece))
     assert got[0][2] == pytest.approx(area_ha(site) / 2, rel=1e-3)
     assert got[1][2] == pytest.approx(area_ha(site))
