@@ -13,6 +13,7 @@ instead (a route costs a Python round trip per request, which the paint timings 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,18 +51,24 @@ def block_non_local(context: Any, blocked: list[str]) -> None:
     context.route("**/*", guard)
 
 
-def frame_with(page: Any, selector: str, timeout_s: float = 30) -> Any:
-    """The frame of ``page`` holding ``selector`` (a folium map's iframe), or None after
+def frame_where(page: Any, test: Callable[[Any], object], timeout_s: float = 30) -> Any:
+    """The first frame of ``page`` for which ``test(frame)`` is true, or None after
     ``timeout_s``. A Streamlit rerun may replace a map's iframe at any time, so every frame
-    is looked at again on each poll."""
+    is tried again on each poll (a frame detached meanwhile counts as false)."""
     deadline = time.monotonic() + timeout_s
     while True:
         for frame in page.frames:
             try:
-                if frame.query_selector(selector):
+                if test(frame):
                     return frame
-            except Exception:  # noqa: BLE001 -- detached while the page reran
+            except Exception:  # noqa: BLE001 -- detached or navigating while the page reran
                 pass
         if time.monotonic() > deadline:
             return None
         page.wait_for_timeout(100)
+
+
+def frame_with(page: Any, selector: str, timeout_s: float = 30) -> Any:
+    """The frame of ``page`` holding ``selector`` (a folium map's iframe), or None after
+    ``timeout_s``."""
+    return frame_where(page, lambda frame: frame.query_selector(selector), timeout_s)

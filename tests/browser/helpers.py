@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+from scripts.local_browser import frame_where
 from scripts.local_server import log_tail
 
 __all__ = ["app_idle", "choose", "click_until", "go_to", "log_in", "map_reported",
@@ -130,13 +131,7 @@ def map_reported(page, condition: str = "true", arg=None, timeout_s: float = 60)
     rerun may replace a map's frame at any moment: every frame is tried on each poll."""
     script = ("([arg]) => !!(window.map && window.__GLOBAL_DATA__) && (v => !!v && !!v.center && "
               f"({condition}))(window.__GLOBAL_DATA__.previous_data)")
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate(script, [arg]):
-                    return frame
-            except Exception:  # noqa: BLE001, S112 -- detached or navigating
-                continue
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no map reported a view where {condition} ({arg}) in {timeout_s:.0f} s")
+    frame = frame_where(page, lambda f: f.evaluate(script, [arg]), timeout_s)
+    if frame is None:
+        raise AssertionError(f"no map reported a view where {condition} ({arg}) in {timeout_s:.0f} s")
+    return frame

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from geo import bundle
 from geo.i18n import t
 from layers.atlas_view import detail_zoom
+from scripts.local_browser import frame_where
 from tests.browser.helpers import app_idle, choose, map_reported
 
 pytestmark = pytest.mark.browser
@@ -27,19 +28,13 @@ EXPANDED = re.compile(r"\bleaflet-control-layers-expanded\b")
 
 
 def _map_where(page, js: str, arg=None, timeout_s: float = 30.0):
-    """The map frame in which ``js`` (a function of ``arg``) is true, polling every frame:
-    a Streamlit rerun may replace the map's iframe at any time."""
-    deadline = page.evaluate("() => performance.now()") + timeout_s * 1000
-    while True:
-        for frame in page.frames:
-            try:
-                if frame.query_selector(".leaflet-container") and frame.evaluate(js, arg):
-                    return frame
-            except Exception:  # noqa: BLE001 -- detached while the page reran
-                pass
-        if page.evaluate("() => performance.now()") > deadline:
-            raise AssertionError(f"no map frame where {js} after {timeout_s:.0f} s")
-        page.wait_for_timeout(200)
+    """The map frame in which ``js`` (a function of ``arg``) is true (every frame polled: a
+    Streamlit rerun may replace the map's iframe at any time)."""
+    frame = frame_where(page, lambda f: f.query_selector(".leaflet-container")
+                        and f.evaluate(js, arg), timeout_s)
+    if frame is None:
+        raise AssertionError(f"no map frame where {js} after {timeout_s:.0f} s")
+    return frame
 
 
 def _count(frame, layer: str) -> int:
