@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
+from scripts.local_browser import frame_where
 from tests.browser.helpers import app_idle, choose, click_until, go_to, map_reported
 
 pytestmark = pytest.mark.browser
@@ -341,21 +342,14 @@ def _redline_core_rule_documents() -> list[str]:
 
 
 # ------------------------------------------------------------------ d. the data steward
-def _count_redlines(page, find_frame_with, n: int, lang: str) -> None:
+def _count_redlines(page, n: int, lang: str) -> None:
     """Wait for an atlas map in ``lang`` drawing exactly ``n`` red-line zones (a rerun may
-    replace the map's frame while it is looked at: then look again)."""
+    replace the map's frame while it is looked at: every frame is polled again)."""
     label = t("layer.redlines", lang)
-    for _ in range(3):
-        frame = find_frame_with(page, f'.leaflet-control-layers-overlays label:has-text("{label}")',
-                                60)
-        assert frame is not None, f"no atlas map in {lang}"
-        try:
-            frame.wait_for_function(
-                f"document.querySelectorAll('path.qpa-redlines').length === {n}", timeout=30_000)
-            return
-        except Exception:  # noqa: BLE001, S112 -- detached, or not yet the new map
-            continue
-    raise AssertionError(f"the atlas never drew {n} red-line zones")
+    frame = frame_where(
+        page, lambda f: f.query_selector(f'.leaflet-control-layers-overlays label:has-text("{label}")')
+        and f.evaluate(f"document.querySelectorAll('path.qpa-redlines').length === {n}"), 120)
+    assert frame is not None, f"the atlas in {lang} never drew {n} red-line zones"
 
 
 def _redline_file(folder: Path) -> Path:
@@ -368,7 +362,7 @@ def _redline_file(folder: Path) -> Path:
 
 
 def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
-        own_server, streamlit_server, browser_page, login, sample_official, find_frame_with,
+        own_server, streamlit_server, browser_page, login, sample_official,
         tmp_path, screenshot):
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1600})
@@ -393,11 +387,11 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
 
     # the atlas draws the new zone; in English, and after a reload
     go_to(page, t("page.atlas", "zh"), "")
-    _count_redlines(page, find_frame_with, n_red + 1, "zh")
+    _count_redlines(page, n_red + 1, "zh")
     _switch(page, "en", t("app.title", "en"))
-    _count_redlines(page, find_frame_with, n_red + 1, "en")
+    _count_redlines(page, n_red + 1, "en")
     page.reload(wait_until="domcontentloaded")
-    _count_redlines(page, find_frame_with, n_red + 1, "en")
+    _count_redlines(page, n_red + 1, "en")
 
     # the data page: restore the version before the import (a reload logged the official out)
     map_reported(page)  # the atlas's first rerun (its map's view) is due before the login
@@ -416,7 +410,7 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
                 lambda ms: expect(restored).to_be_visible(timeout=ms), (30_000, 60_000))
 
     go_to(page, t("page.atlas", "en"), "")
-    _count_redlines(page, find_frame_with, n_red, "en")  # the imported zone is gone
+    _count_redlines(page, n_red, "en")  # the imported zone is gone
     screenshot(page, "journey_data_steward")
     assert page.page_errors == [], page.page_errors
     assert page.blocked_urls == [], page.blocked_urls
