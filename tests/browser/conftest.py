@@ -12,8 +12,12 @@ screenshot         ``screenshot(page, "name")`` -> Path under test-output/
 Helpers
 -------
 map_frame(page)    the Frame holding the folium map (``.leaflet-container``), waiting up to 60 s
-(tests/browser/helpers.py: app_idle, sample_login, log_in -- also fixtures here)
+(tests/browser/helpers.py: app_idle, sample_login, log_in, go_to, choose, click_until -- some
+also fixtures here)
 OUTPUT_DIR         test-output/ (or $TEST_OUTPUT_DIR)
+
+The server and the browser come from scripts/local_server.py and scripts/local_browser.py
+(shared with bench/ and scripts/screenshots.py).
 
 Browser tests are skipped when /usr/bin/chromium is missing, unless the CI env
 var is set, in which case they fail.
