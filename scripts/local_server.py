@@ -14,6 +14,7 @@ load_bench) and scripts/ (screenshots, warm_up).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -119,13 +120,11 @@ class LocalServer:
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=grace_s)
-        except ProcessLookupError:
-            return
+        except ProcessLookupError:  # the group ended meanwhile
+            self.proc.poll()
         except subprocess.TimeoutExpired:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                return
             self.proc.wait(timeout=10)
 
     def __enter__(self) -> LocalServer:

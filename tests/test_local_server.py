@@ -51,6 +51,26 @@ def test_the_runner_module_is_what_starts(tmp_path):
         start(APP, tmp_path / "server.log", runner=("qpa_no_such_runner",), wait_s=60)
 
 
+def test_a_server_that_ignores_sigterm_is_killed(tmp_path):
+    (tmp_path / "stubborn.py").write_text(
+        "import pathlib, signal, sys, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "pathlib.Path(sys.argv[0]).with_name('ready').write_text('')\n"
+        "time.sleep(600)\n")
+    server = start(APP, tmp_path / "server.log", runner=("stubborn",), wait_s=None,
+                   env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "ready").exists():
+        assert server.proc.poll() is None, server.log_tail()
+        assert time.monotonic() < deadline, server.log_tail()
+        time.sleep(0.05)
+    started = time.monotonic()
+    server.stop(grace_s=1)
+    assert server.proc.returncode == -9  # SIGKILL after the grace period
+    assert time.monotonic() - started < 10
+    assert _group_gone(server.proc.pid)
+
+
 def test_copy_app_links_the_static_folder(tmp_path):
     script = copy_app(APP, tmp_path / "run", ("static", "pages"))
     assert script.read_text() == APP.read_text()
