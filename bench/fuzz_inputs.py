@@ -210,10 +210,10 @@ def mutate_json(value, rng: random.Random, depth: int = 0):
             out.pop(rng.choice(list(out)))
         return out
     if isinstance(value, list):
-        out = [mutate_json(v, rng, depth + 1) if rng.random() < 0.2 else v for v in value]
-        if rng.random() < 0.1 and out:
-            out.insert(rng.randrange(len(out)), rng.choice(out))
-        return out
+        items = [mutate_json(v, rng, depth + 1) if rng.random() < 0.2 else v for v in value]
+        if rng.random() < 0.1 and items:
+            items.insert(rng.randrange(len(items)), rng.choice(items))
+        return items
     return rng.choice(odd) if rng.random() < 0.5 else value
 
 
@@ -279,7 +279,7 @@ def run_input(parser: str, item) -> None:
     from geo import layer_import as li
     from geo import site_input
     from geo.jzd import read_jzd
-    from geo.vector_io import BATCH, SITE
+    from geo.vector_io import BATCH, IMPORT, SITE
 
     if parser == "paste":
         crs, text, zone = item
@@ -296,7 +296,7 @@ def run_input(parser: str, item) -> None:
 
         name, data, crs, encoding, pick, source, day = item
         schema = SCHEMAS["redlines"]
-        got = li._read_for_import(schema.geometry, name, data, crs, encoding, li.vector_io.IMPORT)
+        got = li._read_for_import(schema.geometry, name, data, crs, encoding, IMPORT)
         mapping = li.suggest_mapping(list(got.frame.columns), schema)
         cols = [c for c in got.frame.columns if c != "geometry"]
         if cols and pick < 0.5:
@@ -329,7 +329,7 @@ def limits_of(parser: str):
     return {"points_csv": BATCH, "import_mapping": IMPORT}.get(parser, SITE)
 
 
-_SEEDS: dict | None = None
+_SEEDS: dict = {}  # the seed corpus, read by _init in each worker
 
 
 def _init(tmpdir: str | None = None) -> None:
@@ -505,8 +505,8 @@ def main(argv=None) -> int:
     tasks.sort(key=lambda t: t[0] not in cheap)  # the fast parsers finish first
     tasks.reverse()  # popped from the end
     n_tasks = len(tasks)
-    totals = {name: Counter() for name in parsers}
-    seconds = Counter()
+    totals: dict[str, Counter] = {name: Counter() for name in parsers}
+    seconds: Counter = Counter()
     found: dict = {name: [] for name in parsers}
     t0 = time.perf_counter()
     tmpdir = _tmpfs_dir()
@@ -516,6 +516,7 @@ def main(argv=None) -> int:
 
     def lost(slot: _Slot, why: str) -> None:
         """The worker died on an input: count it, queue the rest of its task again."""
+        assert slot.task is not None  # a worker is lost only while it runs a task
         parser, start, count = slot.task
         seed = int(slot.state[0])
         limits = limits_of(parser)

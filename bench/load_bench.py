@@ -51,17 +51,17 @@ import asyncio
 import os
 import random
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
 from google.protobuf.message import Message
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -70,6 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.i18n import t  # noqa: E402
+from scripts.local_server import LocalServer, start  # noqa: E402
 
 LANG = "zh"
 PAGE = "site_check"
@@ -99,47 +100,17 @@ class Phase:
         return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(data_dir: Path, log: Path, options: tuple[str, ...] = (),
-                 profile: str | None = None) -> tuple[subprocess.Popen, str]:
-    """``streamlit run streamlit_app.py`` on a free loopback port (plus Streamlit
-    ``options``); waits for health. With ``profile`` the server runs under
-    :mod:`bench.profiled_server`, which writes its profiles there when it stops."""
-    port = _free_port()
-    env = dict(os.environ, QPA_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
-    env.pop("QPA_DATABASE_URL", None)
-    runner = ["bench.profiled_server", profile] if profile else ["streamlit"]
-    cmd = [sys.executable, "-m", *runner, "run", str(ROOT / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false", *options]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in 90 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
+                 profile: str | None = None) -> LocalServer:
+    """``streamlit run streamlit_app.py`` on a free loopback port with a fresh embedded store
+    in ``data_dir`` (plus Streamlit ``options``); waits for health. With ``profile`` the
+    server runs under :mod:`bench.profiled_server`, which writes its profiles there when it
+    stops."""
+    env = {k: v for k, v in os.environ.items() if k != "QPA_DATABASE_URL"}
+    env["QPA_DATA_DIR"] = str(data_dir)
+    runner = ("bench.profiled_server", profile) if profile else ("streamlit",)
+    return start(ROOT / "streamlit_app.py", log, env=env, options=options, wait_s=90,
+                 runner=runner)
 
 
 def square(lon: float, lat: float, half: float = 0.004) -> str:
@@ -171,7 +142,7 @@ class Session:
 
     def __init__(self, base: str) -> None:
         self.url = base.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws = None
+        self.ws: ClientConnection | None = None
         self.ids: dict[str, str] = {}      # user key -> widget id
         self.fragments: dict[str, str] = {}  # widget id -> the fragment it is drawn in
         self.states: dict[str, tuple[str, object]] = {}  # widget id -> (field, value)
@@ -179,7 +150,8 @@ class Session:
         self.seen_at: float | None = None  # when the watched text arrived in the last run
 
     async def open(self) -> None:
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+        self.ws = await websockets.connect(self.url, subprotocols=[Subprotocol("streamlit")],
+                                           max_size=None,
                                            open_timeout=STEP_TIMEOUT_S, ping_interval=None)
 
     async def close(self) -> None:
@@ -196,6 +168,7 @@ class Session:
         A ``trigger`` drawn inside an ``st.fragment`` asks for that fragment's rerun, as
         the browser does. ``seen_at`` is when a text starting with ``watch`` arrived.
         Returns the texts shown; raises on an exception element or no answer in time."""
+        assert self.ws is not None, "open() first"
         for key, state in (set_values or {}).items():
             self.states[self.widget(key)] = state
         msg = BackMsg()
@@ -338,7 +311,7 @@ def peak_rss_mb(pid: int) -> float:
 async def run_phase(base: str, name: str, sessions: int, rounds: int,
                     hostile_points: int = 0, pgid: int = 0, spread: float = 0.0
                     ) -> tuple[Phase, dict]:
-    phase, hostile = Phase(name), {}
+    phase, hostile = Phase(name), dict[str, Any]()
     gate = asyncio.Event()
     tasks = [asyncio.create_task(_session(base, i, rounds, phase, gate, spread))
              for i in range(sessions)]
@@ -364,7 +337,8 @@ async def run_phase(base: str, name: str, sessions: int, rounds: int,
 async def main_async(args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="qpa-load-"))
     options = ("--runner.postScriptGC", "true") if args.post_script_gc else ()
-    proc, base = start_server(tmp / "data", tmp / "server.log", options, args.profile)
+    server = start_server(tmp / "data", tmp / "server.log", options, args.profile)
+    proc, base = server.proc, server.base
     load_before = os.getloadavg()
     phases: list[tuple[Phase, dict]] = []
     try:
@@ -385,7 +359,7 @@ async def main_async(args) -> int:
                                           args.sessions, args.rounds, args.hostile_points,
                                           pgid=proc.pid))
     finally:
-        stop_server(proc)
+        server.stop()
     load_after = os.getloadavg()
     solo = phases[0][0]
     ref = statistics.median(solo.times) if solo.times else float("nan")

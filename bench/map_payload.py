@@ -27,7 +27,7 @@ def main() -> None:
     raw = {s.id: _raw_bytes(s, ctx) for s in vector}
     print(f"{'layer':<18}{'raw KB':>10}" + "".join(f"{'z' + str(z) + ' KB':>10}" for z in ZOOM_LEVELS))
     totals, times, html_sizes = {z: 0 for z in ZOOM_LEVELS}, {}, {}
-    table = {}
+    table: dict = {}
     for z in ZOOM_LEVELS:
         start = time.perf_counter()
         layers = [prepare_layer(s.id, ctx, z) for s in vector]

@@ -20,13 +20,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import shapely
 
+T = TypeVar("T")
 
-def _time(fn, runs: int) -> tuple[float, float, object]:
-    fn()  # warm-up
-    ms, out = [], None
+
+def _time(fn: Callable[[], T], runs: int) -> tuple[float, float, T]:
+    out = fn()  # warm-up
+    ms = []
     for _ in range(runs):
         t0 = time.perf_counter()
         out = fn()

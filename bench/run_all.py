@@ -27,26 +27,25 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from scripts.local_browser import CHROMIUM, launch
+from scripts.local_server import LocalServer, copy_app, start
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 # No internet for the page: Chromium resolves no host but loopback. Blocking in the
-# browser, not with a Playwright route, keeps the measurement free of a Python round
-# trip per request (a route made every page load ~0.6-1 s slower here).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+# browser, not with a Playwright route (scripts.local_browser.block_non_local), keeps the
+# measurement free of a Python round trip per request (a route made every page load ~0.6-1 s
+# slower here).
+NO_INTERNET = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 ROWS: list[tuple[str, str, str, str]] = []   # (what, figure, floor, note)
 
 
@@ -65,10 +64,10 @@ def _pct(ms: np.ndarray) -> str:
 
 # --------------------------------------------------------------------------- screening
 def bench_screening(args, data, stress, project) -> dict:
-    from bench.screen_bench import _sites, time_naive, time_redline_only, time_single
+    from bench.screen_bench import _sites, time_checks, time_naive, time_single
     from geo.layers_index import ScreeningLayers
 
-    out = {}
+    out: dict[str, Any] = {}
     single = _sites(data["sites"], args.n_single)
     bundled = ScreeningLayers.from_bundle()
     ms = time_single(single, bundled, project)
@@ -76,7 +75,7 @@ def bench_screening(args, data, stress, project) -> dict:
     ms = time_single(single, stress, project)
     out["stress_p50"] = float(np.percentile(ms, 50))
     row(f"single full screen, stress ({len(single)} sites)", _pct(ms), "p95 ≤ 100 ms")
-    rl = time_redline_only(single[: args.n_naive], stress, project)
+    rl = time_checks(single[: args.n_naive], stress, project, ("redline",))
     out["redline_ms"] = rl
     row(f"red-line check only, stress ({len(rl)} sites)", _pct(rl))
     naive = time_naive(single[: args.n_naive], data["redlines"])
@@ -126,52 +125,13 @@ def bench_suitability(args, data, stress) -> None:
 
 
 # --------------------------------------------------------------------------- browser
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_streamlit(app: Path, run_dir: Path, pages: bool = True) -> tuple[subprocess.Popen, str]:
-    run_dir.mkdir(parents=True, exist_ok=True)
-    script = run_dir / app.name
-    shutil.copy2(app, script)
-    for name in ("static", "pages") if pages else ("static",):  # pages resolve beside the script
-        (run_dir / name).symlink_to(ROOT / name, target_is_directory=True)
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
-                                                                    os.environ.get("PYTHONPATH")])),
-               ATLAS_REPO_ROOT=str(ROOT))
-    with open(run_dir / "streamlit.log", "wb") as logf:  # the child keeps its own copy
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--server.enableStaticServing", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {(run_dir / 'streamlit.log').read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("streamlit not healthy after 60 s")
-        time.sleep(0.3)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+def _start_streamlit(app: Path, run_dir: Path, pages: bool = True) -> LocalServer:
+    """``app`` (a bench app) run from a copy in ``run_dir`` beside links to ``static`` (and
+    ``pages``, which resolve beside the script); waits until healthy."""
+    script = copy_app(app, run_dir, ("static", "pages") if pages else ("static",))
+    return start(script, run_dir / "streamlit.log",
+                 env={**os.environ, "ATLAS_REPO_ROOT": str(ROOT)},
+                 options=("--server.enableStaticServing", "true"))
 
 
 _PAINTED = """(doc) => {
@@ -300,22 +260,22 @@ def bench_browser(args) -> None:
         row("first map paint", "skipped", "≤ 3 s", f"{CHROMIUM} missing")
         return
     tmp = Path(tempfile.mkdtemp(prefix="qpa-bench-"))
-    procs = []
+    servers: list[LocalServer] = []
     try:
         # a server started and warmed as scripts/app.sh does, one left cold, the baseline
-        proc, base = _start_streamlit(ROOT / "bench" / "paint_app.py", tmp / "app")
-        procs.append(proc)
+        servers.append(_start_streamlit(ROOT / "bench" / "paint_app.py", tmp / "app"))
+        base = servers[-1].base
         warm_up_s = [_warm_up(base)]
-        proc, base_cold = _start_streamlit(ROOT / "bench" / "paint_app.py", tmp / "cold")
-        procs.append(proc)
-        proc, base0 = _start_streamlit(ROOT / "bench" / "paint_baseline.py", tmp / "baseline",
-                                       pages=False)
-        procs.append(proc)
-        proc, base_w = _start_streamlit(ROOT / "bench" / "paint_widgets.py", tmp / "widgets",
-                                        pages=False)
-        procs.append(proc)
+        servers.append(_start_streamlit(ROOT / "bench" / "paint_app.py", tmp / "cold"))
+        base_cold = servers[-1].base
+        servers.append(_start_streamlit(ROOT / "bench" / "paint_baseline.py", tmp / "baseline",
+                                        pages=False))
+        base0 = servers[-1].base
+        servers.append(_start_streamlit(ROOT / "bench" / "paint_widgets.py", tmp / "widgets",
+                                        pages=False))
+        base_w = servers[-1].base
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(pw, NO_INTERNET)
             _one_paint(browser, base0, _BASELINE_PAINTED)  # the browser's own first start
             _one_paint(browser, base_w, _BASELINE_PAINTED)
             firsts = [_one_paint(browser, base)[0]]  # the first visitor after start + warm-up
@@ -328,16 +288,16 @@ def bench_browser(args) -> None:
                 baseline.append(_one_paint(browser, base0, _BASELINE_PAINTED)[0])
                 widgets.append(_one_paint(browser, base_w, _BASELINE_PAINTED)[0])
             for i in range(args.first_loads - 1):  # more fresh servers: one first load each
-                proc, fresh = _start_streamlit(ROOT / "bench" / "paint_app.py", tmp / f"fresh{i}")
-                procs.append(proc)
-                warm_up_s.append(_warm_up(fresh))
-                firsts.append(_one_paint(browser, fresh)[0])
+                fresh = _start_streamlit(ROOT / "bench" / "paint_app.py", tmp / f"fresh{i}")
+                servers.append(fresh)
+                warm_up_s.append(_warm_up(fresh.base))
+                firsts.append(_one_paint(browser, fresh.base)[0])
                 warm.append(_one_paint(browser, base))  # a warm load beside each first one
-                _stop(proc)
+                fresh.stop()
             browser.close()
     finally:
-        for proc in procs:
-            _stop(proc)
+        for server in servers:
+            server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     first = statistics.median(firsts)
     times = [w[0] for w in warm]

@@ -156,7 +156,8 @@ def main() -> None:
     print("|----------------------------------------------|--------|----------|----------|----------|")
     if args.bundle.exists():
         bundled = ScreeningLayers.from_bundle(args.bundle, args.dem)
-        print(_row(f"bundled layers ({len(bundled.redline)} red lines)", time_single(single, bundled, project)))
+        n_red = len(bundled.redline) if bundled.redline is not None else 0
+        print(_row(f"bundled layers ({n_red} red lines)", time_single(single, bundled, project)))
     else:
         print(f"| bundled layers: {args.bundle} missing (pass --bundle) |")
     st = time_single(single, stress, project)

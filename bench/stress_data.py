@@ -80,7 +80,8 @@ def _points_inside(rng, n: int, region) -> tuple[np.ndarray, np.ndarray]:
     """``n`` uniform (lon, lat) points inside ``region`` (rejection sampling)."""
     w, s, e, nn = region.bounds
     shapely.prepare(region)
-    lons, lats = [], []
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
     while sum(len(x) for x in lons) < n:
         x = rng.uniform(w, e, 4 * n)
         y = rng.uniform(s, nn, 4 * n)

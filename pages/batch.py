@@ -2,6 +2,7 @@
 import time
 
 import streamlit as st
+from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
 from geo.batch import (COMPONENTS, DEFAULT_WEIGHTS, rank_sites, screen_table, sensitivity,
@@ -83,6 +84,7 @@ with tab_rank:
     year = quota_year(t("batch.year", lang), years, "batch_year", where=c2)
     if st.button(t("batch.run", lang), type="primary", key="batch_run"):
         try:
+            sites: list[tuple[str, BaseGeometry]] | None
             if upload is not None:
                 sites = read_site_list(upload.name, upload.getvalue())
             elif pasted.strip():
@@ -185,7 +187,9 @@ with tab_suit:
     args = st.session_state.get("suit_args")
     if args is not None:
         try:
-            surf, png, secs = _surface(*args, SOURCE.version_key())
+            s_product, resolution, w_adj, w_base = args
+            surf, png, secs = _surface(s_product, resolution, w_adj, w_base,
+                                       SOURCE.version_key())
         except QPAError as exc:
             feedback.show_error(exc, lang)
         else:

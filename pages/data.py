@@ -98,7 +98,8 @@ with st.expander(t("dem.title", lang)):
                              lang=lang, max_bytes=MAX_DEM_BYTES, help=t("dem.help", lang))
     dem_note = st.text_input(t("data.note", lang), key="dem_note")
     b1, b2 = st.columns(2)
-    if b1.button(t("dem.import", lang), key="dem_import", disabled=dem_file is None):
+    if b1.button(t("dem.import", lang), key="dem_import", disabled=dem_file is None) \
+            and dem_file is not None:
         try:
             v = import_user_dem(user, dem_file.getvalue(), data_dir(), source=dem_file.name,
                                 note=dem_note, store=store)
@@ -216,11 +217,11 @@ confirmed = not shrink or st.checkbox(t("data.confirm_shrink", lang), key=f"data
 if st.button(t("data.commit", lang, mode=t(f"data.mode.{how}", lang), layer=_layer_title(layer_id),
                n=len(result)), key="data_replace", type="primary", disabled=not confirmed):
     try:
-        version = commit_import(store, user, schema, result, note=note)
+        committed = commit_import(store, user, schema, result, note=note)
     except QPAError as err:
         feedback.show_error(err, lang)
     else:
-        st.session_state["data_flash"] = t("data.committed", lang, version=version.version,
-                                           n=version.n_features)
+        st.session_state["data_flash"] = t("data.committed", lang, version=committed.version,
+                                           n=committed.n_features)
         st.session_state["data_form_gen"] = gen + 1
         st.rerun()

@@ -54,13 +54,16 @@ shown = rows.drop(columns="base_id").rename(columns={
     "accuracy": t("quota.col.accuracy", lang), **{c: _m(c) for c in MEASURES}})
 st.dataframe(shown, hide_index=True, width="stretch")
 _BARS = ["used_ha", "reserved_ha", "remaining_ha"]  # coloured by id: same in both languages
+# hex strings; a plain ``list``: Streamlit annotates ``color`` as list[its Color union], which
+# a list[str] is not to mypy (lists are invariant)
+_BAR_COLORS: list = series_colors(_BARS)
 st.bar_chart(rows.set_index("base")[_BARS].rename(columns=_m), horizontal=True,
-             color=series_colors(_BARS))
+             color=_BAR_COLORS)
 
 st.subheader(t("quota.by_prefecture", lang))
 pref = prefecture_sums(rows).rename_axis(t("quota.col.prefecture", lang))
 st.dataframe(pref.rename(columns=_m), width="stretch")
-st.bar_chart(pref[_BARS].rename(columns=_m), color=series_colors(_BARS))
+st.bar_chart(pref[_BARS].rename(columns=_m), color=_BAR_COLORS)
 
 st.subheader(t("quota.map", lang))
 ctx = RenderContext(lang=lang, year=int(year), source=StoreSource(store))

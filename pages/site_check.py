@@ -5,6 +5,7 @@ The mode, the coordinate system and the current site travel in the URL
 same site.
 """
 import json
+from typing import Any
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -70,7 +71,7 @@ if not st.session_state.get("_url_read.site"):
 
 mode = st.radio(t("site.mode", lang), MODES, horizontal=True, key=keep("site_mode", MODES[0]),
                 format_func=lambda m: t(f"site.mode.{m}", lang))
-choices = {"site_mode": mode}
+choices: dict[str, Any] = {"site_mode": mode}  # what the URL carries
 if mode == "click":
     c1, c2 = st.columns(2)
     area = c1.number_input(t("site.area", lang), min_value=0.01, max_value=1_000_000.0,
@@ -121,8 +122,8 @@ def _quota_years(version: str) -> list:
     return quota_years(SOURCE.read_quotas())
 
 
-def _project_form(site) -> tuple[bool, Project | None]:
-    """The project form; returns whether "check" was pressed and the project it describes."""
+def _project_form(site) -> Project | None:
+    """The project form; the project it describes once "check" is pressed, else None."""
     config = load_config()
     st.subheader(t("site.project", lang))
     with st.form("project"):
@@ -159,16 +160,16 @@ def _project_form(site) -> tuple[bool, Project | None]:
                                   key="own_mining_right")
         run = st.form_submit_button(t("site.run", lang), type="primary")
     if not run:
-        return False, None
-    return True, Project(product=product.strip() or None, activity=activity,
-                         area_ha=area_req or None, investment_wan=investment or None,
-                         year=int(year), applicant=applicant.strip() or None,
-                         name=name.strip() or None, code=code.strip() or None,
-                         industry=industry.strip() or None,
-                         land_use_type=land_use_type.strip() or None,
-                         floor_area_m2=floor_area or None, footprint_m2=footprint or None,
-                         admin_area_m2=admin_area or None,
-                         own_mining_right=own_right.strip() or None)
+        return None
+    return Project(product=product.strip() or None, activity=activity,
+                   area_ha=area_req or None, investment_wan=investment or None,
+                   year=int(year), applicant=applicant.strip() or None,
+                   name=name.strip() or None, code=code.strip() or None,
+                   industry=industry.strip() or None,
+                   land_use_type=land_use_type.strip() or None,
+                   floor_area_m2=floor_area or None, footprint_m2=footprint or None,
+                   admin_area_m2=admin_area or None,
+                   own_mining_right=own_right.strip() or None)
 
 
 def _screen(site, project: Project) -> None:
@@ -272,8 +273,8 @@ def _map_and_check() -> None:
                      crs=site.crs_in)
         for warning in site.warnings:
             feedback.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
-        run, project = _project_form(site)
-        if run:
+        project = _project_form(site)
+        if project is not None:
             _screen(site, project)
         result = st.session_state.get("result")
         if result is not None:

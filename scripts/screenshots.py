@@ -21,27 +21,20 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from geo.auth import SAMPLE_USER, ensure_sample_credentials  # noqa: E402
 from geo.i18n import LANGS, t  # noqa: E402
-from scripts.warm_up import wait_healthy  # noqa: E402
+from scripts.local_browser import CHROMIUM, block_non_local, frame_with, launch  # noqa: E402
+from scripts.local_server import LocalServer, start  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 VIEWPORT = {"width": 1280, "height": 860}
 MAX_BYTES = 400_000
 WAIT_MS = 120_000
@@ -55,72 +48,29 @@ BATCH_SITES = ("site_id,lon,lat,area_ha\nnanchuan,101.735,36.5661,20\nganhe,101.
 
 
 # ------------------------------------------------------------------ the server
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """The app on a free loopback port, its data in ``data_dir``; waits until healthy."""
-    port = _free_port()
+def start_server(data_dir: Path, log: Path) -> LocalServer:
+    """The app on a free loopback port, its data in ``data_dir`` (no database, no users but
+    the sample official); waits until healthy."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("QPA_DATABASE_URL", "QPA_USERS", "QPA_USERS_FILE")}
-    env.update(PYTHONPATH=str(REPO), QPA_DATA_DIR=str(data_dir))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    if wait_healthy(base, 120):
-        return proc, base
-    stop_server(proc)
-    raise RuntimeError(f"the app did not answer in 120 s:\n{log.read_text()[-3000:]}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server this script started (its own process group)."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    env["QPA_DATA_DIR"] = str(data_dir)
+    return start(REPO / "streamlit_app.py", log, env=env, wait_s=120)
 
 
 # ------------------------------------------------------------------ the browser
 def new_page(browser, blocked: list[str]):
     """A page in a fresh context (a new Streamlit session) that cannot leave the machine."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, locale="zh-CN")
-
-    def guard(route):
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and (parts.hostname or "") not in LOCAL_HOSTS:
-            blocked.append(route.request.url)
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()
-
-    context.route("**/*", guard)
+    block_non_local(context, blocked)
     return context.new_page()
 
 
 def map_frame(page, selector: str = ".leaflet-container", timeout_s: float = 120):
-    """The frame holding ``selector`` (a folium map's iframe), polling all frames."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.query_selector(selector):
-                    return frame
-            except Exception:  # detached by a rerun
-                pass
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no frame with {selector} in {timeout_s:.0f} s")
+    """The frame holding ``selector`` (a folium map's iframe)."""
+    frame = frame_with(page, selector, timeout_s)
+    if frame is None:
+        raise AssertionError(f"no frame with {selector} in {timeout_s:.0f} s")
+    return frame
 
 
 def settle(page) -> None:
@@ -252,11 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         said = io.StringIO()
         ensure_sample_credentials(data_dir, stream=said)  # the sample local official
         password = said.getvalue().split("password '", 1)[1].split("'", 1)[0]
-        proc, base = start_server(data_dir, data_dir / "server.log")
+        server = start_server(data_dir, data_dir / "server.log")
+        base = server.base
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+                browser = launch(pw)
                 for name in args.pages:
                     for lang in args.lang:
                         blocked: list[str] = []
@@ -283,10 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                             page.context.close()
                 browser.close()
         finally:
-            stop_server(proc)
+            server.stop()
             if failed:
-                print((data_dir / "server.log").read_text(errors="replace")[-3000:],
-                      file=sys.stderr)
+                print(server.log_tail(), file=sys.stderr)
     return 1 if failed else 0
 
 

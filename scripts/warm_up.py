@@ -16,21 +16,11 @@ import argparse
 import asyncio
 import sys
 import time
-import urllib.request
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a file by app.sh
 
-def wait_healthy(base: str, timeout: float) -> bool:
-    """True once ``base``/_stcore/health answers 200, False after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base.rstrip("/") + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.3)
-    return False
+from scripts.local_server import wait_healthy  # noqa: E402
 
 
 async def run_page(base: str, query: str = "", timeout: float = 120.0) -> str:

@@ -680,3 +680,30 @@ def test_bundled_dem_is_too_coarse_and_prints_no_slope(bundled):
     assert terrain.status == "UNKNOWN" and terrain.metrics["coarse"]
     assert "slope_mean" not in terrain.metrics and "slope_max" not in terrain.metrics
     assert "km" in terrain.message("en") and "coarser than the site" in terrain.message("en")
+
+
+# ------------------------------------------------------------------ shared overlap measure
+def test_overlaps_keeps_pieces_over_the_minimum_in_row_order():
+    """geo.checks.context.overlaps (red line, salt lakes, control lines): each feature's
+    piece of the site and its ellipsoidal area; slivers at or under ``min_ha`` dropped;
+    ``rows`` restricts the features looked at."""
+    from geo.checks.context import overlaps
+    from geo.layers_index import LayerIndex
+
+    site = shapely.box(100.0, 36.0, 100.01, 36.01)
+    frame = gpd.GeoDataFrame(geometry=[
+        shapely.box(100.005, 36.0, 100.02, 36.01),      # row 0: half the site
+        shapely.box(99.99, 35.99, 100.0, 36.02),        # row 1: touches an edge only
+        shapely.box(100.0, 36.0, 100.00001, 36.00001),  # row 2: a sliver
+        shapely.box(99.99, 35.99, 100.02, 36.02),       # row 3: covers the site
+    ], crs=4326)
+    idx = LayerIndex("redline", frame)
+    got = overlaps(site, idx, 0.001)
+    assert [row for row, _, _ in got] == [0, 3]
+    for _, piece, ha in got:
+        assert ha == pytest.approx(area_ha(piece))
+    assert got[0][2] == pytest.approx(area_ha(site) / 2, rel=1e-3)
+    assert got[1][2] == pytest.approx(area_ha(site))
+    assert [row for row, _, _ in overlaps(site, idx, 0.0)] == [0, 2, 3]
+    assert [row for row, _, _ in overlaps(site, idx, 0.001, rows=[3])] == [3]
+    assert overlaps(site, idx, 0.001, rows=[]) == []

@@ -69,20 +69,13 @@ def test_jzd_free(lines, encoding):
 
 
 # ------------------------------------------------------------------ mutated corpus, every parser
-@pytest.mark.parametrize("parser", ["paste", "jzd", "points_csv", "draw"])
-def test_text_parsers_mutated(parser):
-    @FAST
-    @given(seed=st.integers(0, 2**32))
-    def run(seed):
-        only_project_errors(parser, fz.make_input(parser, seed, seeds()))
-
-    run()
+#: parsers of text: cheap, more examples; the others write and read a file for each example
+TEXT_PARSERS = {"paste", "jzd", "points_csv", "draw"}
 
 
-@pytest.mark.parametrize("parser", ["geojson", "kml", "kmz", "shapefile", "gpkg", "geoparquet",
-                                    "import_mapping"])
-def test_file_parsers_mutated(parser):
-    @SLOW
+@pytest.mark.parametrize("parser", fz.PARSERS)
+def test_parsers_mutated(parser):
+    @(FAST if parser in TEXT_PARSERS else SLOW)
     @given(seed=st.integers(0, 2**32))
     def run(seed):
         only_project_errors(parser, fz.make_input(parser, seed, seeds()))

@@ -90,6 +90,27 @@ def untyped(x):
     assert "FAILED: mypy" in run.stderr
 
 
+@pytest.mark.parametrize("package", ["pages", "ui", "layers", "bench", "scripts"])
+def test_outside_geo_a_real_type_error_fails_but_annotations_are_optional(repo, package):
+    """Outside geo/ unannotated code passes, a name reused with another type does not (the
+    kind of slip pages/data.py had)."""
+    (repo / package / "mod.py").write_text('''
+def untyped(x):
+    return x
+
+
+def typed(n: int) -> str:
+    version = n
+    version = "v" + str(n)
+    return version
+''')
+    run = _lint(repo)
+    assert run.returncode == 1
+    assert f"{package}/mod.py" in run.stdout and "[assignment]" in run.stdout
+    assert "no-untyped-def" not in run.stdout
+    assert "FAILED: mypy" in run.stderr
+
+
 def test_test_sh_runs_the_lint_before_pytest():
     script = (ROOT / "scripts" / "test.sh").read_text()
     assert "bash scripts/lint.sh" in script

@@ -20,9 +20,11 @@ from .config import CheckConfig
 from .result import CheckResult, Project
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..layers_index import ScreeningLayers
+    from collections.abc import Iterable
 
-__all__ = ["CheckContext", "unknown", "covered_share"]
+    from ..layers_index import LayerIndex, ScreeningLayers
+
+__all__ = ["CheckContext", "unknown", "covered_share", "overlaps"]
 
 
 @dataclass
@@ -61,6 +63,20 @@ def covered_share(site: BaseGeometry, site_ha: float, coverage: BaseGeometry | N
     if not coverage.intersects(site) or not site_ha:
         return 0.0
     return min(1.0, area_ha(shapely.intersection(site, coverage)) / site_ha)
+
+
+def overlaps(site: BaseGeometry, idx: LayerIndex, min_ha: float,
+             rows: Iterable[int] | None = None) -> list[tuple[int, BaseGeometry, float]]:
+    """``[(row, overlap, overlap_ha)]`` of the features of ``idx`` that overlap ``site`` by
+    more than ``min_ha`` hectares (ellipsoidal), in row order; ``rows``: only these of the
+    intersecting features (default: all of them)."""
+    out = []
+    for i in idx.intersecting(site) if rows is None else rows:
+        piece = shapely.intersection(site, idx.geoms[i])
+        ha = area_ha(piece)
+        if ha > min_ha:
+            out.append((int(i), piece, ha))
+    return out
 
 
 def unknown(check: str, rule: dict[str, Any], layer_key: str, covered: float | None = None,

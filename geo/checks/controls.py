@@ -33,7 +33,7 @@ from ..geodesy import area_ha
 from ..i18n import t
 from ..rules_tables import CONTROL_KINDS, ControlKind, control_kind
 from .config import CheckConfig
-from .context import CheckContext, covered_share, unknown
+from .context import CheckContext, covered_share, overlaps, unknown
 from .result import CheckResult, worst_status
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,13 +128,7 @@ def measure_overlaps(site: BaseGeometry, idx: LayerIndex, config: CheckConfig
                      ) -> tuple[list[tuple[int, BaseGeometry, float]], float]:
     """``[(row, overlap, overlap_ha)]`` of the features overlapping the site by more than
     :func:`min_overlap_ha`, in row order, and the area (ha) of their union."""
-    min_ha = min_overlap_ha(config)
-    out = []
-    for i in idx.intersecting(site):
-        geom = shapely.intersection(site, idx.geoms[i])
-        ha = area_ha(geom)
-        if ha > min_ha:
-            out.append((int(i), geom, ha))
+    out = overlaps(site, idx, min_overlap_ha(config))
     union_ha = area_ha(shapely.union_all([g for _, g, _ in out])) if len(out) > 1 else \
         (out[0][2] if out else 0.0)
     return out, union_ha

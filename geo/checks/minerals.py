@@ -33,7 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
 from .config import CheckConfig
-from .context import CheckContext, covered_share, unknown
+from .context import CheckContext, covered_share, overlaps, unknown
 from .measure import local_buffer, site_latitude
 from .result import CheckResult
 
@@ -188,16 +188,9 @@ def _salt_lakes(site: BaseGeometry, layers: ScreeningLayers, sec: dict[str, Any]
     idx = layers.salt_lakes
     if idx is None:
         return []
-    min_ha = float(sec.get("min_overlap_ha", 0.0))
-    out = []
-    for i in idx.intersecting(site):
-        if counted_minerals(idx, int(i), sec) is None:
-            continue
-        piece = shapely.intersection(site, idx.geoms[i])
-        ha = area_ha(piece)
-        if ha > min_ha:
-            out.append((int(i), piece, ha))
-    return out
+    counted = [int(i) for i in idx.intersecting(site)
+               if counted_minerals(idx, int(i), sec) is not None]
+    return overlaps(site, idx, float(sec.get("min_overlap_ha", 0.0)), counted)
 
 
 def measure(site: BaseGeometry, site_ha: float, layers: ScreeningLayers, config: CheckConfig

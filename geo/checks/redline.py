@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..geodesy import area_ha
 from .config import CheckConfig
-from .context import CheckContext, covered_share, unknown
+from .context import CheckContext, covered_share, overlaps, unknown
 from .result import CheckResult, Project
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,15 +91,9 @@ def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
     idx = layers.redline
     assert idx is not None  # the check runs only with a red-line layer
     min_ha = float(config.section("redline").get("min_overlap_ha", 0.0))
-    pieces = []
-    for i in idx.intersecting(site):
-        geom = shapely.intersection(site, idx.geoms[i])
-        ha = area_ha(geom)
-        if ha > min_ha:
-            pieces.append({**zone(layers, int(i)), "row": int(i), "overlap_ha": ha,
-                           "overlap_share": ha / site_ha if site_ha else 0.0,
-                           "geometry": geom})
-    return pieces
+    return [{**zone(layers, i), "row": i, "overlap_ha": ha,
+             "overlap_share": ha / site_ha if site_ha else 0.0, "geometry": geom}
+            for i, geom, ha in overlaps(site, idx, min_ha)]
 
 
 def _rings(site: BaseGeometry, layers: ScreeningLayers, config: CheckConfig) -> list[dict[str, Any]]:

@@ -12,8 +12,12 @@ screenshot         ``screenshot(page, "name")`` -> Path under test-output/
 Helpers
 -------
 map_frame(page)    the Frame holding the folium map (``.leaflet-container``), waiting up to 60 s
-(tests/browser/helpers.py: app_idle, sample_login, log_in -- also fixtures here)
+(tests/browser/helpers.py: app_idle, sample_login, log_in, go_to, choose, click_until -- some
+also fixtures here)
 OUTPUT_DIR         test-output/ (or $TEST_OUTPUT_DIR)
+
+The server and the browser come from scripts/local_server.py and scripts/local_browser.py
+(shared with bench/ and scripts/screenshots.py).
 
 Browser tests are skipped when /usr/bin/chromium is missing, unless the CI env
 var is set, in which case they fail.
@@ -23,59 +27,27 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.helpers import _log_tail, app_idle, log_in, sample_login
+from scripts.local_browser import CHROMIUM, block_non_local, frame_with, launch
+from scripts.local_server import copy_app, start as start_server
+from tests.browser.helpers import app_idle, log_in, sample_login
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR") or REPO_ROOT / "test-output")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERVER_TIMEOUT_S = 60
 MAP_TIMEOUT_S = 60
 
 
 # --------------------------------------------------------------------------- helpers
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _app_script_for(app: Path, run_root: Path) -> Path:
     """Streamlit serves ``static/`` from the main script's folder. Apps that live
-    outside the repo root (test apps) are copied into a run folder whose ``static``
-    is a symlink to the repo's, so /app/static/vendor/... resolves as in production."""
-    if app.parent == REPO_ROOT:
-        return app
-    run_dir = run_root / app.stem
-    run_dir.mkdir(parents=True, exist_ok=True)
-    target = run_dir / app.name
-    shutil.copy2(app, target)  # a copy, not a symlink: Streamlit resolves the script path
-    link = run_dir / "static"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(REPO_ROOT / "static", target_is_directory=True)
-    return target
+    outside the repo root (test apps) are run from a copy beside a link to the repo's
+    ``static``, so /app/static/vendor/... resolves as in production."""
+    return app if app.parent == REPO_ROOT else copy_app(app, run_root / app.stem)
 
 
 def _chromium_required() -> None:
@@ -89,36 +61,14 @@ def _chromium_required() -> None:
 def map_frame(page, timeout_s: float = MAP_TIMEOUT_S):
     """Return the Playwright Frame (the streamlit-folium iframe) containing
     ``.leaflet-container``; waits up to ``timeout_s`` seconds."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        for frame in page.frames:
-            try:
-                if frame.query_selector(".leaflet-container") is not None:
-                    return frame
-            except Exception:  # frame detached / navigating: try again
-                pass
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"no frame with .leaflet-container after {timeout_s:.0f}s; frames: "
-                f"{[f.url for f in page.frames]}; console errors: "
-                f"{getattr(page, 'console_errors', [])}; blocked: {getattr(page, 'blocked_urls', [])}"
-            )
-        page.wait_for_timeout(250)
-
-
-def frame_with(page, selector: str, timeout_s: float = 30):
-    """The frame holding ``selector``, polling all frames: a Streamlit rerun may replace a
-    map's iframe at any time, so a frame found earlier can detach. None after the timeout."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.query_selector(selector):
-                    return frame
-            except Exception:  # detached while the page reran
-                pass
-        page.wait_for_timeout(100)
-    return None
+    frame = frame_with(page, ".leaflet-container", timeout_s)
+    if frame is None:
+        raise AssertionError(
+            f"no frame with .leaflet-container after {timeout_s:.0f}s; frames: "
+            f"{[f.url for f in page.frames]}; console errors: "
+            f"{getattr(page, 'console_errors', [])}; blocked: {getattr(page, 'blocked_urls', [])}"
+        )
+    return frame
 
 
 def save_screenshot(page, name: str, full_page: bool = True) -> Path:
@@ -141,7 +91,7 @@ def streamlit_server(tmp_path_factory):
     waits for /_stcore/health, and stops the server at the end of the session.
     Server output goes to test-output/streamlit-<app>.log.
     """
-    procs: list[subprocess.Popen] = []
+    servers = []
     urls: dict[tuple[Path, str | None], str] = {}
     logs: dict[str, Path] = {}
     run_root = tmp_path_factory.mktemp("apps")
@@ -155,65 +105,21 @@ def streamlit_server(tmp_path_factory):
             return urls[(app, name)]
         if not app.exists():
             raise FileNotFoundError(app)
-        script = _app_script_for(app, run_root)
-        port = _free_port()
-        OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-        log_path = OUTPUT_DIR / f"streamlit-{name or app.stem}.log"
-        env = {**os.environ, **(env or {})}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        env["ATLAS_REPO_ROOT"] = str(REPO_ROOT)
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.port", str(port),
-            "--server.address", "127.0.0.1",
-            "--server.headless", "true",
-            "--server.enableStaticServing", "true",
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ]
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # own process group: stopped as a whole below
-            )
-        procs.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + SERVER_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"streamlit exited with {proc.returncode} for {app}:\n{_log_tail(log_path)}"
-                )
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"streamlit not healthy after {SERVER_TIMEOUT_S}s for {app}:\n{_log_tail(log_path)}"
-                )
-            time.sleep(0.3)
-        urls[(app, name)] = base
-        logs[base] = log_path
-        return base
+        server = start_server(
+            _app_script_for(app, run_root), OUTPUT_DIR / f"streamlit-{name or app.stem}.log",
+            env={**os.environ, **(env or {}), "ATLAS_REPO_ROOT": str(REPO_ROOT)},
+            options=("--server.enableStaticServing", "true"), wait_s=SERVER_TIMEOUT_S)
+        servers.append(server)
+        urls[(app, name)] = server.base
+        logs[server.base] = server.log
+        return server.base
 
     start.log = logs.__getitem__  # the server log of a base URL
 
     yield start
 
-    for proc in procs:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)  # our own group (start_new_session)
-            except ProcessLookupError:
-                continue
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+    for server in servers:
+        server.stop(grace_s=10)
 
 
 @pytest.fixture(scope="session")
@@ -222,7 +128,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = launch(pw)
         try:
             yield b
         finally:
@@ -254,16 +160,7 @@ def browser_page(browser, request):
     page.failed_requests = []
     page.http_errors = []
 
-    def guard(route):
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https", "ws", "wss") and (parts.hostname or "") not in LOCAL_HOSTS:
-            page.blocked_urls.append(url)
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()
-
-    context.route("**/*", guard)
+    block_non_local(context, page.blocked_urls)
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.page_errors.append(str(e)))
     page.on(

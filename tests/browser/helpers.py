@@ -6,14 +6,11 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["app_idle", "choose", "log_in", "map_reported", "sample_login"]
+from scripts.local_browser import frame_where
+from scripts.local_server import log_tail
 
-
-def _log_tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
+__all__ = ["app_idle", "choose", "click_until", "go_to", "log_in", "map_reported",
+           "sample_login"]
 
 
 def app_idle(page, timeout_ms: float = 60_000) -> None:
@@ -34,8 +31,37 @@ def sample_login(log_path: Path, timeout_s: float = 60) -> tuple[str, str]:
         if found:
             return found.group(1), found.group(2)
         if time.monotonic() > deadline:
-            raise AssertionError(f"no sample login in {log_path}:\n{_log_tail(log_path)}")
+            raise AssertionError(f"no sample login in {log_path}:\n{log_tail(log_path)}")
         time.sleep(0.25)
+
+
+def click_until(page, click, holds, waits_ms: tuple[float, ...] = (30_000, 30_000, 60_000)) -> None:
+    """Click once the app's run is over, until a condition holds, as a person does when a
+    click had no effect: a rerun (a map reporting its view) may swallow a click or undo it.
+
+    ``click``: a Locator to click, or a function doing the clicks (and typing) of one try.
+    ``holds(timeout_ms)``: waits for the condition with Playwright's auto-waiting (``expect``,
+    ``wait_for_url`` ...) and raises AssertionError or Playwright's TimeoutError when it did
+    not come. One try per entry of ``waits_ms`` (its timeout). Before clicking again, the
+    condition is looked at once more after the run is over: a slow answer is not clicked
+    twice. The last try's error is raised."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt, wait_ms in enumerate(waits_ms):
+        app_idle(page)
+        try:
+            click.click() if hasattr(click, "click") else click()
+            holds(wait_ms)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            if attempt == len(waits_ms) - 1:
+                raise
+        app_idle(page)
+        try:
+            holds(1_000)  # slow, not swallowed
+            return
+        except (AssertionError, PlaywrightTimeout):
+            continue
 
 
 def log_in(page, username: str, password: str, lang: str = "zh") -> None:
@@ -50,65 +76,53 @@ def log_in(page, username: str, password: str, lang: str = "zh") -> None:
     sidebar.get_by_text(t("auth.login_title", lang)).click()
     name_box = sidebar.get_by_label(t("auth.username", lang))
     password_box = sidebar.get_by_label(t("auth.password", lang), exact=True)
-    for attempt in range(3):  # a rerun (a map reporting itself) may swallow the submit
-        app_idle(page)
+
+    def submit() -> None:
         name_box.fill(username)
         password_box.fill(password)
         expect(name_box).to_have_value(username)
         expect(password_box).to_have_value(password)
         sidebar.get_by_role("button", name=t("auth.login", lang), exact=True).click()
-        try:
-            expect(logout).to_be_visible(timeout=30_000 if attempt < 2 else 60_000)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
+
+    click_until(page, submit, lambda ms: expect(logout).to_be_visible(timeout=ms))
 
 
-def go_to(page, link_name: str, path: str, attempts: int = 3) -> None:
+def go_to(page, link_name: str, path: str) -> None:
     """Open another page from the sidebar's navigation, as a person would: once the current run
-    is over, and again if a rerun swallowed the click (the URL did not change to ``/<path>``)."""
+    is over, and again if a rerun swallowed the click or took the page back (the URL's path is
+    not ``/<path>`` once the new page's run is over)."""
     import re
     from urllib.parse import urlsplit
 
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     link = page.get_by_test_id("stSidebar").get_by_role("link", name=link_name)
     where = re.compile(rf"/{path}(\?|$)")
-    for attempt in range(attempts):
+
+    def arrived(timeout_ms: float) -> None:
+        page.wait_for_url(where, timeout=timeout_ms)
+        app_idle(page)  # a rerun the old page had due (its map reporting) can take it back
+        page.wait_for_timeout(500)
         app_idle(page)
-        link.click()
-        try:
-            page.wait_for_url(where, timeout=15_000)
-            app_idle(page)  # a rerun the old page had due (its map reporting) can take it back
-            page.wait_for_timeout(500)
-            app_idle(page)
-            if where.search(urlsplit(page.url).path):
-                return
-        except PlaywrightTimeout:
-            pass
-        if attempt == attempts - 1:
-            raise AssertionError(f"the link {link_name!r} did not keep the page at /{path}: {page.url}")
+        assert where.search(urlsplit(page.url).path), \
+            f"the link {link_name!r} did not keep the page at /{path}: {page.url}"
+
+    click_until(page, link, arrived, (15_000, 15_000, 15_000))
 
 
-def choose(page, label: str, option, attempts: int = 3) -> None:
+def choose(page, label: str, option) -> None:
     """Pick ``option`` in the selectbox labelled ``label``, as a person does: open the list,
-    click the option. A rerun (a map reporting its view) may close an open list: then open
-    it again. Waits until the box shows the option (a text, or a ``re.Pattern``)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    click the option; again if a rerun (a map reporting its view) closed the list or reset the
+    box. Waits until the box shows the option (a text, or a ``re.Pattern``)."""
     from playwright.sync_api import expect
 
     box = page.locator("[data-testid='stSelectbox']:visible").filter(has_text=label)
-    for _ in range(attempts):
-        app_idle(page)
+
+    def pick() -> None:
         box.click()
-        try:
-            page.get_by_role("option", name=option, exact=isinstance(option, str)).click(
-                timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    expect(box.get_by_role("combobox")).to_have_value(option, timeout=30_000)
+        page.get_by_role("option", name=option, exact=isinstance(option, str)).click(
+            timeout=10_000)
+
+    click_until(page, pick,
+                lambda ms: expect(box.get_by_role("combobox")).to_have_value(option, timeout=ms))
 
 
 def map_reported(page, condition: str = "true", arg=None, timeout_s: float = 60):
@@ -117,13 +131,7 @@ def map_reported(page, condition: str = "true", arg=None, timeout_s: float = 60)
     rerun may replace a map's frame at any moment: every frame is tried on each poll."""
     script = ("([arg]) => !!(window.map && window.__GLOBAL_DATA__) && (v => !!v && !!v.center && "
               f"({condition}))(window.__GLOBAL_DATA__.previous_data)")
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate(script, [arg]):
-                    return frame
-            except Exception:  # noqa: BLE001, S112 -- detached or navigating
-                continue
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no map reported a view where {condition} ({arg}) in {timeout_s:.0f} s")
+    frame = frame_where(page, lambda f: f.evaluate(script, [arg]), timeout_s)
+    if frame is None:
+        raise AssertionError(f"no map reported a view where {condition} ({arg}) in {timeout_s:.0f} s")
+    return frame

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from geo import bundle
 from geo.i18n import t
 from layers.atlas_view import detail_zoom
+from scripts.local_browser import frame_where
 from tests.browser.helpers import app_idle, choose, map_reported
 
 pytestmark = pytest.mark.browser
@@ -27,23 +28,18 @@ EXPANDED = re.compile(r"\bleaflet-control-layers-expanded\b")
 
 
 def _map_where(page, js: str, arg=None, timeout_s: float = 30.0):
-    """The map frame in which ``js`` (a function of ``arg``) is true, polling every frame:
-    a Streamlit rerun may replace the map's iframe at any time."""
-    deadline = page.evaluate("() => performance.now()") + timeout_s * 1000
-    while True:
-        for frame in page.frames:
-            try:
-                if frame.query_selector(".leaflet-container") and frame.evaluate(js, arg):
-                    return frame
-            except Exception:  # noqa: BLE001 -- detached while the page reran
-                pass
-        if page.evaluate("() => performance.now()") > deadline:
-            raise AssertionError(f"no map frame where {js} after {timeout_s:.0f} s")
-        page.wait_for_timeout(200)
+    """The map frame in which ``js`` (a function of ``arg``) is true (every frame polled: a
+    Streamlit rerun may replace the map's iframe at any time)."""
+    frame = frame_where(page, lambda f: f.query_selector(".leaflet-container")
+                        and f.evaluate(js, arg), timeout_s)
+    if frame is None:
+        raise AssertionError(f"no map frame where {js} after {timeout_s:.0f} s")
+    return frame
 
 
-def _count(frame, layer: str) -> int:
-    return frame.locator(f"path.qpa-{layer}").count()
+def _expect_paths(frame, layer: str, n: int) -> None:
+    """The map draws ``n`` paths of ``layer`` (``path.qpa-<layer>``), waited for."""
+    expect(frame.locator(f"path.qpa-{layer}")).to_have_count(n)
 
 
 def _open(page, streamlit_server, find_map_frame, path: str = ""):
@@ -87,21 +83,21 @@ def _overlaps(a: dict, b: dict) -> bool:
 
 def test_all_layers_drawn_offline(atlas, screenshot):
     page, frame = atlas
-    assert _count(frame, "bases") == 15
-    assert _count(frame, "bases-pin") == 15  # pins keep small bases visible at province zoom
-    assert _count(frame, "admin_prefecture") == len(bundle.read_layer("admin_prefecture"))
-    assert _count(frame, "redlines") == len(bundle.read_layer("redlines"))
-    assert _count(frame, "salt_lakes") == len(bundle.read_layer("salt_lakes"))
-    assert _count(frame, "deposits") == len(bundle.read_layer("deposits"))
-    assert _count(frame, "lakes") == len(bundle.read_layer("lakes"))
-    assert frame.locator("img.leaflet-image-layer").count() == 1  # DEM hillshade
-    assert _count(frame, "admin_county") == 0  # off by default, listed in the control
+    _expect_paths(frame, "bases", 15)
+    _expect_paths(frame, "bases-pin", 15)  # pins keep small bases visible at province zoom
+    _expect_paths(frame, "admin_prefecture", len(bundle.read_layer("admin_prefecture")))
+    _expect_paths(frame, "redlines", len(bundle.read_layer("redlines")))
+    _expect_paths(frame, "salt_lakes", len(bundle.read_layer("salt_lakes")))
+    _expect_paths(frame, "deposits", len(bundle.read_layer("deposits")))
+    _expect_paths(frame, "lakes", len(bundle.read_layer("lakes")))
+    expect(frame.locator("img.leaflet-image-layer")).to_have_count(1)  # DEM hillshade
+    _expect_paths(frame, "admin_county", 0)  # off by default, listed in the control
     legend = frame.locator("#qpa-legend")
     expect(legend).to_be_visible()
     for key in ("legend.title", "legend.tier_1000", "legend.elev_scale"):
         expect(legend).to_contain_text(t(key, "zh"))
     expect(legend).to_contain_text("5600")  # the elevation ramp's metres
-    assert frame.locator(".leaflet-tile").count() == 0  # basemap "none": nothing fetched
+    expect(frame.locator(".leaflet-tile")).to_have_count(0)  # basemap "none": nothing fetched
     screenshot(page, "atlas_map")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
@@ -176,7 +172,9 @@ def test_place_names_do_not_overlap(atlas):
 
 
 def test_popup_on_a_base(atlas, screenshot):
-    page, frame = atlas
+    page, _ = atlas
+    frame = map_reported(page)  # the map's first view is in: no rerun is due to replace it
+    app_idle(page)
     boxes = [h.bounding_box() for h in frame.locator("path.qpa-bases-pin").element_handles()]
     leftmost = min(boxes, key=lambda b: b["x"])
     page.mouse.click(leftmost["x"] + leftmost["width"] / 2, leftmost["y"] + leftmost["height"] / 2)

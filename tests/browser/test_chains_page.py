@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.i18n import t
 
@@ -21,11 +22,11 @@ def test_graph_and_map_draw_offline(streamlit_server, browser_page, find_frame_w
     # Graphviz: the DOT is laid out in the browser into an SVG with our node labels
     svg = page.locator("[data-testid='stGraphVizChart'] svg")
     svg.first.wait_for(timeout=60_000)
-    assert page.locator("[data-testid='stGraphVizChart'] svg g.node").count() >= 8
+    expect(page.locator("[data-testid='stGraphVizChart'] svg g.node").nth(7)).to_be_attached()  # ≥ 8 nodes
     assert "电池级碳酸锂" in svg.first.inner_html()
     frame = find_frame_with(page, "path.qpa-chain-line", timeout_s=60)  # the map of the open tab
     assert frame is not None
-    assert frame.locator("path.qpa-bases").count() == 15
+    expect(frame.locator("path.qpa-bases")).to_have_count(15)
     screenshot(page, "chains_page")
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors

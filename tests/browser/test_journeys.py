@@ -30,7 +30,8 @@ from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
-from tests.browser.helpers import app_idle, choose, map_reported
+from scripts.local_browser import frame_where
+from tests.browser.helpers import app_idle, choose, click_until, go_to, map_reported
 
 pytestmark = pytest.mark.browser
 
@@ -59,13 +60,6 @@ def _switch(page, lang: str, heading: str) -> None:
     _sidebar(page).get_by_text({"zh": "中文", "en": "English"}[lang], exact=True).click()
     expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=60_000)
     expect(page).to_have_url(re.compile(f"lang={lang}"), timeout=30_000)
-
-
-def _go(page, page_key: str, lang: str) -> None:
-    """Open another page from the sidebar's navigation, once the current run is over (a
-    click on a link while the page reruns may be overtaken by that run)."""
-    app_idle(page)
-    _sidebar(page).get_by_role("link", name=t(page_key, lang)).click()
 
 
 def _current(lang: str) -> str:
@@ -103,10 +97,6 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                          check=True, timeout=60)
     return re.sub(r"\s+", "", out.stdout.decode("utf-8"))
-
-
-def _select(page, label: str, option: str) -> None:
-    choose(page, label, option)
 
 
 def _tab(page, name: str):
@@ -162,7 +152,7 @@ def test_official_checks_a_site_downloads_everything_and_reserves_quota(
     assert [Path(n).suffix for n in names.values()] == [".html", ".pdf", ".geojson", ".txt"]
 
     # the quota page: reserve twice from the check, confirm the first
-    _go(page, "page.quotas", "en")
+    go_to(page, t("page.quotas", "en"), "quotas")
     expect(page.get_by_role("heading", name=t("quota.title", "en"))).to_be_visible(timeout=60_000)
     reserved = re.compile(re.escape(t("quota.reserved", "en", id="X")).replace("X", r"(\d+)"))
     ids: list[int] = []
@@ -264,7 +254,7 @@ def test_investor_ranks_graphs_and_finds_gaps_in_english(streamlit_server, brows
 
     # a base's chain gaps
     _tab(page, t("chains.tab_base", "en")).click()
-    _select(page, t("chains.pick_base", "en"), names.loc["golmud", "name_en"])
+    choose(page, t("chains.pick_base", "en"), names.loc["golmud", "name_en"])
     expect(page).to_have_url(re.compile("chains_base=golmud"), timeout=30_000)
     expect(page.get_by_role("heading", name=t("chains.gaps", "en"))).to_be_visible()
 
@@ -352,21 +342,14 @@ def _redline_core_rule_documents() -> list[str]:
 
 
 # ------------------------------------------------------------------ d. the data steward
-def _count_redlines(page, find_frame_with, n: int, lang: str) -> None:
+def _count_redlines(page, n: int, lang: str) -> None:
     """Wait for an atlas map in ``lang`` drawing exactly ``n`` red-line zones (a rerun may
-    replace the map's frame while it is looked at: then look again)."""
+    replace the map's frame while it is looked at: every frame is polled again)."""
     label = t("layer.redlines", lang)
-    for _ in range(3):
-        frame = find_frame_with(page, f'.leaflet-control-layers-overlays label:has-text("{label}")',
-                                60)
-        assert frame is not None, f"no atlas map in {lang}"
-        try:
-            frame.wait_for_function(
-                f"document.querySelectorAll('path.qpa-redlines').length === {n}", timeout=30_000)
-            return
-        except Exception:  # noqa: BLE001, S112 -- detached, or not yet the new map
-            continue
-    raise AssertionError(f"the atlas never drew {n} red-line zones")
+    frame = frame_where(
+        page, lambda f: f.query_selector(f'.leaflet-control-layers-overlays label:has-text("{label}")')
+        and f.evaluate(f"document.querySelectorAll('path.qpa-redlines').length === {n}"), 120)
+    assert frame is not None, f"the atlas in {lang} never drew {n} red-line zones"
 
 
 def _redline_file(folder: Path) -> Path:
@@ -379,7 +362,7 @@ def _redline_file(folder: Path) -> Path:
 
 
 def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
-        own_server, streamlit_server, browser_page, login, sample_official, find_frame_with,
+        own_server, streamlit_server, browser_page, login, sample_official,
         tmp_path, screenshot):
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 1600})
@@ -389,7 +372,7 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
     user, password = sample_official(streamlit_server.log(own_server))
     login(page, user, password, "zh")
 
-    _select(page, t("data.layer", "zh"), t("layer.redlines", "zh"))
+    choose(page, t("data.layer", "zh"), t("layer.redlines", "zh"))
     expect(page).to_have_url(re.compile("data_layer=redlines"), timeout=30_000)
     page.locator("input[type='file']").last.set_input_files(str(_redline_file(tmp_path)))
     page.get_by_role("textbox", name=t("data.source", "zh")).fill("测试：省自然资源厅")
@@ -403,41 +386,31 @@ def test_data_steward_imports_sees_it_on_the_atlas_and_restores(
            ).to_be_visible(timeout=60_000)
 
     # the atlas draws the new zone; in English, and after a reload
-    _go(page, "page.atlas", "zh")
-    _count_redlines(page, find_frame_with, n_red + 1, "zh")
+    go_to(page, t("page.atlas", "zh"), "")
+    _count_redlines(page, n_red + 1, "zh")
     _switch(page, "en", t("app.title", "en"))
-    _count_redlines(page, find_frame_with, n_red + 1, "en")
+    _count_redlines(page, n_red + 1, "en")
     page.reload(wait_until="domcontentloaded")
-    _count_redlines(page, find_frame_with, n_red + 1, "en")
+    _count_redlines(page, n_red + 1, "en")
 
     # the data page: restore the version before the import (a reload logged the official out)
     map_reported(page)  # the atlas's first rerun (its map's view) is due before the login
     login(page, user, password, "en")
-    _go(page, "page.data", "en")
+    go_to(page, t("page.data", "en"), "data")
     expect(page.get_by_role("heading", name=t("data.title", "en"))).to_be_visible(timeout=60_000)
     app_idle(page)
-    _select(page, t("data.layer", "en"), t("layer.redlines", "en"))  # a new session's page
+    choose(page, t("data.layer", "en"), t("layer.redlines", "en"))  # a new session's page
     expect(page).to_have_url(re.compile("data_layer=redlines"), timeout=30_000)
     section = page.locator("[data-testid='stExpander']", has_text=t("data.restore", "en"))
     section.get_by_text(t("data.restore", "en")).click()
     expect(page.get_by_role("combobox", name=t("data.restore_version", "en"), exact=True)
            ).to_have_value("1")
     restored = page.get_by_text(t("data.restored", "en", version=1, new=3))
-    for attempt in range(2):  # a click a rerun swallowed is made again, as a person would
-        app_idle(page)
-        section.get_by_role("button", name=t("data.restore_button", "en")).click()
-        try:
-            expect(restored).to_be_visible(timeout=30_000 if attempt == 0 else 60_000)
-            break
-        except AssertionError:
-            app_idle(page)
-            if restored.is_visible():  # slow, not swallowed
-                break
-            if attempt == 1:
-                raise
+    click_until(page, section.get_by_role("button", name=t("data.restore_button", "en")),
+                lambda ms: expect(restored).to_be_visible(timeout=ms), (30_000, 60_000))
 
-    _go(page, "page.atlas", "en")
-    _count_redlines(page, find_frame_with, n_red, "en")  # the imported zone is gone
+    go_to(page, t("page.atlas", "en"), "")
+    _count_redlines(page, n_red, "en")  # the imported zone is gone
     screenshot(page, "journey_data_steward")
     assert page.page_errors == [], page.page_errors
     assert page.blocked_urls == [], page.blocked_urls

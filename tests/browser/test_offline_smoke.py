@@ -14,6 +14,7 @@ from pathlib import Path
 import folium
 import folium.plugins as plugins
 import pytest
+from playwright.sync_api import expect
 from branca.colormap import ColorMap, LinearColormap
 
 from layers import offline
@@ -247,12 +248,12 @@ def test_offline_map_renders_in_chromium(streamlit_server, browser_page, find_ma
     page.wait_for_timeout(500)  # let late asset requests (fonts, images) settle
     shot = screenshot(page, "offline_smoke")
 
-    assert frame.locator("path.leaflet-interactive").count() == 3
-    assert frame.locator(".leaflet-control-layers").count() == 1
-    assert frame.locator(".leaflet-draw").count() >= 1
-    assert frame.locator(".awesome-marker i.glyphicon-info-sign").count() == 1
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(3)
+    expect(frame.locator(".leaflet-control-layers")).to_have_count(1)
+    expect(frame.locator(".leaflet-draw").first).to_be_attached()
+    expect(frame.locator(".awesome-marker i.glyphicon-info-sign")).to_have_count(1)
     assert frame.evaluate("""() => document.fonts.check('12px "Glyphicons Halflings"')""")
-    assert frame.locator(".leaflet-tile").count() == 0  # no basemap by default
+    expect(frame.locator(".leaflet-tile")).to_have_count(0)  # no basemap by default
 
     assert page.blocked_urls == [], f"external requests were made: {page.blocked_urls}"
     vendor_reqs = [u for u in requested if f"{STATIC_URL}/" in u]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.i18n import t
 from tests._text import stem
@@ -14,15 +15,21 @@ APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 QINGHAI_LAKE = "100.10,36.90\n100.12,36.90\n100.12,36.92\n100.10,36.92"
 
 
-def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_frame_with, screenshot):
-    _frame_with = find_frame_with
-    page = browser_page
+def _paste_site_on_the_lake(page, streamlit_server) -> None:
+    """Open the site check, paste the coordinates of a site on Qinghai Lake (a red-line zone),
+    use them; wait until the page shows the current site."""
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
     page.get_by_text(t("site.mode.paste", "zh")).click()
     page.get_by_label(t("site.coords", "zh")).fill(QINGHAI_LAKE)
     page.get_by_role("button", name=t("site.use_coords", "zh")).click()
     page.get_by_text(stem("site.current", "zh")).wait_for(timeout=30_000)
+
+
+def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_frame_with, screenshot):
+    _frame_with = find_frame_with
+    page = browser_page
+    _paste_site_on_the_lake(page, streamlit_server)
     assert _frame_with(page, "path.qpa-site") is not None
     page.get_by_role("button", name=t("site.run", "zh")).click()
     page.get_by_text(t("site.verdict_compliance", "zh", status=t("status.FAIL", "zh"))).wait_for(timeout=60_000)  # the binding verdict
@@ -30,7 +37,8 @@ def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_fr
     table = page.locator("[data-testid='stDataFrame']").first
     table.wait_for(timeout=30_000)
     frame = _frame_with(page, "path.qpa-overlap")  # the red-line overlap drawn after the check
-    assert frame is not None and frame.locator("path.qpa-site").count() == 1
+    assert frame is not None
+    expect(frame.locator("path.qpa-site")).to_have_count(1)
     page.get_by_role("button", name=t("site.dl.pdf", "zh")).wait_for(timeout=60_000)  # built after the table
     screenshot(page, "site_check")
     assert page.blocked_urls == [], page.blocked_urls
@@ -64,12 +72,7 @@ def test_downloaded_report_carries_the_location_map(streamlit_server, browser_pa
     """The HTML report an official downloads after a check has the location map, drawn from the
     layers the page screened with (province inset, red line, site; legend in Chinese)."""
     page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 1600})
-    page.goto(streamlit_server(APP) + "/site_check", wait_until="domcontentloaded")
-    page.get_by_text(t("site.mode.paste", "zh")).click()
-    page.get_by_label(t("site.coords", "zh")).fill(QINGHAI_LAKE)
-    page.get_by_role("button", name=t("site.use_coords", "zh")).click()
-    page.get_by_text(stem("site.current", "zh")).wait_for(timeout=30_000)
+    _paste_site_on_the_lake(page, streamlit_server)
     page.get_by_role("button", name=t("site.run", "zh")).click()
     button = page.get_by_role("button", name=t("site.dl.html", "zh"))
     button.wait_for(timeout=60_000)

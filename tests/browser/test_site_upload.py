@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.i18n import t
 
@@ -42,7 +43,7 @@ def test_upload_a_site_file_and_a_hostile_one(streamlit_server, browser_page, tm
     page.locator("input[type='file']").first.set_input_files(str(hostile))
     message = t("file.err.crs_link", "zh", name="link.geojson")
     page.get_by_text(message[:20]).wait_for(timeout=60_000)
-    assert page.get_by_text("Traceback").count() == 0
+    expect(page.get_by_text("Traceback")).to_have_count(0)
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
 

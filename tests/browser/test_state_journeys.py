@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from playwright.sync_api import expect
 
 from geo import bundle
 from geo.i18n import t
+from scripts.local_browser import frame_where
 from tests.browser.helpers import app_idle, choose, map_reported
 
 pytestmark = pytest.mark.browser
@@ -46,19 +46,20 @@ def _map_in(page, find_frame_with, lang: str):
     return frame
 
 
+def _map_frame_where(page, condition: str, timeout_s: float = 60):
+    """The frame whose map meets ``condition`` (JS, about ``window.map``); a rerun may replace
+    the frame at any moment, so every frame is tried again on each poll."""
+    frame = frame_where(
+        page, lambda fr: fr.evaluate(f"!!(window.map && window.map.getZoom && ({condition}))"),
+        timeout_s)
+    if frame is None:
+        raise AssertionError(f"the map never met: {condition}")
+    return frame
+
+
 def _wait_map(page, condition: str, timeout_s: float = 60) -> None:
-    """Wait until ``condition`` (JS, about ``window.map``) holds in a map frame; a rerun may
-    replace the frame at any moment, so every frame is tried again on each poll."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate(f"!!(window.map && window.map.getZoom && ({condition}))"):
-                    return
-            except Exception:  # detached or navigating
-                pass
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the map never met: {condition}")
+    """Wait until ``condition`` (JS, about ``window.map``) holds in a map frame."""
+    _map_frame_where(page, condition, timeout_s)
 
 
 def _wait_reported(page, condition: str, timeout_s: float = 30) -> None:
@@ -69,14 +70,7 @@ def _wait_reported(page, condition: str, timeout_s: float = 30) -> None:
 
 def _on_map(page, script: str) -> None:
     """Run ``script`` in the frame that holds the map."""
-    _wait_map(page, "true")
-    for frame in page.frames:
-        try:
-            if frame.evaluate("!!window.map"):
-                frame.evaluate(script)
-                return
-        except Exception:
-            pass
+    _map_frame_where(page, "true").evaluate(script)
 
 
 def _payload_tol(detail: int) -> str:

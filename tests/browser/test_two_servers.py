@@ -25,12 +25,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -40,54 +37,24 @@ import pytest
 from geo import ledger
 from geo.auth import User
 from geo.i18n import t
+from scripts.local_browser import CHROMIUM, frame_with
+from scripts.local_server import start
 from tests._text import stem
 from tests._stores import OFFICIAL_USER, need_postgis, run_page
-from tests.browser.helpers import choose, go_to, log_in
+from tests.browser.helpers import choose, click_until, go_to, log_in
 from tests.test_dem_versions import _fine_dem
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 DATA_PAGE = str(REPO / "pages" / "data.py")
 PASSWORD = "two-servers-test"
 AREA_HA, N_EACH = 0.5, 8
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _server_env(url: str, schema: str, data_dir: Path) -> dict:
     hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
-    return {**os.environ, "PYTHONPATH": str(REPO), "QPA_DATABASE_URL": url,
+    return {**os.environ, "QPA_DATABASE_URL": url,
             "QPA_DATABASE_SCHEMA": schema, "QPA_DATA_DIR": str(data_dir),
             "QPA_USERS": f"{OFFICIAL_USER.username}:{hashed}:official"}
-
-
-def _start(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_healthy(proc: subprocess.Popen, base: str, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{base} not healthy:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @pytest.fixture
@@ -98,27 +65,23 @@ def two_servers(tmp_path, monkeypatch):
             pytest.fail(f"{CHROMIUM} is missing")
         pytest.skip(f"{CHROMIUM} is missing")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    procs, bases = [], []
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        log = tmp_path / f"server-{name}.log"
-        proc, base = _start(_server_env(url, schema, tmp_path / name), log)
-        procs.append((proc, log))
-        bases.append(base)
+    servers = []
     try:
-        for (proc, log), base in zip(procs, bases):
-            _wait_healthy(proc, base, log)
+        for name in ("a", "b"):  # both start at once, then both are waited for
+            (tmp_path / name).mkdir()
+            servers.append(start(REPO / "streamlit_app.py", tmp_path / f"server-{name}.log",
+                                 env=_server_env(url, schema, tmp_path / name), wait_s=None))
+        for server in servers:
+            server.wait_healthy(90)
         # this process is a third app server on the same database (AppTest runs pages here)
         monkeypatch.setenv("QPA_DATABASE_URL", url)
         monkeypatch.setenv("QPA_DATABASE_SCHEMA", schema)
         monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path / "c"))
-        yield {"url": url, "schema": schema, "bases": bases, "dirs": [tmp_path / "a",
-                                                                        tmp_path / "b"]}
+        yield {"url": url, "schema": schema, "bases": [s.base for s in servers],
+               "dirs": [tmp_path / "a", tmp_path / "b"]}
     finally:
-        for proc, _ in procs:
-            os.killpg(proc.pid, 15)
-        for proc, _ in procs:
-            proc.wait(timeout=30)
+        for server in servers:
+            server.stop(grace_s=30)
         from geo.store import connect
 
         connect(url, schema=schema).drop_schema()
@@ -126,17 +89,10 @@ def two_servers(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------ the pages
 def _map_frame(page, timeout_s: float = 90):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.query_selector("img.leaflet-image-layer") and frame.query_selector(
-                        "path.qpa-bases"):
-                    return frame
-            except Exception:  # a rerun replaced the iframe: look again
-                pass
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no atlas map after {timeout_s} s")
+    """The atlas map's frame once it has drawn the bases and the terrain image."""
+    frame = frame_with(page, "html:has(img.leaflet-image-layer):has(path.qpa-bases)", timeout_s)
+    assert frame is not None, f"no atlas map after {timeout_s} s"
+    return frame
 
 
 def _atlas(page, base: str) -> tuple[int, str]:
@@ -185,9 +141,9 @@ def _browser_layer_restore(page, base: str, layer_id: str, version: int) -> None
     section.get_by_text(t("data.restore", "zh")).click()
     button = section.get_by_role("button", name=t("data.restore_button", "zh"))
     expect(button).to_have_count(1, timeout=60_000)
-    button.click()
-    expect(page.get_by_text(t("data.restored", "zh", version=version, new=version + 2))
-           ).to_be_visible(timeout=120_000)
+    restored = page.get_by_text(t("data.restored", "zh", version=version, new=version + 2))
+    click_until(page, button, lambda ms: expect(restored).to_be_visible(timeout=ms),
+                (60_000, 120_000))
 
 
 def _browser_dem_import(page, base: str, tif: Path) -> None:
