@@ -144,6 +144,13 @@ _PAINTED = """(doc) => {
 
 _BASELINE_PAINTED = "(doc) => doc.querySelectorAll('path.qpa-baseline').length >= 3"
 
+# the atlas as it opens (the layers shown by default: bases, red lines, terrain ...)
+_DEFAULT_PAINTED = """(doc) => {
+  const img = doc.querySelector('img.leaflet-image-layer');
+  return doc.querySelectorAll('path.qpa-bases').length >= 15
+         && doc.querySelectorAll('path.qpa-redlines').length > 0 && img && img.complete;
+}"""
+
 
 # Runs in the top page from its first script on: on every animation frame it looks into
 # the page's (same-origin) iframes, and when one holds a Leaflet map that satisfies the
@@ -274,6 +281,9 @@ def bench_browser(args) -> None:
         servers.append(_start_streamlit(ROOT / "bench" / "paint_widgets.py", tmp / "widgets",
                                         pages=False))
         base_w = servers[-1].base
+        servers.append(_start_streamlit(ROOT / "streamlit_app.py", tmp / "default"))
+        base_d = servers[-1].base
+        _warm_up(base_d)
         with sync_playwright() as pw:
             browser = launch(pw, NO_INTERNET)
             _one_paint(browser, base0, _BASELINE_PAINTED)  # the browser's own first start
@@ -282,11 +292,13 @@ def bench_browser(args) -> None:
             cold = _one_paint(browser, base_cold)[0]  # no warm-up: this visitor builds caches
             payload, ws, blocked = _payload(browser, base)
             payload0, ws0, _ = _payload(browser, base0, _BASELINE_PAINTED)
-            warm, baseline, widgets = [], [], []
+            _one_paint(browser, base_d, _DEFAULT_PAINTED)
+            warm, baseline, widgets, default = [], [], [], []
             for _ in range(args.paints):  # alternate, so drift in machine load hits all
                 warm.append(_one_paint(browser, base))
                 baseline.append(_one_paint(browser, base0, _BASELINE_PAINTED)[0])
                 widgets.append(_one_paint(browser, base_w, _BASELINE_PAINTED)[0])
+                default.append(_one_paint(browser, base_d, _DEFAULT_PAINTED)[0])
             for i in range(args.first_loads - 1):  # more fresh servers: one first load each
                 fresh = _start_streamlit(ROOT / "bench" / "paint_app.py", tmp / f"fresh{i}")
                 servers.append(fresh)
@@ -316,6 +328,11 @@ def bench_browser(args) -> None:
         f"median {statistics.median(baseline):.2f} s", "",
         f"app / baseline: median {statistics.median(ratios):.2f}x "
         f"(per pair {min(ratios):.2f}-{max(ratios):.2f}x); floor 1.2x")
+    d_ratios = [a / b for a, b in zip(default, baseline)]
+    row("  same run: the atlas as it opens (streamlit_app.py, the layers shown by default)",
+        f"median {statistics.median(default):.2f} s", "",
+        f"atlas as opened / baseline: median {statistics.median(d_ratios):.2f}x "
+        f"(per pair {min(d_ratios):.2f}-{max(d_ratios):.2f}x); floor 1.2x")
     row("  same run: baseline page + the atlas's kinds of widgets (bench/paint_widgets.py)",
         f"median {statistics.median(widgets):.2f} s", "",
         f"widgets / baseline: median "
