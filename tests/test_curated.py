@@ -319,6 +319,18 @@ def test_missing_field(monkeypatch, tmp_path):
         build_bases()
 
 
+@pytest.mark.parametrize("name, key, build", [
+    ("bases.yaml", "bases", "build_bases"), ("salt_lakes.yaml", "lakes", "build_salt_lakes"),
+    ("deposits.yaml", "deposits", "build_deposits"), ("redlines.yaml", "redlines", "build_redlines")])
+def test_duplicate_id_refused(monkeypatch, tmp_path, name, key, build):
+    """Every curated table refuses an id used twice (the salt lakes did not check)."""
+    def twice(d):
+        d[key][1]["id"] = d[key][0]["id"]
+    _patch_yaml(monkeypatch, tmp_path, name, twice)
+    with pytest.raises(CuratedDataError, match=rf"{name}: entry 1 .*duplicates id"):
+        getattr(curated, build)()
+
+
 def test_swapped_lonlat(monkeypatch, tmp_path):
     _patch_yaml(monkeypatch, tmp_path, "deposits.yaml",
                 lambda d: d["deposits"][0].update(lon=37.34, lat=95.56))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,20 @@ def _require(entry: dict, fields: tuple[str, ...], fname: str, where: str) -> No
 
 def _where(entry: dict, i: int) -> str:
     return f"entry {i} (id={entry.get('id', '?')!r})"
+
+
+def _checked(data: dict, key: str, fname: str, fields: tuple[str, ...]
+             ) -> Iterator[tuple[dict, str]]:
+    """Each entry of ``data[key]`` with its place for messages (``where``), after checking that
+    it has every field of ``fields`` and an id no earlier entry has."""
+    seen: set[Any] = set()
+    for i, e in enumerate(_entries(data, key, fname)):
+        where = _where(e, i)
+        _require(e, fields, fname, where)
+        if e["id"] in seen:
+            raise CuratedDataError(f"{fname}: {where} duplicates id {e['id']!r}")
+        seen.add(e["id"])
+        yield e, where
 
 
 def _in_bbox(lon: float, lat: float) -> bool:
@@ -228,13 +243,8 @@ def build_bases(n_vertices: int = 64) -> gpd.GeoDataFrame:
     tiers = data.get("tiers") or {}
     tier_cite = data.get("tier_cite", "")
     src_date = _check_date(data.get("source_date", ""), fname, "top level")
-    rows, geoms, seen = [], [], set()
-    for i, e in enumerate(_entries(data, "bases", fname)):
-        where = _where(e, i)
-        _require(e, _BASE_FIELDS, fname, where)
-        if e["id"] in seen:
-            raise CuratedDataError(f"{fname}: {where} duplicates id {e['id']!r}")
-        seen.add(e["id"])
+    rows, geoms = [], []
+    for e, where in _checked(data, "bases", fname, _BASE_FIELDS):
         if e["tier"] not in TIERS:
             raise CuratedDataError(f"{fname}: {where} has unknown tier {e['tier']!r}; expected one of {list(TIERS)}")
         lon, lat = _check_lonlat(e["lon"], e["lat"], fname, where)
@@ -324,9 +334,8 @@ def build_salt_lakes(lakes: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     src = " ".join(str(data.get("source", "")).split())
     src_date = _check_date(data.get("source_date", ""), fname, "top level")
     rows, geoms = [], []
-    for i, e in enumerate(_entries(data, "lakes", fname)):
-        where = _where(e, i)
-        _require(e, ("id", "name_zh", "name_en", "minerals", "lon", "lat", "area_km2", "cite"), fname, where)
+    for e, where in _checked(data, "lakes", fname,
+                             ("id", "name_zh", "name_en", "minerals", "lon", "lat", "area_km2", "cite")):
         bad = [m for m in e["minerals"] if m not in MINERAL_CODES]
         if bad:
             raise CuratedDataError(f"{fname}: {where} has unknown minerals {bad}; allowed {list(MINERAL_CODES)}")
@@ -380,13 +389,8 @@ def build_deposits() -> gpd.GeoDataFrame:
     src_date = _check_date(data.get("source_date", ""), fname, "top level")
     fields = ("id", "name_zh", "name_en", "commodity", "commodity_zh", "commodity_en", "scale", "scale_zh",
               "important_basis", "lon", "lat", "position_note")
-    rows, geoms, seen = [], [], set()
-    for i, e in enumerate(_entries(data, "deposits", fname)):
-        where = _where(e, i)
-        _require(e, fields, fname, where)
-        if e["id"] in seen:
-            raise CuratedDataError(f"{fname}: {where} duplicates id {e['id']!r}")
-        seen.add(e["id"])
+    rows, geoms = [], []
+    for e, where in _checked(data, "deposits", fname, fields):
         if e["scale"] not in SCALES or SCALES[e["scale"]] != e["scale_zh"]:
             raise CuratedDataError(f"{fname}: {where} scale {e['scale']!r}/{e['scale_zh']!r} not one of {SCALES}")
         if not isinstance(e.get("important"), bool):
@@ -418,13 +422,8 @@ def build_redlines(lakes: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     data = load_yaml(fname)
     fields = ("id", "name_zh", "name_en", "category", "category_en", "control_level", "control_level_en",
               "outline", "outline_note", "legal_basis", "source", "source_date")
-    rows, geoms, seen = [], [], set()
-    for i, e in enumerate(_entries(data, "redlines", fname)):
-        where = _where(e, i)
-        _require(e, fields, fname, where)
-        if e["id"] in seen:
-            raise CuratedDataError(f"{fname}: {where} duplicates id {e['id']!r}")
-        seen.add(e["id"])
+    rows, geoms = [], []
+    for e, where in _checked(data, "redlines", fname, fields):
         if e["category"] not in CATEGORIES:
             raise CuratedDataError(f"{fname}: {where} has unknown category {e['category']!r}; expected one of {list(CATEGORIES)}")
         if e["control_level"] not in CONTROL_LEVELS:
