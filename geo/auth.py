@@ -71,6 +71,7 @@ __all__ = [
     "FailureLog",
     "authenticate",
     "SAMPLE_USER",
+    "who",
     "CREDENTIALS_FILE",
 ]
 
@@ -79,6 +80,8 @@ OFFICIAL = "official"
 ROLES: tuple[str, ...] = (VIEWER, OFFICIAL)
 _SYSTEM_ROLE = "system"
 SAMPLE_USER = "official"
+#: User names shown in the user's language (:func:`who`): the app's own and the sample login.
+_SHOWN_AS = {"system": "auth.who_system", SAMPLE_USER: "auth.who_sample"}
 CREDENTIALS_FILE = "credentials.json"
 #: Failed logins a client may make freely; each further one doubles its wait
 #: (1 s, 2 s, 4 s ... at most ``_MAX_WAIT_SECONDS``).
@@ -112,6 +115,16 @@ class User:
     def label(self) -> str:
         """Display name, else user name."""
         return self.name or self.username
+
+
+def who(username: str | None, lang: str) -> str:
+    """The name to show for a user name recorded in the store or the ledger: the app itself
+    and the sample local official in the user's language, anyone else as recorded."""
+    from .i18n import t
+
+    if username in _SHOWN_AS:
+        return t(_SHOWN_AS[username], lang)
+    return "" if username is None else str(username)
 
 
 #: Anyone who has not logged in.

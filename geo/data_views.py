@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .auth import who
 from .dem_versions import DemVersion
 from .i18n import t
 from .store import LayerVersion
@@ -45,7 +46,7 @@ def layer_version_rows(versions: Sequence[LayerVersion], lang: str) -> pd.DataFr
         t("data.col.version", lang): v.version, t("data.col.current", lang): "✓" if v.current else "",
         t("data.col.action", lang): t(f"data.action.{v.action}", lang),
         t("data.col.at_beijing", lang): beijing_text(v.created_at, seconds=True),
-        t("data.col.by", lang): v.created_by, t("data.col.source", lang): v.source,
+        t("data.col.by", lang): who(v.created_by, lang), t("data.col.source", lang): v.source,
         t("data.col.source_date", lang): v.source_date, t("data.col.n", lang): v.n_features,
         t("data.col.note", lang): v.note} for v in versions])
 
@@ -58,7 +59,7 @@ def dem_version_rows(dems: Sequence[DemVersion], lang: str) -> pd.DataFrame:
         t("data.col.current", lang): "✓" if current is not None and v.version == current.version
         else "",
         t("data.col.at_beijing", lang): beijing_text(v.created_at, seconds=True),
-        t("data.col.by", lang): v.created_by, t("data.col.source", lang): v.source,
+        t("data.col.by", lang): who(v.created_by, lang), t("data.col.source", lang): v.source,
         t("dem.col.cell", lang): v.cell_m, t("dem.col.shape", lang): f"{v.shape[0]}×{v.shape[1]}",
         t("data.col.note", lang): v.note} for v in reversed(list(dems))])
 

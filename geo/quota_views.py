@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .auth import who
 from .beijing_time import beijing_text
 from .i18n import t
 
@@ -59,7 +60,8 @@ def reservation_rows(reservations: pd.DataFrame, bases: pd.DataFrame, lang: str)
             "area_ha": "quota.area", "reason": "quota.reason_col", "created_by": "quota.col.by",
             "created_at": "quota.col.at"}
     shown = reservations.assign(base=reservations["base_id"].map(names).fillna(reservations["base_id"]),
-                                created_at=reservations["created_at"].map(beijing_text))
+                                created_at=reservations["created_at"].map(beijing_text),
+                                created_by=reservations["created_by"].map(lambda u: who(u, lang)))
     return shown[list(cols)].rename(columns={c: t(k, lang) for c, k in cols.items()})
 
 
@@ -87,5 +89,6 @@ def entry_rows(entries: pd.DataFrame, bases: pd.DataFrame, lang: str) -> pd.Data
         at=entries["at"].map(beijing_text),
         action=entries["action"].map(lambda a: t(f"quota.action.{a}", lang)),
         base=entries["base_id"].map(names).fillna(entries["base_id"]),
+        username=entries["username"].map(lambda u: who(u, lang)),
         reservation_id=entries["reservation_id"].astype("Int64"))
     return shown[list(cols)].rename(columns={c: t(k, lang) for c, k in cols.items()})

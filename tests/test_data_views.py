@@ -55,7 +55,28 @@ def test_layer_version_table_has_translated_actions_and_beijing_times(lang):
     assert rows[t("data.col.at_beijing", lang)].tolist() == ["2026-01-01 08:00:00",
                                                              "2026-12-02 01:05:09"]
     assert rows[t("data.col.current", lang)].tolist() == ["", "✓"]
+    # the app itself is named in the user's language; a real user as recorded
+    assert rows[t("data.col.by", lang)].tolist() == [t("auth.who_system", lang), "wang"]
 
 
 def test_a_time_without_a_zone_is_taken_as_utc():
     assert beijing_text("2026-12-01T16:00:00", seconds=True) == "2026-12-02 00:00:00"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ledger_rows_name_the_sample_official_in_the_users_language(lang):
+    """The quota ledger shows who acted: the sample local login by a translated name, not the
+    English user name 'official' in the Chinese page."""
+    import pandas as pd
+
+    from geo.quota_views import entry_rows
+
+    e = pd.DataFrame({"id": [1, 2], "at": ["2026-12-01T01:00:00+00:00"] * 2,
+                      "username": ["official", "system"], "action": ["reserve", "seed"],
+                      "base_id": ["a", "a"], "year": [2026] * 2, "reservation_id": [7, None],
+                      "d_allocated": [0.0, 10.0], "d_used": [0.0] * 2, "d_reserved": [2.0, 0.0],
+                      "allocated_ha": [10.0] * 2, "used_ha": [0.0] * 2, "reserved_ha": [2.0, 0.0],
+                      "remaining_ha": [8.0, 10.0], "reason": ["x", ""]})
+    rows = entry_rows(e, pd.DataFrame({"id": ["a"], "name_en": ["A park"], "name_zh": ["甲园区"]}), lang)
+    assert rows[t("quota.col.by", lang)].tolist() == [t("auth.who_system", lang),
+                                                     t("auth.who_sample", lang)]

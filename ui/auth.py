@@ -21,7 +21,7 @@ import os
 import streamlit as st
 
 from geo.auth import (ANONYMOUS, LoginError, User, authenticate, is_official, load_credentials,
-                      sample_login_allowed)
+                      SAMPLE_USER, sample_login_allowed, who)
 from geo.bundle import data_dir
 from geo.i18n import t
 from geo.seed import open_store
@@ -116,7 +116,8 @@ def login_sidebar(lang: str) -> User:
     user = current_user()
     with st.sidebar:
         if is_official(user):
-            st.caption(t("auth.logged_in", lang, name=user.label))
+            name = who(user.username, lang) if user.username == SAMPLE_USER else user.label
+            st.caption(t("auth.logged_in", lang, name=name))
             if st.button(t("auth.logout", lang), key="auth_logout"):
                 get_store().log_event(user, "logout")
                 st.session_state.pop(_USER_KEY, None)
