@@ -51,6 +51,7 @@ from typing import Any, TextIO
 import bcrypt
 
 from .errors import QPAError
+from .i18n import t
 
 __all__ = [
     "VIEWER",
@@ -120,8 +121,6 @@ class User:
 def who(username: str | None, lang: str) -> str:
     """The name to show for a user name recorded in the store or the ledger: the app itself
     and the sample local official in the user's language, anyone else as recorded."""
-    from .i18n import t
-
     if username in _SHOWN_AS:
         return t(_SHOWN_AS[username], lang)
     return "" if username is None else str(username)

@@ -37,8 +37,9 @@ from ..checks.minerals import (MineralsMeasure, circle_quad_segs, counted_minera
 from ..checks.result import Project
 from ..checks.terrain import cell_window
 from ..geodesy import GEOD
-from .measure import (Pairs, areas_ha, distance_bounds, lat_metres, lon_scales, nearest, overlaps,
-                      pair_distances, to_local, union_areas, within)
+from .measure import (Pairs, among_least, areas_ha, distance_bounds, group_starts, lat_metres,
+                      lon_scales, nearest, overlaps, pair_distances, to_local, union_areas,
+                      within)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
@@ -60,11 +61,6 @@ def _loaded(layer: T | None, name: str) -> T:
     if layer is None:
         raise ValueError(f"the {name} layer is not loaded")
     return layer
-
-
-def _starts(groups: np.ndarray, n: int) -> np.ndarray:
-    """Start of each site's run in a site-sorted array (``n + 1`` offsets)."""
-    return np.searchsorted(groups, np.arange(n + 1))
 
 
 def covered_shares(sites: np.ndarray, site_ha: np.ndarray, coverage: BaseGeometry | None
@@ -128,7 +124,7 @@ def minerals_measures(sites: np.ndarray, site_ha: np.ndarray, lat: np.ndarray,
     union_ha, _ = union_areas(groups[live][order], all_pieces[live][order], all_ha[live][order], n)
     covered = covered_shares(sites, site_ha, idx.coverage)
     near_row, near_m = nearest(sites, idx, lat, first_m=search_reach(sec))
-    d_at, l_at = _starts(pairs.site, n), _starts(lpairs.site, n)
+    d_at, l_at = group_starts(pairs.site, n), group_starts(lpairs.site, n)
     rows, lrows = pairs.row.tolist(), lpairs.row.tolist()
     dist_l, ha_l, lha_l = dist.tolist(), ha.tolist(), lha.tolist()
     out = []
@@ -183,15 +179,7 @@ def _listed_distances(sites: np.ndarray, idx: LayerIndex, pairs: Pairs, lat: np.
     site's ``limit`` nearest, ``inf`` for the others (farther than every listed one: they are
     neither listed nor shown, so they are not measured)."""
     lo, hi = distance_bounds(sites, idx, pairs, lat)
-    order = np.lexsort((hi, pairs.site))
-    site_sorted = pairs.site[order]
-    start = np.searchsorted(site_sorted, site_sorted, side="left")
-    count = np.bincount(pairs.site, minlength=len(sites))
-    rank = np.arange(len(order)) - start
-    kth = np.full(len(sites), np.inf)  # the limit-th least upper bound of each site's pairs
-    at = rank == np.minimum(limit, count[site_sorted]) - 1
-    kth[site_sorted[at]] = hi[order][at]
-    need = lo <= kth[pairs.site]
+    need = among_least(pairs.site, lo, hi, len(sites), limit)
     d = np.full(len(pairs), np.inf)
     d[need] = pair_distances(sites[pairs.site[need]], idx.geoms[pairs.row[need]],
                              lat[pairs.site[need]])
@@ -227,7 +215,7 @@ def terrain_cells(sites: np.ndarray, layers: ScreeningLayers
     centre = shapely.contains_xy(sites[site], x0 + tr.a / 2, y0 + tr.e / 2)
     site, cc, rr, centre = site[touch], cc[touch], rr[touch], centre[touch]
     elev, slope = dem.elev[rr, cc], slope_grid[rr, cc]
-    at = _starts(site, n)
+    at = group_starts(site, n)
     return [(elev[at[i]:at[i + 1]], slope[at[i]:at[i + 1]], centre[at[i]:at[i + 1]])
             for i in range(n)]
 
@@ -265,7 +253,7 @@ def landuse_pieces(sites: np.ndarray, site_ha: np.ndarray, idx: LayerIndex
     n = len(sites)
     pairs, _, ha = overlaps(sites, idx)
     covered = covered_shares(sites, site_ha, idx.coverage)
-    at = _starts(pairs.site, n)
+    at = group_starts(pairs.site, n)
     rows, ha_l = pairs.row.tolist(), ha.tolist()
     return [([(rows[j], ha_l[j]) for j in range(at[i], at[i + 1])], float(covered[i]))
             for i in range(n)]
@@ -279,7 +267,7 @@ def control_overlaps(sites: np.ndarray, idx: LayerIndex, config: CheckConfig
     keep = ha > min_overlap_ha(config)
     pairs, pieces, ha = pairs.take(keep), pieces[keep], ha[keep]
     union_ha, _ = union_areas(pairs.site, pieces, ha, n)
-    at = _starts(pairs.site, n)
+    at = group_starts(pairs.site, n)
     rows, ha_l = pairs.row.tolist(), ha.tolist()
     return [([(rows[j], pieces[j], ha_l[j]) for j in range(at[i], at[i + 1])],
              float(union_ha[i])) for i in range(n)]
@@ -291,7 +279,7 @@ def control_inside(sites: np.ndarray, site_ha: np.ndarray, idx: LayerIndex
     n = len(sites)
     covered = covered_shares(sites, site_ha, idx.coverage)
     pairs = Pairs.from_query(idx.tree.query(sites, predicate="intersects"))
-    at = _starts(pairs.site, n)
+    at = group_starts(pairs.site, n)
     inside = np.array([shapely.union_all(idx.geoms[pairs.row[at[i]:at[i + 1]]])
                        if at[i + 1] > at[i] else shapely.Polygon() for i in range(n)],
                       dtype=object)

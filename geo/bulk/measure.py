@@ -50,6 +50,8 @@ __all__ = [
     "distance_bounds",
     "within_rings",
     "point_tree",
+    "among_least",
+    "group_starts",
     "nearest",
     "union_areas",
     "union_area_ha",
@@ -384,8 +386,7 @@ def within_rings(sites: np.ndarray, index: LayerIndex, radii: Sequence[float], l
     for r in radius:
         need |= (lo <= r) & (hi > r)
     if nearest_of is not None and len(pairs):
-        least = group_reduce(pairs.site, hi, len(sites), "min", np.inf)
-        need |= nearest_of[pairs.site] & (lo <= least[pairs.site])
+        need |= nearest_of[pairs.site] & among_least(pairs.site, lo, hi, len(sites))
     exact = np.full(len(pairs), np.nan)
     at = np.flatnonzero(need)
     exact[at] = pair_distances(sites[pairs.site[at]], index.geoms[pairs.row[at]], lat[pairs.site[at]])
@@ -402,11 +403,11 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
             ) -> tuple[np.ndarray, np.ndarray]:
     """Row of the geodesically nearest feature of each site (-1 if none) and its distance (m).
 
-    ``LayerIndex.nearest`` for all sites: the planar nearest bounds the answer
-    (by the upper bound of its distance, :func:`distance_bounds`), then every
-    feature within that bound whose lower bound is below the least upper bound
-    of the site's candidates is measured and the nearest (lowest row on ties)
-    is kept. That is the feature of least
+    ``LayerIndex.nearest`` for all sites: a seed feature (the one with a point
+    nearest the site's centroid, :func:`point_tree`) bounds the answer by the
+    upper bound of its distance (:func:`distance_bounds`); every feature within
+    that bound that may be the nearest (:func:`among_least`) is measured and
+    the nearest (lowest row on ties) is kept. That is the feature of least
     measured distance, so with ``first_m`` > 0 the sites with a feature within
     ``first_m`` are answered from one :func:`within` query first (cheaper than
     a nearest search among large polygons), except those touching several
@@ -450,8 +451,7 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
     cand = Pairs.from_query(np.vstack([src[box[0]], box[1]]))
     lo, hi = distance_bounds(sites, index, cand, lat)
     touching = np.bincount(cand.site[hi == 0.0], minlength=len(sites))
-    least = group_reduce(cand.site, hi, len(sites), "min", np.inf)
-    cand = cand.take((lo <= least[cand.site]) & (touching[cand.site] <= 1))
+    cand = cand.take(among_least(cand.site, lo, hi, len(sites)) & (touching[cand.site] <= 1))
     d = pair_distances(sites[cand.site], index.geoms[cand.row], lat[cand.site])
     best = group_argmin(cand.site, d)
     rows[cand.site[best]], dist[cand.site[best]] = cand.row[best], d[best]
@@ -465,10 +465,36 @@ def nearest(sites: np.ndarray, index: LayerIndex, lat: np.ndarray | None = None,
 
 def point_tree(index: LayerIndex) -> shapely.STRtree:
     """An STRtree of one point on each feature (cached per layer): nearest-seed search."""
-    cache: dict[str, shapely.STRtree] = index.__dict__.setdefault("_point_tree", {})
-    if "tree" not in cache:
-        cache["tree"] = shapely.STRtree(shapely.point_on_surface(index.geoms))
-    return cache["tree"]
+    tree: shapely.STRtree | None = index.__dict__.get("_point_tree")
+    if tree is None:
+        tree = index.__dict__["_point_tree"] = shapely.STRtree(shapely.point_on_surface(index.geoms))
+    return tree
+
+
+def group_starts(groups: np.ndarray, n: int) -> np.ndarray:
+    """Start of each group's run in a sorted array of group numbers ``0..n-1`` (``n + 1``
+    offsets: group ``i`` is ``[at[i], at[i + 1])``)."""
+    at: np.ndarray = np.searchsorted(groups, np.arange(n + 1))
+    return at
+
+
+def among_least(groups: np.ndarray, lo: np.ndarray, hi: np.ndarray, n: int, k: int = 1
+                ) -> np.ndarray:
+    """Which pairs may be among the ``k`` nearest of their group, from distance bounds.
+
+    True where a pair's lower bound ``lo`` is at most the ``k``-th least upper bound
+    ``hi`` of its group (all of a group's pairs when it has fewer than ``k``): every pair
+    whose exact distance is among the ``k`` least of its group is kept (ties included).
+    """
+    order = np.lexsort((hi, groups))
+    g = groups[order]
+    rank = np.arange(len(order)) - np.searchsorted(g, g, side="left")
+    count = np.bincount(groups, minlength=n)
+    at = rank == np.minimum(k, count[g]) - 1
+    kth = np.full(n, np.inf)
+    kth[g[at]] = hi[order][at]
+    keep: np.ndarray = lo <= kth[groups]
+    return keep
 
 
 def group_argmin(groups: np.ndarray, values: np.ndarray) -> np.ndarray:

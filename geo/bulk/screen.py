@@ -56,8 +56,8 @@ from ..sandbox import BATCH, Limits, guarded
 from ..site_input import make_valid_polygonal, repair_polygon
 from .checks import (base_measures, buildable, chain_distances, control_inside, control_overlaps,
                      covered_shares, landuse_pieces, minerals_measures, terrain_cells)
-from .measure import (Pairs, areas_ha, group_reduce, nearest, overlaps, site_latitudes,
-                      union_areas, within_rings)
+from .measure import (Pairs, areas_ha, group_reduce, group_starts, nearest, overlaps,
+                      site_latitudes, union_areas, within_rings)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..layers_index import LayerIndex, ScreeningLayers
@@ -235,8 +235,7 @@ def _redline_measures(sites: np.ndarray, site_ha: np.ndarray, layers: ScreeningL
             np.zeros((0, len(radii)), dtype=bool)
         near_row, near_m = nearest(sites, idx, lat, subset=np.flatnonzero(~has))
     covered = covered_shares(sites, site_ha, idx.coverage)
-    p_at = np.searchsorted(pairs.site, np.arange(n + 1))
-    r_at = np.searchsorted(rpairs.site, np.arange(n + 1))
+    p_at, r_at = group_starts(pairs.site, n), group_starts(rpairs.site, n)
     zones: dict[int, dict[str, Any]] = {}
     out = []
     for i in range(n):
