@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "drawn, so a site outside these outlines may still be inside the red line.",
     ),
     # sidebar / controls
+    "app.controls_loading": ("控件加载中…", "Loading the controls…"),
     "ctl.basemap": ("底图", "Basemap"),
     "ctl.search": ("查找产业基地", "Find a base"),
     "ctl.search_none": ("（全省）", "(whole province)"),

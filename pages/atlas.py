@@ -17,7 +17,7 @@ from ui.auth import current_user
 from ui.map_memory import layer_memory
 from ui.pickers import quota_year
 from ui.screening import dem_in_use, store_source
-from ui.shell import page_lang
+from ui.shell import controls_deferred, page_lang, show_controls_soon
 from ui.state import from_url, keep, to_url
 
 lang = page_lang()
@@ -74,26 +74,37 @@ def _refocus() -> None:
                                       "gen": st.session_state.get("atlas_view", {}).get("gen", 0) + 1}
 
 
-with st.sidebar:
-    basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=keep("basemap", BASEMAPS[0], BASEMAPS,
-                                     lambda b, code: t(f"basemap.{b}", code)),
-                       format_func=lambda b: t(f"basemap.{b}", lang))
-    if basemap != "none":
-        st.caption(t("ctl.basemap_online_note", lang))
-    tdt_key = None
-    if basemap.startswith("tianditu"):
-        tdt_key = st.text_input(t("ctl.tianditu_key", lang), type="password",
-                                help=t("ctl.tianditu_help", lang), key="tdt_key") or None
-        if not tdt_key:
-            st.info(t("ctl.tianditu_missing", lang))
-    focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=keep("focus_base", "", base_ids, _base_label),
-                            on_change=_refocus,
-                            format_func=lambda b: _base_label(b, lang))
-    year = quota_year(t("ctl.quota_year", lang), years, "quota_year")
-    measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
-                           key=keep("quota_measure", "remaining_share", MEASURES,
-                                    lambda k, code: t(MEASURES[k], code)),
-                           format_func=lambda k: t(MEASURES[k], lang))
+def _controls() -> tuple[str, str | None, str, int, str]:
+    """The sidebar's choices: (basemap, Tianditu key, base to find, quota year, measure)."""
+    kept = {"basemap": keep("basemap", BASEMAPS[0], BASEMAPS, lambda b, code: t(f"basemap.{b}", code)),
+            "focus_base": keep("focus_base", "", base_ids, _base_label),
+            "quota_measure": keep("quota_measure", "remaining_share", MEASURES,
+                                  lambda k, code: t(MEASURES[k], code))}
+    if controls_deferred():  # the map first; these widgets come with the next run
+        state = st.session_state
+        return (state["basemap"], state.get("tdt_key") or None, state["focus_base"],
+                quota_year(t("ctl.quota_year", lang), years, "quota_year", where=None),
+                state["quota_measure"])
+    with st.sidebar:
+        basemap = st.radio(t("ctl.basemap", lang), BASEMAPS, key=kept["basemap"],
+                           format_func=lambda b: t(f"basemap.{b}", lang))
+        if basemap != "none":
+            st.caption(t("ctl.basemap_online_note", lang))
+        tdt_key = None
+        if basemap.startswith("tianditu"):
+            tdt_key = st.text_input(t("ctl.tianditu_key", lang), type="password",
+                                    help=t("ctl.tianditu_help", lang), key="tdt_key") or None
+            if not tdt_key:
+                st.info(t("ctl.tianditu_missing", lang))
+        focus_id = st.selectbox(t("ctl.search", lang), base_ids, key=kept["focus_base"],
+                                on_change=_refocus, format_func=lambda b: _base_label(b, lang))
+        year = quota_year(t("ctl.quota_year", lang), years, "quota_year")
+        measure = st.selectbox(t("ctl.quota_measure", lang), list(MEASURES),
+                               key=kept["quota_measure"], format_func=lambda k: t(MEASURES[k], lang))
+    return basemap, tdt_key, focus_id, year, measure
+
+
+basemap, tdt_key, focus_id, year, measure = _controls()
 to_url({"basemap": basemap, "focus_base": focus_id or None, "quota_year": year,
         "quota_measure": measure})
 
@@ -148,6 +159,8 @@ out = st_folium(fmap, key=map_key, height=680, use_container_width=True,
                 returned_objects=["zoom", "center"],
                 on_change=lambda: _remember_view(st.session_state.get(map_key), view["gen"]))
 _remember_view(out, view["gen"])
+if controls_deferred():
+    show_controls_soon()
 if out and out.get("zoom") and detail_zoom(out["zoom"]) != detail:
     st.rerun()  # finer or coarser geometry for the new zoom
 kb = sum(layer.nbytes for layer in layers) / 1024

@@ -85,14 +85,24 @@ def login(page, base: str, lang: str, password: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{base}/?lang={lang}", wait_until="domcontentloaded")
-    map_frame(page)  # the first page has run: the sidebar is complete
+    map_frame(page)
+    sidebar = controls_shown(page)
     settle(page)
-    sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text(t("auth.login_title", lang)).click()
     sidebar.get_by_label(t("auth.username", lang), exact=True).fill(SAMPLE_USER)
     sidebar.get_by_label(t("auth.password", lang), exact=True).fill(password)
     sidebar.get_by_role("button", name=t("auth.login", lang), exact=True).click()
     expect(sidebar.get_by_role("button", name=t("auth.logout", lang))).to_be_visible(timeout=WAIT_MS)
+
+
+def controls_shown(page):
+    """The sidebar, once its controls are there (the atlas draws its map first and its
+    widgets with the next run)."""
+    from playwright.sync_api import expect
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_role("radiogroup").first).to_be_visible(timeout=WAIT_MS)
+    return sidebar
 
 
 def open_page(page, lang: str, title_key: str) -> None:
@@ -112,6 +122,7 @@ def atlas(page, base: str, lang: str, password: str) -> None:
     page.goto(f"{base}/?lang={lang}", wait_until="domcontentloaded")
     frame = map_frame(page)
     frame.wait_for_selector(".leaflet-overlay-pane path", timeout=WAIT_MS)
+    controls_shown(page)
     settle(page)
 
 

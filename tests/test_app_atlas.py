@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.i18n import t
 from tests._text import stem
+from tests._app import controls_loading, map_reports
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -16,7 +17,7 @@ def app(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
-    return at
+    return map_reports(at)
 
 
 def test_renders_in_chinese_by_default(app):
@@ -68,3 +69,41 @@ def test_every_registry_layer_reaches_the_map(app):
     for spec in LAYERS:
         if spec.kind != "raster" and spec.loader is None:
             assert source.has_layer(spec.table or spec.id), spec.id
+
+
+def test_a_session_opened_on_the_atlas_draws_its_map_before_its_widgets(tmp_path, monkeypatch):
+    """The first run sends the map and no sidebar widget (their front-end code would compete
+    with the map's first paint); the next run, which the map's report starts, has them all,
+    with the choices the link gave."""
+    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"lang": "en", "basemap": "osm", "quota_year": "2024"})
+    at.run()
+    assert not at.exception, at.exception
+    assert controls_loading(at)
+    assert not at.sidebar.radio and not at.sidebar.selectbox and not at.sidebar.text_input
+    assert at.title[0].value == t("app.title", "en")
+    first_map = _map_args(at)
+    assert '"qpa-bases' in first_map  # the map is sent in this run
+    map_reports(at)
+    assert at.sidebar.radio(key="lang").value == "en"
+    assert at.sidebar.radio(key="basemap").value == "osm"
+    assert at.sidebar.selectbox(key="quota_year").value == 2024
+    assert _map_args(at) == first_map  # the same map: the browser keeps the one it painted
+
+
+def _map_args(at) -> str:
+    """The arguments the atlas' map component was sent in the last run."""
+    maps = [e.proto.json_args for e in at.main.children.values()
+            if getattr(e, "type", "") == "component_instance"]
+    assert len(maps) == 1
+    return maps[0]
+
+
+def test_other_pages_and_later_runs_draw_their_widgets_at_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("QPA_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/site_check.py").run()  # a link to the site check
+    assert not controls_loading(at) and at.sidebar.radio(key="lang")
+    at.switch_page("pages/atlas.py").run()  # then the atlas, in the same session
+    assert not controls_loading(at) and at.sidebar.radio(key="basemap")

@@ -28,6 +28,7 @@ from geo.i18n import error_text, t
 from geo.layer_import import validate_layer
 from geo.seed import open_store
 from geo.store import StoreError
+from tests._app import map_reports
 from geo.store.postgis import PostGISStore
 from layers.schema import schema_for
 from tests._stores import OFFICIAL_USER, need_postgis
@@ -53,7 +54,7 @@ def _app(lang: str, address: str) -> AppTest:
     try:
         at = AppTest.from_file(APP, default_timeout=180)
         at.session_state["lang"] = lang
-        return at.run()
+        return map_reports(at.run())
     finally:
         config.set_option("server.address", old)
 

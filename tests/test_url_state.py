@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geo.i18n import t
 from geo.site_input import site_from_point
 from geo.site_link import MAX_CHARS, site_from_param, site_to_param
+from tests._app import map_reports
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -26,7 +27,7 @@ def _open(params: dict, page: str | None = None) -> AppTest:
         at.switch_page(f"pages/{page}.py")  # the link's path: the first run is that page
     at.run()
     assert not at.exception, at.exception
-    return at
+    return at if page else map_reports(at)
 
 
 def _url(at: AppTest) -> dict:

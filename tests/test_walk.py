@@ -28,6 +28,7 @@ import pytest
 from shapely.geometry import Polygon
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
+from tests._app import map_reports
 
 import geo.i18n
 from geo.i18n import LANGS, TEXT, t
@@ -312,6 +313,8 @@ def _walker(env, monkeypatch, page: str, user, lang: str) -> Walker:
     at.run()
     if page != "atlas":
         at.switch_page(f"pages/{page}.py").run()
+    else:
+        map_reports(at)
     bases = open_store(env / "qpa_store.gpkg").read_layer("bases")
     walker = Walker(at, set(bases["id"]), text)
     walker.check(f"open {page} in {lang}")

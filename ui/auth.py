@@ -29,7 +29,8 @@ from geo.store import Store, store_location
 
 from .feedback import show_error
 
-__all__ = ["get_store", "current_user", "login_sidebar", "secret", "client_id"]
+__all__ = ["get_store", "current_user", "login_sidebar", "ensure_credentials", "secret",
+           "client_id"]
 
 _USER_KEY = "user"
 
@@ -87,6 +88,11 @@ def _credentials_ready(location: str) -> bool:
     return True
 
 
+def ensure_credentials() -> None:
+    """The users are ready (the sample local official created if allowed); once per process."""
+    _credentials_ready(str(data_dir()))
+
+
 def client_id() -> str:
     """Who is logging in, for pacing failures: the client's IP address; behind a
     reverse proxy on this machine the address it forwards (``X-Forwarded-For``, last
@@ -112,7 +118,7 @@ def client_id() -> str:
 def login_sidebar(lang: str) -> User:
     """The login form (viewer) or the logged-in name and a logout button (official);
     on a shared deployment with no users configured, how to configure them."""
-    _credentials_ready(str(data_dir()))
+    ensure_credentials()
     user = current_user()
     with st.sidebar:
         if is_official(user):

@@ -29,9 +29,12 @@ import streamlit as st
 from geo.errors import InputError
 from geo.i18n import LANGS, error_text
 
-__all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param", "LANG_KEY"]
+__all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param", "LANG_KEY",
+           "DEFERRED", "FOLLOWS_DEFERRED", "controls_deferred"]
 
 LANG_KEY = "lang"
+DEFERRED = "_controls_deferred"  # set by the router for each run (ui.shell.run_router)
+FOLLOWS_DEFERRED = "_follows_deferred"  # this run is the one a deferred run left its widgets to
 _KEPT: set[str] = set()  # keys of kept selection widgets (names in code, the same for everyone)
 
 
@@ -122,6 +125,13 @@ def open_tab(key: str, ids: Sequence[str]) -> str:
     return str(current) if current in ids else ids[0]
 
 
+def controls_deferred() -> bool:
+    """True in the run that opens a session on the atlas: the page draws its map and leaves
+    its sidebar widgets (read from their kept values) to the next run, which the map's first
+    report starts."""
+    return bool(st.session_state.get(DEFERRED))
+
+
 def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]]) -> None:
     """Seed the page's choices from the URL, once per session and page.
 
@@ -131,10 +141,15 @@ def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]
     the URL and shown as an error in the user's language; the widget keeps its
     default.
     """
-    flag = f"_url_read.{page}"
+    flag, again = f"_url_read.{page}", f"_url_errors.{page}"
     if st.session_state.get(flag):
+        errors = st.session_state.pop(again, ())
+        if st.session_state.get(FOLLOWS_DEFERRED):  # the first run was over in a moment
+            for err in errors:
+                st.error(error_text(err, st.session_state.get(LANG_KEY, LANGS[0])))
         return
     st.session_state[flag] = True
+    errors = []
     for key, allowed in params.items():
         raw = st.query_params.get(key)
         if raw is None:
@@ -142,10 +157,13 @@ def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]
         try:
             value = _parse(key, raw, allowed)
         except InputError as err:
+            errors.append(err)
             st.error(error_text(err, st.session_state.get(LANG_KEY, LANGS[0])))
             del st.query_params[key]
         else:
             st.session_state[key] = value
+    if errors:  # shown again if this run defers its widgets to the next (which comes by itself)
+        st.session_state[again] = errors
 
 
 def _parse(key: str, raw: str, allowed) -> Any:

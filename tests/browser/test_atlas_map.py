@@ -81,6 +81,23 @@ def _overlaps(a: dict, b: dict) -> bool:
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
+def test_the_map_comes_first_then_the_controls_by_themselves(streamlit_server, browser_page,
+                                                            find_map_frame):
+    """A visitor opening the atlas sees the map; the sidebar's controls follow with no action
+    of theirs, in the language of the link, and the map already painted stays (not drawn
+    again); they work at once."""
+    page = browser_page
+    frame = _open(page, streamlit_server, find_map_frame, "/?lang=en&basemap=osm")
+    frame.evaluate("() => { window.__paintedOnce = true; }")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("radiogroup").first).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text(t("app.controls_loading", "en"))).to_have_count(0)
+    expect(sidebar.get_by_role("radio", name=t("basemap.osm", "en"))).to_be_checked()
+    assert frame.evaluate("() => window.__paintedOnce === true")  # the same map document
+    choose(page, t("ctl.search", "en"), re.compile("Qarhan|察尔汗"))
+    _map_where(page, "() => window.map && window.map.getZoom() >= 8", timeout_s=60)
+
+
 def test_all_layers_drawn_offline(atlas, screenshot):
     page, frame = atlas
     _expect_paths(frame, "bases", 15)
