@@ -99,8 +99,12 @@ class Notice(str):
     def text(self, lang: str = "zh") -> str:
         """The translated message in ``lang`` ('zh' or 'en')."""
         from .i18n import t
+        from .reasons import reason_text
 
-        return t(str(self), lang, **self.params)
+        params = dict(self.params)
+        if "reason" in params:  # often a library's English sentence
+            params["reason"] = reason_text(params["reason"], lang)
+        return t(str(self), lang, **params)
 
     def __reduce__(self) -> tuple[Callable[[str, dict[str, Any]], Notice], tuple[str, dict[str, Any]]]:
         return (_make_notice, (str(self), self.params))

@@ -175,6 +175,10 @@ def error_text(err: Exception, lang: str = "zh") -> str:
     key = getattr(err, "key", "err.generic")
     params = dict(getattr(err, "params", {}) or {})
     params.setdefault("detail", str(err))
+    if "reason" in params:  # often a library's English sentence
+        from .reasons import reason_text
+
+        params["reason"] = reason_text(params["reason"], lang)
     try:
         return t(key, lang, **params)
     except (KeyError, IndexError, ValueError):
