@@ -72,6 +72,7 @@ __all__ = [
     "decode_text",
     "dbf_encoding",
     "check_headers",
+    "gpkg_layers",
     "read_layers",
     "read_path",
     "label_crs",
@@ -370,6 +371,46 @@ def _sqlite_ro(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _gpkg_tables(con: sqlite3.Connection, filename: str) -> list[tuple[str, str, str]]:
+    """(table, geometry column, geometry type) of the real feature tables of an open
+    GeoPackage: views and ``gpkg_contents`` entries without a table are left out."""
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "gpkg_contents" not in tables:
+        raise _bad_file(filename, "not a GeoPackage (no gpkg_contents table)")
+    rows = con.execute("SELECT table_name FROM gpkg_contents "
+                       "WHERE lower(data_type) = 'features'").fetchall()
+    geoms = {}
+    if "gpkg_geometry_columns" in tables:
+        geoms = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT table_name, column_name, geometry_type_name FROM gpkg_geometry_columns")}
+    return [(str(name), str(geoms[name][0]), str(geoms[name][1])) for (name,) in rows
+            if name in tables and name in geoms]
+
+
+def gpkg_layers(path: Path, filename: str) -> list[str]:
+    """The real feature tables of a GeoPackage, from its catalogue only (no feature is
+    counted, so a layer of any size answers at once); views, for example over an endless
+    recursive query, are never among them.
+
+    Raises
+    ------
+    InputError
+        Not a readable GeoPackage, or no feature table.
+    """
+    try:
+        con = _sqlite_ro(path)
+        try:
+            out = [name for name, _, _ in _gpkg_tables(con, filename)]
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
+        raise _bad_file(filename, f"not a readable GeoPackage ({exc})") from None
+    if not out:
+        raise InputError(f"{filename} holds no feature table", key="file.err.no_layer",
+                         name=filename)
+    return out
+
+
 def gpkg_feature_tables(path: Path, filename: str, limits: Limits) -> list[tuple[str, str]]:
     """(table, geometry type) of a GeoPackage's real feature tables, bounded.
 
@@ -385,29 +426,15 @@ def gpkg_feature_tables(path: Path, filename: str, limits: Limits) -> list[tuple
     try:
         con = _sqlite_ro(path)
         try:
-            tables = {r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "gpkg_contents" not in tables:
-                raise _bad_file(filename, "not a GeoPackage (no gpkg_contents table)")
-            rows = con.execute("SELECT table_name FROM gpkg_contents "
-                               "WHERE lower(data_type) = 'features'").fetchall()
-            geoms = {}
-            if "gpkg_geometry_columns" in tables:
-                geoms = {r[0]: (r[1], r[2]) for r in con.execute(
-                    "SELECT table_name, column_name, geometry_type_name "
-                    "FROM gpkg_geometry_columns")}
             out = []
             n_features = n_bytes = 0
-            for (name,) in rows:
-                if name not in tables or name not in geoms:
-                    continue
-                column, gtype = geoms[name]
-                quoted = '"' + str(name).replace('"', '""') + '"'
-                col = '"' + str(column).replace('"', '""') + '"'
+            for name, column, gtype in _gpkg_tables(con, filename):
+                quoted = '"' + name.replace('"', '""') + '"'
+                col = '"' + column.replace('"', '""') + '"'
                 n, b = con.execute(f"SELECT count(*), sum(length({col})) FROM {quoted}").fetchone()
                 n_features += int(n or 0)
                 n_bytes += int(b or 0)
-                out.append((str(name), str(gtype)))
+                out.append((name, gtype))
         finally:
             con.close()
     except (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:

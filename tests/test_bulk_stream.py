@@ -198,3 +198,74 @@ def test_command_line_reads_a_gauss_kruger_shapefile(tmp_path, capsys):
     assert main([str(shp), "--out", str(tmp_path / "x.parquet"), "--checks", "redline,nope"]) == 2
     assert "nope" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "y.parquet")]) == 2
+
+
+def _gpkg_with_endless_view(path, also_real: bool) -> None:
+    """A GeoPackage whose feature layer ``endless`` is a view over an endless recursive
+    query (reading it never ends); with ``also_real``, a real table ``parcels`` is listed
+    first in its catalogue."""
+    import sqlite3
+
+    small = parcels(3, centre=(101.7, 36.6))
+    small.to_file(path, layer="parcels", driver="GPKG")
+    con = sqlite3.connect(path)
+    drop = "" if also_real else """
+        DELETE FROM gpkg_contents WHERE table_name = 'parcels';
+        DELETE FROM gpkg_geometry_columns WHERE table_name = 'parcels';"""
+    con.executescript(f"""
+        CREATE VIEW endless AS
+          WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+          SELECT x AS fid, (SELECT geom FROM parcels LIMIT 1) AS geom FROM c;
+        {drop}
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id)
+          VALUES ('endless', 'features', 'endless', 4326);
+        INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POLYGON', 4326, 0, 0);
+    """)
+    con.commit()
+    con.close()
+
+
+def _within(seconds: float, fn):
+    import threading
+
+    box: dict = {}
+    th = threading.Thread(target=lambda: box.update(value=fn()), daemon=True)
+    th.start()
+    th.join(seconds)
+    assert not th.is_alive(), "reading the GeoPackage did not end"
+    return box["value"]
+
+
+def test_command_line_refuses_a_geopackage_view_at_once(tmp_path, capsys):
+    """A feature layer that is a view (here over an endless query) is never read: one
+    line in the user's language, exit code 2 (it used to take a core until killed)."""
+    from geo.batch import main
+
+    path = tmp_path / "evil.gpkg"
+    _gpkg_with_endless_view(path, also_real=False)
+    code = _within(60, lambda: main([str(path), "--out", str(tmp_path / "o.parquet"),
+                                     "--lang", "zh", "--quiet"]))
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: " + t("file.err.no_layer", "zh", name="evil.gpkg")]
+
+
+def test_command_line_reads_the_real_table_beside_a_view(tmp_path):
+    from geo.batch import main
+
+    path = tmp_path / "both.gpkg"
+    _gpkg_with_endless_view(path, also_real=True)
+    out = tmp_path / "o.parquet"
+    code = _within(120, lambda: main([str(path), "--out", str(out), "--checks", "redline,base",
+                                      "--workers", "1", "--quiet"]))
+    assert code == 0 and len(_read(out)) == 3
+
+
+def test_command_line_says_why_a_file_cannot_be_read_in_the_users_language(tmp_path, capsys):
+    from geo.batch import main
+
+    bad = tmp_path / "bad.gpkg"
+    bad.write_bytes(b"garbage" * 10)
+    assert main([str(bad), "--out", str(tmp_path / "o.parquet"), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: 无法读取文件 bad.gpkg：不是可读取的 GeoPackage")

@@ -5,10 +5,11 @@
     python -m geo.batch PARCELS.gpkg|.parquet|.shp --out OUT.gpkg|OUT.parquet
         [--product TEXT] [--activity CODE] [--year N] [--checks redline,base,quota]
         [--layer KIND=PATH ...] [--chunk 50000] [--workers N] [--keep DLBM,...]
-        [--engine local|dask] [--scheduler ADDRESS] [--restart] [--quiet]
+        [--engine local|dask] [--scheduler ADDRESS] [--restart] [--quiet] [--lang en|zh]
 
 * **Reading**: GeoParquet with ``pyarrow.parquet.ParquetFile.iter_batches``,
-  anything else with ``pyogrio.open_arrow`` (GeoPackage, Shapefile...), both in
+  anything else with ``pyogrio.open_arrow`` (GeoPackage: its first real feature
+  table, never a view, :func:`geo.vector_io.gpkg_layers`; Shapefile...), both in
   record batches re-cut to exactly ``--chunk`` features; reprojected to
   EPSG:4326 per chunk. Only a few chunks are in memory at any time, whatever
   the input size.
@@ -127,6 +128,7 @@ class ChunkReader:
         if not self.path.exists():
             raise InputError(f"{self.path}: no such file", key="err.file_missing", path=str(self.path))
         self.parquet = self.path.suffix.lower() in (".parquet", ".geoparquet")
+        self.layer: str | None = None  # a GeoPackage's first real feature table
         self.total, self.fields, self.crs, self.geom_col = self._info()
         self.keep = [k for k in (DEFAULT_KEEP if keep is None else keep) if k in self.fields]
         self.id_col = "site_id" if "site_id" in self.fields else ("TBBH" if "TBBH" in self.fields else None)
@@ -149,14 +151,21 @@ class ChunkReader:
                 return pf.metadata.num_rows, fields, crs, col
             import pyogrio
 
-            info = pyogrio.read_info(self.path)
+            if self.path.suffix.lower() == ".gpkg":  # a view (an endless query, say) is not read
+                from ..vector_io import gpkg_layers
+
+                self.layer = gpkg_layers(self.path, self.path.name)[0]
+            info = pyogrio.read_info(self.path, layer=self.layer)
             crs = CRS.from_user_input(info["crs"]) if info.get("crs") else None
             return int(info["features"]), list(info["fields"]), crs, None
         except InputError:
             raise
         except Exception as exc:  # pyogrio / pyarrow raise many types for a bad file
-            raise InputError(f"{self.path}: cannot be read as a parcel layer ({exc})",
-                             key="err.file_unreadable", path=str(self.path)) from exc
+            from ..vector_io import safe_reason
+
+            reason = safe_reason(str(exc))[:200]
+            raise InputError(f"cannot read {self.path.name}: {reason}", key="file.err.read",
+                             name=self.path.name, reason=reason) from None
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         if self.parquet:
@@ -167,7 +176,7 @@ class ChunkReader:
         import pyogrio
 
         cols = list(dict.fromkeys(self.keep + ([self.id_col] if self.id_col else [])))
-        with pyogrio.open_arrow(self.path, batch_size=self.size, columns=cols,
+        with pyogrio.open_arrow(self.path, layer=self.layer, batch_size=self.size, columns=cols,
                                 use_pyarrow=True) as (meta, reader):
             self.geom_col = meta["geometry_name"] or "wkb_geometry"
             yield from reader
@@ -546,6 +555,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="Dask scheduler address (tcp://host:8786); default: a LocalCluster")
     p.add_argument("--restart", action="store_true", help="ignore a previous run's state")
     p.add_argument("--quiet", action="store_true", help="no progress line")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the error message (the page's words)")
     p.add_argument("--bundle", default=str(BUNDLE_PATH), help=argparse.SUPPRESS)
     p.add_argument("--dem", default=str(DEM_PATH), help=argparse.SUPPRESS)
     return p
