@@ -98,6 +98,21 @@ def test_the_map_comes_first_then_the_controls_by_themselves(streamlit_server, b
     _map_where(page, "() => window.map && window.map.getZoom() >= 8", timeout_s=60)
 
 
+def test_the_controls_come_even_if_the_map_never_reports(streamlit_server, browser_page):
+    """With the map component's script refused (the map never draws, never reports), the
+    sidebar's controls still come, by the page's own timer, and work."""
+    page = browser_page
+    page.route(re.compile(r".*/component/streamlit_folium[^/]*/.*\.js(\?.*)?$"),
+               lambda route: route.abort())
+    page.goto(streamlit_server(APP) + "/?lang=zh", wait_until="domcontentloaded")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(t("app.controls_loading", "zh"))).to_be_visible(timeout=60_000)
+    expect(sidebar.get_by_role("radiogroup").first).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text(t("app.controls_loading", "zh"))).to_have_count(0)
+    sidebar.get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name=t("app.title", "en"))).to_be_visible(timeout=30_000)
+
+
 def test_all_layers_drawn_offline(atlas, screenshot):
     page, frame = atlas
     _expect_paths(frame, "bases", 15)
