@@ -160,6 +160,11 @@ def _weight_vector(weights: dict[str, float] | None) -> np.ndarray:
     return normalised
 
 
+def _fails(table: pd.DataFrame) -> np.ndarray:
+    """1 where the site's compliance verdict is FAIL, else 0."""
+    return (table["overall"].astype(str) == "FAIL").to_numpy(np.int64)
+
+
 def _lex_position(table: pd.DataFrame, comp: np.ndarray) -> np.ndarray:
     """Position (0 = best) of each row in the lexicographic order."""
     keys = (table["site_id"].astype(str).to_numpy(),
@@ -177,6 +182,9 @@ def rank_sites(table: pd.DataFrame, weights: dict[str, float] | None = None,
 
     ``weights=None`` ranks lexicographically (verdict, chain, quota); otherwise by
     the weighted mean of the components (normalised weights), ties lexicographic.
+    Whatever the weights, a site whose compliance verdict (``overall``) is FAIL ranks
+    after every site that does not fail: weights trade advisory merits off against
+    each other, never against a binding rule.
     """
     if table.empty:
         return table.assign(rank=pd.Series(dtype=int))
@@ -191,7 +199,7 @@ def rank_sites(table: pd.DataFrame, weights: dict[str, float] | None = None,
     else:
         score = comp @ _weight_vector(weights)
         out["score"] = score.round(4)
-        idx = np.lexsort((lex, -score))
+        idx = np.lexsort((lex, -score, _fails(table)))
     out = out.iloc[idx].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out
@@ -224,8 +232,9 @@ def sensitivity(table: pd.DataFrame, weights: dict[str, float] | None = None,
     lex = _lex_position(table, comp)
     w = perturbed_weights(weights, draws, spread, seed)           # draws x 3
     scores = comp @ w.T                                            # n x draws
-    # ties broken lexicographically: subtract a tiny amount growing with the lex position
-    scores = scores - lex[:, None] * (1e-9 / max(n, 1))
+    # ties broken lexicographically: subtract a tiny amount growing with the lex position;
+    # a failing site after every other (scores are in [0, 1])
+    scores = scores - lex[:, None] * (1e-9 / max(n, 1)) - 2.0 * _fails(table)[:, None]
     order_idx = np.argsort(-scores, axis=0, kind="stable")        # positions per draw
     ranks = np.empty_like(order_idx)
     np.put_along_axis(ranks, order_idx, np.arange(1, n + 1)[:, None].repeat(w.shape[0], 1), 0)

@@ -49,13 +49,23 @@ def test_lexicographic_rank_verdict_then_chain_then_quota(toy):
     assert ranked["rank"].tolist() == [1, 2, 3, 4, 5, 6]
 
 
-def test_weighted_rank_lets_chain_outweigh_verdict(toy):
+def test_weighted_rank_lets_chain_outweigh_verdict_but_never_a_failure(toy):
+    """The weights trade advisory merits: a WARN site with the best chain beats PASS sites;
+    a site that fails a binding check comes last even with the best chain of all."""
     ranked = batch.rank_sites(toy, {"verdict": 0.0, "chain": 1.0, "quota": 0.0})
-    assert ranked["site_id"].iloc[0] == "fail-best-chain"
-    # equal chain scores: ties broken lexicographically (more quota first)
     ids = ranked["site_id"].tolist()
+    assert ids[0] == "warn" and ids[-1] == "fail-best-chain"
+    # equal chain scores: ties broken lexicographically (more quota first)
     assert ids.index("pass-high-more-quota") < ids.index("pass-high")
-    assert ranked["score"].is_monotonic_decreasing
+    assert ranked["score"].iloc[:-1].is_monotonic_decreasing
+    assert ranked["score"].iloc[-1] == ranked["score"].max()  # its score is shown as it is
+
+
+def test_sensitivity_never_puts_a_failing_site_in_the_top(toy):
+    sens = batch.sensitivity(toy, {"verdict": 0.0, "chain": 1.0, "quota": 0.0}, draws=100,
+                             spread=1.0, top=5)
+    row = sens.set_index("site_id").loc["fail-best-chain"]
+    assert row["top_share"] == 0.0 and row["best_rank"] == 6
 
 
 def test_bad_weights_are_input_errors(toy):

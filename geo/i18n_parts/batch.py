@@ -35,10 +35,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "batch.w_quota": ("权重：用地指标", "Weight: land quota"),
     "batch.weights_help": (
         "各分项取 0–1：结论（通过 1，无法判断 2/3，注意 1/3，不通过 0）、产业链配套得分、"
-        "剩余指标（扣除本项目后，满 100 公顷记 1）。加权得分为加权平均。",
+        "剩余指标（扣除本项目后，满 100 公顷记 1）。加权得分为加权平均。"
+        "合规性结论为“不通过”的地块无论权重如何都排在最后：权重只在建议性因素之间取舍，不能抵消约束性规则。",
         "Each component is in 0–1: verdict (PASS 1, UNKNOWN 2/3, WARN 1/3, FAIL 0), the chain "
         "adjacency score, quota left after the request (100 ha or more counts 1). The score is "
-        "the weighted mean.",
+        "the weighted mean. Sites whose compliance verdict is FAIL rank last whatever the "
+        "weights: weights trade advisory merits, never a binding rule.",
     ),
     "batch.map": ("地块分布（按结论着色）", "Sites on the map (coloured by verdict)"),
     "batch.map_limited": ("地图仅显示排名前 {n} 个地块。", "The map shows the best {n} sites only."),
