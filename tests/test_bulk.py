@@ -128,8 +128,11 @@ def _compare(ids, geoms, project, layers):
 
 
 def test_bulk_equals_per_site_on_stress_sites(stress):
+    """The stress red lines taken as authoritative (an official's import), so that no
+    overlap can PASS; the indicative case (no overlap is WARN) is the next test's."""
     data, ids, geoms = stress
-    bulk, ref = _compare(ids, geoms, Project(product="碳酸锂"), _layers(data))
+    red = data["redlines"].assign(accuracy="authoritative")
+    bulk, ref = _compare(ids, geoms, Project(product="碳酸锂"), _layers({**data, "redlines": red}))
     # the comparison covers every status the stress set produces, not one path
     statuses = {c: set(bulk[f"{c}_status"]) for c in FIGURES}
     assert statuses["minerals"] >= {"FAIL"} and statuses["terrain"] == {"UNKNOWN"}
@@ -152,6 +155,9 @@ def test_bulk_equals_per_site_with_red_lines_of_mixed_provenance(stress):
     bulk, _ = _compare(ids[:600], geoms[:600], Project(product="碳酸锂"), layers)
     said = bulk["indicative"].str.split(",").map(lambda v: "redline" in v)
     assert said.any() and not said.all()  # the rings' zones decide it, site by site
+    # not every zone authoritative and far from the provincial total: no overlap is no clearance
+    assert "chk.redline.warn_incomplete" in set(bulk["redline_key"])
+    assert "chk.redline.pass" not in set(bulk["redline_key"])
 
 
 def test_bulk_equals_per_site_with_fine_dem_and_other_project(stress):

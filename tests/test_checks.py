@@ -133,6 +133,15 @@ def layers() -> ScreeningLayers:
 
 
 @pytest.fixture(scope="module")
+def auth_layers() -> ScreeningLayers:
+    """The same layers with the red-line zones authoritative (an official's import)."""
+    f = synthetic_frames()
+    return ScreeningLayers.from_frames(redline=f["redlines"].assign(accuracy="authoritative"),
+                                       deposits=f["deposits"], salt_lakes=f["salt_lakes"],
+                                       bases=f["bases"], quotas=f["quotas"], dem=synthetic_dem())
+
+
+@pytest.fixture(scope="module")
 def config() -> CheckConfig:
     return load_config()
 
@@ -232,9 +241,9 @@ def test_redline_near_warns_with_geodesic_distance(layers, config):
     assert res.metrics["within_1000_m"] == ["zg"]
 
 
-def test_redline_pass_lists_rings(layers, config):
+def test_redline_pass_lists_rings(auth_layers, config):
     site = shapely.box(96.005, 36.05, 96.015, 36.06)
-    res = run_redline(site, layers, config)
+    res = run_redline(site, auth_layers, config)
     assert res.status == "PASS"
     d = geod_m(96.01, 36.02, 96.01, 36.05)
     assert res.metrics["distance_m"] == pytest.approx(d, rel=1e-4)
@@ -245,10 +254,10 @@ def test_redline_pass_lists_rings(layers, config):
     assert res.evidence[1]["distance_m"] == pytest.approx(geod_m(96.015, 36.05, 96.1, 36.02), rel=1e-3)
 
 
-def test_redline_alert_is_configurable(layers, config):
+def test_redline_alert_is_configurable(auth_layers, config):
     site = shapely.box(96.005, 36.025, 96.015, 36.03)
     off = config.with_overrides(redline={"alert_status": "PASS"})
-    assert run_redline(site, layers, off).status == "PASS"
+    assert run_redline(site, auth_layers, off).status == "PASS"
 
 
 def test_redline_unknown_outside_coverage_or_without_layer(layers, config):
@@ -294,13 +303,33 @@ def test_redline_national_major_project_has_its_own_path(layers, config):
     assert core.status == "FAIL"  # not in a core zone
 
 
-def test_redline_pass_states_the_layer_share_of_the_provincial_red_line(layers, config):
+def test_no_overlap_with_an_indicative_partial_layer_is_no_clearance(layers, config):
+    """A layer of indicative zones covering a small share of the provincial red line cannot
+    clear a site: WARN, stating the share, with the step (the 划定成果) and its basis."""
     res = run_redline(shapely.box(96.005, 36.05, 96.015, 36.06), layers, config)
     zones = geod_area_ha(shapely.box(*Z_GENERAL)) + geod_area_ha(shapely.box(*Z_CORE))
     share = zones / (config.redline["provincial_total_km2"] * 100)
+    assert res.status == "WARN" and res.message_key == "chk.redline.warn_incomplete"
     assert res.metrics["layer_share_of_province"] == pytest.approx(share, rel=1e-3)
     assert f"{100 * share:.0f}%" in res.message("en")
+    assert res.rule["key"] == "rule.redline.incomplete_layer"
+    assert "厅字〔2019〕48号" in res.rule["basis"] and "自然资发〔2022〕142号" in res.rule["basis"]
+    assert "划定成果" in t(res.rule["key"], "zh")
+
+
+def test_redline_pass_states_the_layer_share_of_the_provincial_red_line(auth_layers, config):
+    """An authoritative layer clears a site whatever share of the province it covers (an
+    official's import of the delineation for the area); the share is still stated."""
+    res = run_redline(shapely.box(96.005, 36.05, 96.015, 36.06), auth_layers, config)
+    assert res.status == "PASS"
     assert t("chk.redline.pass", "zh")[:6] in res.message("zh")
+    assert "%" in res.message("en")
+
+
+def test_a_layer_covering_the_provincial_red_line_clears_without_being_authoritative(layers, config):
+    site = shapely.box(96.005, 36.05, 96.015, 36.06)
+    assert run_redline(site, layers, config.with_overrides(redline={"complete_share": 1e-6})
+                       ).status == "PASS"
 
 
 def test_unknown_activity_is_an_input_error(config):

@@ -82,7 +82,8 @@ def test_fixtures_are_the_intended_cases(fail_result, partial_result, base_resul
     assert red.status == "FAIL" and 0 < red.metrics["overlap_share"] < 1
     assert 0 < partial_result.buildable_ha < partial_result.area_ha
     assert base_result.result("base").metrics["base_id"] == "nanchuan"
-    assert base_result.result("redline").status == "PASS"
+    assert base_result.result("redline").status == "WARN"  # no overlap with an indicative, partial layer
+    assert base_result.result("redline").message_key == "chk.redline.warn_incomplete"
     assert fail_result.indicative_layers  # the bundled layers are indicative
 
 

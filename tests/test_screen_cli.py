@@ -132,7 +132,7 @@ def test_vector_sites_with_redline_override(bundle, tmp_path):
     assert "用户红线" in red_b["detail"]
     assert red_b["data_accuracy"] == "user"
     # the bundled general zone is gone with the override: A is far from the user zone
-    assert by[("A", "redline")]["status"] == "PASS"
+    assert by[("A", "redline")]["status"] == "WARN"  # a user layer, not authoritative: no clearance
     assert by[("A", "base")]["status"] == "PASS"
 
 

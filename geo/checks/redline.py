@@ -86,6 +86,23 @@ def layer_share_of_province(layers: ScreeningLayers, config: CheckConfig) -> flo
     return share
 
 
+def layer_is_the_red_line(layers: ScreeningLayers, config: CheckConfig,
+                          share: float | None) -> bool:
+    """Whether "no overlap" with the red-line layer in use clears a site: every zone is
+    authoritative (an official's import of the 划定成果, whatever area it covers), or the
+    layer covers at least ``redline.complete_share`` of the provincial red line."""
+    idx = layers.redline
+    assert idx is not None  # the check runs only with a red-line layer
+    key = ("redline_authoritative", id(idx))
+    if key not in layers._cache:
+        layers._cache[key] = len(idx.geoms) > 0 and all(
+            idx.get(i, "accuracy", "") == "authoritative" for i in range(len(idx.geoms)))
+    if layers._cache[key]:
+        return True
+    complete = float(config.section("redline").get("complete_share", 0.98))
+    return share is not None and share >= complete
+
+
 def _overlaps(site: BaseGeometry, site_ha: float, layers: ScreeningLayers,
               config: CheckConfig) -> list[dict[str, Any]]:
     idx = layers.redline
@@ -267,6 +284,9 @@ def decide(m: RedlineMeasure, site_ha: float, project: Project, layers: Screenin
         metrics["layer_share_of_province"] = share
         params["province_pct"] = 100.0 * share if share is not None else float("nan")
         status, key, rule = _verdict_clear(nearest_i, nearest_m, config, params)
+        if status == "PASS" and not layer_is_the_red_line(layers, config, share):
+            status, key, rule = "WARN", "chk.redline.warn_incomplete", \
+                config.redline_rule("incomplete_layer")
     overlaps = [{"id": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"],
                  "category": p["category"], "control_level": p["control_level"],
                  "overlap_ha": p["overlap_ha"], "geometry": p["geometry"]} for p in pieces]

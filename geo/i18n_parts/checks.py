@@ -61,6 +61,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "最近的红线区为{name}，距 {distance_km:,.2f} 公里",
         "No overlap with the red-line layer in use (it covers {province_pct:.0f}% of the "
         "provincial red line); the nearest zone is {name}, {distance_km:,.2f} km away"),
+    "chk.redline.warn_incomplete": (
+        "与所用示意红线图层无重叠，但该图层仅覆盖全省生态保护红线的 {province_pct:.0f}%，不能据此认定"
+        "选址已避让红线；最近的红线区为{name}，距 {distance_km:,.2f} 公里",
+        "No overlap with the indicative red-line layer in use, but it covers only "
+        "{province_pct:.0f}% of the provincial red line, so this does not show that the site "
+        "avoids the red line; the nearest zone is {name}, {distance_km:,.2f} km away"),
+    "rule.redline.incomplete_layer": (
+        "只有以生态保护红线划定成果（“三区三线”）核对，未重叠才能作为选址避让红线的依据。"
+        "请向自然资源主管部门调取选址所在范围的生态保护红线划定成果核实，或在“数据管理”导入"
+        "权威红线图层后重新检查。",
+        "No overlap shows that a site avoids the red line only when checked against the "
+        "delineated red line (the 三区三线 result). Obtain the red-line delineation for the "
+        "site's area from the natural resources authority, or import the authoritative "
+        "red-line layer on the data page and check again."),
     "chk.redline.pass_empty": ("未与生态保护红线重叠（图层中没有红线区）",
                                "No red-line overlap (the layer holds no zones)"),
     "rule.redline.overlap_general": (
