@@ -162,7 +162,8 @@ def _weight_vector(weights: dict[str, float] | None) -> np.ndarray:
 
 def _fails(table: pd.DataFrame) -> np.ndarray:
     """1 where the site's compliance verdict is FAIL, else 0."""
-    return (table["overall"].astype(str) == "FAIL").to_numpy(np.int64)
+    fails: np.ndarray = (table["overall"].astype(str) == "FAIL").to_numpy(np.int64)
+    return fails
 
 
 def _lex_position(table: pd.DataFrame, comp: np.ndarray) -> np.ndarray:
