@@ -66,8 +66,16 @@ def test_atlas_choices_survive_a_reload(env):
                                          ("basemap", "x" * 5000)])
 def test_a_hostile_choice_is_dropped_with_an_error(env, param, value):
     at = _open({"lang": "en", param: value})
-    assert any(e.value == t("url.err.choice", "en", param=param, value=value[:40]) for e in at.error)
+    said = t("url.err.choice", "en", param=param, value=value[:40])
+    assert any(e.value == said for e in at.error)
     assert at.sidebar.selectbox(key="focus_base").value == ""
+    # the page reruns by itself (the map reports its view): the message stays until dismissed
+    at.run()
+    assert any(e.value == said for e in at.error)
+    at.button(key="_url_dismiss.atlas").click().run()
+    assert not any(e.value == said for e in at.error)
+    at.run()
+    assert not at.error
 
 
 def test_the_site_check_reopens_the_same_site(env):

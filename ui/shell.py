@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.i18n import LANGS, t
 
-from .state import DEFERRED, FOLLOWS_DEFERRED, LANG_KEY, controls_deferred, from_url, pin_choices
+from .state import DEFERRED, LANG_KEY, controls_deferred, from_url, pin_choices
 
 __all__ = ["ROUTER", "PAGES", "run_router", "page_lang", "router_bypassed", "controls_deferred",
            "show_controls_soon"]
@@ -36,7 +36,6 @@ _SEEN = "_session_ran"        # the session has had a run
 
 def run_router() -> None:
     """Language switch in the sidebar, then the navigation to the page in the URL."""
-    st.session_state[FOLLOWS_DEFERRED] = controls_deferred()  # the previous run's
     st.session_state[DEFERRED] = False
     st.session_state.setdefault(LANG_KEY, LANGS[0])
     from_url("app", {LANG_KEY: LANGS})

@@ -27,14 +27,13 @@ from typing import Any
 import streamlit as st
 
 from geo.errors import InputError
-from geo.i18n import LANGS, error_text
+from geo.i18n import LANGS, error_text, t
 
 __all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param", "LANG_KEY",
-           "DEFERRED", "FOLLOWS_DEFERRED", "controls_deferred"]
+           "DEFERRED", "controls_deferred"]
 
 LANG_KEY = "lang"
 DEFERRED = "_controls_deferred"  # set by the router for each run (ui.shell.run_router)
-FOLLOWS_DEFERRED = "_follows_deferred"  # this run is the one a deferred run left its widgets to
 _KEPT: set[str] = set()  # keys of kept selection widgets (names in code, the same for everyone)
 
 
@@ -138,32 +137,35 @@ def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]
     ``params`` maps a widget key (also the query parameter's name) to the
     allowed values or to a parser that returns the value or raises
     :class:`~geo.errors.InputError`. A value that is not allowed is dropped from
-    the URL and shown as an error in the user's language; the widget keeps its
-    default.
+    the URL and shown as an error in the user's language, on every run of the page
+    until the user dismisses it; the widget keeps its default.
     """
-    flag, again = f"_url_read.{page}", f"_url_errors.{page}"
-    if st.session_state.get(flag):
-        errors = st.session_state.pop(again, ())
-        if st.session_state.get(FOLLOWS_DEFERRED):  # the first run was over in a moment
-            for err in errors:
-                st.error(error_text(err, st.session_state.get(LANG_KEY, LANGS[0])))
-        return
-    st.session_state[flag] = True
-    errors = []
-    for key, allowed in params.items():
-        raw = st.query_params.get(key)
-        if raw is None:
-            continue
-        try:
-            value = _parse(key, raw, allowed)
-        except InputError as err:
-            errors.append(err)
-            st.error(error_text(err, st.session_state.get(LANG_KEY, LANGS[0])))
-            del st.query_params[key]
-        else:
-            st.session_state[key] = value
-    if errors:  # shown again if this run defers its widgets to the next (which comes by itself)
-        st.session_state[again] = errors
+    flag, kept = f"_url_read.{page}", f"_url_errors.{page}"
+    if not st.session_state.get(flag):
+        st.session_state[flag] = True
+        errors = []
+        for key, allowed in params.items():
+            raw = st.query_params.get(key)
+            if raw is None:
+                continue
+            try:
+                value = _parse(key, raw, allowed)
+            except InputError as err:
+                errors.append(err)
+                del st.query_params[key]
+            else:
+                st.session_state[key] = value
+        if errors:
+            st.session_state[kept] = errors
+    # Shown until the user dismisses them: the page reruns by itself (a map reports its
+    # view), and a message gone after a moment would look like the link was taken as given.
+    errors = st.session_state.get(kept)
+    if errors:
+        lang = st.session_state.get(LANG_KEY, LANGS[0])
+        for err in errors:
+            st.error(error_text(err, lang))
+        st.button(t("url.err.dismiss", lang), key=f"_url_dismiss.{page}",
+                  on_click=lambda: st.session_state.pop(kept, None))
 
 
 def _parse(key: str, raw: str, allowed) -> Any:

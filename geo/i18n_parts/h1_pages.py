@@ -1,6 +1,7 @@
 """Texts of the shared page helpers (state in the URL, pickers) and of the pages' new parts."""
 
 TEXT = {
+    "url.err.dismiss": ("知道了", "Dismiss"),
     "url.err.choice": ("链接中的参数 {param}={value} 不是可选值，已忽略。",
                        "The link's {param}={value} is not one of the choices; it was ignored."),
     "url.err.too_long": ("链接中的参数 {param} 过长，已忽略。",
