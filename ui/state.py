@@ -143,27 +143,27 @@ def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]
     flag, kept = f"_url_read.{page}", f"_url_errors.{page}"
     if not st.session_state.get(flag):
         st.session_state[flag] = True
-        errors = []
+        refused: list[InputError] = []
         for key, allowed in params.items():
             raw = st.query_params.get(key)
             if raw is None:
                 continue
             try:
                 value = _parse(key, raw, allowed)
-            except InputError as err:
-                errors.append(err)
+            except InputError as exc:
+                refused.append(exc)
                 del st.query_params[key]
             else:
                 st.session_state[key] = value
-        if errors:
-            st.session_state[kept] = errors
+        if refused:
+            st.session_state[kept] = refused
     # Shown until the user dismisses them: the page reruns by itself (a map reports its
     # view), and a message gone after a moment would look like the link was taken as given.
     errors = st.session_state.get(kept)
     if errors:
         lang = st.session_state.get(LANG_KEY, LANGS[0])
-        for err in errors:
-            st.error(error_text(err, lang))
+        for shown in errors:
+            st.error(error_text(shown, lang))
         st.button(t("url.err.dismiss", lang), key=f"_url_dismiss.{page}",
                   on_click=lambda: st.session_state.pop(kept, None))
 
