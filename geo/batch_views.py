@@ -91,6 +91,6 @@ def _values(col: Column, values: pd.Series) -> pd.Series:
     v = pd.to_numeric(values, errors="coerce")
     if col.kind == "pct":
         return v * 100
-    if col.kind == "int":
+    if col.kind in ("int", "year"):
         return v.round().astype("Int64")
     return v / 1000.0 if col.unit == "unit.km_from_m" else v

@@ -736,3 +736,13 @@ def test_overlaps_keeps_pieces_over_the_minimum_in_row_order():
     assert [row for row, _, _ in overlaps(site, idx, 0.0)] == [0, 2, 3]
     assert [row for row, _, _ in overlaps(site, idx, 0.001, rows=[3])] == [3]
     assert overlaps(site, idx, 0.001, rows=[]) == []
+
+
+def test_a_year_is_shown_without_a_thousands_separator():
+    from geo.checks.columns import column_value
+    from geo.checks.registry import registry
+
+    quota = next(s for s in registry() if s.id == "quota")
+    col = next(c for c in quota.figures if c.key == "year")
+    assert column_value(col, {"year": 2026}, "zh") == "2026"
+    assert column_value(col, {"year": 2026.0}, "en") == "2026"

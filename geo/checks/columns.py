@@ -54,7 +54,7 @@ def column_value(col: Column, rec: dict[str, Any], lang: str) -> str:
     value = rec.get(col.key)
     if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
         return DASH
-    if col.kind in ("num", "int", "pct"):
+    if col.kind in ("num", "int", "year", "pct"):
         v = _finite(value)
         if v is None:
             return str(value)
@@ -64,6 +64,8 @@ def column_value(col: Column, rec: dict[str, Any], lang: str) -> str:
             return f"{100 * v:.1f}%"
         if col.kind == "int":
             return f"{int(round(v)):,d}"
+        if col.kind == "year":
+            return str(int(round(v)))
         return f"{v:,.{col.digits}f}"
     if col.kind == "list":
         if isinstance(value, (list, tuple)):

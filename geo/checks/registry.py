@@ -40,8 +40,8 @@ class Column:
     unit : str
         Translation key of the unit (``unit.ha``...) or ``""``.
     kind : str
-        How the value is shown: ``num`` (``digits`` decimals), ``int``,
-        ``pct`` (a 0-1 share as %), ``text``, ``loc`` (``key_zh``/``key_en``),
+        How the value is shown: ``num`` (``digits`` decimals), ``int``, ``year``
+        (an integer without separators), ``pct`` (a 0-1 share as %), ``text``, ``loc`` (``key_zh``/``key_en``),
         ``list``, ``status``, ``yesno``, ``code`` (translated with
         ``prefix + value``).
     digits : int
@@ -144,7 +144,7 @@ def _core_specs() -> list[CheckSpec]:
                   batch_figures=("base_id", "nearest_base_id", "share_inside", "distance_m")),
         CheckSpec("quota", "check.quota", "binding", ("bases", "quotas", "landuse"), quota.run,
                   figures=(C("base_name", "col.base", kind="loc"),
-                           C("year", "col.year", kind="int"),
+                           C("year", "col.year", kind="year"),
                            C("requested_ha", "col.requested", "unit.ha"),
                            C("new_construction_ha", "col.new_construction", "unit.ha"),
                            C("existing_construction_ha", "col.existing_construction", "unit.ha"),
@@ -152,7 +152,7 @@ def _core_specs() -> list[CheckSpec]:
                            C("cropland_ha", "col.cropland_taken", "unit.ha"),
                            *_QUOTA_MEASURES,
                            C("use_share", "col.use_share", "", "pct")),
-                  evidence=(C("year", "col.year", kind="int"), *_QUOTA_MEASURES,
+                  evidence=(C("year", "col.year", kind="year"), *_QUOTA_MEASURES,
                             C("source", "col.source", kind="text"),
                             C("accuracy", "col.accuracy", kind="code", prefix="accuracy.")),
                   needs=("base", "landuse"),
