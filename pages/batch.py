@@ -51,6 +51,17 @@ def _surface(product: str, resolution: int, w_adj: float, w_base: float, version
     return surf, surface_png(surf), time.perf_counter() - start
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _base_names_of(lang: str, version: str) -> dict[str, str]:
+    bases = SOURCE.read_layer("bases")
+    return dict(zip(bases["id"].astype(str), bases[f"name_{lang}"].astype(str)))
+
+
+def _base_names(lang: str) -> dict[str, str]:
+    """Base id -> its name in ``lang`` (the store's current bases)."""
+    return _base_names_of(lang, SOURCE.version_key())
+
+
 def _map(extras, key: str) -> None:
     version = SOURCE.version_key()
     ctx = RenderContext(lang=lang, source=SOURCE)
@@ -197,7 +208,8 @@ with tab_suit:
             stats = surf.stats()
             name = default_graph().nodes[surf.product].get(lang, surf.product)
             st.success(t("batch.suit_done", lang, product=name, nx=nx, ny=ny, sec=secs,
-                         bases=", ".join(surf.matching_bases) or "-",
+                         bases=("、" if lang == "zh" else ", ").join(
+                             _base_names(lang).get(b, b) for b in surf.matching_bases) or "-",
                          **{k: stats[k] for k in ("open", "redline", "mineral", "max")}))
             _map((suitability_group(surf, lang, png), suitability_legend(surf, lang, name)), "batch_map_suit")
             st.download_button(t("batch.dl.tif", lang), surf.geotiff_bytes(),

@@ -153,7 +153,12 @@ def test_suitability_tab():
     at.selectbox(key="suit_res").set_value(5000)
     at.button(key="suit_run").click().run()
     assert not at.exception, at.exception
-    assert any(shown("batch.suit_done", "en", s.value) and "qarhan" in s.value for s in at.success)
+    from geo.bundle import read_layer
+
+    bases = read_layer("bases").set_index("id")
+    said = [s.value for s in at.success if shown("batch.suit_done", "en", s.value)]
+    assert said and bases.loc["qarhan", "name_en"] in said[0]  # the base's name, not its id
+    assert not any(f"{sep}qarhan" in said[0] for sep in (": ", ", ", "：", "、"))
     assert any(b.proto.label == t("batch.dl.tif", "en") for b in at.get("download_button"))
     at.text_input(key="suit_product").input("no such product xyz")
     at.button(key="suit_run").click().run()
