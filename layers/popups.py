@@ -22,7 +22,8 @@ class PopupField:
 
     ``column`` may be a bilingual stem (``positioning`` reads
     ``positioning_zh`` or ``positioning_en``). ``kind`` is one of ``text``,
-    ``ha``, ``bool``, ``chains``, ``accuracy``, ``quota``.
+    ``ha``, ``bool``, ``chains``, ``accuracy``, ``quota``, ``source`` (a policy text cited
+    by its number in the seed set, ``seed 001 §四.3``, is named by its title).
     """
 
     column: str
@@ -71,6 +72,10 @@ def format_value(value: Any, kind: str, lang: str, props: dict | None = None) ->
         return html.escape(t("yes" if truthy else "no", lang))
     if kind == "chains":
         return _chains_html(value, lang)
+    if kind == "source":
+        from geo.checks.base import name_documents
+
+        return html.escape(name_documents(str(value), lang=lang))
     if kind == "accuracy":
         key = f"accuracy.{value}"
         return html.escape(t(key, lang)) if key in _ACCURACY_KEYS else html.escape(str(value))

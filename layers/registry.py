@@ -70,7 +70,7 @@ class LayerSpec:
 
 
 _PROV = (
-    PopupField("source", "f.source"),
+    PopupField("source", "f.source", "source"),
     PopupField("source_date", "f.source_date"),
     PopupField("accuracy", "f.accuracy", "accuracy"),
 )

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from geo.bundle import BundleError, BUNDLE_PATH
 from geo.chains import (COMPONENTS, base_chains, base_ids, base_node, chain_adjacency, chain_gaps,
                         default_graph, feeds_in, feeds_out, hosts, load_scoring, partner_bases, rank_bases)
+from geo.checks.base import name_documents
 from geo.i18n import t
 from layers.atlas_view import prepare_layer
 from layers.chain_map import chain_dot, chain_map, partners_map, product_dot, ranking_map
@@ -40,7 +41,7 @@ def _name(key: str) -> str:
 
 
 def _cites(cites) -> str:
-    return "; ".join(c.cite for c in cites)
+    return "; ".join(name_documents(c.cite, lang=lang) for c in cites)
 
 
 def _show_map(fmap, key: str) -> None:
@@ -92,7 +93,8 @@ with tab_chain:
                  or ("—" if g.nodes[p]["kind"] != "product" else t("chains.unhosted", lang))}
                 for i, step in enumerate(chain.steps) for p in step]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.caption(f"{t('chains.cite', lang)}: " + " | ".join(f"{c.cite} 「{c.quote}」" for c in chain.cites))
+        st.caption(f"{t('chains.cite', lang)}: " + " | ".join(
+            f"{name_documents(c.cite, lang=lang)} 「{c.quote}」" for c in chain.cites))
         steps = chain.steps
     else:
         text = st.text_input(t("chains.pick_product", lang), value="正极材料", key="chains_product")

@@ -49,3 +49,17 @@ def test_geojson_carries_only_escaped_popup_and_no_raw_attributes():
     assert layer.indicative and layer.nbytes > 0
     html = build_map([layer], RenderContext(lang="zh")).get_root().render()
     assert "qpa-redlines" in html and "qpa-legend" in html
+
+
+def test_a_policy_text_is_cited_by_its_title_not_its_seed_number():
+    """The bases' source says "seed 001 001 §四.3 …": a reader is told which document."""
+    from geo.bundle import read_layer
+
+    props = read_layer("bases").iloc[0].drop("geometry").to_dict()
+    assert "seed 001" in str(props["source"])
+    fields = (PopupField("source", "f.source", "source"),)
+    zh, en = popup_html(props, fields, "zh"), popup_html(props, fields, "en")
+    assert "《青海省人民政府关于加快工业转型升级建设重大产业基地的实施意见》" in zh
+    assert "seed 001" not in zh and "seed 004" not in zh
+    assert "Qinghai Implementing Opinions" in en and "seed 001" not in en
+    assert get_layer("bases").popup and any(f.kind == "source" for f in get_layer("bases").popup)

@@ -41,7 +41,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Legend: blue = resource, orange = product hosted by a base, red dashed = no base hosts it "
         "(a gap), grey = end use; dashed arrow = inferred cross-chain link.",
     ),
-    "chains.base_chains": ("本基地产业链（文件001第四部分）", "Chains of the base (seed 001 §四)"),
+    "chains.base_chains": ("本基地产业链（《青海省人民政府关于加快工业转型升级建设重大产业基地的实施意见》第四部分）",
+                           "Chains of the base (Qinghai Implementing Opinions on accelerating "
+                           "industrial upgrading and building major industrial bases, §四)"),
     "chains.gaps": ("缺链补链清单", "Chain gaps (延链补链)"),
     "chains.no_gaps": ("本基地产业链及其延伸链的每个环节都有省内基地承载。",
                        "Every step of this base's chains and of the chains extending them is hosted in the province."),
