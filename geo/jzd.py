@@ -41,6 +41,8 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import shapely
+
+from .beijing_time import beijing
 from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -65,6 +67,7 @@ __all__ = [
     "decode_text",
     "read_jzd",
     "write_jzd",
+    "MAX_FROM_CM_DEG",
     "assemble_polygon",
     "AREA_TOLERANCE",
 ]
@@ -86,6 +89,10 @@ AREA_TOLERANCE = 0.01
 _SECTION = re.compile(r"^\[(.+)\]$")
 _SEP = re.compile(r"[,，]")
 _CLOSE_TOL_M = 1e-4  # a ring's last point equal to its first within 0.1 mm closes it
+#: A parcel may be written in its own 3° zone or a neighbouring one (a county across two
+#: zones keeps one), i.e. up to 3° from the central meridian; farther, the Gauss-Krüger
+#: scale error (~1e-3 at 3°, ~3e-3 at 5°) would falsify every 界址点 and area.
+MAX_FROM_CM_DEG = 3.0
 
 
 @dataclass
@@ -599,14 +606,20 @@ def write_jzd(items: Parcels, zone: int | None = None, prefixed: bool = True, *,
     pairs = _items(items, attrs)
     if not pairs:
         raise InputError("there is no parcel to write", key="jzd.err.empty", line=0)
+    lons = [g.centroid.x for g, _ in pairs]
     if zone is None:
-        lons = [g.centroid.x for g, _ in pairs]
         zone = zone_for_lon(float(np.mean(lons)))
     zone = check_zone(zone)
+    far = max(lons, key=lambda x: abs(x - 3 * zone))
+    if abs(far - 3 * zone) > MAX_FROM_CM_DEG:
+        raise InputError(f"a parcel at {far:.2f}°E is {abs(far - 3 * zone):.1f}° from zone "
+                         f"{zone}'s central meridian {3 * zone}°E", key="jzd.err.zone_far",
+                         zone=zone, cm=3 * zone, lon=round(far, 2),
+                         own=zone_for_lon(float(np.mean(lons))))
     head = {
         "格式版本号": "1.01版本",
         "数据产生单位": "",
-        "数据产生日期": _dt.date.today().isoformat(),
+        "数据产生日期": beijing(_dt.datetime.now(_dt.UTC)).date().isoformat(),
         "坐标系": "2000国家大地坐标系",
         "几度分带": "3",
         "投影类型": "高斯克吕格",

@@ -17,6 +17,7 @@ from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import t
 from geo.quota import quota_years
+from geo.jzd import MAX_FROM_CM_DEG
 from geo.report import download_stem, report_geojson, report_html, report_pdf, site_jzd
 from geo.screen import screen_site
 from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
@@ -223,11 +224,18 @@ def _verdict(site, result) -> None:
                        file_name=f"{stem}.geojson", mime="application/geo+json", key="dl_geojson",
                        on_click="ignore")
     c = site.geometry.centroid
-    zone = c4.selectbox(t("site.jzd_zone", lang), ZONES, key="jzd_zone",
-                        index=ZONES.index(zone_for_lon(c.x)) if zone_for_lon(c.x) in ZONES else 0)
-    c4.download_button(t("site.dl.jzd", lang), site_jzd(result, zone=zone).encode("gbk"),
-                       file_name=f"{stem}-jzd.txt", mime="text/plain", key="dl_jzd",
-                        on_click="ignore")
+    # the site's own zone and its neighbours: a zone farther away would distort every point
+    zones = [z for z in ZONES if abs(c.x - 3 * z) <= MAX_FROM_CM_DEG] or ZONES
+    own = zone_for_lon(c.x)
+    zone = c4.selectbox(t("site.jzd_zone", lang), zones, key="jzd_zone",
+                        index=zones.index(own) if own in zones else 0)
+    try:
+        jzd_text = site_jzd(result, zone=zone).encode("gbk")
+    except QPAError as exc:
+        feedback.show_error(exc, lang)
+    else:
+        c4.download_button(t("site.dl.jzd", lang), jzd_text, file_name=f"{stem}-jzd.txt",
+                           mime="text/plain", key="dl_jzd", on_click="ignore")
 
 
 def _map(site, result) -> None:

@@ -310,3 +310,39 @@ def test_unsupported_header(text, old, new, key):
 def test_not_text():
     with pytest.raises(InputError, match="neither UTF-8 nor GBK"):
         read_jzd(b"\xff\xfe\x00\x81\x30\xff\xff")
+
+
+def test_export_refuses_a_zone_far_from_the_parcel():
+    """A site at 94.9°E written in zone 30 (central meridian 90°E) put every point 437 km
+    east of the meridian with no word; now: refused, naming the parcel's own zone."""
+    from shapely.geometry import box
+
+    from geo.errors import InputError
+    from geo.i18n import error_text
+    from geo.jzd import write_jzd
+
+    site = box(94.897, 36.797, 94.903, 36.802)
+    with pytest.raises(InputError) as caught:
+        write_jzd(site, zone=30)
+    assert caught.value.key == "jzd.err.zone_far" and caught.value.params["own"] == 32
+    assert "第 32 带" in error_text(caught.value, "zh")
+    assert "带号=32" in write_jzd(site, zone=32)
+    assert "带号=31" in write_jzd(site, zone=31)  # the neighbouring zone stays allowed
+
+
+def test_export_date_is_beijing_date(monkeypatch):
+    import datetime as dt
+
+    from shapely.geometry import box
+
+    import geo.jzd as jzd
+
+    class Late(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC).astimezone(tz) if tz \
+                else dt.datetime(2026, 12, 1, 20, 0)
+
+    monkeypatch.setattr(jzd._dt, "datetime", Late)
+    text = jzd.write_jzd(box(101.73, 36.56, 101.74, 36.57))
+    assert "数据产生日期=2026-12-02" in text

@@ -119,6 +119,12 @@ TEXT: dict[str, tuple[str, str]] = {
                       "line {line}: a parcel header line must end with '@'"),
     "jzd.err.no_header": ("第 {line} 行：界址点出现在任何以“@”结尾的地块属性行之前",
                           "line {line}: a point comes before any parcel header line ending with '@'"),
+    "jzd.err.zone_far": (
+        "地块位于东经 {lon}°，距第 {zone} 带中央经线（{cm}°E）超过 3°，不能按该带导出界址点；"
+        "请选择地块所在的第 {own} 带（或相邻带）",
+        "A parcel at {lon}°E lies more than 3° from the central meridian of zone {zone} "
+        "({cm}°E); its boundary points cannot be written in that zone. Choose zone {own}, the "
+        "parcel's own (or a neighbouring one)"),
     "jzd.err.empty": ("文件中没有地块（没有以“@”结尾的地块属性行）",
                       "The file holds no parcel (no header line ending with '@')"),
     "jzd.err.no_points": ("第 {line} 行的地块没有界址点", "line {line}: the parcel has no points"),
