@@ -97,7 +97,11 @@ tab_res, tab_close, tab_alloc, tab_entries = tabs("quota_tab", TABS,
 with tab_res:
     screen = st.session_state.get("screen_result")
     if screen is not None:
-        if st.button(t("quota.reserve_screen", lang), key="quota_reserve_screen"):
+        held = ledger.open_reservation_for(store, screen)  # one check reserves once
+        if held is not None:
+            st.caption(t("ledger.err.screen_reserved", lang, id=held))
+        if st.button(t("quota.reserve_screen", lang), key="quota_reserve_screen",
+                     disabled=held is not None):
             try:
                 rid = ledger.reserve_from_screening(
                     store, user, screen, t("quota.reason_screen", lang),
