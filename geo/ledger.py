@@ -89,8 +89,9 @@ def _reason(reason: str) -> str:
 
 
 def _lock_row(tx: Tx, store: Store, base_id: str, year: int) -> tuple[Any, ...] | None:
-    return tx.one("SELECT allocated_ha, used_ha, reserved_ha, row_version FROM quotas "
-                  f"WHERE base_id = ? AND year = ?{store.for_update}", (base_id, int(year)))
+    return tx.one("SELECT allocated_ha, used_ha, reserved_ha, row_version, name_zh, name_en "
+                  f"FROM quotas WHERE base_id = ? AND year = ?{store.for_update}",
+                  (base_id, int(year)))
 
 
 def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: str,
@@ -111,11 +112,15 @@ def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: st
     try:
         checked = with_remaining(pd.DataFrame([after])).iloc[0]
     except QuotaError as exc:
-        remaining = alloc - used - res
+        # the base by name in either language (a row without names keeps its id)
+        names = {"base_zh": row[4] or base_id, "base_en": row[5] or row[4] or base_id}
+        if new_alloc is not None:
+            raise LedgerError(str(exc), key="ledger.err.alloc_below", base=base_id, year=year,
+                              committed=round(used + res, 4), allocated=round(new_alloc, 4),
+                              **names) from None
         raise LedgerError(str(exc), key="ledger.err.over", base=base_id, year=year,
-                          remaining=round(remaining, 4),
-                          requested=round(d_used + d_res if new_alloc is None else d_alloc, 4)
-                          ) from None
+                          remaining=round(alloc - used - res, 4),
+                          requested=round(d_used + d_res, 4), **names) from None
     remaining = round(float(checked["remaining_ha"]), _DIGITS)
     at = now_iso()
     cur = tx.execute("UPDATE quotas SET allocated_ha = ?, used_ha = ?, reserved_ha = ?, "
@@ -245,7 +250,7 @@ def set_allocation(store: Store, user: User, base_id: str, year: int, allocated_
                    source: str | None = None, source_date: str | None = None) -> dict[str, Any]:
     """Set a base's allocation for a year (creating the row if new).
 
-    Refused (:class:`LedgerError`, key ``ledger.err.over``) when the new
+    Refused (:class:`LedgerError`, key ``ledger.err.alloc_below``) when the new
     allocation is below what is already used plus reserved.
 
     Returns
