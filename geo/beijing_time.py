@@ -13,10 +13,10 @@ The store keeps UTC ISO-8601 text; every table a user sees shows it with
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-__all__ = ["BEIJING", "beijing", "beijing_text"]
+__all__ = ["BEIJING", "beijing", "beijing_text", "beijing_today"]
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 
@@ -35,3 +35,13 @@ def beijing_text(value: Any, seconds: bool = False) -> str:
         return ""
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return beijing(when).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def beijing_today(now: datetime | None = None) -> date:
+    """Today's date in Beijing (``now`` for tests; naive means UTC): from 16:00 UTC on,
+    already the next day.
+
+    >>> beijing_today(datetime(2026, 12, 1, 16, 30)).isoformat()
+    '2026-12-02'
+    """
+    return beijing(now or datetime.now(UTC)).date()

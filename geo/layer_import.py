@@ -677,24 +677,52 @@ def validate_layer(frame: gpd.GeoDataFrame, schema: LayerSchema) -> None:
 
 # ------------------------------------------------------------------ store
 def commit_import(store: Store, user: User, schema: LayerSchema, frame: gpd.GeoDataFrame, *,
+                  source: str | None = None, source_date: str | None = None,
                   note: str = "") -> LayerVersion:
     """Replace ``schema``'s layer with ``frame`` as a new version (all or nothing).
 
-    ``frame`` comes from :func:`apply_mapping`; it is validated again here,
-    so a direct call cannot store a bad layer.
+    ``frame`` comes from :func:`apply_mapping` (or :func:`combine_import`); it is
+    validated again here, so a direct call cannot store a bad layer.
+
+    Parameters
+    ----------
+    source, source_date : str, optional
+        The provenance of this import (what the official entered), kept in the
+        version record. Give them whenever ``frame`` also holds features kept
+        from the stored layer (append, update): those keep their own sources.
+        When omitted, every feature of ``frame`` must share one source and date.
 
     Raises
     ------
     PermissionDenied
         ``user`` is not an official.
     InputError
-        The frame fails :func:`validate_layer` (the stored layer is unchanged).
+        The frame fails :func:`validate_layer`, the source or date is blank or
+        bad, or omitted while the features have several (the stored layer is
+        unchanged).
     """
     require_official(user, "import a layer")
     validate_layer(frame, schema)
-    return store.replace_layer(schema.layer_id, frame, user=user,
-                               source=str(frame["source"].iloc[0]),
-                               source_date=str(frame["source_date"].iloc[0]), note=note)
+    source, source_date = _version_provenance(frame, source, source_date)
+    return store.replace_layer(schema.layer_id, frame, user=user, source=source,
+                               source_date=source_date, note=note)
+
+
+def _version_provenance(frame: gpd.GeoDataFrame, source: str | None,
+                        source_date: str | None) -> tuple[str, str]:
+    """(source, date) of a new version: those given, else the one all features share."""
+    if source is None or source_date is None:
+        pairs = frame[["source", "source_date"]].astype(str).drop_duplicates()
+        if len(pairs) != 1:
+            raise _err("import.err.version_source", "the layer's features have several sources;"
+                       " give the source and date of this import", n=len(pairs))
+        found = pairs.iloc[0]
+        source = found["source"] if source is None else source
+        source_date = found["source_date"] if source_date is None else source_date
+    source = str(source).strip()
+    if not source:
+        raise _err("import.err.source", "give the source of the file (issuing authority, document)")
+    return source, _check_date(str(source_date))
 
 
 def restore_layer(store: Store, user: User, layer_id: str, version: int,

@@ -7,7 +7,9 @@ would make a figure or the remainder negative.
 
 * :func:`set_allocation` -- an official sets a base's allocation for a year;
 * :func:`reserve` / :func:`reserve_from_screening` -- a screened project
-  reserves area against its base's quota (remaining goes down);
+  reserves area against its base's quota (remaining goes down); a reservation
+  made from a site check keeps that check's reference (:func:`screening_ref`)
+  and one check holds at most one open reservation;
 * :func:`confirm` -- the reservation becomes used land;
 * :func:`release` -- the reservation is given back.
 
@@ -19,6 +21,7 @@ refused change leaves nothing behind. Only officials may change the ledger
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from typing import Any
@@ -41,6 +44,8 @@ __all__ = [
     "set_allocation",
     "reserve",
     "reserve_from_screening",
+    "screening_ref",
+    "open_reservation_for",
     "confirm",
     "release",
     "reservations",
@@ -84,8 +89,9 @@ def _reason(reason: str) -> str:
 
 
 def _lock_row(tx: Tx, store: Store, base_id: str, year: int) -> tuple[Any, ...] | None:
-    return tx.one("SELECT allocated_ha, used_ha, reserved_ha, row_version FROM quotas "
-                  f"WHERE base_id = ? AND year = ?{store.for_update}", (base_id, int(year)))
+    return tx.one("SELECT allocated_ha, used_ha, reserved_ha, row_version, name_zh, name_en "
+                  f"FROM quotas WHERE base_id = ? AND year = ?{store.for_update}",
+                  (base_id, int(year)))
 
 
 def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: str,
@@ -106,11 +112,15 @@ def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: st
     try:
         checked = with_remaining(pd.DataFrame([after])).iloc[0]
     except QuotaError as exc:
-        remaining = alloc - used - res
+        # the base by name in either language (a row without names keeps its id)
+        names = {"base_zh": row[4] or base_id, "base_en": row[5] or row[4] or base_id}
+        if new_alloc is not None:
+            raise LedgerError(str(exc), key="ledger.err.alloc_below", base=base_id, year=year,
+                              committed=round(used + res, 4), allocated=round(new_alloc, 4),
+                              **names) from None
         raise LedgerError(str(exc), key="ledger.err.over", base=base_id, year=year,
-                          remaining=round(remaining, 4),
-                          requested=round(d_used + d_res if new_alloc is None else d_alloc, 4)
-                          ) from None
+                          remaining=round(alloc - used - res, 4),
+                          requested=round(d_used + d_res, 4), **names) from None
     remaining = round(float(checked["remaining_ha"]), _DIGITS)
     at = now_iso()
     cur = tx.execute("UPDATE quotas SET allocated_ha = ?, used_ha = ?, reserved_ha = ?, "
@@ -194,7 +204,8 @@ def reservations(store: Store, status: str | None = None,
                  base_id: str | None = None) -> pd.DataFrame:
     """Reservations, newest first; ``status`` in {'reserved', 'confirmed', 'released'}."""
     sql = ("SELECT id, base_id, year, area_ha, status, reason, project, screening_id, "
-           "created_by, created_at, closed_by, closed_at, close_reason FROM reservations")
+           "created_by, created_at, closed_by, closed_at, close_reason, screen_ref "
+           "FROM reservations")
     where: list[str] = []
     params: list[str | int] = []
     if status:
@@ -239,7 +250,7 @@ def set_allocation(store: Store, user: User, base_id: str, year: int, allocated_
                    source: str | None = None, source_date: str | None = None) -> dict[str, Any]:
     """Set a base's allocation for a year (creating the row if new).
 
-    Refused (:class:`LedgerError`, key ``ledger.err.over``) when the new
+    Refused (:class:`LedgerError`, key ``ledger.err.alloc_below``) when the new
     allocation is below what is already used plus reserved.
 
     Returns
@@ -276,9 +287,20 @@ def set_allocation(store: Store, user: User, base_id: str, year: int, allocated_
                       new_alloc=round(value, _DIGITS))
 
 
+def _open_for_ref(tx: Tx, screen_ref: str) -> int | None:
+    row = tx.one("SELECT id FROM reservations WHERE screen_ref = ? AND status = 'reserved' "
+                 "ORDER BY id LIMIT 1", (screen_ref,))
+    return None if row is None else int(row[0])
+
+
 def reserve(store: Store, user: User, base_id: str, year: int, area_ha: float | None, reason: str,
-            *, project: dict[str, Any] | None = None, screening_id: int | None = None) -> int:
+            *, project: dict[str, Any] | None = None, screening_id: int | None = None,
+            screen_ref: str | None = None) -> int:
     """Reserve ``area_ha`` of a base's quota for a project; returns the reservation id.
+
+    ``screen_ref`` (:func:`screening_ref`) names the site check the reservation
+    comes from: while a reservation with the same reference is open, another is
+    refused (``ledger.err.screen_reserved``, with that reservation's number).
 
     Raises
     ------
@@ -287,20 +309,26 @@ def reserve(store: Store, user: User, base_id: str, year: int, area_ha: float | 
     LedgerError
         No quota row (``ledger.err.no_quota``), area not positive
         (``ledger.err.area``), no reason, or more than remains
-        (``ledger.err.over``: remaining never goes below zero).
+        (``ledger.err.over``: remaining never goes below zero), or the site
+        check ``screen_ref`` already holds an open reservation
+        (``ledger.err.screen_reserved``).
     """
     require_official(user, "reserve land quota")
     area, reason = _area(area_ha), _reason(reason)
     base_id, year = str(base_id), int(year)
     with store.transaction() as tx:
+        # the quota row's lock also serialises two reservations of one check (same base, year)
         if _lock_row(tx, store, base_id, year) is None:
             raise LedgerError(f"no quota for {base_id} in {year}", key="ledger.err.no_quota",
                               base=base_id, year=year)
+        if screen_ref and (held := _open_for_ref(tx, screen_ref)) is not None:
+            raise LedgerError(f"this site check already holds open reservation {held}",
+                              key="ledger.err.screen_reserved", id=held)
         row = tx.one("INSERT INTO reservations (base_id, year, area_ha, status, project, reason, "
-                     "screening_id, created_by, created_at) VALUES (?, ?, ?, 'reserved', ?, ?, ?, "
-                     "?, ?) RETURNING id",
+                     "screening_id, created_by, created_at, screen_ref) VALUES (?, ?, ?, "
+                     "'reserved', ?, ?, ?, ?, ?, ?) RETURNING id",
                      (base_id, year, area, dumps(project or {}), reason, screening_id,
-                      user.username, now_iso()))
+                      user.username, now_iso(), screen_ref or None))
         assert row is not None  # INSERT ... RETURNING gives one row
         rid = int(row[0])
         _apply(tx, store, user, base_id, year, "reserve", reason, d_res=area, reservation_id=rid)
@@ -322,6 +350,27 @@ def _quota_metrics(result: Any) -> tuple[str | None, int | None, float | None]:
             float(req) if req is not None else None)
 
 
+def screening_ref(result: Any) -> str:
+    """A stable reference of one site check: a SHA-256 of its site geometry, project,
+    time and quota figures (the same check gives the same text; another check, even
+    of the same site, another).
+
+    ``result`` is a :class:`geo.checks.ScreenResult` or its ``to_dict()``.
+    """
+    if hasattr(result, "to_dict"):
+        result = result.to_dict(geometry=True)
+    result = dict(result or {})
+    key = {"site": result.get("site"), "project": result.get("project") or {},
+           "timestamp": result.get("timestamp"), "quota": list(_quota_metrics(result))}
+    return hashlib.sha256(dumps(key).encode("utf-8")).hexdigest()
+
+
+def open_reservation_for(store: Store, result: Any) -> int | None:
+    """The open reservation made from the site check ``result``, or None."""
+    with store.snapshot() as tx:
+        return _open_for_ref(tx, screening_ref(result))
+
+
 def reserve_from_screening(store: Store, user: User, result: Any, reason: str, *,
                            area_ha: float | None = None, screening_id: int | None = None) -> int:
     """Reserve the land a site check asked for, against the base that holds the site.
@@ -339,7 +388,9 @@ def reserve_from_screening(store: Store, user: User, result: Any, reason: str, *
     Raises
     ------
     LedgerError
-        ``ledger.err.no_base`` when the check found no base or year for the site.
+        ``ledger.err.no_base`` when the check found no base or year for the site;
+        ``ledger.err.screen_reserved`` when this check already holds an open
+        reservation (one check reserves once; release it to reserve again).
     """
     require_official(user, "reserve land quota")
     base_id, year, requested = _quota_metrics(result)
@@ -349,7 +400,8 @@ def reserve_from_screening(store: Store, user: User, result: Any, reason: str, *
     project = result.project.to_dict() if hasattr(result, "project") else \
         dict((result or {}).get("project") or {})
     return reserve(store, user, base_id, year, area_ha if area_ha is not None else requested,
-                   reason, project=project, screening_id=screening_id)
+                   reason, project=project, screening_id=screening_id,
+                   screen_ref=screening_ref(result))
 
 
 def _close(store: Store, user: User, reservation_id: int, reason: str, status: str) -> dict[str, Any]:

@@ -90,5 +90,7 @@ def entry_rows(entries: pd.DataFrame, bases: pd.DataFrame, lang: str) -> pd.Data
         action=entries["action"].map(lambda a: t(f"quota.action.{a}", lang)),
         base=entries["base_id"].map(names).fillna(entries["base_id"]),
         username=entries["username"].map(lambda u: who(u, lang)),
-        reservation_id=entries["reservation_id"].astype("Int64"))
+        # an entry of no reservation shows a dash (not None)
+        reservation_id=entries["reservation_id"].map(
+            lambda r: t("quota.no_reservation", lang) if pd.isna(r) else str(int(r))))
     return shown[list(cols)].rename(columns={c: t(k, lang) for c, k in cols.items()})

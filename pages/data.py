@@ -1,5 +1,4 @@
 """Data page: import an authoritative layer (read, repair, map, preview, replace), versions, restore."""
-import datetime as dt
 
 import folium
 import pandas as pd
@@ -7,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.auth import can_see, is_official
+from geo.beijing_time import beijing_today
 from geo.bundle import data_dir
 from geo.data_views import (dem_in_use_label, dem_restore_choices, dem_version_rows,
                             layer_version_rows)
@@ -139,7 +139,7 @@ encoding = c2.selectbox(t("data.encoding", lang), ENCODING_OPTIONS,
                         format_func=lambda e: t("data.auto", lang) if e == "auto" else e)
 c3, c4 = st.columns(2)
 source = c3.text_input(t("data.source", lang), key=f"data_source_{gen}")
-source_date = c4.date_input(t("data.source_date", lang), value=dt.date.today(),
+source_date = c4.date_input(t("data.source_date", lang), value=beijing_today(),
                             key=f"data_source_date_{gen}")
 if upload is None:
     st.stop()
@@ -217,7 +217,8 @@ confirmed = not shrink or st.checkbox(t("data.confirm_shrink", lang), key=f"data
 if st.button(t("data.commit", lang, mode=t(f"data.mode.{how}", lang), layer=_layer_title(layer_id),
                n=len(result)), key="data_replace", type="primary", disabled=not confirmed):
     try:
-        committed = commit_import(store, user, schema, result, note=note)
+        committed = commit_import(store, user, schema, result, source=source,
+                                  source_date=source_date.isoformat(), note=note)
     except QPAError as err:
         feedback.show_error(err, lang)
     else:

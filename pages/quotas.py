@@ -82,7 +82,10 @@ if not is_official(user):
 # ------------------------------------------------------------------ official actions
 open_res = ledger.reservations(store, status="reserved")
 st.subheader(t("quota.reservations", lang))
-st.dataframe(reservation_rows(open_res, bases, lang), hide_index=True, width="stretch")
+if open_res.empty:
+    st.caption(t("quota.none_open", lang))
+else:
+    st.dataframe(reservation_rows(open_res, bases, lang), hide_index=True, width="stretch")
 
 
 def _done(key: str, **params) -> None:
@@ -97,7 +100,11 @@ tab_res, tab_close, tab_alloc, tab_entries = tabs("quota_tab", TABS,
 with tab_res:
     screen = st.session_state.get("screen_result")
     if screen is not None:
-        if st.button(t("quota.reserve_screen", lang), key="quota_reserve_screen"):
+        held = ledger.open_reservation_for(store, screen)  # one check reserves once
+        if held is not None:
+            st.caption(t("ledger.err.screen_reserved", lang, id=held))
+        if st.button(t("quota.reserve_screen", lang), key="quota_reserve_screen",
+                     disabled=held is not None):
             try:
                 rid = ledger.reserve_from_screening(
                     store, user, screen, t("quota.reason_screen", lang),
@@ -125,8 +132,8 @@ with tab_close:
     if not ids:
         st.caption(t("quota.no_open", lang))
     else:
-        label = {int(r.id): f"#{r.id} {names.get(r.base_id, r.base_id)} {r.year} · {r.area_ha:,.2f} ha"
-                 for r in open_res.itertuples()}
+        label = {int(r.id): f"#{r.id} {names.get(r.base_id, r.base_id)} {r.year} · "
+                            f"{t('quota.ha', lang, ha=r.area_ha)}" for r in open_res.itertuples()}
         rid = st.selectbox(t("quota.reservation", lang), ids, key=keep("quota_close_id", ids[0]),
                            format_func=lambda i: label.get(int(i), str(i)))
         reason = st.text_input(t("quota.reason", lang), key="quota_close_reason")
@@ -141,19 +148,36 @@ with tab_close:
                     _done(DONE[key], id=rid)
 
 with tab_alloc:
+    # base and year outside the form: choosing them fills in that base's current allocation,
+    # so saving without editing keeps it
+    a1, a2 = st.columns(2)
+    base = a1.selectbox(t("quota.col.base", lang), base_ids, key=keep("quota_alloc_base", base_ids[0]),
+                        format_func=lambda b: names.get(b, b))
+    alloc_year = int(a2.number_input(t("quota.year", lang), min_value=2000, max_value=2100,
+                                     value=int(year), step=1, key="quota_alloc_year"))
+    now = table[(table["base_id"] == base) & (table["year"] == alloc_year)]
+    allocated = float(now["allocated_ha"].iloc[0]) if len(now) else 0.0
+    if len(now):
+        st.caption(t("quota.alloc_now", lang, base=names.get(base, base), year=alloc_year,
+                     allocated=allocated,
+                     committed=float(now["used_ha"].iloc[0] + now["reserved_ha"].iloc[0])))
+    else:
+        st.caption(t("quota.alloc_new", lang, base=names.get(base, base), year=alloc_year))
+    if (st.session_state.get("_quota_alloc_for") != (base, alloc_year)
+            or "quota_alloc_value" not in st.session_state):  # a new choice, or back on the page
+        st.session_state["quota_alloc_value"] = allocated
+        st.session_state["_quota_alloc_for"] = (base, alloc_year)
     with st.form("quota_allocate"):
-        base = st.selectbox(t("quota.col.base", lang), base_ids, key=keep("quota_alloc_base", base_ids[0]),
-                            format_func=lambda b: names.get(b, b))
-        alloc_year = st.number_input(t("quota.year", lang), min_value=2000, max_value=2100,
-                                     value=int(year), step=1, key="quota_alloc_year")
         value = st.number_input(_m("allocated_ha"), min_value=0.0, step=1.0, key="quota_alloc_value")
         source = st.text_input(t("quota.source", lang), key="quota_alloc_source")
         reason = st.text_input(t("quota.reason", lang), key="quota_alloc_reason")
         go = st.form_submit_button(t("quota.allocate", lang))
     if go:
         try:
-            ledger.set_allocation(store, user, base, int(alloc_year), value, reason,
-                                  name_zh=names.get(base) if lang == "zh" else None,
+            named = bases.set_index("id").loc[base] if base in set(bases["id"]) else None
+            ledger.set_allocation(store, user, base, alloc_year, value, reason,
+                                  name_zh=None if named is None else named["name_zh"],
+                                  name_en=None if named is None else named["name_en"],
                                   source=source or None)
         except QPAError as err:
             feedback.show_error(err, lang)

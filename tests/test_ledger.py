@@ -93,7 +93,7 @@ def test_never_below_zero(make_store):
         ledger.reserve(store, OFFICIAL_USER, BASE, YEAR, 0.01, "再要一点")
     with pytest.raises(LedgerError) as err:  # allocation below used + reserved
         ledger.set_allocation(store, OFFICIAL_USER, BASE, YEAR, 1.0, "压缩指标")
-    assert err.value.key == "ledger.err.over"
+    assert err.value.key == "ledger.err.alloc_below"
     _check_invariant(store)
 
 

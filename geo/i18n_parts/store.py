@@ -57,8 +57,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ledger.err.area": ("面积须为正数（公顷），收到 {value}", "The area must be a positive number of hectares, got {value}"),
     "ledger.err.reason": ("每次变更都须填写原因", "Every change needs a reason"),
     "ledger.err.no_quota": ("{base} 没有 {year} 年度的用地指标", "{base} has no land quota for {year}"),
-    "ledger.err.over": ("超出剩余指标：{base} {year} 年剩余 {remaining:,.2f} 公顷，本次 {requested:,.2f} 公顷；剩余指标不能为负",
-                        "Exceeds the remaining quota: {base} {year} has {remaining:,.2f} ha left, "
+    "ledger.err.over": ("超出剩余指标：{base_zh} {year} 年剩余 {remaining:,.2f} 公顷，本次 {requested:,.2f} 公顷；剩余指标不能为负",
+                        "Exceeds the remaining quota: {base_en} {year} has {remaining:,.2f} ha left, "
                         "this change needs {requested:,.2f} ha; remaining can never go below zero"),
     "ledger.err.conflict": ("指标已被他人修改，请重试", "The quota changed meanwhile; try again"),
     "ledger.err.no_base": ("选址检查未确定所在基地或指标年度，无法预留", "The site check found no base or quota year; cannot reserve"),

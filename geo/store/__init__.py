@@ -355,7 +355,8 @@ class Store(ABC):
                 id {ident}, base_id {text} NOT NULL, year INTEGER NOT NULL,
                 area_ha {real} NOT NULL CHECK (area_ha > 0), status {text} NOT NULL,
                 project {text}, reason {text}, screening_id INTEGER, created_by {text} NOT NULL,
-                created_at {text} NOT NULL, closed_by {text}, closed_at {text}, close_reason {text})""",
+                created_at {text} NOT NULL, closed_by {text}, closed_at {text}, close_reason {text},
+                screen_ref {text})""",
             f"""CREATE TABLE IF NOT EXISTS ledger_entries (
                 id {ident}, at {text} NOT NULL, username {text} NOT NULL, action {text} NOT NULL,
                 base_id {text} NOT NULL, year INTEGER NOT NULL, reservation_id INTEGER,
@@ -379,6 +380,30 @@ class Store(ABC):
                 detail {text})""",
         ]
 
+    #: Columns added after a table's first release: (table, column, role in ``_types``
+    #: or 'text'). A store made before keeps its data; :meth:`init` adds what is missing.
+    _ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+        ("reservations", "screen_ref", "text"),  # the site check a reservation came from
+    )
+
+    def _add_missing_columns(self, tx: Tx) -> None:
+        """Add the :attr:`_ADDED_COLUMNS` a store made by an earlier release lacks
+        (the same query on both backends: the column names of an empty SELECT)."""
+        for table, column, role in self._ADDED_COLUMNS:
+            cur = tx.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+            if column not in {d[0] for d in cur.description}:
+                kind = "TEXT" if role == "text" else self._types[role]
+                tx.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    def _indexes(self) -> list[str]:
+        """Indexes on added columns (created after :meth:`_add_missing_columns`)."""
+        # one open reservation per site check: a second one is refused by the ledger
+        # (geo.ledger.reserve, with the number of the first); this index keeps it so
+        # even for a writer that bypasses the ledger
+        return ["CREATE UNIQUE INDEX IF NOT EXISTS reservations_open_screen_ref "
+                "ON reservations (screen_ref) "
+                "WHERE status = 'reserved' AND screen_ref IS NOT NULL"]
+
     def init(self, first_load: FirstLoad | None = None) -> Store:
         """Create the tables if missing and, once, run ``first_load(store, tx)``.
 
@@ -390,6 +415,9 @@ class Store(ABC):
             self._init_lock(tx)
             self._create_backend_tables(tx)
             for stmt in self._ddl():
+                tx.execute(stmt)
+            self._add_missing_columns(tx)
+            for stmt in self._indexes():
                 tx.execute(stmt)
             seeded = tx.one("SELECT value FROM qpa_meta WHERE key = ?", (_META_SEEDED,))
             if first_load is not None and seeded is None:

@@ -151,13 +151,24 @@ def test_official_checks_a_site_downloads_everything_and_reserves_quota(
                 data.decode("utf-8")
     assert [Path(n).suffix for n in names.values()] == [".html", ".pdf", ".geojson", ".txt"]
 
-    # the quota page: reserve twice from the check, confirm the first
+    # the quota page: reserve once from the check (it cannot be reserved twice), once more
+    # by the form; confirm the first, release the second
     go_to(page, t("page.quotas", "en"), "quotas")
     expect(page.get_by_role("heading", name=t("quota.title", "en"))).to_be_visible(timeout=60_000)
     reserved = re.compile(re.escape(t("quota.reserved", "en", id="X")).replace("X", r"(\d+)"))
     ids: list[int] = []
+    from_check = page.get_by_role("button", name=t("quota.reserve_screen", "en"))
     for _ in range(2):
-        page.get_by_role("button", name=t("quota.reserve_screen", "en")).click()
+        if not ids:
+            from_check.click()
+        else:
+            expect(from_check).to_be_disabled(timeout=60_000)
+            expect(page.get_by_text(t("ledger.err.screen_reserved", "en", id=ids[0]))
+                   ).to_be_visible(timeout=60_000)
+            page.get_by_role("spinbutton", name=t("quota.area", "en")).fill("2.5")
+            page.locator("input:visible").and_(page.get_by_role("textbox", name=re.compile(
+                re.escape(t("quota.reason", "en"))))).fill("第二个项目")  # the form sends both
+            page.get_by_role("button", name=t("quota.reserve", "en"), exact=True).click()
         flash = page.get_by_text(reserved)
         if ids:  # the second message, not the first one still shown
             expect(flash).not_to_have_text(t("quota.reserved", "en", id=ids[0]), timeout=60_000)
