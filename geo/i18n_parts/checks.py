@@ -95,9 +95,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "A 压覆重要矿产资源 query/assessment is needed: indicative deposits or mineral salt lakes "
         "in the site or within {buffer_km:g} km: {items}"),
     "chk.minerals.pass": (
-        "选址及 {buffer_km:g} 公里范围内无矿产地或含钾锂硼盐湖；最近的矿产地为{name}，距 {distance_km:,.1f} 公里",
+        "选址及 {buffer_km:g} 公里范围内无矿产地或含钾锂硼盐湖；最近的矿产地为{name}，距 {deposit_km:,.1f} 公里",
         "No deposit or K/Li/B salt lake in the site or within {buffer_km:g} km; the nearest "
-        "deposit is {name}, {distance_km:,.1f} km away"),
+        "deposit is {name}, {deposit_km:,.1f} km away"),
     "chk.minerals.pass_empty": ("选址范围内无矿产地（图层中没有矿产地）",
                                 "No deposit at the site (the layer holds none)"),
     "rule.minerals.overlay": (
