@@ -499,3 +499,21 @@ def test_minerals_figures_pair_the_deposit_and_the_salt_lake_with_their_own_figu
     assert lake in text and t("col.salt_lakes_overlapped", lang) in html
     assert f"{m['salt_lake_overlap_ha']:,.2f}" in text
     assert res.status == "WARN"  # the verdict stays: a query/assessment is needed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chain_adjacency_does_not_call_a_far_partner_nearby(layers, lang):
+    """A cathode plant in 南川: its smelting partner is only at Golmud, ~600 km away."""
+    res = screen_site(box(101.735, 36.565, 0.003), Project(product="正极材料"), layers)
+    chain = res.result("chain")
+    assert chain.status == "WARN" and len(chain.metrics["far"]) == 1
+    golmud = [e for e in chain.evidence if e["product_zh"] and not e["near"]]
+    assert golmud and golmud[0]["geodesic_km"] > 500
+    msg = chain.message(lang)
+    assert t("chk.chain.far", lang, far="") in msg and golmud[0][f"host_{lang}"] in msg
+    assert f"{golmud[0]['geodesic_km']:,.1f}" in msg
+    assert t("chk.chain.reach", lang, n=chain.metrics["n_partners"], n_near=chain.metrics["n_near"],
+             reach_km=chain.metrics["reach_km"]) in msg
+    assert res.result("chain").status != "FAIL"  # advisory: a suitability note, never binding
+    html = report_html(res, lang=lang, generated_at=DAY)
+    assert golmud[0][f"host_{lang}"] in html

@@ -11,4 +11,12 @@ TEXT = {
     "col.salt_lake_overlap": ("位于含矿盐湖内面积", "Area inside mineral salt lakes"),
     "col.distance_nearest_mineral": ("与最近矿产地或所在含矿盐湖距离",
                                      "Distance to the nearest deposit or a salt lake the site is in"),
+    # chain adjacency
+    "chk.chain.far_links": ("“{product}”配套得分 {score:.2f}，但有上下游环节的最近承载地超出距离衰减范围；{reach}",
+                            "Adjacency score {score:.2f} for '{product}', but the nearest host of "
+                            "some steps is beyond the decay's reach; {reach}"),
+    "chk.chain.reach": ("上下游环节共 {n} 个，其中 {n_near} 个在距离衰减范围内（道路 {reach_km:,.0f} 公里内）有承载地",
+                        "upstream/downstream steps with a host within the decay's reach "
+                        "({reach_km:,.0f} km by road): {n_near} of {n}"),
+    "chk.chain.far": ("较远：{far}", "far: {far}"),
 }
