@@ -19,4 +19,17 @@ TEXT = {
                         "upstream/downstream steps with a host within the decay's reach "
                         "({reach_km:,.0f} km by road): {n_near} of {n}"),
     "chk.chain.far": ("较远：{far}", "far: {far}"),
+    # coordinate systems of an input (geo.crs_labels)
+    "crs.working": ("CGCS2000/WGS84 经纬度", "CGCS2000/WGS84 lon/lat"),
+    "crs.converted": ("{working}，由 {source} 转换", "{working}, converted from {source}"),
+    "crs.wgs84": ("WGS84 经纬度", "WGS84 lon/lat"),
+    "crs.cgcs2000": ("CGCS2000 经纬度", "CGCS2000 lon/lat"),
+    "crs.gcj02": ("GCJ-02 经纬度", "GCJ-02 lon/lat"),
+    "crs.bd09": ("BD-09 经纬度", "BD-09 lon/lat"),
+    "crs.wgs84_assumed": ("WGS84 经纬度（推定）", "WGS84 lon/lat (assumed)"),
+    "crs.unknown": ("未知", "unknown"),
+    "crs.gk_prefixed": ("高斯-克吕格 3°带 第 {zone} 带（带号前缀）",
+                        "Gauss-Krüger 3° zone {zone} (zone prefix)"),
+    "crs.gk_noprefix": ("高斯-克吕格 3°带 第 {zone} 带（不带带号）",
+                        "Gauss-Krüger 3° zone {zone} (no zone prefix)"),
 }
