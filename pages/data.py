@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from geo.auth import can_see, is_official
 from geo.beijing_time import beijing_today
 from geo.bundle import data_dir
+from geo.crs_labels import crs_text
 from geo.data_views import (dem_in_use_label, dem_restore_choices, dem_version_rows,
                             layer_version_rows)
 from geo.dem_versions import dem_versions, import_user_dem, restore_dem
@@ -151,7 +152,7 @@ except QPAError as err:
     st.stop()
 
 rep, fix = got.read, got.repair
-feedback.say("markdown", "data.report_read", lang, n=rep.n_read, crs=rep.crs_in,
+feedback.say("markdown", "data.report_read", lang, n=rep.n_read, crs=crs_text(rep.crs_in, lang),
              how=t(f"data.how.{rep.crs_how}", lang), encoding=rep.encoding,
              enc_how=t(f"data.enc.{rep.encoding_how}", lang))
 for notice in rep.notices:

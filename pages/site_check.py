@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from geo.audit import record_site_check
 from geo.checks import Project, load_config
 from geo.checks.verdict import suitability_text
+from geo.crs_labels import centre_system_text
 from geo.errors import QPAError
 from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import t
@@ -278,7 +279,7 @@ def _map_and_check() -> None:
             st.caption(t("url.site_too_big", lang, n=vertex_count(site), cap=MAX_VERTICES))
         c = site.geometry.centroid
         feedback.say("success", "site.current", lang, area=site.area_ha, lon=c.x, lat=c.y,
-                     crs=site.crs_in)
+                     crs=centre_system_text(site.crs_in, lang))
         for warning in site.warnings:
             feedback.warning(warning.text(lang) if hasattr(warning, "text") else str(warning))
         project = _project_form(site)

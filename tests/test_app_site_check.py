@@ -58,9 +58,12 @@ def test_pasted_site_in_a_base(app):
         t(f"check.{c}", "zh") for c in ("redline", "minerals", "base", "quota", "terrain", "chain")}
     base_row = _row(table, "zh", "check.base")
     assert "南川" in base_row[t("site.col.finding", "zh")]
-    # cathode material in 南川: its lithium carbonate and cell makers are next door
+    # cathode material in 南川: its lithium carbonate and cell makers are next door, but its
+    # smelting partner is only at Golmud (~600 km): the adjacency is a WARN naming it
     assert base_row[t("site.col.status", "zh")] == t("status.PASS", "zh")
-    assert _row(table, "zh", "check.chain")[t("site.col.status", "zh")] == t("status.PASS", "zh")
+    chain_row = _row(table, "zh", "check.chain")
+    assert chain_row[t("site.col.status", "zh")] == t("status.WARN", "zh")
+    assert "格尔木" in chain_row[t("site.col.finding", "zh")]
 
 
 def test_red_line_site_fails(app):
@@ -171,3 +174,44 @@ def test_an_officials_check_is_kept_with_its_site_project_and_data(app, tmp_path
     assert rec["inputs"]["how"] == "paste" and rec["inputs"]["project"]["product"] == "正极材料"
     assert rec["inputs"]["data"]["layers"]["redlines"] == 1
     assert rec["overall"] == app.session_state["result"].overall
+
+
+GCJ02_SQUARE = "101.7410,36.5650\n101.7510,36.5650\n101.7510,36.5700\n101.7410,36.5700"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_centre_is_labelled_with_the_system_its_numbers_are_in(app, lang):
+    """A GCJ-02 paste is converted: the centre shown is in CGCS2000/WGS84 and says so, and
+    names the input system apart ('converted from GCJ-02'), in the user's language."""
+    from geo import crs as china_crs
+    from geo.crs_labels import centre_system_text
+
+    if lang == "en":
+        app.sidebar.radio(key="lang").set_value("en").run()
+    _paste(app, GCJ02_SQUARE, crs="gcj02")
+    site = app.session_state["site"]
+    c = site.geometry.centroid
+    gcj_lon, _ = china_crs.wgs84_to_gcj02(c.x, c.y)
+    assert abs(gcj_lon - c.x) > 1e-3  # the shown numbers are not the GCJ-02 ones
+    want = t("site.current", lang, area=site.area_ha, lon=c.x, lat=c.y,
+             crs=t("crs.converted", lang, working=t("crs.working", lang),
+                   source=t("crs.gcj02", lang)))
+    assert want == t("site.current", lang, area=site.area_ha, lon=c.x, lat=c.y,
+                     crs=centre_system_text(site.crs_in, lang))
+    assert [s.value for s in app.success if s.value == want], [s.value for s in app.success]
+    assert not [s.value for s in app.success if "（GCJ-02）" in s.value or "(GCJ-02)" in s.value]
+
+
+def test_gauss_kruger_input_is_named_in_chinese(app):
+    from geo.gk import lonlat_to_gk
+
+    lines = []
+    for pair in NANCHUAN.splitlines():
+        lon, lat = map(float, pair.split(","))
+        x, y, _ = lonlat_to_gk(lon, lat, zone=34, prefixed=True)
+        lines.append(f"{x:.3f},{y:.3f}")
+    _paste(app, "\n".join(lines), crs="gk")
+    shown_now = [s.value for s in app.success if shown("site.current", "zh", s.value)]
+    assert shown_now and t("crs.gk_prefixed", "zh", zone=34) in shown_now[0]
+    assert t("crs.working", "zh") in shown_now[0]
+    assert "prefixed" not in shown_now[0] and "GK zone" not in shown_now[0]

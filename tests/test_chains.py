@@ -18,6 +18,9 @@ import yaml
 from geo.chains import (Chain, Cite, Node, Vocabulary, base_node, build_graph, chain_adjacency,
                         chain_gaps, default_graph, feeds_in, feeds_out, hosts, link_score,
                         partner_bases, rank_bases, redline_shares, upstream)
+from geo.checks import load_config
+from geo.checks.chain import decide as chain_decide
+from geo.i18n import t
 from geo.chains.data import CHAINS_PATH, VOCABULARY_PATH, ChainData, load_chains, load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,6 +123,43 @@ def test_adjacency_missing_link_warns_even_when_close(tiny):
     assert chain_adjacency(0.0, 0.0, "b", graph=tiny, config=cfg).status == "PASS"
 
 
+def test_adjacency_far_link_is_not_nearby_and_is_named(tiny):
+    """Upstream b at X (lon 0) and downstream c at Y (lon 1) of a site at lon 0: with a reach
+    of 100 km by road (link score >= 0.5 with full 10 / half 90), c at 111 km is far."""
+    cfg = {"distance": {"detour_factor": 1.0, "full_km": 10, "half_km": 90},
+           "adjacency": {**CONFIG["adjacency"], "pass_min_score": 0.1, "warn_on_missing": False,
+                         "near_min_link_score": 0.5}}
+    res = chain_adjacency(0.0, 0.0, "b", graph=tiny, config=cfg)
+    assert res.rule["reach_km"] == pytest.approx(100.0)
+    by = {p.product: p for p in res.partners}
+    assert by["a"].near is False and by["c"].near is False  # 222 km, 111 km
+    assert res.status == "WARN" and res.reason == "far_links" and res.n_near == 0
+    assert [p.product for p in res.far] == ["a", "c"] and res.score >= 0.1
+    result = chain_decide(res, "b", load_config())
+    for lang in ("zh", "en"):
+        msg = result.message(lang)
+        far = t("chk.chain.far", lang, far="")
+        assert far in msg and "R" in msg and f"{by['c'].nearest.geodesic_km:,.1f}" in msg
+        assert t("chk.chain.reach", lang, n=3, n_near=0, reach_km=100.0) in msg
+    cfg["adjacency"]["near_min_link_score"] = 0.25  # 190 km: c near, a still far
+    res = chain_adjacency(0.0, 0.0, "b", graph=tiny, config=cfg)
+    assert [p.product for p in res.far] == ["a"] and res.n_near == 1
+    cfg["adjacency"]["warn_on_far"] = False
+    assert chain_adjacency(0.0, 0.0, "b", graph=tiny, config=cfg).status == "PASS"
+
+
+def test_adjacency_pass_message_counts_any_number_of_steps(tiny):
+    cfg = {**CONFIG, "distance": {"detour_factor": 1.0, "full_km": 200, "half_km": 100}}
+    res = chain_adjacency(1.0, 0.0, "c", graph=tiny, config=cfg)  # one partner, b at 111 km
+    result = chain_decide(res, "c", load_config())
+    assert result.status == "PASS"
+    assert t("chk.chain.reach", "en", n=1, n_near=1, reach_km=res.rule["reach_km"]) \
+        in result.message("en")
+    assert "All 1" not in result.message("en") and "steps have" not in result.message("en")
+    assert t("chk.chain.reach", "zh", n=1, n_near=1, reach_km=res.rule["reach_km"]) \
+        in result.message("zh")
+
+
 def test_adjacency_unknown(tiny):
     res = chain_adjacency(0.0, 0.0, "nothing like it", graph=tiny, config=CONFIG)
     assert res.status == "UNKNOWN" and res.reason == "unknown_product" and res.score is None
@@ -153,7 +193,9 @@ def test_cathode_in_nanchuan_beats_huzhu(g):
     huzhu = chain_adjacency(*_base_point(g, "huzhu"), "正极材料", graph=g)
     assert nanchuan.product == huzhu.product == "cathode"
     assert nanchuan.score > huzhu.score
-    assert nanchuan.status == "PASS"
+    # non-ferrous smelting is hosted only at Golmud, ~600 km away: a far link, not nearby
+    assert nanchuan.status == "WARN" and nanchuan.reason == "far_links"
+    assert [p.nearest.host for p in nanchuan.far] == ["base:golmud"]
     up = {p.product: p for p in nanchuan.partners}
     assert up["li2co3"].nearest.host == "base:nanchuan"
     assert up["li_battery"].side == "downstream"

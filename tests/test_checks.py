@@ -567,10 +567,13 @@ def test_chain_without_a_known_product_is_unknown_never_pass():
 
 
 def test_chain_adjacency_scores_the_site():
-    """A cathode plant in 南川 (where its inputs and customers are) beats one in 互助."""
+    """A cathode plant in 南川 (where most of its inputs and customers are) beats one in 互助;
+    its smelting partner is ~600 km away at Golmud, beyond the decay's reach: WARN, not PASS."""
     nanchuan = run_chain(square_site(101.735, 36.565, 10), "正极材料")
     huzhu = run_chain(square_site(101.96, 36.80, 10), "正极材料")
-    assert nanchuan.status == "PASS" and nanchuan.metrics["score"] > huzhu.metrics["score"]
+    assert nanchuan.metrics["score"] > huzhu.metrics["score"]
+    assert nanchuan.status == "WARN" and nanchuan.metrics["reason"] == "far_links"
+    assert (nanchuan.metrics["n_near"], nanchuan.metrics["n_partners"]) == (2, 3)
     sides = {row["side"] for row in nanchuan.evidence}
     assert sides == {"upstream", "downstream"}
     assert all(row["geodesic_km"] is not None for row in nanchuan.evidence if not row["missing"])

@@ -471,3 +471,50 @@ def test_location_map_with_empty_layers_still_marks_the_site(base_result):
     assert lm["bar_px"] > 0 and lm["inset"] is not None
     html = report_html(base_result, lang="en", layers=ScreeningLayers.from_frames())
     assert _paths(_locmap(html), "loc-site")
+
+
+# ------------------------------------------------------------------ minerals figures
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_minerals_figures_pair_the_deposit_and_the_salt_lake_with_their_own_figures(layers, lang):
+    """A site inside 察尔汗盐湖, 12.6 km from 察尔汗钾盐矿: the nearest deposit is named with its
+    own distance, the salt lake with the area inside it (not the deposit beside a 0 m)."""
+    from pyproj import Geod
+
+    site = shapely.Polygon([(94.89693, 36.79754), (94.90307, 36.79754), (94.90307, 36.80246),
+                            (94.89693, 36.80246)])
+    res = screen_site(site, Project(product="钾肥"), layers).result("minerals")
+    m = res.metrics
+    c = site.centroid
+    far = Geod(ellps="WGS84").inv(c.x, c.y, 95.00, 36.88)[2]
+    assert m["nearest_name_zh"] == "察尔汗钾盐矿"
+    assert m["nearest_deposit_m"] == pytest.approx(far, abs=400)  # the deposit's own distance
+    assert m["salt_lake_name_zh"] == "察尔汗盐湖"
+    assert m["salt_lake_overlap_ha"] == pytest.approx(area_ha(site), rel=1e-3)
+    html = report_html(screen_site(site, Project(product="钾肥"), layers), lang=lang,
+                       generated_at=DAY)
+    text = _text(html)
+    deposit_row = f"{t('col.distance_nearest_deposit', lang)}（{t('unit.m', lang)}）" \
+        if lang == "zh" else f"{t('col.distance_nearest_deposit', lang)} ({t('unit.m', lang)})"
+    assert deposit_row in html and f"{m['nearest_deposit_m']:,.0f}" in html
+    lake = "察尔汗盐湖" if lang == "zh" else m["salt_lake_name_en"]
+    assert lake in text and t("col.salt_lakes_overlapped", lang) in html
+    assert f"{m['salt_lake_overlap_ha']:,.2f}" in text
+    assert res.status == "WARN"  # the verdict stays: a query/assessment is needed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chain_adjacency_does_not_call_a_far_partner_nearby(layers, lang):
+    """A cathode plant in 南川: its smelting partner is only at Golmud, ~600 km away."""
+    res = screen_site(box(101.735, 36.565, 0.003), Project(product="正极材料"), layers)
+    chain = res.result("chain")
+    assert chain.status == "WARN" and len(chain.metrics["far"]) == 1
+    golmud = [e for e in chain.evidence if e["product_zh"] and not e["near"]]
+    assert golmud and golmud[0]["geodesic_km"] > 500
+    msg = chain.message(lang)
+    assert t("chk.chain.far", lang, far="") in msg and golmud[0][f"host_{lang}"] in msg
+    assert f"{golmud[0]['geodesic_km']:,.1f}" in msg
+    assert t("chk.chain.reach", lang, n=chain.metrics["n_partners"], n_near=chain.metrics["n_near"],
+             reach_km=chain.metrics["reach_km"]) in msg
+    assert res.result("chain").status != "FAIL"  # advisory: a suitability note, never binding
+    html = report_html(res, lang=lang, generated_at=DAY)
+    assert golmud[0][f"host_{lang}"] in html

@@ -9,13 +9,16 @@ decaying with distance (``data/chains/scoring.yaml``, section ``distance``):
     f(d) = 1                                   for d <= full_km
     f(d) = 0.5 ** ((d - full_km) / half_km)    for d >  full_km
 
-A partner nobody hosts is a *missing link* (link score 0). The score is the weighted
-mean of the upstream and downstream mean link scores, in [0, 1]. This is check 6 of
-the site check: :func:`chain_adjacency` returns status PASS / WARN / UNKNOWN with the
-partners as evidence.
+A partner nobody hosts is a *missing link* (link score 0). A partner's nearest host is
+*near* when its link score is at least ``adjacency.near_min_link_score`` (the decay's
+reach: :meth:`DistanceModel.reach_km`); a hosted partner beyond it is a *far link*. The
+score is the weighted mean of the upstream and downstream mean link scores, in [0, 1].
+This is check 6 of the site check: :func:`chain_adjacency` returns status PASS / WARN /
+UNKNOWN with the partners as evidence; PASS needs every partner near.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from collections.abc import Mapping
 from typing import Any
@@ -60,6 +63,14 @@ class DistanceModel:
         """Link score in [0, 1] of a partner ``road_km`` away."""
         return link_score(road_km, self.full_km, self.half_km)
 
+    def reach_km(self, min_score: float) -> float:
+        """Road distance (km) up to which the link score is at least ``min_score`` (0, 1].
+
+        >>> DistanceModel(1.3, 10, 100).reach_km(0.25)
+        210.0
+        """
+        return self.full_km + self.half_km * math.log2(1.0 / min_score)
+
 
 def link_score(road_km: float, full_km: float, half_km: float) -> float:
     """Distance decay: 1 up to ``full_km``, then halving every ``half_km``.
@@ -96,6 +107,7 @@ class Partner:
     side: str  # upstream | downstream
     hosts: list[HostDistance] = field(default_factory=list)
     link_score: float = 0.0
+    near: bool = False  # the nearest host is within the decay's reach
 
     @property
     def missing(self) -> bool:
@@ -121,7 +133,7 @@ class Adjacency:
     upstream_score: float | None = None
     downstream_score: float | None = None
     partners: list[Partner] = field(default_factory=list)
-    reason: str = ""  # unknown_product | no_partners | low_score | missing_links | ok
+    reason: str = ""  # unknown_product | no_partners | low_score | missing_links | far_links | ok
     rule: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -129,10 +141,21 @@ class Adjacency:
         """Partners nobody hosts (missing links)."""
         return [p for p in self.partners if p.missing]
 
+    @property
+    def far(self) -> list[Partner]:
+        """Hosted partners whose nearest host is beyond the decay's reach (far links)."""
+        return [p for p in self.partners if not p.missing and not p.near]
+
+    @property
+    def n_near(self) -> int:
+        """Partners with a host within the decay's reach."""
+        return sum(p.near for p in self.partners)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (JSON-serialisable) for reports and the site check."""
         out = asdict(self)
         out["missing"] = [p.product for p in self.missing]
+        out["far"] = [p.product for p in self.far]
         return out
 
 
@@ -207,7 +230,10 @@ def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | No
     config = config or load_scoring()
     model = DistanceModel.from_config(config)
     adj = config["adjacency"]
+    near_min = float(adj.get("near_min_link_score", 0.25))
     rule = {"pass_min_score": adj["pass_min_score"], "warn_on_missing": adj["warn_on_missing"],
+            "near_min_link_score": near_min, "reach_km": model.reach_km(near_min),
+            "warn_on_far": bool(adj.get("warn_on_far", True)),
             "detour_factor": model.detour_factor, "full_km": model.full_km, "half_km": model.half_km,
             "upstream_weight": adj["upstream_weight"], "downstream_weight": adj["downstream_weight"]}
     vocab = graph.graph["vocabulary"]
@@ -226,7 +252,8 @@ def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | No
                 continue
             found = nearest_hosts(graph, p, lon, lat, model, host_km=host_km)
             score = model.score(found[0].road_km) if found else 0.0
-            result.partners.append(Partner(p, node["zh"], node["en"], side, found[:limit], score))
+            result.partners.append(Partner(p, node["zh"], node["en"], side, found[:limit], score,
+                                           bool(found) and score >= near_min))
     if not result.partners:
         result.reason = "no_partners"
         return result
@@ -240,6 +267,8 @@ def chain_adjacency(lon: float, lat: float, product: str, graph: nx.DiGraph | No
         result.status, result.reason = "WARN", "low_score"
     elif result.missing and adj["warn_on_missing"]:
         result.status, result.reason = "WARN", "missing_links"
+    elif result.far and rule["warn_on_far"]:
+        result.status, result.reason = "WARN", "far_links"
     else:
         result.status, result.reason = "PASS", "ok"
     return result

@@ -33,9 +33,34 @@ def _evidence(adjacency: Adjacency) -> list[dict[str, Any]]:
             "host_zh": near.zh if near else "", "host_en": near.en if near else "",
             "geodesic_km": round(near.geodesic_km, 1) if near else None,
             "road_km": round(near.road_km, 1) if near else None,
-            "link_score": round(p.link_score, 3), "missing": p.missing,
+            "link_score": round(p.link_score, 3), "missing": p.missing, "near": p.near,
         })
     return rows
+
+
+def _far(adj: Adjacency, lang: str) -> str:
+    """``step（host，直线 605.8 公里）`` of every far link, in ``lang``."""
+    out = []
+    for p in adj.far:
+        near = p.nearest
+        assert near is not None  # a far link is hosted
+        if lang == "zh":
+            out.append(f"{p.zh}（{near.zh}，直线 {near.geodesic_km:,.1f} 公里）")
+        else:
+            out.append(f"{p.en} ({near.en}, {near.geodesic_km:,.1f} km in a straight line)")
+    return ("、" if lang == "zh" else "; ").join(out)
+
+
+def _reach(adj: Adjacency, lang: str) -> str:
+    """How many steps have a host within the decay's reach, and the far ones."""
+    from ..i18n import t
+
+    text = t("chk.chain.reach", lang, n_near=adj.n_near, n=len(adj.partners),
+             reach_km=adj.rule["reach_km"])
+    far = _far(adj, lang)
+    if far:
+        text += ("；" if lang == "zh" else "; ") + t("chk.chain.far", lang, far=far)
+    return text
 
 
 def run(ctx: CheckContext) -> CheckResult:
@@ -48,7 +73,9 @@ def run(ctx: CheckContext) -> CheckResult:
     -------
     CheckResult
         ``metrics``: score, upstream_score, downstream_score, product_id, reason,
-        missing (product ids nobody hosts); ``evidence``: one row per partner.
+        missing (product ids nobody hosts), n_partners, n_near (partners with a
+        host within the decay's reach ``reach_km`` by road), far (hosted partners
+        beyond it); ``evidence``: one row per partner.
     """
     from ..chains import chain_adjacency
 
@@ -71,6 +98,11 @@ def decide(adj: Adjacency | None, product: str | None, config: CheckConfig) -> C
     names = {"zh": "、".join(p.zh for p in adj.missing), "en": ", ".join(p.en for p in adj.missing)}
     params = {"product": product, "score": adj.score if adj.score is not None else 0.0,
               "n": len(adj.partners), "missing_zh": names["zh"], "missing_en": names["en"]}
+    if adj.partners:
+        metrics.update(n_partners=len(adj.partners), n_near=adj.n_near,
+                       far=[p.product for p in adj.far], reach_km=adj.rule["reach_km"])
+        params.update(n_near=adj.n_near, reach_km=adj.rule["reach_km"],
+                      reach_zh=_reach(adj, "zh"), reach_en=_reach(adj, "en"))
     return CheckResult("chain", adj.status, metrics=metrics, evidence=_evidence(adj),
                        rule={**rule, "scoring": adj.rule}, message_key=f"chk.chain.{adj.reason}",
                        params=params, data_used=[_DATA_USED])

@@ -209,15 +209,24 @@ def measure(site: BaseGeometry, site_ha: float, layers: ScreeningLayers, config:
     return MineralsMeasure(deposits, lakes, overlap_ha, covered, near_i, near_m)
 
 
+def _name(p: dict[str, Any], lang: str) -> str:
+    return str(p.get(f"name_{lang}") or p.get("name_zh") or p["id"])
+
+
 def _items(pieces: list[dict[str, Any]], lang: str) -> str:
-    """``name（mineral，distance）`` of every counted deposit, for the message."""
+    """``name（mineral，where）`` of every counted deposit or salt lake, for the message: a
+    deposit's own distance (or in the site), a salt lake's area inside the site."""
     sep, unit = ("、", "公里") if lang == "zh" else ("; ", "km")
     out = []
     for p in pieces:
-        name = p.get(f"name_{lang}") or p.get("name_zh") or p["id"]
+        name = _name(p, lang)
         mineral = p.get(f"commodity_{lang}") or p.get("commodity") or ""
-        where = (f"{p['distance_m'] / 1000:.1f} {unit}" if p["distance_m"] > 0 else
-                 ("选址内" if lang == "zh" else "in the site"))
+        if p["kind"] == "salt_lake":
+            where = (f"选址内 {p['overlap_ha']:,.2f} 公顷" if lang == "zh" else
+                     f"{p['overlap_ha']:,.2f} ha of the site")
+        else:
+            where = (f"{p['distance_m'] / 1000:.1f} {unit}" if p["distance_m"] > 0 else
+                     ("选址内" if lang == "zh" else "in the site"))
         out.append(f"{name}（{mineral}，{where}）" if lang == "zh" else f"{name} ({mineral}, {where})")
     return sep.join(out)
 
@@ -239,8 +248,12 @@ def decide(m: MineralsMeasure, site_ha: float, layers: ScreeningLayers, config: 
     CheckResult
         metrics: ``overlap_ha`` (site area within deposit buffers and mineral
         salt lakes, union), ``overlap_share``, ``distance_m`` (to the nearest
-        deposit or counted salt lake; 0 when overlapping), ``n_deposits``,
-        ``n_salt_lakes``, ``n_important``, ``buffer_m``, ``covered_share``.
+        deposit or counted salt lake; 0 when overlapping), ``nearest_id`` /
+        ``nearest_name_zh/en`` / ``nearest_deposit_m`` (the nearest deposit and
+        its own distance), ``salt_lake_name_zh/en`` / ``salt_lake_overlap_ha``
+        (the counted salt lakes the site overlaps and the area inside them),
+        ``n_deposits``, ``n_salt_lakes``, ``n_important``, ``buffer_m``,
+        ``covered_share``.
     """
     rule = config.rule("minerals")
     sec = config.section("minerals")
@@ -251,11 +264,15 @@ def decide(m: MineralsMeasure, site_ha: float, layers: ScreeningLayers, config: 
         pieces += [_salt_piece(layers.salt_lakes, i, g, ha, site_ha, sec)
                    for i, g, ha in m.salt_lakes]
     covered, overlap_ha = m.covered, m.overlap_ha
-    near_i, near_m = m.nearest_i, m.nearest_m
-    if pieces:
-        near_m = min([near_m] + [p["distance_m"] for p in pieces])
+    near_i, deposit_m = m.nearest_i, m.nearest_m
+    near_m = min([deposit_m] + [p["distance_m"] for p in pieces])
+    lakes = [p for p in pieces if p["kind"] == "salt_lake"]
     metrics = {"overlap_ha": overlap_ha, "overlap_share": overlap_ha / site_ha if site_ha else 0.0,
                "distance_m": near_m, "buffer_m": float(sec.get("deposit_buffer_m", 1000)),
+               "nearest_deposit_m": deposit_m if near_i is not None else None,
+               "salt_lake_name_zh": "、".join(_name(p, "zh") for p in lakes) or None,
+               "salt_lake_name_en": "; ".join(_name(p, "en") for p in lakes) or None,
+               "salt_lake_overlap_ha": sum(p["overlap_ha"] for p in lakes),
                "n_deposits": sum(p["kind"] == "deposit" for p in pieces),
                "n_salt_lakes": sum(p["kind"] == "salt_lake" for p in pieces),
                "n_important": sum(p["important"] for p in pieces), "covered_share": covered,
@@ -272,9 +289,13 @@ def decide(m: MineralsMeasure, site_ha: float, layers: ScreeningLayers, config: 
         return unknown("minerals", rule, "lyr.deposits", covered, metrics=metrics,
                        data_used=data_used)
     params = {"overlap_ha": overlap_ha, "distance_km": near_m / 1000.0,
-              "buffer_km": metrics["buffer_m"] / 1000.0, "n": len(pieces)}
+              "buffer_km": metrics["buffer_m"] / 1000.0, "n": len(pieces),
+              "salt_lake_zh": metrics["salt_lake_name_zh"] or "",
+              "salt_lake_en": metrics["salt_lake_name_en"] or "",
+              "salt_lake_ha": metrics["salt_lake_overlap_ha"]}
     if near_i is not None:
-        params.update(name_zh=metrics["nearest_name_zh"] or "", name_en=metrics["nearest_name_en"] or "")
+        params.update(name_zh=metrics["nearest_name_zh"] or "", name_en=metrics["nearest_name_en"] or "",
+                      deposit_km=deposit_m / 1000.0)
     if pieces:
         fails = [p for p in pieces if p["fails"]]
         shown = fails or pieces

@@ -109,9 +109,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "A 压覆重要矿产资源 query/assessment is needed: indicative deposits or mineral salt lakes "
         "in the site or within {buffer_km:g} km: {items}"),
     "chk.minerals.pass": (
-        "选址及 {buffer_km:g} 公里范围内无矿产地或含钾锂硼盐湖；最近的矿产地为{name}，距 {distance_km:,.1f} 公里",
+        "选址及 {buffer_km:g} 公里范围内无矿产地或含钾锂硼盐湖；最近的矿产地为{name}，距 {deposit_km:,.1f} 公里",
         "No deposit or K/Li/B salt lake in the site or within {buffer_km:g} km; the nearest "
-        "deposit is {name}, {distance_km:,.1f} km away"),
+        "deposit is {name}, {deposit_km:,.1f} km away"),
     "chk.minerals.pass_empty": ("选址范围内无矿产地（图层中没有矿产地）",
                                 "No deposit at the site (the layer holds none)"),
     "rule.minerals.overlay": (
@@ -213,20 +213,21 @@ TEXT: dict[str, tuple[str, str]] = {
                                   "'{product}' is not in the chain graph; adjacency not judged"),
     "chk.chain.no_partners": ("“{product}”在产业链图谱中没有上下游环节",
                               "'{product}' has no upstream or downstream step in the chain graph"),
-    "chk.chain.ok": ("“{product}”的 {n} 个上下游环节都有邻近承载地，配套得分 {score:.2f}",
-                     "All {n} upstream/downstream steps of '{product}' have a nearby host; score {score:.2f}"),
-    "chk.chain.low_score": ("“{product}”上下游配套得分 {score:.2f}，低于通过线（上下游距离较远）",
-                            "Adjacency score {score:.2f} for '{product}' is below the pass line "
-                            "(partners are far)"),
-    "chk.chain.missing_links": ("“{product}”配套得分 {score:.2f}；省内无承载地的环节：{missing}",
+    "chk.chain.ok": ("“{product}”配套得分 {score:.2f}；{reach}",
+                     "Adjacency score {score:.2f} for '{product}'; {reach}"),
+    "chk.chain.low_score": ("“{product}”上下游配套得分 {score:.2f}，低于通过线；{reach}",
+                            "Adjacency score {score:.2f} for '{product}' is below the pass line; "
+                            "{reach}"),
+    "chk.chain.missing_links": ("“{product}”配套得分 {score:.2f}；省内无承载地的环节：{missing}；{reach}",
                                 "Score {score:.2f} for '{product}'; steps no base in the province "
-                                "hosts: {missing}"),
+                                "hosts: {missing}; {reach}"),
     "rule.chain.adjacency": (
         "项目上游原料与下游用户宜在邻近基地：按产业链图谱（青海省产业政策文本所列产业链）计算上下游最近承载地的"
-        "距离衰减得分（项目设定的阈值）。",
+        "距离衰减得分（项目设定的阈值）；最近承载地超出距离衰减范围（得分低于项目设定的下限）的环节不算邻近。",
         "A project's suppliers and customers should be in nearby bases: a distance-decay score "
         "over the nearest hosts of its upstream and downstream steps in the chain graph (the chains of "
-        "Qinghai's industrial policy texts), with project-set thresholds."),
+        "Qinghai's industrial policy texts), with project-set thresholds; a step whose nearest "
+        "host lies beyond the decay's reach (a score under the project-set floor) is not nearby."),
     # errors of the site check and the command line
     "err.activity": ("未知的活动类型“{activity}”；可选：{allowed}",
                      "Unknown activity '{activity}'; choose one of: {allowed}"),

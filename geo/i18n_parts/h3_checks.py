@@ -60,7 +60,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.legal_basis": ("法律依据", "Legal basis"),
     "col.accuracy": ("数据精度", "Data accuracy"),
     "col.buffer": ("矿产地点位计入半径", "Radius counted around a deposit point"),
-    "col.n_deposits": ("矿产地数", "Deposits"),
     "col.n_salt_lakes": ("含矿盐湖数", "Mineral salt lakes"),
     "col.n_important": ("重要矿产数", "Important minerals"),
     "col.resource_kind": ("类别", "Kind"),
