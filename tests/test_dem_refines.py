@@ -15,6 +15,8 @@ from rasterio.transform import from_origin
 from geo import bundle
 from geo.bulk import screen_bulk
 from geo.checks import Project
+from geo.checks.columns import column_value
+from geo.checks.registry import registry
 from geo.dem import cell_size_m, read_dem
 from geo.dem_versions import imported_dem_path, import_user_dem, restore_dem
 from geo.i18n import t
@@ -54,10 +56,18 @@ def _terrain(site, layers):
     return screen_site(site.geometry, Project(), layers).result("terrain")
 
 
+def _dem_used_shown(res, lang: str) -> str:
+    """The "DEM used" figure of the terrain result as the page and the report show it."""
+    spec = next(s for s in registry() if s.id == "terrain")
+    return column_value(next(c for c in spec.figures if c.key == "dem_used"), res.metrics, lang)
+
+
 def test_a_site_inside_the_tile_is_measured_on_the_imported_dem(imported):
     layers, _ = imported
     res = _terrain(site_from_point(*TILE_CENTRE, 20.0), layers)
     assert res.metrics["dem_used"] == "imported"
+    assert [_dem_used_shown(res, lang) for lang in ("zh", "en")] == \
+        [t("dem.used.imported", lang) for lang in ("zh", "en")]
     assert res.metrics["cell_km"] < 0.05  # ~30 m cells, not the 0.2° overview's ~20 km
     assert res.data_used[0]["source"] == layers.local_dem.tags["source"]
     assert res.status == "PASS" and res.message_key == "chk.terrain.pass"
@@ -71,6 +81,8 @@ def test_a_site_outside_the_tile_keeps_the_bundled_dem(imported):
     res, before = _terrain(site, layers), _terrain(site, bundled_only)
     assert res.metrics.get("reason") != "no_coverage" and res.message_key != "chk.no_coverage"
     assert res.metrics["dem_used"] == "province"
+    assert [_dem_used_shown(res, lang) for lang in ("zh", "en")] == \
+        [t("dem.used.province", lang) for lang in ("zh", "en")]
     assert res.metrics["elev_mean"] == pytest.approx(before.metrics["elev_mean"])
     assert res.metrics["cell_km"] == pytest.approx(max(cell_size_m(layers.dem)) / 1000)
     assert res.data_used == before.data_used  # the bundled DEM's source is cited
@@ -105,6 +117,7 @@ def test_bulk_equals_per_site_with_an_imported_tile(imported):
         ref = _terrain(site, layers)
         assert bulk.iloc[i]["terrain_status"] == ref.status
         assert bulk.iloc[i]["terrain_key"] == ref.message_key
+        assert bulk.iloc[i]["terrain_dem_used"] == ref.metrics["dem_used"]
     assert list(bulk["terrain_key"]).count("chk.terrain.pass") == 2
 
 

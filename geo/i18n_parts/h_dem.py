@@ -1,6 +1,9 @@
 """Texts of an imported DEM that covers only part of the province (terrain check, atlas legend)."""
 
 TEXT = {
+    "col.dem_used": ("所用高程数据", "DEM used"),
+    "dem.used.imported": ("导入的精细高程数据", "imported finer DEM"),
+    "dem.used.province": ("全省高程数据", "province DEM"),
     "legend.dem_local": ("框内为导入的精细高程数据，框外为全省概略高程",
                          "Inside its frame: the imported finer DEM; elsewhere the province overview"),
     "chk.terrain.coarse_outside_import": (
