@@ -41,6 +41,7 @@ from .dem import DemError, dem_info, import_dem, write_cog
 from .store import DEM_CHUNK_BYTES, Store, StoredDem
 
 __all__ = ["CACHE_KEEP", "DemVersion", "dem_cache_dir", "dem_versions", "current_dem_path",
+           "imported_dem_path",
            "import_user_dem", "restore_dem", "migrate_file_dems"]
 
 #: Local copies of stored DEMs kept per app server (the one in use is never dropped).
@@ -93,6 +94,17 @@ def current_dem_path(data_dir: Path, store: Store) -> Path:
     migrate_file_dems(data_dir, store)
     rec = store.current_dem()
     return bundle.DEM_PATH if rec is None else _materialise(data_dir, store, rec)
+
+
+def imported_dem_path(data_dir: Path, store: Store) -> Path | None:
+    """A local file of the imported DEM in use, which refines the bundled overview where it
+    covers a site (the terrain check) and is drawn over it (the atlas); None while no DEM is
+    stored or when the current version is the bundled overview itself (restored: same bytes)."""
+    migrate_file_dems(data_dir, store)
+    rec = store.current_dem()
+    if rec is None or rec.sha256 == _checksum(bundle.DEM_PATH)[0]:
+        return None
+    return _materialise(data_dir, store, rec)
 
 
 def _materialise(data_dir: Path, store: Store, rec: StoredDem) -> Path:

@@ -215,8 +215,14 @@ class ScreeningLayers:
     quotas : DataFrame or None
         ``base_id, year, allocated_ha, used_ha, reserved_ha[, remaining_ha], source...``
     dem : Dem or None
+        The province DEM (the bundled 0.2° overview unless another is given).
     slope : ndarray or None
         Slope in degrees of every DEM cell (computed once).
+    local_dem : Dem or None
+        An imported finer DEM of part of the province: the terrain check uses it for a
+        site it covers whole, ``dem`` elsewhere (:func:`geo.checks.terrain.dem_cells`).
+    local_slope : ndarray or None
+        Slope in degrees of every ``local_dem`` cell.
     coverage : shapely geometry
         The province (Qinghai): coverage of the bundled layers. Each layer
         carries its own (:attr:`LayerIndex.coverage`).
@@ -235,6 +241,8 @@ class ScreeningLayers:
     dem: Dem | None = None
     slope: np.ndarray | None = None
     coverage: BaseGeometry | None = None
+    local_dem: Dem | None = None
+    local_slope: np.ndarray | None = None
     controls: dict[str, LayerIndex] = field(default_factory=dict)
     prefectures: LayerIndex | None = None
     _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
@@ -245,6 +253,8 @@ class ScreeningLayers:
         shapely.prepare(self.coverage)
         if self.dem is not None and self.slope is None:
             self.slope = slope_degrees(self.dem)
+        if self.local_dem is not None and self.local_slope is None:
+            self.local_slope = slope_degrees(self.local_dem)
 
     @classmethod
     def from_frames(cls, redline: gpd.GeoDataFrame | None = None,
@@ -254,8 +264,10 @@ class ScreeningLayers:
                     quotas: pd.DataFrame | None = None, dem: Dem | None = None,
                     coverage: BaseGeometry | None = None,
                     controls: dict[str, Any] | None = None,
-                    prefectures: gpd.GeoDataFrame | None = None) -> ScreeningLayers:
-        """Index GeoDataFrames (any may be ``None``).
+                    prefectures: gpd.GeoDataFrame | None = None,
+                    local_dem: Dem | None = None) -> ScreeningLayers:
+        """Index GeoDataFrames (any may be ``None``); ``dem`` covers the province,
+        ``local_dem`` (an imported finer DEM) refines it where it covers a whole site.
 
         The four province-wide layers carry ``coverage`` (Qinghai's bounding
         box by default); ``controls`` (``{kind: frame}``, see
@@ -271,7 +283,7 @@ class ScreeningLayers:
                    quotas=quotas, dem=dem, coverage=cover,
                    controls={k: LayerIndex(k, f) for k, f in (controls or {}).items()
                              if f is not None},
-                   prefectures=idx("prefectures", prefectures))
+                   prefectures=idx("prefectures", prefectures), local_dem=local_dem)
 
     @classmethod
     def from_bundle(cls, path: Path = BUNDLE_PATH, dem_path: Path | None = DEM_PATH
@@ -288,8 +300,10 @@ class ScreeningLayers:
         return cls.from_source(BundleSource(path), dem_path)
 
     @classmethod
-    def from_source(cls, source: LayerSource, dem_path: str | Path | None = DEM_PATH) -> ScreeningLayers:
-        """Load and index the layers of a :class:`~geo.sources.LayerSource`.
+    def from_source(cls, source: LayerSource, dem_path: str | Path | None = DEM_PATH,
+                    local_dem_path: str | Path | None = None) -> ScreeningLayers:
+        """Load and index the layers of a :class:`~geo.sources.LayerSource`, the province
+        DEM at ``dem_path`` and an imported finer DEM at ``local_dem_path``.
 
         Layers the source lacks stay ``None`` (their checks report UNKNOWN).
         """
@@ -299,6 +313,7 @@ class ScreeningLayers:
         if source.has_layer("admin_province"):
             coverage = shapely.union_all(source.read_layer("admin_province").geometry.values)
         dem = read_dem(Path(dem_path)) if dem_path and Path(dem_path).exists() else None
+        local = read_dem(Path(local_dem_path)) if local_dem_path else None
         controls = {kind: source.read_layer(kind) for kind in CONTROL_LAYERS
                     if source.has_layer(kind)}
         return cls.from_frames(redline=frames["redline"], deposits=frames["deposits"],
@@ -306,7 +321,8 @@ class ScreeningLayers:
                                quotas=source.read_quotas(), dem=dem, coverage=coverage,
                                controls=controls,
                                prefectures=(source.read_layer("admin_prefecture")
-                                            if source.has_layer("admin_prefecture") else None))
+                                            if source.has_layer("admin_prefecture") else None),
+                               local_dem=local)
 
     def layer(self, kind: str) -> LayerIndex | None:
         """The layer of ``kind`` (a canonical name or a control kind), or None."""

@@ -230,6 +230,7 @@ def context_parts(ctx: RenderContext, detail: int = 6) -> tuple[MapLayer | None,
 
 def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "none",
               tianditu_key: str | None = None, dem_png: tuple[str, tuple] | None = None,
+              local_dem_png: tuple[str, tuple] | None = None,
               focus: tuple[float, float, float, float] | None = None,
               zoom: float = 6, center: tuple[float, float] | None = None,
               extras: tuple = (), legend_extra: tuple = (), interactive: bool = True,
@@ -240,6 +241,8 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
     ----------
     layers : prepared layers in drawing order (bottom first)
     dem_png : (data URL, (west, south, east, north)) of the terrain overlay
+    local_dem_png : the same of an imported finer DEM, drawn over ``dem_png`` within its own
+        bounds (same tint ramp, so one elevation legend serves both; a legend row says so)
     focus : (west, south, east, north) to fit the view to, e.g. a searched base; with no
         focus and the default ``center`` the view is fitted to Qinghai
     extras : more folium layers or controls (a site, the Draw tool), added on top
@@ -267,11 +270,18 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
         url, (w, s, e, n) = dem_png
         dem_spec = next(sp for sp in LAYERS if sp.id == "dem")
         fg = folium.FeatureGroup(name=t(dem_spec.title, ctx.lang), show=dem_spec.show)
-        folium.raster_layers.ImageOverlay(url, bounds=[[s, w], [n, e]], opacity=0.75,
-                                          interactive=False, zindex=1, pixelated=False,
-                                          className="qpa-dem").add_to(fg)
+        overlays = [(url, (w, s, e, n), "qpa-dem")]
+        if local_dem_png is not None:
+            overlays.append((*local_dem_png, "qpa-dem qpa-dem-local"))
+        for url, (w, s, e, n), css in overlays:  # the imported DEM last: on top
+            folium.raster_layers.ImageOverlay(url, bounds=[[s, w], [n, e]], opacity=0.75,
+                                              interactive=False, zindex=1, pixelated=False,
+                                              className=css).add_to(fg)
         fg.add_to(m)
         rows.append((fg, elevation_row(ctx.lang)))
+        if local_dem_png is not None:
+            rows.append((fg, "<div class='qpa-legend-row qpa-legend-dem-local'>"
+                             f"{html.escape(t('legend.dem_local', ctx.lang))}</div>"))
     province, labels = context_parts(ctx, detail=6) if context else (None, [])
     if province is not None and not any(layer.spec.id == "admin_province" for layer in layers):
         layers = [province, *layers]

@@ -16,7 +16,7 @@ from ui.accuracy import indicative_warning
 from ui.auth import current_user
 from ui.map_memory import layer_memory
 from ui.pickers import quota_year
-from ui.screening import dem_in_use, store_source
+from ui.screening import dems_in_use, store_source
 from ui.shell import controls_deferred, page_lang, show_controls_soon
 from ui.state import from_url, keep, to_url
 
@@ -31,7 +31,7 @@ def _layer(layer_id: str, lang: str, year: int, measure: str, detail: int, versi
     return prepare_layer(layer_id, ctx, detail)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)  # display-resolution overlays
+@st.cache_resource(show_spinner=False, max_entries=3)  # display-resolution overlays
 def _dem(path: str, mtime: float):
     return dem_overlay(path)
 
@@ -123,12 +123,18 @@ user = current_user()
 layers = [_layer(s.id, lang, int(year), measure, detail, version) for s in LAYERS
           if s.kind != "raster" and can_see(user, s.public)
           and (s.loader is not None or SOURCE.has_layer(s.table or s.id))]
-dem_path = dem_in_use()  # officials import finer DEMs on the data page
+# the bundled province terrain, and over it, within its bounds, a finer DEM an official
+# imported on the data page
+dem_path, local_path = dems_in_use()
 png, dem_bounds, _ = _dem(str(dem_path), dem_path.stat().st_mtime)
+local_png = None
+if local_path is not None:
+    url, local_bounds, _ = _dem(str(local_path), local_path.stat().st_mtime)
+    local_png = (url, local_bounds)
 # A map whose inputs did not change keeps the view it was sent with (the same map, not
 # sent again); a new one opens where the user last was.
 sig = (lang, basemap, tdt_key, int(year), measure, detail, version, user.role, view["gen"],
-       str(dem_path))
+       str(local_path))
 built = st.session_state.get("atlas_built", {})
 if built.get("sig") != sig:
     if seen:
@@ -140,7 +146,7 @@ if built.get("sig") != sig:
     built = st.session_state["atlas_built"] = {"sig": sig, "where": where}
 memory = layer_memory("atlas", {spec.id: t(spec.title, lang) for spec in LAYERS})
 fmap = build_map(layers, ctx, basemap=basemap, tianditu_key=tdt_key, dem_png=(png, dem_bounds),
-                 extras=(memory,), **built["where"])
+                 local_dem_png=local_png, extras=(memory,), **built["where"])
 
 
 def _remember_view(out: dict | None, gen: int) -> None:

@@ -8,7 +8,7 @@ then gives the status, message and figures (one rule, two ways to measure):
 
 * :func:`minerals_measures` -> :func:`geo.checks.minerals.decide`;
 * :func:`base_measures` -> :func:`geo.checks.base.decide`;
-* :func:`terrain_cells` -> :func:`geo.checks.terrain.decide`;
+* :func:`terrain_cells` -> :func:`geo.checks.terrain.decide` (with the DEM each site used);
 * :func:`chain_distances` -> :func:`geo.chains.chain_adjacency` (``host_km``) ->
   :func:`geo.checks.chain.decide`;
 * :func:`landuse_pieces` -> :func:`geo.checks.landuse.decide`;
@@ -35,13 +35,14 @@ from ..checks.controls import min_overlap_ha
 from ..checks.minerals import (MineralsMeasure, circle_quad_segs, counted_minerals,
                                search_reach)
 from ..checks.result import Project
-from ..checks.terrain import cell_window
+from ..checks.terrain import cell_window, covers_site, dem_grids
 from ..geodesy import GEOD
 from .measure import (Pairs, among_least, areas_ha, distance_bounds, group_starts, lat_metres,
                       lon_scales, nearest, overlaps, pair_distances, to_local, union_areas,
                       within)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..dem import Dem
     from ..layers_index import LayerIndex, ScreeningLayers
 
 __all__ = ["covered_shares", "minerals_measures", "base_measures", "terrain_cells",
@@ -188,15 +189,42 @@ def _listed_distances(sites: np.ndarray, idx: LayerIndex, pairs: Pairs, lat: np.
 
 # --------------------------------------------------------------------------- terrain
 def terrain_cells(sites: np.ndarray, layers: ScreeningLayers
-                  ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """:func:`geo.checks.terrain.dem_cells` of every site: (elev, slope, centre) each.
+                  ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, Dem]]:
+    """:func:`geo.checks.terrain.dem_cells` of every site: (elev, slope, centre, DEM used) each.
+
+    The sites are measured on the imported finer DEM first; those it does not cover whole
+    (:func:`geo.checks.terrain.covers_site`) again on the province DEM, as one site's check does.
+    """
+    grids = dem_grids(layers)
+    if not grids:
+        raise ValueError("the dem layer is not loaded")
+    out: list[Any] = [None] * len(sites)
+    todo = np.arange(len(sites))
+    for dem, slope_grid in grids:
+        cells = grid_cells(sites[todo], dem, slope_grid)
+        last = dem is grids[-1][0]
+        bounds = shapely.bounds(sites[todo])
+        rest = []
+        for k, i in enumerate(todo.tolist()):
+            if last or covers_site(cells[k][0], tuple(bounds[k]), dem):
+                out[i] = (*cells[k], dem)
+            else:
+                rest.append(i)
+        todo = np.asarray(rest, dtype=np.int64)
+        if not len(todo):
+            break
+    return out
+
+
+def grid_cells(sites: np.ndarray, dem: Dem, slope_grid: np.ndarray
+               ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`geo.checks.terrain.grid_cells` of every site on one DEM: (elev, slope, centre).
 
     The DEM window of every site is read at once: one array of (site, cell)
     pairs, cell boxes and centres tested against their sites with shapely 2
     array predicates.
     """
-    dem, n = _loaded(layers.dem, "dem"), len(sites)
-    slope_grid = _loaded(layers.slope, "slope")
+    n = len(sites)
     tr = dem.transform
     b = shapely.bounds(sites)
     (c_lo, c_hi), (r_lo, r_hi) = cell_window((b[:, 0], b[:, 1], b[:, 2], b[:, 3]), tr,

@@ -57,6 +57,7 @@ def layer_payload(layers: ScreeningLayers, extra: dict[str, LayerIndex]) -> dict
     return {"token": uuid.uuid4().hex, "redline": frame(layers.redline),
             "deposits": frame(layers.deposits), "salt_lakes": frame(layers.salt_lakes),
             "bases": frame(layers.bases), "quotas": layers.quotas, "dem": layers.dem,
+            "local_dem": layers.local_dem,
             "coverage": layers.coverage, "extra": {k: v.frame for k, v in extra.items()}}
 
 
@@ -71,7 +72,7 @@ def _layers_on_worker(payload: dict[str, Any]
         layers = ScreeningLayers.from_frames(
             redline=payload["redline"], deposits=payload["deposits"],
             salt_lakes=payload["salt_lakes"], bases=payload["bases"], quotas=payload["quotas"],
-            dem=payload["dem"], coverage=payload["coverage"])
+            dem=payload["dem"], coverage=payload["coverage"], local_dem=payload["local_dem"])
         extra = {k: LayerIndex(k, v) for k, v in payload["extra"].items()}
         _WORKER_LAYERS[key] = (layers, extra)
     return _WORKER_LAYERS[key]

@@ -60,6 +60,7 @@ from .measure import (Pairs, areas_ha, group_reduce, group_starts, nearest, over
                       site_latitudes, union_areas, within_rings)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..dem import Dem
     from ..layers_index import LayerIndex, ScreeningLayers
 
 __all__ = ["FIGURES", "TEXT_KINDS", "prepare_sites", "screen_bulk", "columns", "text_columns", "warm"]
@@ -283,7 +284,7 @@ def _deciders(sites: np.ndarray, site_ha: np.ndarray, project: Project, layers: 
     if "base" in ids and layers.bases is not None and len(layers.bases):
         out["base"] = _base_decider(
             base_measures(sites, site_ha, lat, project, layers, config), project, layers, config)
-    if "terrain" in ids and layers.dem is not None:
+    if "terrain" in ids and terrain.dem_grids(layers):
         out["terrain"] = _terrain_decider(terrain_cells(sites, layers), layers, config)
     product = project.product
     if "chain" in ids and product and product.strip():
@@ -337,9 +338,9 @@ def _base_decider(measures: list[BaseMeasure], project: Project, layers: Screeni
     return lambda j, ctx: base.decide(measures[j], project, layers, config)
 
 
-def _terrain_decider(cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+def _terrain_decider(cells: list[tuple[np.ndarray, np.ndarray, np.ndarray, Dem]],
                      layers: ScreeningLayers, config: CheckConfig) -> Decider:
-    return lambda j, ctx: terrain.decide(*cells[j], ctx.site_ha, layers, config)
+    return lambda j, ctx: terrain.decide(*cells[j][:3], ctx.site_ha, cells[j][3], layers, config)
 
 
 def _chain_decider(lon: list[float], lat: list[float], host_km: list[Mapping[str, float]],

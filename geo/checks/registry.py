@@ -165,6 +165,7 @@ def _core_specs() -> list[CheckSpec]:
                            C("elev_min", "col.elev_min", "unit.m", digits=0),
                            C("elev_max", "col.elev_max", "unit.m", digits=0),
                            C("cell_km", "col.dem_cell", "unit.km", digits=2),
+                           C("dem_used", "col.dem_used", kind="code", prefix="dem.used."),
                            C("n_centre_cells", "col.n_cells", kind="int")),
                   evidence=(C("class", "col.slope_class", kind="loc"),
                             C("above_pct", "col.slope_above", "unit.pct_grade", digits=0),

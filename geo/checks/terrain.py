@@ -1,5 +1,11 @@
 """Check 5: terrain (elevation and slope) from the DEM — advisory (适宜性).
 
+Which DEM (:func:`dem_cells`): an imported finer DEM of part of the province
+(``layers.local_dem``) when it has a value in every cell over the whole site,
+else the province DEM (``layers.dem``, the bundled 0.2° overview unless another is
+given); the result names the one used (``dem_used``, its source in ``data_used``,
+its cell size) and says so when an imported DEM exists but does not cover the site.
+
 Cells of the DEM window over the site are sampled: those whose centre lies in
 the site, or, when fewer than ``min_cells_in_site`` centres do, every cell
 touching it. Elevation min/mean/max, and the share of the site steeper than
@@ -22,7 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..dem import cell_size_m
+from ..dem import Dem, cell_size_m
 from ..rules_tables import slope_status, terrain_rules
 from .config import CheckConfig
 from .context import CheckContext, unknown
@@ -33,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..layers_index import ScreeningLayers
 
-__all__ = ["run", "decide", "dem_cells", "cell_window"]
+__all__ = ["run", "decide", "dem_cells", "grid_cells", "dem_grids", "covers_site", "cell_window"]
 
 
 def cell_window(bounds: tuple[Any, Any, Any, Any], tr: Affine, shape: tuple[int, ...]
@@ -52,9 +58,9 @@ def cell_window(bounds: tuple[Any, Any, Any, Any], tr: Affine, shape: tuple[int,
              np.minimum(h, np.floor(rmax) + 1).astype(np.int64)))
 
 
-def dem_cells(site: BaseGeometry, layers: ScreeningLayers
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Elevations and slopes of the DEM cells over ``site`` and which are centre cells.
+def grid_cells(site: BaseGeometry, dem: Dem, slope: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elevations and slopes of the cells of ``dem`` over ``site`` and which are centre cells.
 
     Returns
     -------
@@ -63,8 +69,6 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     centre : ndarray of bool
         True where the cell centre lies inside the site.
     """
-    dem, slope = layers.dem, layers.slope
-    assert dem is not None and slope is not None  # run() answers UNKNOWN without a DEM
     tr = dem.transform
     (c_lo, c_hi), (r_lo, r_hi) = cell_window(site.bounds, tr, dem.elev.shape)
     cols = np.arange(c_lo, c_hi)
@@ -81,6 +85,37 @@ def dem_cells(site: BaseGeometry, layers: ScreeningLayers
     return dem.elev[rr, cc], slope[rr, cc], centre
 
 
+def covers_site(elev: np.ndarray, site_bounds: tuple[float, float, float, float], dem: Dem
+                ) -> bool:
+    """Whether ``dem`` covers the whole site: the site's bounds lie within the grid and every
+    cell touching the site (``elev`` of :func:`grid_cells`) has a value."""
+    w, s, e, n = site_bounds
+    gw, gs, ge, gn = dem.bounds
+    return bool(len(elev)) and gw <= w and gs <= s and e <= ge and n <= gn \
+        and not np.isnan(elev).any()
+
+
+def dem_grids(layers: ScreeningLayers) -> list[tuple[Dem, np.ndarray]]:
+    """The DEMs a site may be measured on, the preferred first: the imported finer DEM
+    (``layers.local_dem``), then the province DEM (``layers.dem``); those loaded."""
+    return [(d, s) for d, s in ((layers.local_dem, layers.local_slope),
+                                (layers.dem, layers.slope)) if d is not None and s is not None]
+
+
+def dem_cells(site: BaseGeometry, layers: ScreeningLayers
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Dem]:
+    """:func:`grid_cells` of the DEM used for ``site``: the first of :func:`dem_grids` that
+    covers the whole site (:func:`covers_site`), else the last one; and that DEM."""
+    grids = dem_grids(layers)
+    assert grids  # run() answers UNKNOWN without a DEM
+    for dem, slope in grids[:-1]:
+        elev, sl, centre = grid_cells(site, dem, slope)
+        if covers_site(elev, site.bounds, dem):
+            return elev, sl, centre, dem
+    dem, slope = grids[-1]
+    return (*grid_cells(site, dem, slope), dem)
+
+
 def run(ctx: CheckContext) -> CheckResult:
     """Elevation and slope classes over the site.
 
@@ -93,28 +128,32 @@ def run(ctx: CheckContext) -> CheckResult:
         ``share_above_fail`` and ``slope_max`` (degrees).
         evidence: one row per slope class with the share of the site above it.
     """
-    if ctx.layers.dem is None:
+    if not dem_grids(ctx.layers):
         return unknown("terrain", ctx.config.rule("terrain"), "lyr.dem")
-    elev, slope, centre = dem_cells(ctx.site, ctx.layers)
-    return decide(elev, slope, centre, ctx.site_ha, ctx.layers, ctx.config)
+    elev, slope, centre, dem = dem_cells(ctx.site, ctx.layers)
+    return decide(elev, slope, centre, ctx.site_ha, dem, ctx.layers, ctx.config)
 
 
-def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: float,
+def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: float, dem: Dem,
            layers: ScreeningLayers, config: CheckConfig) -> CheckResult:
-    """The rule of the terrain check on the cells of :func:`dem_cells` (nothing is sampled here)."""
+    """The rule of the terrain check on the cells of :func:`dem_cells` of ``dem`` (nothing is
+    sampled here)."""
     rule = config.rule("terrain")
     rules = terrain_rules()
     min_cells = rules.min_cells_in_site
     valid = ~np.isnan(elev)
-    dem = layers.dem
-    assert dem is not None  # run() answers UNKNOWN before this without a DEM
     cw, chh = cell_size_m(dem)
+    imported = layers.local_dem is not None and dem is layers.local_dem
     data_used = [{"layer": "dem", "source": dem.tags.get("source", ""),
                   "source_date": dem.tags.get("source_date", ""),
                   "accuracy": dem.tags.get("accuracy", "derived")}]
     n_centre = int((centre & valid).sum())
     base = {"cell_w_m": cw, "cell_h_m": chh, "cell_km": max(cw, chh) / 1000.0,
-            "n_centre_cells": n_centre, "min_cells": min_cells}
+            "n_centre_cells": n_centre, "min_cells": min_cells,
+            "dem_used": "imported" if imported else "province"}
+    # an imported DEM that does not cover the whole site: the province DEM was used, and the
+    # message says so (with the imported grid's cell size) rather than asking for a finer DEM
+    outside = layers.local_dem is not None and not imported
     if not valid.any():
         return unknown("terrain", rule, "lyr.dem", 0.0, metrics=base, data_used=data_used)
     use = centre & valid if n_centre >= min_cells else valid
@@ -126,7 +165,11 @@ def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: flo
               "elev_max": metrics["elev_max"], "cell_km": base["cell_km"],
               "n_centres": n_centre, "min_cells": min_cells, "site_ha": site_ha}
     if metrics["coarse"]:
+        if outside:
+            assert layers.local_dem is not None
+            params["local_m"] = max(cell_size_m(layers.local_dem))
         return CheckResult("terrain", "UNKNOWN", metrics, [], rule, data_used,
+                           "chk.terrain.coarse_outside_import" if outside else
                            "chk.terrain.coarse", params)
     s = slope[use]
     shares, evidence = {}, []

@@ -95,14 +95,15 @@ def _map_frame(page, timeout_s: float = 90):
     return frame
 
 
-def _atlas(page, base: str) -> tuple[int, str]:
-    """(red-line paths drawn, terrain image URL) of a fresh load of the atlas page."""
+def _atlas(page, base: str) -> tuple[int, list[str]]:
+    """(red-line paths drawn, terrain image URLs bottom first: the province's, then an imported
+    DEM's) of a fresh load of the atlas page."""
     page.goto(base, wait_until="domcontentloaded")
     frame = _map_frame(page)
     frame.wait_for_function("document.querySelectorAll('path.qpa-redlines').length > 0",
                             timeout=60_000)
     return (frame.locator("path.qpa-redlines").count(),
-            frame.locator("img.leaflet-image-layer").get_attribute("src"))
+            frame.locator("img.leaflet-image-layer").evaluate_all("els => els.map(e => e.src)"))
 
 
 def _data_page_import_layer() -> None:
@@ -195,7 +196,7 @@ def test_two_servers_show_each_others_changes(two_servers, browser):
     tif.write_bytes(_fine_dem(4500))
     _browser_dem_import(browser.new_page(), a, tif)  # through server A's own pages
     new_b, new_a = _atlas(page_b, b)[1], _atlas(page_a, a)[1]
-    assert new_a == new_b != terrain
+    assert new_a == new_b == [*terrain, new_a[-1]]  # the province terrain stays, the tile on top
     for folder in two_servers["dirs"]:  # each server rebuilt v1 from the database
         assert [p.name[:3] for p in (folder / "dem_cache").glob("v*.tif")] == ["v1-"]
 
