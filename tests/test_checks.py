@@ -749,3 +749,16 @@ def test_a_year_is_shown_without_a_thousands_separator():
     col = next(c for c in quota.figures if c.key == "year")
     assert column_value(col, {"year": 2026}, "zh") == "2026"
     assert column_value(col, {"year": 2026.0}, "en") == "2026"
+
+
+@pytest.mark.parametrize("key,params", [
+    ("chk.no_layer", {"layer": "永久基本农田"}),
+    ("chk.no_coverage", {"layer": "永久基本农田", "covered_pct": 40.0}),
+    ("rules.control.no_layer", {"kind": "永久基本农田"}),
+])
+def test_a_check_without_data_says_what_the_official_must_do(key, params):
+    """UNKNOWN is never the end of it: the message names the step (verify with the
+    authority, or import the layer and check again), in both languages."""
+    assert "数据管理" in t(key, "zh", **params) and "核实" in t(key, "zh", **params)
+    assert "data page" in t(key, "en", **params) and "Verify" in t(key, "en", **params) \
+        or "verify" in t(key, "en", **params)

@@ -28,10 +28,16 @@ TEXT: dict[str, tuple[str, str]] = {
     # metric labels
     "metric.buildable_ha": ("可建设面积（公顷）", "Buildable area (ha)"),
     # shared messages
-    "chk.no_layer": ("未导入{layer}数据，无法判断", "No {layer} data imported; cannot judge"),
-    "chk.no_coverage": ("{layer}数据只覆盖选址的 {covered_pct:.0f}%，覆盖部分无重叠，其余无法判断",
+    "chk.no_layer": ("未导入{layer}数据，无法判断；请向主管部门核实选址是否涉及该图层，或在“数据管理”"
+                     "导入后重新检查",
+                     "No {layer} data imported; cannot judge. Verify with the competent authority "
+                     "whether the site touches this layer, or import it on the data page and check "
+                     "again"),
+    "chk.no_coverage": ("{layer}数据只覆盖选址的 {covered_pct:.0f}%，覆盖部分无重叠，其余无法判断；"
+                        "请向主管部门核实其余部分，或在“数据管理”导入覆盖该处的数据后重新检查",
                         "The {layer} data cover {covered_pct:.0f}% of the site and nothing overlaps "
-                        "that part; the rest cannot be judged"),
+                        "that part; the rest cannot be judged. Verify the rest with the competent "
+                        "authority, or import data covering it on the data page and check again"),
     "chk.overall": ("合规性结论：{status}（{reasons}）", "Compliance verdict: {status} ({reasons})"),
     "chk.overall.indicative": ("所用示意数据图层：{layers}，结论仅供参考。",
                                "Indicative layers used: {layers}; for orientation only."),

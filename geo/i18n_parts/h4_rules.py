@@ -42,8 +42,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules.err.area_exceeds_site": ("{name}（{value} m²）大于用地面积（{site_m2} m²）",
                                     "{name} ({value} m²) is larger than the site ({site_m2} m²)"),
     # ---------------------------------------------------------------- control lines (generic)
-    "rules.control.no_layer": ("未导入{kind}数据，无法判断（不视为通过）",
-                               "No {kind} data imported: not checked (never a pass)"),
+    "rules.control.no_layer": ("未导入{kind}数据，无法判断（不视为通过）；请向主管部门调取{kind}成果核实选址，"
+                               "或在“数据管理”导入后重新检查",
+                               "No {kind} data imported: not checked (never a pass). Obtain the "
+                               "{kind} data from the competent authority to verify the site, or "
+                               "import it on the data page and check again"),
     "rules.control.pass.must_not_overlap": ("选址与{kind}无重叠", "The site does not overlap {kind}"),
     "rules.control.pass.must_lie_inside": ("选址全部位于{kind}内", "The site lies wholly inside {kind}"),
     "rules.control.pass.consult": ("选址不在{kind}内", "The site is not in {kind}"),
