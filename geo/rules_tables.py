@@ -935,8 +935,10 @@ def evaluate_land_standard(thresholds: Thresholds, *, site_ha: float,
             status, reason = "WARN", "rules.land.unverified"
         else:
             meets = value >= th.value if th.comparison == ">=" else value <= th.value
-            if not meets:
+            if not meets and thresholds.current_confirmed:
                 status, reason = "FAIL", "rules.land.fail"
+            elif not meets:  # a binding FAIL needs the edition in force: until confirmed, WARN
+                status, reason = "WARN", "rules.land.fail_edition"
             elif thresholds.current_confirmed:
                 status, reason = "PASS", "rules.land.pass"
             else:

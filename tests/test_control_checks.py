@@ -209,14 +209,16 @@ def test_land_use_standard_missing_industry_or_figures_are_unknown_naming_them(c
     assert t("rules.land.input.floor_area_m2", "zh") in res.message("zh")
 
 
-def test_land_use_standard_fails_a_low_plot_ratio_and_names_the_indicator(config):
+def test_land_use_standard_warns_on_a_low_plot_ratio_and_names_the_indicator(config):
+    """0.10 against the 2008 threshold 0.6, whose standing is not confirmed: WARN with the
+    re-check step (a binding FAIL needs the edition in force, see the next tests)."""
     lay = base_layers()
     project = Project(industry="C2624", area_ha=20.0, investment_wan=100000.0,
                       floor_area_m2=20000.0, footprint_m2=120000.0, admin_area_m2=8000.0)
     res = run_check("landuse_standard", INSIDE, lay, config, project)
-    assert res.status == "FAIL"
+    assert res.status == "WARN"
     plot = next(e for e in res.evidence if e["indicator"] == "plot_ratio")
-    assert plot["status"] == "FAIL" and plot["value"] == "0.10"
+    assert plot["status"] == "WARN" and plot["value"] == "0.10"
     assert t("rules.land.indicator.plot_ratio", "zh") in res.message("zh")
 
 

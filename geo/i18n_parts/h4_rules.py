@@ -86,6 +86,13 @@ TEXT: dict[str, tuple[str, str]] = {
                         "{name} {value} does not meet the threshold ({comparison} {threshold})"),
     "rules.land.pass": ("{name} {value}，符合控制值（{comparison} {threshold}）",
                         "{name} {value} meets the threshold ({comparison} {threshold})"),
+    "rules.land.fail_edition": ("{name} {value}，不符合{edition}的控制值（{comparison} {threshold}）；"
+                                "该版本是否现行未核实：请按现行《工业项目建设用地控制指标》复核，"
+                                "仍不符合的不予通过",
+                                "{name} {value} does not meet the threshold of {edition} "
+                                "({comparison} {threshold}); whether that edition is in force is "
+                                "not confirmed: re-check against the edition in force, and refuse "
+                                "the site if it still fails"),
     "rules.land.edition": ("{name} {value}，符合{edition}的控制值（{comparison} {threshold}）；"
                            "现行版本未核实，请按现行《工业项目建设用地控制指标》复核",
                            "{name} {value} meets the threshold of {edition} ({comparison} {threshold}); "
