@@ -881,13 +881,16 @@ def evaluate_land_standard(thresholds: Thresholds, *, site_ha: float,
     investment_intensity = 投资 (万元) / 用地 (公顷); plot_ratio = 总建筑面积 / 用地面积;
     building_coverage = 建筑物及构筑物基底面积 / 用地面积 × 100; admin_share = 行政办公及生活服务
     设施用地面积 / 用地面积 × 100; green_share (only when ``green_area_m2`` is given) likewise.
+    Against an edition not confirmed as the one in force, a miss is WARN (re-check), not FAIL.
 
     >>> th = land_standard_thresholds("2624", 7)
-    >>> [(i.id, i.status, i.missing) for i in evaluate_land_standard(th, site_ha=20,
+    >>> [(i.id, i.status, i.reason_key) for i in evaluate_land_standard(th, site_ha=20,
     ...     floor_area_m2=60000, footprint_m2=50000, admin_area_m2=8000)]
     ... # doctest: +NORMALIZE_WHITESPACE
-    [('investment_intensity', 'UNKNOWN', 'investment_wan'), ('plot_ratio', 'FAIL', None),
-     ('building_coverage', 'FAIL', None), ('admin_share', 'WARN', None)]
+    [('investment_intensity', 'UNKNOWN', 'rules.land.missing'),
+     ('plot_ratio', 'WARN', 'rules.land.fail_edition'),
+     ('building_coverage', 'WARN', 'rules.land.fail_edition'),
+     ('admin_share', 'WARN', 'rules.land.edition')]
     """
     site = _figure("site_ha", site_ha)
     if site is None or site <= 0:
