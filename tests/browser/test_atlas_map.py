@@ -288,12 +288,17 @@ def test_place_names_at_zoom_12(streamlit_server, browser_page, find_map_frame, 
     bases = bundle.read_layer("bases")
     name = bases.loc[bases["id"] == "nanchuan", f"name_{lang}"].iloc[0]
     choose(page, t("ctl.search", lang), name)
-    frame = _map_where(page, "() => !!window.map_div && window.map_div.getZoom() >= 12")
-    labels = frame.locator(".qpa-label")
     short = name.replace("工业园区", "").replace(" Industrial Park", "")
+    town = "西宁" if lang == "zh" else "Xining"
+    # zooming in sends finer geometry (a new map frame): wait on the frame that is there, the
+    # one at zoom >= 12 holding the base's own name and the town
+    frame = _map_where(page, """([short, town]) => !!window.map_div && map_div.getZoom() >= 12
+        && [short, town].every(s => [...document.querySelectorAll('.qpa-label')]
+                                      .some(e => e.textContent.includes(s)))""", [short, town],
+                       timeout_s=60)
+    labels = frame.locator(".qpa-label")
     expect(labels.filter(has_text=short)).to_be_visible(timeout=10_000)  # the base's own name
     expect(labels.filter(has_text=t("layer.places", lang))).to_have_count(0)
-    town = "西宁" if lang == "zh" else "Xining"
     expect(labels.filter(has_text=town).first).to_be_attached()
     visible = frame.evaluate("""() => [...document.querySelectorAll('.qpa-label')].filter(e => {
         const r = e.getBoundingClientRect();
