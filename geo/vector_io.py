@@ -37,7 +37,8 @@ import math
 import re
 import sqlite3
 import struct
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ from .sandbox import BATCH, IMPORT, SITE, Limits, guarded, in_worker, safe_reaso
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Limits",
@@ -397,10 +400,16 @@ def gpkg_layers(path: Path, filename: str) -> list[str]:
     InputError
         Not a readable GeoPackage, or no feature table.
     """
+    return _read_gpkg(path, filename, lambda con: [n for n, _, _ in _gpkg_tables(con, filename)])
+
+
+def _read_gpkg(path: Path, filename: str, read: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
+    """``read(con)`` on the GeoPackage opened read-only and bounded; its errors are the
+    project's, and an empty answer is "no feature table"."""
     try:
         con = _sqlite_ro(path)
         try:
-            out = [name for name, _, _ in _gpkg_tables(con, filename)]
+            out = read(con)
         finally:
             con.close()
     except (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
@@ -423,25 +432,21 @@ def gpkg_feature_tables(path: Path, filename: str, limits: Limits) -> list[tuple
     InputError
         Not a GeoPackage, no feature table, too many features or vertices.
     """
-    try:
-        con = _sqlite_ro(path)
-        try:
-            out = []
-            n_features = n_bytes = 0
-            for name, column, gtype in _gpkg_tables(con, filename):
-                quoted = '"' + name.replace('"', '""') + '"'
-                col = '"' + column.replace('"', '""') + '"'
-                n, b = con.execute(f"SELECT count(*), sum(length({col})) FROM {quoted}").fetchone()
-                n_features += int(n or 0)
-                n_bytes += int(b or 0)
-                out.append((name, gtype))
-        finally:
-            con.close()
-    except (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
-        raise _bad_file(filename, f"not a readable GeoPackage ({exc})") from None
-    if not out:
-        raise InputError(f"{filename} holds no feature table", key="file.err.no_layer",
-                         name=filename)
+    counted = [0, 0]  # features, geometry bytes
+
+    def read(con: sqlite3.Connection) -> list[tuple[str, str]]:
+        out = []
+        for name, column, gtype in _gpkg_tables(con, filename):
+            quoted = '"' + name.replace('"', '""') + '"'
+            col = '"' + column.replace('"', '""') + '"'
+            n, b = con.execute(f"SELECT count(*), sum(length({col})) FROM {quoted}").fetchone()
+            counted[0] += int(n or 0)
+            counted[1] += int(b or 0)
+            out.append((name, gtype))
+        return out
+
+    out = _read_gpkg(path, filename, read)
+    n_features, n_bytes = counted
     if n_features > limits.max_features:
         raise _too_many("features", n_features, limits.max_features)
     if n_bytes // 16 > limits.max_vertices:
