@@ -108,6 +108,16 @@ def go_to(page, link_name: str, path: str) -> None:
     click_until(page, link, arrived, (15_000, 15_000, 15_000))
 
 
+def open_tab(page, name: str) -> None:
+    """Open the tab ``name`` as a person does: click it, again if a rerun swallowed the click;
+    returns once the tab is the selected one."""
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=name, exact=True)
+    click_until(page, tab, lambda ms: expect(tab).to_have_attribute("aria-selected", "true",
+                                                                     timeout=ms))
+
+
 def choose(page, label: str, option) -> None:
     """Pick ``option`` in the selectbox labelled ``label``, as a person does: open the list,
     click the option; again if a rerun (a map reporting its view) closed the list or reset the

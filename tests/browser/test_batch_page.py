@@ -8,6 +8,7 @@ import pytest
 
 from geo.i18n import t
 from tests._text import pattern, stem
+from tests.browser.helpers import open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,7 @@ def test_rank_and_suitability_offline(streamlit_server, browser_page, find_frame
     assert t("batch.sites_layer", "zh") in frame.locator("#qpa-sites-legend").inner_text()
     screenshot(page, "batch_ranked")
 
-    page.get_by_role("tab", name=t("batch.tab_suit", "zh")).click()
+    open_tab(page, t("batch.tab_suit", "zh"))
     page.locator(product).last.fill("钾肥")
     page.keyboard.press("Enter")
     page.get_by_role("button", name=t("batch.suit_run", "zh")).click()

@@ -31,7 +31,7 @@ from playwright.sync_api import expect
 from geo import bundle
 from geo.i18n import t
 from scripts.local_browser import frame_where
-from tests.browser.helpers import app_idle, choose, click_until, go_to, map_reported
+from tests.browser.helpers import app_idle, choose, click_until, go_to, map_reported, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +175,7 @@ def test_official_checks_a_site_downloads_everything_and_reserves_quota(
         expect(flash).to_be_visible(timeout=60_000)
         ids.append(int(reserved.search(flash.inner_text()).group(1)))
     assert ids[1] > ids[0]
-    _tab(page, t("quota.tab.close", "en")).click()
+    open_tab(page, t("quota.tab.close", "en"))
     expect(page).to_have_url(re.compile("quota_tab=close"), timeout=30_000)
     _pick_reservation(page, ids[0])
     _reason(page, "项目已供地")
@@ -197,7 +197,7 @@ def test_official_checks_a_site_downloads_everything_and_reserves_quota(
     expect(page.get_by_text(t("quota.no_open", "en"))).to_be_visible(timeout=60_000)
 
     # the ledger shows each state
-    _tab(page, t("quota.tab.entries", "en")).click()
+    open_tab(page, t("quota.tab.entries", "en"))
     _, data = _download(page, t("quota.csv", "en"), tmp_path)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     mine = [r for r in rows if r.get("reservation_id") and int(float(r["reservation_id"])) in ids]
@@ -234,7 +234,7 @@ def test_investor_ranks_graphs_and_finds_gaps_in_english(streamlit_server, brows
     names = bundle.read_layer("bases").set_index("id")
 
     # rank the bases for a product typed in English
-    _tab(page, t("chains.tab_rank", "en")).click()
+    open_tab(page, t("chains.tab_rank", "en"))
     rank_box = page.get_by_role("textbox", name=t("chains.pick_product", "en")).last
     rank_box.fill("lithium carbonate")
     rank_box.press("Enter")
@@ -255,7 +255,7 @@ def test_investor_ranks_graphs_and_finds_gaps_in_english(streamlit_server, brows
     expect(page.get_by_text(matched["en"])).to_be_visible(timeout=60_000)
 
     # the graph of a product's inputs and outputs, drawn with English labels
-    _tab(page, t("chains.tab_chain", "en")).click()
+    open_tab(page, t("chains.tab_chain", "en"))
     page.get_by_text(t("chains.mode_product", "en"), exact=True).click()
     graph_box = page.get_by_role("textbox", name=t("chains.pick_product", "en")).first
     graph_box.fill("cathode material")
@@ -264,7 +264,7 @@ def test_investor_ranks_graphs_and_finds_gaps_in_english(streamlit_server, brows
     expect(svg.first).to_contain_text(_node("cathode", "en"), timeout=60_000)
 
     # a base's chain gaps
-    _tab(page, t("chains.tab_base", "en")).click()
+    open_tab(page, t("chains.tab_base", "en"))
     choose(page, t("chains.pick_base", "en"), names.loc["golmud", "name_en"])
     expect(page).to_have_url(re.compile("chains_base=golmud"), timeout=30_000)
     expect(page.get_by_role("heading", name=t("chains.gaps", "en"))).to_be_visible()
@@ -276,7 +276,7 @@ def test_investor_ranks_graphs_and_finds_gaps_in_english(streamlit_server, brows
                                                                    timeout=60_000)
     expect(page.get_by_role("combobox", name=t("chains.pick_base", "en"))).to_have_value(
         names.loc["golmud", "name_en"])
-    _tab(page, t("chains.tab_rank", "en")).click()
+    open_tab(page, t("chains.tab_rank", "en"))
     expect(page.get_by_text(matched["en"])).to_be_visible(timeout=60_000)
     screenshot(page, "journey_investor")
     assert page.page_errors == [], page.page_errors
