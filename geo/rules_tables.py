@@ -126,7 +126,7 @@ def _bool(value: Any, table: str, where: str) -> bool:
 
 # ----------------------------------------------------------------------------- citations
 _CITATION_REQUIRED = ("title", "number", "verified")
-_CITATION_OPTIONAL = ("article", "year", "url", "note", "in_force")
+_CITATION_OPTIONAL = ("issuer", "article", "year", "url", "note", "in_force")
 
 
 @dataclass(frozen=True)
@@ -140,18 +140,25 @@ class Citation:
     url: str | None = None
     verified: bool = False
     note: str = ""
+    issuer: str = ""
 
     def text(self) -> str:
-        """The citation as printed in a report (document, number, article, year).
+        """The citation as printed in a report (issuer, document, number, article, year); a
+        source not read in its original text says so (its note says what to check).
 
-        >>> Citation("湿地保护法", "主席令第102号", "第十九条", 2021).text()
+        >>> Citation("湿地保护法", "主席令第102号", "第十九条", 2021, verified=True).text()
         '《湿地保护法》（主席令第102号）第十九条（2021）'
+        >>> Citation("关于严格耕地用途管制有关问题的通知", "自然资发〔2021〕166号", None, 2021,
+        ...          issuer="自然资源部 农业农村部 国家林业和草原局").text()
+        '自然资源部 农业农村部 国家林业和草原局《关于严格耕地用途管制有关问题的通知》（自然资发〔2021〕166号）（2021）〔未核原文〕'
         """
-        out = f"《{self.title}》（{self.number}）"
+        out = f"{self.issuer}《{self.title}》（{self.number}）"
         if self.article:
             out += str(self.article)
         if self.year:
             out += f"（{self.year}）"
+        if not self.verified:
+            out += "〔未核原文〕"
         return out
 
 
@@ -166,8 +173,12 @@ def _citation(obj: Any, table: str, where: str) -> Citation:
     year = obj.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise _bad(table, f"{where}.year", f"expected a year, got {year!r}")
+    title = _text(obj["title"], table, f"{where}.title")
+    if any(mark in title for mark in "《》"):  # one document per entry; the issuer apart
+        raise _bad(table, f"{where}.title", f"a bare document title without 《》, got {title!r} "
+                   "(put the issuing body in `issuer`, a second document in its own entry)")
     return Citation(
-        title=_text(obj["title"], table, f"{where}.title"),
+        title=title, issuer=str(obj.get("issuer") or "").strip(),
         number=_text(str(obj["number"]), table, f"{where}.number"),
         article=None if obj.get("article") is None else str(obj["article"]),
         year=year, url=obj.get("url"), verified=verified, note=str(note).strip(),

@@ -128,6 +128,29 @@ def test_an_entry_without_a_source_is_refused(rules_copy):
     assert err.value.key == "rules.err.no_source"
 
 
+def test_citations_name_one_document_each_without_placeholders():
+    """A report cites each document once, issuer outside its 《》, never a nested 《《》》 or a
+    "（待核）" placeholder in the number: an unread source is marked as such, with its note."""
+    kinds = [rt.control_kind(k) for k in rt.CONTROL_KINDS]
+    texts = [c.text() for k in kinds for c in k.basis]
+    for text in texts:
+        assert text.count("《") == 1 and text.count("》") == 1 and "待核" not in text, text
+    farmland = {c.title: c for c in rt.control_kind("farmland").basis}
+    strict = farmland["关于严格耕地用途管制有关问题的通知"]
+    assert strict.issuer == "自然资源部 农业农村部 国家林业和草原局"
+    assert strict.text().startswith("自然资源部 农业农村部 国家林业和草原局《关于严格耕地用途管制")
+    assert "自然资发〔2021〕166号" in strict.text() and strict.text().endswith("〔未核原文〕")
+    assert not any(c.verified is False and not c.note for k in kinds for c in k.basis)
+
+
+def test_a_title_with_its_own_title_marks_is_refused(rules_copy):
+    path = rules_copy / "control_lines.yaml"
+    _edit(path, "title: 关于严格耕地用途管制有关问题的通知", "title: 部《关于严格耕地用途管制有关问题的通知》")
+    with pytest.raises(InputError) as err:
+        rt.load_rules("control_lines", rules_dir=rules_copy)
+    assert err.value.key == "rules.err.bad_value" and "issuer" in str(err.value)
+
+
 def test_broken_yaml_is_the_projects_error(rules_copy):
     (rules_copy / "terrain.yaml").write_text("version: 1\nclasses: [\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
