@@ -104,6 +104,10 @@ class Notice(str):
         params = dict(self.params)
         if "reason" in params:  # often a library's English sentence
             params["reason"] = reason_text(params["reason"], lang)
+        for name in [n for n in params if n.endswith("_crs")]:  # a reader's system label
+            from .crs_labels import crs_text
+
+            params[name] = crs_text(str(params[name]), lang)
         return t(str(self), lang, **params)
 
     def __reduce__(self) -> tuple[Callable[[str, dict[str, Any]], Notice], tuple[str, dict[str, Any]]]:

@@ -83,8 +83,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "legend.core": ("核心保护区", "Core protection zone"),
     "legend.general": ("一般控制区", "General control zone"),
     "legend.elev": ("高程（米）", "Elevation (m)"),
-    "legend.quota_low": ("剩余比例低", "Little remaining"),
-    "legend.quota_high": ("剩余比例高", "Much remaining"),
+    "legend.quota_share_step": ("剩余比例 {lo}%–{hi}%", "{lo}–{hi}% remaining"),
+    "legend.quota_rel_step": ("本年最大值的 {lo}%–{hi}%", "{lo}–{hi}% of the year's largest"),
+    "legend.quota_none": ("本年无指标数据", "No quota for the year"),
     # popup fields
     "f.tier": ("等级", "Tier"),
     "f.prefecture": ("所在市州", "Prefecture"),

@@ -263,7 +263,7 @@ def _place(frame: gpd.GeoDataFrame, filename: str, crs: str | None,
         target, label = _user_crs(crs)
         if frame.crs is not None and not frame.crs.equals(target):
             report.notices.append(Notice("import.warn.crs_overridden",
-                                         was=vector_io.label_crs(frame.crs), now=label))
+                                         was_crs=vector_io.label_crs(frame.crs), now_crs=label))
         report.crs_in, report.crs_how = label, "user"
         try:
             return frame.set_crs(target, allow_override=True).to_crs(4326)

@@ -94,14 +94,24 @@ def _lock_row(tx: Tx, store: Store, base_id: str, year: int) -> tuple[Any, ...] 
                   (base_id, int(year)))
 
 
+def _no_quota(tx: Tx, base_id: str, year: int) -> LedgerError:
+    """The error for a base without a quota row in ``year``, naming the base as the ledger's
+    other years do (its id only when the ledger has never held it)."""
+    names = tx.one("SELECT name_zh, name_en FROM quotas WHERE base_id = ? AND name_zh IS NOT NULL "
+                   "ORDER BY year DESC LIMIT 1", (base_id,))
+    zh = (names[0] if names else None) or base_id
+    en = (names[1] if names else None) or zh
+    return LedgerError(f"no quota for {base_id} in {year}", key="ledger.err.no_quota",
+                       base_zh=zh, base_en=en, year=year)
+
+
 def _apply(tx: Tx, store: Store, user: User, base_id: str, year: int, action: str,
            reason: str, *, d_alloc: float = 0.0, d_used: float = 0.0, d_res: float = 0.0,
            reservation_id: int | None = None, new_alloc: float | None = None) -> dict[str, Any]:
     """Lock, check, update one quota row and append its entry (inside ``tx``)."""
     row = _lock_row(tx, store, base_id, year)
     if row is None:
-        raise LedgerError(f"no quota for {base_id} in {year}", key="ledger.err.no_quota",
-                          base=base_id, year=year)
+        raise _no_quota(tx, base_id, year)
     alloc, used, res, row_version = float(row[0]), float(row[1]), float(row[2]), int(row[3])
     if new_alloc is not None:
         d_alloc = new_alloc - alloc
@@ -269,7 +279,7 @@ def set_allocation(store: Store, user: User, base_id: str, year: int, allocated_
     reason = _reason(reason)
     base_id, year = str(base_id).strip(), int(year)
     if not base_id:
-        raise LedgerError("no base given", key="ledger.err.no_quota", base="", year=year)
+        raise LedgerError("no base given", key="ledger.err.base_missing")
     with store.transaction() as tx:
         exists = _lock_row(tx, store, base_id, year)
         if exists is None:
@@ -319,8 +329,7 @@ def reserve(store: Store, user: User, base_id: str, year: int, area_ha: float | 
     with store.transaction() as tx:
         # the quota row's lock also serialises two reservations of one check (same base, year)
         if _lock_row(tx, store, base_id, year) is None:
-            raise LedgerError(f"no quota for {base_id} in {year}", key="ledger.err.no_quota",
-                              base=base_id, year=year)
+            raise _no_quota(tx, base_id, year)
         if screen_ref and (held := _open_for_ref(tx, screen_ref)) is not None:
             raise LedgerError(f"this site check already holds open reservation {held}",
                               key="ledger.err.screen_reserved", id=held)

@@ -37,10 +37,15 @@ def _names(bases: pd.DataFrame, lang: str) -> dict[str, str]:
 def quota_rows(quotas: pd.DataFrame, bases: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
     """One row per base with a quota in ``year``: ``base_id``, ``base`` and ``prefecture``
     (names in ``lang``; a base missing from the layer keeps its id, a prefecture is '—'),
-    the four measures and ``accuracy`` translated."""
+    the four measures and ``accuracy`` translated. Rows in the bases' official order (the
+    layer's ``seq``, the order of the policy text; then bases the layer lacks, by id), not
+    by id, which reads as random in Chinese."""
+    order = bases["seq"] if "seq" in bases.columns else pd.Series(range(len(bases)))
     rows = quotas[quotas["year"] == int(year)].merge(
-        pd.DataFrame(bases[["id", f"prefecture_{lang}"]]).rename(columns={"id": "base_id"}),
+        pd.DataFrame({"base_id": bases["id"].to_numpy(), f"prefecture_{lang}":
+                      bases[f"prefecture_{lang}"].to_numpy(), "_seq": order.to_numpy()}),
         on="base_id", how="left")
+    rows = rows.sort_values(["_seq", "base_id"], na_position="last", kind="stable")
     rows["base"] = rows["base_id"].map(_names(bases, lang)).fillna(rows["base_id"])
     rows["prefecture"] = rows[f"prefecture_{lang}"].fillna("—")
     rows["accuracy"] = rows["accuracy"].map(

@@ -43,7 +43,7 @@ def legend_row(item: LegendItem, lang: str) -> str:
     else:
         swatch = f"background:{item.color};opacity:.8"
     return (f"<div class='qpa-legend-row'><span style='{_SWATCH}{swatch}'></span>"
-            f"{html.escape(t(item.label, lang))}</div>")
+            f"{html.escape(t(item.label, lang, **dict(item.params)))}</div>")
 
 
 def elevation_row(lang: str) -> str:

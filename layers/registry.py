@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
+from geo import palette
 from geo.quota import join_quotas
 from geo.sources import BundleSource, LayerSource
 
@@ -39,6 +40,7 @@ class LegendItem:
     label: str
     color: str
     shape: str = "square"  # square | circle | line | dashed | site
+    params: tuple[tuple[str, object], ...] = ()  # fill the label's {placeholders}
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,15 @@ def _quota_style(p: dict, ctx: RenderContext) -> dict:
 
 
 def _quota_legend(ctx: RenderContext) -> tuple[LegendItem, ...]:
-    return (LegendItem("legend.quota_low", QUOTA_RAMP[0]),
-            LegendItem("legend.quota_high", QUOTA_RAMP[-1]))
+    """Every step of the ramp the polygons are drawn with (:func:`ramp_color`), lowest first,
+    and the grey of a base without a quota row."""
+    n = len(QUOTA_RAMP)
+    key = ("legend.quota_share_step" if ctx.quota_measure == "remaining_share"
+           else "legend.quota_rel_step")
+    steps = tuple(LegendItem(key, color, params=(("lo", round(100 * i / n)),
+                                                 ("hi", round(100 * (i + 1) / n))))
+                  for i, color in enumerate(QUOTA_RAMP))
+    return (*steps, LegendItem("legend.quota_none", palette.NO_DATA))
 
 
 _ADMIN_POPUP = (PopupField("adcode", "f.adcode"), *_PROV)

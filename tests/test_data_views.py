@@ -80,3 +80,22 @@ def test_ledger_rows_name_the_sample_official_in_the_users_language(lang):
     rows = entry_rows(e, pd.DataFrame({"id": ["a"], "name_en": ["A park"], "name_zh": ["甲园区"]}), lang)
     assert rows[t("quota.col.by", lang)].tolist() == [t("auth.who_system", lang),
                                                      t("auth.who_sample", lang)]
+
+
+def test_quota_rows_follow_the_official_order_of_the_bases():
+    """The quota table lists the bases as the policy text does (the layer's seq), with a base the
+    layer lacks last: not by internal id (beichuan, biotech, …), which reads as random in Chinese."""
+    import pandas as pd
+
+    from geo import bundle
+    from geo.quota_views import quota_rows
+
+    bases = bundle.read_layer("bases")
+    quotas = bundle.read_table("quotas")
+    year = int(quotas["year"].max())
+    extra = quotas[quotas["year"] == year].head(1).assign(base_id="zz_new")
+    rows = quota_rows(pd.concat([quotas, extra]), bases, year, "zh")
+    by_seq = bases.sort_values("seq")["id"].tolist()
+    assert rows["base_id"].tolist() == [b for b in by_seq if b in set(rows["base_id"])] + ["zz_new"]
+    assert rows["base"].iloc[0] == bases.sort_values("seq")["name_zh"].iloc[0]
+    assert rows["base"].iloc[-1] == "zz_new" and rows["prefecture"].iloc[-1] == "—"

@@ -113,6 +113,18 @@ def test_unprefixed_gk_without_prj_asks_then_reads(tmp_path):
     assert got.read.crs_how == "user" and got.frame.geometry.iloc[0].equals_exact(_sq(), 1e-6)
 
 
+def test_a_chosen_system_over_the_files_own_is_said_in_the_users_language(tmp_path):
+    """The file declares WGS84 degrees; the official insists it is GK zone 34 without prefix:
+    read as chosen, and the notice names both systems in words, not the reader's labels."""
+    gk = _redlines().to_crs(GK34_NP).set_crs(4326, allow_override=True)  # a wrong .prj
+    got = li.read_for_import(RED, "red.zip", _shp_zip(tmp_path, gk), crs="gk:34:noprefix")
+    assert got.frame.geometry.iloc[0].equals_exact(_sq(), 1e-6)
+    notice = next(n for n in got.read.notices if n == "import.warn.crs_overridden")
+    zh, en = notice.text("zh"), notice.text("en")
+    assert "高斯-克吕格 3°带 第 34 带（不带带号）" in zh and "WGS84" in zh and "GK zone" not in zh
+    assert "Gauss-Krüger 3° zone 34" in en and "GK zone" not in en
+
+
 def test_jzd_txt_reads_parcels():
     got = li.read_for_import(SCHEMAS["bases"], "parcels.txt",
                              (DATA / "xining_2parcels_gbk.txt").read_bytes())

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from geo import ledger
+from geo.i18n import error_text
 from geo.auth import ANONYMOUS, PermissionDenied
 from geo.ledger import LedgerError
 from tests._stores import OFFICIAL_USER, VIEWER_USER, make_store  # noqa: F401
@@ -95,6 +96,21 @@ def test_never_below_zero(make_store):
         ledger.set_allocation(store, OFFICIAL_USER, BASE, YEAR, 1.0, "压缩指标")
     assert err.value.key == "ledger.err.alloc_below"
     _check_invariant(store)
+
+
+def test_a_missing_year_names_the_base_not_its_id(make_store):
+    """The message an official reads names the base as the ledger knows it, in each language."""
+    store = make_store()
+    q = ledger.quotas(store)
+    name_zh = q.loc[q["base_id"] == BASE, "name_zh"].iloc[0]
+    with pytest.raises(LedgerError) as err:
+        ledger.reserve(store, OFFICIAL_USER, BASE, 1999, 1, "x")
+    assert err.value.key == "ledger.err.no_quota"
+    assert name_zh and name_zh in error_text(err.value, "zh") and BASE not in error_text(err.value, "zh")
+    assert "1999" in error_text(err.value, "en") and BASE not in error_text(err.value, "en")
+    with pytest.raises(LedgerError) as err:
+        ledger.set_allocation(store, OFFICIAL_USER, " ", YEAR, 1, "x")
+    assert err.value.key == "ledger.err.base_missing" and error_text(err.value, "zh") == "请选择产业基地"
 
 
 @pytest.mark.parametrize("area", [0, -5, float("nan"), math.inf, "abc", None])

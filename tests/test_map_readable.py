@@ -185,3 +185,26 @@ def test_chain_and_batch_legends_follow_their_groups():
     script = _script(m)
     legend = script[script.index('"qpa-sites-legend"') - 2000:]
     assert group.get_name() in legend  # the row is tied to the group it describes
+
+
+@pytest.mark.parametrize("measure", ["remaining_share", "remaining_ha"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quota_legend_shows_every_colour_the_polygons_use(lang, measure):
+    """Each polygon of the quota map is drawn in a colour its legend shows, next to that colour's
+    range (red is little remaining, blue much; grey no quota): the legend is the ramp, in order."""
+    from layers.map_chrome import legend_row
+    from layers.registry import LAYERS
+    from layers.styles import ramp_color
+
+    ctx = RenderContext(lang=lang, quota_measure=measure)
+    spec = next(s for s in LAYERS if s.id == "quotas")
+    items = spec.legend_items(ctx)
+    assert [i.color for i in items] == [*palette.QUOTA_RAMP, palette.NO_DATA]
+    for i, item in enumerate(items[:-1]):  # the middle of each step is drawn in its colour
+        assert ramp_color((i + 0.5) / len(palette.QUOTA_RAMP)) == item.color
+    rows = [legend_row(item, lang) for item in items]
+    assert "0" in rows[0] and "20" in rows[0] and "80" in rows[-2] and "100" in rows[-2]
+    assert ("剩余比例" in rows[0]) == (lang == "zh" and measure == "remaining_share")
+    drawn = prepare_layer("quotas", ctx, detail=6)
+    fills = {style["fillColor"] for style in drawn.styles.values()}
+    assert fills and fills <= {i.color for i in items}

@@ -172,7 +172,8 @@ def test_toggling_a_layer_hides_it_and_its_legend_rows(atlas):
     # the quota choropleth (from the ledger in the store): one polygon per base
     label.filter(has_text=t("layer.quotas", "zh")).locator("input").check()
     frame.wait_for_function("document.querySelectorAll('path.qpa-quotas').length === 15", timeout=10_000)
-    expect(legend.locator(".qpa-legend-row", has_text=t("legend.quota_low", "zh"))).to_be_visible()
+    expect(legend.locator(".qpa-legend-row", has_text=t("legend.quota_share_step", "zh", lo=0, hi=20))
+           ).to_be_visible()
 
 
 _OVERLAPS = """() => {
