@@ -65,7 +65,7 @@ def _ring(text: str) -> list[tuple[float, float]]:
             raise _bad(f"{pair[:30]!r} is not 'lon,lat'", "url.err.site_format")
         points.append((float(parts[0]), float(parts[1])))
     if len(points) < 3:
-        raise _bad("a ring needs at least 3 vertices", "url.err.site_format")
+        raise _bad("a ring needs at least 3 vertices", "url.err.site_points", n=len(points))
     return points
 
 

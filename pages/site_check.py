@@ -1,8 +1,9 @@
 """Site check page: give a site and a project, run every check, download the report.
 
-The mode, the coordinate system and the current site travel in the URL
-(``?site=lon,lat;…``), so a reload or a link sent to a colleague reopens the
-same site.
+The mode, the coordinate system, the current site (``?site=lon,lat;…``), the project form
+(``?project={…}``, :mod:`geo.project_link`) and whether it was checked (``?checked=1``)
+travel in the URL, so a reload or a link sent to a colleague reopens the same site and
+project, and checks it again: the verdict comes back too.
 """
 import json
 from typing import Any
@@ -19,6 +20,7 @@ from geo.gk import QINGHAI_ZONES, zone_for_lon
 from geo.i18n import t
 from geo.quota import quota_years
 from geo.jzd import MAX_FROM_CM_DEG
+from geo.project_link import NUMBER_FIELDS, project_from_param, project_to_param
 from geo.report import download_stem, report_geojson, report_html, report_pdf, site_jzd
 from geo.screen import screen_site
 from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site_from_geojson,
@@ -51,6 +53,29 @@ def _context(lang: str, version: str) -> list:
     return context_layers(RenderContext(lang=lang, source=SOURCE))
 
 
+def _sync_url() -> None:
+    """The page's state in the URL: the choices above the form, the site, the project as
+    last checked and whether its verdict is shown (called by the page and by the fragment,
+    whose reruns do not run the page)."""
+    site = st.session_state.get("site")
+    to_url({**st.session_state.get("_site_choices", {}),
+            "site": site_to_param(site) if site else None,
+            "project": st.session_state.get("project_param"),
+            "checked": "1" if site is not None and st.session_state.get("result") is not None
+            else None})
+
+
+def _project_from_link(values: dict[str, Any]) -> None:
+    """Fill the project form from a link's values (before its widgets exist); a choice the
+    form does not offer keeps the form's default."""
+    activities = list(load_config().redline["activities"])
+    for key, value in values.items():
+        if key == "activity" and value not in activities:
+            continue
+        st.session_state[key] = value
+    st.session_state["project_param"] = project_to_param(values)
+
+
 def _set_site(make, *args, **kwargs) -> None:
     """Build a site with ``make``; show the error in the user's language if it fails."""
     try:
@@ -65,11 +90,16 @@ st.caption(t("site.intro", lang))
 indicative_warning(lang)
 
 from_url("site_check", {"site_mode": MODES, "click_shape": SHAPES, "paste_crs": CRS_CODES,
-                        "paste_zone": ZONES})
+                        "paste_zone": ZONES, "project": project_from_param})
 if not st.session_state.get("_url_read.site"):
     st.session_state["_url_read.site"] = True
     if link := st.query_params.get("site"):
         _set_site(site_from_param, link)
+    if (linked := st.session_state.pop("project", None)) is not None:
+        _project_from_link(linked)
+        # a reload of a checked page checks again (the verdict is not kept in the link)
+        st.session_state["_recheck"] = (st.query_params.get("checked") == "1"
+                                        and st.session_state.get("site") is not None)
 
 mode = st.radio(t("site.mode", lang), MODES, horizontal=True, key=keep("site_mode", MODES[0]),
                 format_func=lambda m: t(f"site.mode.{m}", lang))
@@ -114,8 +144,8 @@ else:
             st.session_state["site"] = sites[pick]
             st.session_state.pop("result", None)
 
-site = st.session_state.get("site")
-to_url({**choices, "site": site_to_param(site) if site else None})
+st.session_state["_site_choices"] = choices
+_sync_url()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -125,8 +155,11 @@ def _quota_years(version: str) -> list:
 
 
 def _project_form(site) -> Project | None:
-    """The project form; the project it describes once "check" is pressed, else None."""
+    """The project form; the project it describes once "check" is pressed (or once a reloaded
+    link that was checked opens), else None."""
     config = load_config()
+    for key in NUMBER_FIELDS:  # the default through session state: a link may have set it
+        st.session_state.setdefault(key, 0.0)
     st.subheader(t("site.project", lang))
     with st.form("project"):
         c1, c2, c3 = st.columns(3)
@@ -144,25 +177,30 @@ def _project_form(site) -> Project | None:
                                  key="industry")
         land_use_type = c2.text_input(t("site.land_use_type", lang), key="land_use_type")
         c3, c4, c5 = st.columns(3)
-        area_req = c3.number_input(t("site.area_req", lang), min_value=0.0, value=0.0,
+        area_req = c3.number_input(t("site.area_req", lang), min_value=0.0,
                                    key="area_req")
-        investment = c4.number_input(t("site.investment", lang), min_value=0.0, value=0.0,
+        investment = c4.number_input(t("site.investment", lang), min_value=0.0,
                                      key="investment")
         years = _quota_years(SOURCE.version_key())
         year = quota_year(t("site.year", lang), years, "year", where=c5)
         c6, c7, c8 = st.columns(3)
-        floor_area = c6.number_input(t("site.floor_area", lang), min_value=0.0, value=0.0,
+        floor_area = c6.number_input(t("site.floor_area", lang), min_value=0.0,
                                      key="floor_area")
-        footprint = c7.number_input(t("site.footprint", lang), min_value=0.0, value=0.0,
+        footprint = c7.number_input(t("site.footprint", lang), min_value=0.0,
                                     key="footprint")
-        admin_area = c8.number_input(t("site.admin_area", lang), min_value=0.0, value=0.0,
+        admin_area = c8.number_input(t("site.admin_area", lang), min_value=0.0,
                                      key="admin_area")
         own_right = st.text_input(t("site.own_mining_right", lang),
                                   help=t("site.own_mining_right_help", lang),
                                   key="own_mining_right")
         run = st.form_submit_button(t("site.run", lang), type="primary")
-    if not run:
+    if not run and not st.session_state.pop("_recheck", False):
         return None
+    st.session_state["project_param"] = project_to_param({
+        "applicant": applicant, "project_name": name, "project_code": code, "product": product,
+        "activity": activity, "industry": industry, "land_use_type": land_use_type,
+        "area_req": area_req, "investment": investment, "year": year, "floor_area": floor_area,
+        "footprint": footprint, "admin_area": admin_area, "own_mining_right": own_right})
     return Project(product=product.strip() or None, activity=activity,
                    area_ha=area_req or None, investment_wan=investment or None,
                    year=int(year), applicant=applicant.strip() or None,
@@ -285,6 +323,7 @@ def _map_and_check() -> None:
         project = _project_form(site)
         if project is not None:
             _screen(site, project)
+            _sync_url()
         result = st.session_state.get("result")
         if result is not None:
             _verdict(site, result)

@@ -102,6 +102,67 @@ def test_a_hostile_site_link_is_an_error_in_the_users_language(env, site):
     assert not any(re.search(r"[A-Za-z]{4,}", e.value) for e in at.error), [e.value for e in at.error]
 
 
+def test_a_checked_site_and_its_project_come_back_after_a_reload(env):
+    """F5 after a check, as the walk did: the site, every project field and the verdict are
+    back (checked again from the link), in the language switched to before the reload."""
+    at = _open({"lang": "zh"}, "site_check")
+    at.radio(key="site_mode").set_value("paste").run()
+    at.text_area(key="paste_text").input(
+        "94.900,36.800\n94.912,36.800\n94.912,36.809\n94.900,36.809").run()
+    at.button(key="paste_go").click().run()
+    fields = {"applicant": "青海某钾肥有限公司", "project_name": "察尔汗钾肥扩建项目",
+              "project_code": "2026-630000-26-03-000002", "product": "钾肥", "industry": "C2623",
+              "land_use_type": "工业用地", "own_mining_right": "察尔汗盐湖钾镁盐矿"}
+    figures = {"area_req": 30.0, "investment": 80000.0, "floor_area": 150000.0,
+               "footprint": 120000.0, "admin_area": 8000.0}
+    for key, value in fields.items():
+        at.text_input(key=key).input(value)
+    for key, value in figures.items():
+        at.number_input(key=key).set_value(value)
+    at.selectbox(key="activity").set_value("national_major_project")
+    next(b for b in at.button if b.label == t("site.run", "zh")).click().run()
+    assert not at.exception and at.session_state["result"] is not None
+    overall = at.session_state["result"].overall
+    at.sidebar.radio(key="lang").set_value("en").run()
+    url = _url(at)
+    assert url["checked"] == "1" and url["lang"] == "en" and "钾肥" in url["project"]
+
+    again = _open(url, "site_check")  # the reload
+    assert not again.error, [e.value for e in again.error]
+    for key, value in fields.items():
+        assert again.text_input(key=key).value == value, key
+    for key, value in figures.items():
+        assert again.number_input(key=key).value == value, key
+    assert again.selectbox(key="activity").value == "national_major_project"
+    result = again.session_state["result"]
+    assert result.overall == overall and result.project.product == "钾肥"
+    assert result.project.investment_wan == 80000.0 and result.project.activity == "national_major_project"
+    assert again.header[0].value == t("site.verdict_compliance", "en",
+                                      status=t(f"status.{overall}", "en"))
+    assert _url(again)["checked"] == "1"
+
+    # a new site drops the verdict (not checked yet) and keeps the project for the next check
+    again.text_area(key="paste_text").input(
+        "101.730,36.560\n101.741,36.560\n101.741,36.569\n101.730,36.569").run()
+    again.button(key="paste_go").click().run()
+    url = _url(again)
+    assert "checked" not in url and "钾肥" in url["project"]
+    third = _open(url, "site_check")
+    assert third.text_input(key="product").value == "钾肥" and "result" not in third.session_state
+
+
+@pytest.mark.parametrize("project", ['{"product": 5}', '{"evil": "x"}', "[1, 2]", "{",
+                                     '{"investment": -1}', '{"investment": NaN}',
+                                     '{"year": 99999}', '{"product": "' + "x" * 300 + '"}',
+                                     "{" * 5000])
+def test_a_hostile_project_link_is_an_error_and_the_form_stays_empty(env, project):
+    at = _open({"lang": "zh", "project": project, "checked": "1",
+                "site": "101.730000,36.560000;101.741000,36.560000;101.741000,36.569000"}, "site_check")
+    assert [e.value for e in at.error] == [t("url.err.project", "zh")]
+    assert at.text_input(key="product").value == "" and "result" not in at.session_state
+    assert "project" not in _url(at)
+
+
 def test_site_text_round_trip_is_exact_to_a_decimetre():
     site = site_from_point(96.1, 37.2, 120.0, "circle")
     back = site_from_param(site_to_param(site))
