@@ -204,7 +204,36 @@ def test_place_names_do_not_overlap(atlas):
     else:
         raise AssertionError(f"three clicks on zoom-in left the map at zoom {zoom}")
     # the zoom the map started at is the measure (the fitted view is fractional: 6.25 here)
-    _map_where(page, f"(z) => window.map_div.getZoom() >= z && ({_OVERLAPS})() === 0", zoom + 1)
+    try:
+        _map_where(page, f"(z) => window.map_div.getZoom() >= z && ({_OVERLAPS})() === 0", zoom + 1)
+    except AssertionError:
+        raise AssertionError(f"names overlap after zooming in from {zoom}: {_overlap_report(page)}"
+                             ) from None
+
+
+_OVERLAP_PAIRS = """() => {
+  const els = [...document.querySelectorAll('.qpa-label')].filter(e => e.style.visibility !== 'hidden');
+  const r = els.map(e => e.firstChild.getBoundingClientRect());
+  const out = [];
+  for (let i = 0; i < r.length; i++) for (let j = 0; j < i; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+      out.push([els[i].textContent, els[j].textContent, Math.round(a.left), Math.round(a.top),
+                Math.round(b.left), Math.round(b.top)]); }
+  return {zoom: window.map_div.getZoom(), labels: els.length,
+          all: document.querySelectorAll('.qpa-label').length, pairs: out.slice(0, 8)}; }"""
+
+
+def _overlap_report(page) -> list:
+    """What each map frame shows: its zoom, its labels and the pairs of names that overlap."""
+    out = []
+    for frame in page.frames:
+        try:
+            if frame.query_selector(".leaflet-container"):
+                out.append(frame.evaluate(_OVERLAP_PAIRS))
+        except Exception as exc:  # noqa: BLE001 -- a frame detached meanwhile
+            out.append(repr(exc)[:80])
+    return out
 
 
 def test_popup_on_a_base(atlas, screenshot):
