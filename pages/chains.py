@@ -14,7 +14,7 @@ from layers.registry import RenderContext
 from ui import feedback
 from ui.screening import store_source
 from ui.shell import page_lang
-from ui.state import from_url, keep, open_tab, tabs, text_param, to_url
+from ui.state import from_url, keep, open_tab, tabs, text_param, to_url, weight_param
 
 lang = page_lang()
 SOURCE = store_source()  # imported base outlines, red lines and ledger quotas count
@@ -69,13 +69,21 @@ data = g.graph["chain_data"]
 TABS = ("chain", "base", "rank")
 MODES = ("chain", "product")
 chain_ids, bases_ids = list(data.chains), base_ids(g)
+WEIGHT_DEFAULTS = {c: float(load_scoring()["ranking"]["weights"][c]) for c in COMPONENTS}
 from_url("chains", {"chains_mode": MODES, "chains_chain": chain_ids, "chains_base": bases_ids,
-                    "chains_product": text_param(), "chains_rank_product": text_param()})
+                    "chains_product": text_param(), "chains_rank_product": text_param(),
+                    **{f"chains_w_{c}": weight_param for c in COMPONENTS}})
+for c, w in WEIGHT_DEFAULTS.items():  # the default through session state: a link may set it
+    st.session_state.setdefault(f"chains_w_{c}", w)
 tab_chain, tab_base, tab_rank = tabs("chains_tab", TABS, lambda k: t(f"chains.tab_{k}", lang))
 to_url({"chains_tab": open_tab("chains_tab", TABS), "chains_mode": st.session_state.get("chains_mode"),
         "chains_chain": st.session_state.get("chains_chain"),
         **{k: st.session_state.get(k) for k in ("chains_base", "chains_product",
-                                                "chains_rank_product")}})
+                                                "chains_rank_product")},
+        # the weights a user moved (the defaults stay out of the link)
+        **{f"chains_w_{c}": (None if st.session_state[f"chains_w_{c}"] == w
+                             else f"{st.session_state[f'chains_w_{c}']:g}")
+           for c, w in WEIGHT_DEFAULTS.items()}})
 
 with tab_chain:
     mode = st.radio(t("chains.mode", lang), MODES, horizontal=True, key=keep("chains_mode", MODES[0]),
@@ -149,9 +157,8 @@ with tab_base:
 with tab_rank:
     text = st.text_input(t("chains.pick_product", lang), value="碳酸锂", key="chains_rank_product")
     product = _matched(text)
-    defaults = load_scoring()["ranking"]["weights"]
     cols = st.columns(len(COMPONENTS))
-    weights = tuple((c, col.slider(t(f"chains.comp.{c}", lang), 0.0, 1.0, float(defaults[c]), 0.05,
+    weights = tuple((c, col.slider(t(f"chains.comp.{c}", lang), 0.0, 1.0, step=0.05,
                                    key=f"chains_w_{c}")) for c, col in zip(COMPONENTS, cols))
     if product and sum(w for _, w in weights) <= 0:
         st.warning(t("chains.all_weights_zero", lang))
@@ -171,7 +178,7 @@ with tab_rank:
         top = ranked.iloc[0]
         adj = chain_adjacency(top["lon"], top["lat"], product, g)
         st.markdown("**" + t("chains.adjacency_of", lang, base=top[f"name_{lang}"], product=_name(product))
-                    + f"** — {t('chains.status', lang)}: " + t(f"status.{adj.status}", lang))
+                    + f"** — {t('chains.status', lang)}{t('colon', lang)}" + t(f"status.{adj.status}", lang))
         st.dataframe(pd.DataFrame([{
             t("chains.side", lang): t(f"chains.side.{p.side}", lang),
             t("chains.product", lang): p.zh if lang == "zh" else p.en,

@@ -180,6 +180,34 @@ def test_chains_tab_and_choices_survive_a_language_switch_and_a_reload(env):
     assert url["chains_tab"] == "base" and url["lang"] == "en"
 
 
+def test_ranking_weights_survive_a_language_switch_and_a_reload(env):
+    """A weight moved on the ranking tab is in the link (the defaults are not), and comes back
+    after F5 with the ranking it gives."""
+    at = _open({"lang": "zh", "chains_tab": "rank"}, "chains")
+    assert not any(k.startswith("chains_w_") for k in _url(at))
+    at.slider(key="chains_w_positioning").set_value(0.0).run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    url = _url(at)
+    assert url["chains_w_positioning"] == "0" and "chains_w_quota" not in url
+    def ranking(app):
+        return next(d.value for d in app.dataframe if t("chains.score", "en") in d.value.columns)
+
+    table = ranking(at)
+    again = _open(url, "chains")
+    assert again.slider(key="chains_w_positioning").value == 0.0
+    assert again.slider(key="chains_w_quota").value == at.slider(key="chains_w_quota").value
+    assert ranking(again).equals(table)
+    assert not ranking(_open({"lang": "en", "chains_tab": "rank"}, "chains")).equals(table)
+
+
+@pytest.mark.parametrize("value", ["abc", "-0.5", "1.5", "nan", "inf", "9" * 50])
+def test_a_hostile_weight_is_an_error_and_the_default_stays(env, value):
+    at = _open({"lang": "en", "chains_tab": "rank", "chains_w_quota": value}, "chains")
+    assert [e.value for e in at.error] == [t("url.err.weight", "en", value=value[:20])]
+    default = at.slider(key="chains_w_quota").value
+    assert 0.0 < default <= 1.0 and "chains_w_quota" not in _url(at)
+
+
 def test_a_stale_label_from_the_browser_keeps_the_kept_choice(monkeypatch):
     """Right after a language switch, a rerun that starts before the browser has the new
     labels gets a kept choice back as its label in the old language, which Streamlit takes

@@ -29,7 +29,8 @@ import streamlit as st
 from geo.errors import InputError
 from geo.i18n import LANGS, error_text, t
 
-__all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param", "LANG_KEY",
+__all__ = ["keep", "pin", "pin_choices", "tabs", "open_tab", "from_url", "to_url", "text_param",
+           "weight_param", "LANG_KEY",
            "DEFERRED", "controls_deferred"]
 
 LANG_KEY = "lang"
@@ -204,3 +205,16 @@ def text_param(max_chars: int = 100) -> Callable[[str], str]:
                              key="url.err.too_long", param="text")
         return raw
     return parse
+
+
+def weight_param(raw: str) -> float:
+    """A parser for :func:`from_url` of a weight: a number from 0 to 1, taken to the sliders'
+    step of 0.05."""
+    try:
+        value = float(raw[:20])
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:  # also refuses NaN
+        raise InputError(f"the link's weight {raw[:20]!r} is not a number from 0 to 1",
+                         key="url.err.weight", value=raw[:20])
+    return round(round(value / 0.05) * 0.05, 2)

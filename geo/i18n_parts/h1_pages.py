@@ -2,6 +2,9 @@
 
 TEXT = {
     "url.err.dismiss": ("知道了", "Dismiss"),
+    "url.err.weight": ("链接中的权重 {value} 不是 0 到 1 之间的数，已忽略。",
+                       "The link's weight {value} is not a number from 0 to 1; it was ignored."),
+    "colon": ("：", ": "),
     "url.err.choice": ("链接中的参数 {param}={value} 不是可选值，已忽略。",
                        "The link's {param}={value} is not one of the choices; it was ignored."),
     "url.err.too_long": ("链接中的参数 {param} 过长，已忽略。",
