@@ -208,6 +208,23 @@ def test_a_hostile_weight_is_an_error_and_the_default_stays(env, value):
     assert 0.0 < default <= 1.0 and "chains_w_quota" not in _url(at)
 
 
+def test_choices_survive_a_visit_to_another_page(env):
+    """The walk's finding: 数据管理 -> another page -> 数据管理 reset 图层 to 省界. A kept choice
+    now comes back when its page is opened again from the sidebar, on every page."""
+    at = _open({"lang": "zh"}, "data")
+    layers = at.selectbox(key="data_layer").options
+    at.selectbox(key="data_layer").set_value("redlines").run()
+    at.switch_page("pages/site_check.py").run()
+    at.radio(key="site_mode").set_value("paste").run()
+    assert "data_layer" not in _url(at)  # the other page's link carries its own choices only
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="data_layer").value == "redlines" and len(layers) > 1
+    assert _url(at)["data_layer"] == "redlines"
+    at.switch_page("pages/site_check.py").run()
+    assert at.radio(key="site_mode").value == "paste"
+
+
 def test_a_stale_label_from_the_browser_keeps_the_kept_choice(monkeypatch):
     """Right after a language switch, a rerun that starts before the browser has the new
     labels gets a kept choice back as its label in the old language, which Streamlit takes

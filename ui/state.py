@@ -43,7 +43,8 @@ def keep(key: str, default: Any, options: Collection[Any] | None = None,
     """Register ``key`` as a kept choice; set ``default`` if the session has no value yet.
 
     Returns ``key``, for ``st.selectbox(..., key=keep("focus_base", "", base_ids))``. The
-    widget itself must not pass ``index=`` (the default lives in session state).
+    widget itself must not pass ``index=`` (the default lives in session state). A choice
+    survives a visit to another page of the app and back.
 
     With ``options``, a value that is not one of them is replaced by the last one that was
     (else ``default``): right after a language switch, a rerun that starts before the
@@ -55,7 +56,11 @@ def keep(key: str, default: Any, options: Collection[Any] | None = None,
     _KEPT.add(key)
     good = f"_kept_ok.{key}"
     if key not in st.session_state:
-        st.session_state[key] = default
+        # Streamlit drops a widget's value when a run does not draw it (the user went to another
+        # page): the copy under ``good`` (not a widget key, so kept) brings the choice back
+        remembered = st.session_state.get(good, default)
+        st.session_state[key] = (remembered if options is None or remembered in options
+                                 else default)
     elif options is not None and st.session_state[key] not in options:
         value = st.session_state[key]
         named = {label(o, lang): o for lang in LANGS for o in options} if label else {}
