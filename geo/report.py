@@ -39,7 +39,7 @@ from shapely.geometry.polygon import orient
 
 from .beijing_time import beijing
 from .checks.columns import evidence_table, figure_rows
-from .checks.base import name_documents
+from .source_text import source_text
 from .checks.registry import get_check
 from .checks.result import CheckResult, Project, ScreenResult
 from .checks.verdict import suitability_text
@@ -283,7 +283,7 @@ def _data_used(res: CheckResult, lang: str) -> list[list[str]]:
     seen: set[tuple[str, ...]] = set()
     rows: list[list[str]] = []
     for d in res.data_used:
-        row = [layer_name(d.get("layer"), lang), name_documents(_text(d.get("source")), lang=lang),
+        row = [layer_name(d.get("layer"), lang), source_text(_text(d.get("source")), lang),
                _text(d.get("source_date")), _accuracy(d.get("accuracy"), lang)]
         if tuple(row) not in seen:
             seen.add(tuple(row))

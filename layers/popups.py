@@ -73,9 +73,9 @@ def format_value(value: Any, kind: str, lang: str, props: dict | None = None) ->
     if kind == "chains":
         return _chains_html(value, lang)
     if kind == "source":
-        from geo.checks.base import name_documents
+        from geo.source_text import source_text
 
-        return html.escape(name_documents(str(value), lang=lang))
+        return html.escape(source_text(str(value), lang))
     if kind == "accuracy":
         key = f"accuracy.{value}"
         return html.escape(t(key, lang)) if key in _ACCURACY_KEYS else html.escape(str(value))

@@ -178,7 +178,7 @@ LAYERS: tuple[LayerSpec, ...] = (
               (PopupField("tier", "f.tier"), PopupField("prefecture", "f.prefecture"),
                PopupField("county", "f.county"), PopupField("positioning", "f.positioning"),
                PopupField("chains", "f.chains", "chains"), PopupField("quota", "f.quota", "quota"),
-               PopupField("area_ha", "f.area_ha", "ha"), PopupField("cite", "f.cite"), *_PROV),
+               PopupField("area_ha", "f.area_ha", "ha"), PopupField("cite", "f.cite", "source"), *_PROV),
               simplify=False, pins=True, loader=_bases_with_quota),
 )
 

@@ -18,7 +18,7 @@ import shapely
 
 from geo.bundle import BUNDLE_PATH
 from geo.checks import Project, check_ids
-from geo.checks.base import name_documents
+from geo.source_text import source_text
 from geo.geodesy import area_ha
 from geo.checks.verdict import suitability_text
 from geo.i18n import t
@@ -125,9 +125,9 @@ def test_html_has_every_check_with_rule_basis_and_data_source(partial_result):
         assert _esc(rule_text) in sec
         if res.rule.get("basis"):
             assert _esc(res.rule["basis"]) in sec
-        for d in res.data_used:  # policy texts by title and section, never "seed 001"
-            assert _esc(name_documents(str(d["source"]))) in sec
-            assert "seed 0" not in sec
+        for d in res.data_used:  # the note in Chinese, policy texts by title, never "seed 001"
+            assert _esc(source_text(str(d["source"]), "zh")) in sec
+            assert "seed 0" not in sec and "publicly described" not in sec
             assert _esc(str(d["source_date"])) in sec
     assert len(re.findall(r'<section class="check"', html)) == len(check_ids())
 
