@@ -256,10 +256,15 @@ def to_geojson(ranked: pd.DataFrame, geometries: dict[str, BaseGeometry]) -> str
     return text
 
 
-def to_excel_bytes(ranked: pd.DataFrame, sens: pd.DataFrame | None = None) -> bytes:
-    """An .xlsx workbook (openpyxl): sheet ``ranking``, and ``sensitivity`` if given."""
+def to_excel_bytes(ranked: pd.DataFrame, sens: pd.DataFrame | None = None,
+                   readable: pd.DataFrame | None = None, readable_name: str = "") -> bytes:
+    """An .xlsx workbook (openpyxl): ``readable`` first when given (the table in the reader's
+    language, sheet ``readable_name``), then sheet ``ranking`` (field names and codes), and
+    ``sensitivity`` if given."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        if readable is not None:
+            neutralise_frame(readable).to_excel(xl, sheet_name=readable_name or "table", index=False)
         neutralise_frame(ranked).to_excel(xl, sheet_name="ranking", index=False)
         if sens is not None:
             neutralise_frame(sens).to_excel(xl, sheet_name="sensitivity", index=False)

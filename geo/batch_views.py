@@ -78,6 +78,18 @@ def ranking_rows(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out).reset_index(drop=True)
 
 
+def ranking_download(ranked: pd.DataFrame, sens: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """The table a person downloads (CSV, the workbook's first sheet): :func:`ranking_rows` in
+    ``lang`` (its headers, translated verdicts and statuses) and, when the weighted ranking
+    was tested, each site's top-3 share. The workbook's second sheet and the GeoJSON keep
+    :func:`ranking_export`'s field names and codes, for programs."""
+    rows = ranking_rows(ranked, lang)
+    if sens is not None:
+        share = ranking_export(ranked, sens)["top3_share"].to_numpy()
+        rows[t("batch.col.top_share", lang)] = share
+    return rows
+
+
 def _header(col: Column, lang: str) -> str:
     from .checks.columns import column_title
 

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from geo.batch import (COMPONENTS, DEFAULT_WEIGHTS, rank_sites, screen_table, sensitivity,
                        to_excel_bytes, to_geojson)
-from geo.batch_views import ranking_export, ranking_rows, sensitivity_rows
+from geo.batch_views import ranking_download, ranking_export, ranking_rows, sensitivity_rows
 from geo.chains import default_graph
 from geo.checks import Project, load_config
 from geo.errors import QPAError
@@ -168,14 +168,18 @@ with tab_rank:
 
         st.subheader(t("batch.download", lang))
         out = ranking_export(ranked, sens)
+        readable = ranking_download(ranked, sens, lang)  # headers and statuses in the language
         d1, d2, d3 = st.columns(3)
-        d1.download_button(t("batch.dl.csv", lang), neutralise_frame(out).to_csv(index=False).encode("utf-8-sig"),
-                           file_name="batch-ranking.csv", mime="text/csv", key="batch_dl_csv")
+        d1.download_button(t("batch.dl.csv", lang),
+                           neutralise_frame(readable).to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{t('batch.dl.csv_stem', lang)}.csv", mime="text/csv",
+                           key="batch_dl_csv")
         d2.download_button(t("batch.dl.geojson", lang),
                            to_geojson(out, st.session_state["batch_geoms"]).encode("utf-8"),
                            file_name="batch-ranking.geojson", mime="application/geo+json",
                            key="batch_dl_geojson")
-        d3.download_button(t("batch.dl.xlsx", lang), to_excel_bytes(out, sens),
+        d3.download_button(t("batch.dl.xlsx", lang),
+                           to_excel_bytes(out, sens, readable, t("batch.dl.sheet", lang)),
                            file_name="batch-ranking.xlsx", key="batch_dl_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -1,6 +1,7 @@
 """Batch ranking (geo.batch): records, lexicographic and weighted ranking, sensitivity, CLI."""
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -152,3 +153,32 @@ def test_cli_bad_input_exit_2(tmp_path, capsys):
     sites.write_text("site_id,lon,lat,area_ha\na,94.9,36.4,5\n", encoding="utf-8")
     assert batch.main([str(sites), "--product", "x", "--out", str(tmp_path / "o.csv"),
                        "--weights", "speed=1"]) == 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_downloaded_table_is_in_the_readers_language(tmp_path, lang):
+    """The walk found the page's CSV in field names and codes (PASS, site_id): the CSV and the
+    workbook's first sheet are the page's table, in the page's language, with the top-3 share."""
+    from geo.batch_views import ranking_download
+    from geo.i18n import t
+
+    sites = tmp_path / "s.csv"
+    sites.write_text("site_id,lon,lat,area_ha\na,94.9,36.4,50\nb,101.7,36.56,30\n", encoding="utf-8")
+    out = tmp_path / "ranked.csv"
+    assert batch.main([str(sites), "--product", "正极材料", "--out", str(out)]) == 0
+    ranked = pd.read_csv(out, dtype={"site_id": str})
+    sens = pd.DataFrame({"site_id": ["b", "a"], "top_share": [1.0, 0.4]})
+    table = ranking_download(ranked, sens, lang)
+    assert table.columns[0] == t("batch.col.rank", lang) and len(table) == 2
+    assert table[t("batch.col.site_id", lang)].tolist() == ranked["site_id"].tolist()
+    shares = dict(zip(table[t("batch.col.site_id", lang)], table[t("batch.col.top_share", lang)]))
+    assert shares == {"a": 0.4, "b": 1.0}
+    statuses = {t(f"status.{s}", lang) for s in ("PASS", "UNKNOWN", "WARN", "FAIL")}
+    assert set(table[t("verdict.compliance", lang)]) <= statuses
+    if lang == "zh":
+        words = " ".join(map(str, table.columns)) + " " + " ".join(map(str, table.to_numpy().ravel()))
+        assert not {"PASS", "WARN", "FAIL", "UNKNOWN", "site_id", "overall"} & set(words.split())
+    book = pd.read_excel(io.BytesIO(batch.to_excel_bytes(ranked, None, table, t("batch.dl.sheet", lang))),
+                         sheet_name=None)
+    assert list(book) == [t("batch.dl.sheet", lang), "ranking"]
+    assert list(book[t("batch.dl.sheet", lang)].columns) == list(table.columns)

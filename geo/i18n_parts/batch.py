@@ -51,6 +51,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "batch.dl.csv": ("排序表 CSV", "Ranking CSV"),
     "batch.dl.geojson": ("地块 GeoJSON", "Sites GeoJSON"),
     "batch.dl.xlsx": ("Excel 工作簿", "Excel workbook"),
+    "batch.dl.csv_stem": ("批量选址排序", "batch-ranking"),
+    "batch.dl.sheet": ("排序", "ranking table"),
     "batch.sens": ("权重敏感性", "Weight sensitivity"),
     "batch.sens_help": (
         "将权重各乘以对数正态随机因子（σ 可调）重复排序，统计每个地块进入前 3 名的比例。",
