@@ -8,6 +8,7 @@ from geo import ledger
 from geo.palette import series_colors
 from geo.auth import is_official
 from geo.errors import QPAError
+from geo.export_safe import neutralise_frame
 from geo.i18n import t
 from geo.quota import quota_years
 from geo.quota_views import MEASURES, entry_rows, prefecture_sums, quota_rows, reservation_rows
@@ -185,6 +186,10 @@ with tab_alloc:
             _done("quota.allocated", base=names.get(base, base), year=int(alloc_year))
 
 with tab_entries:
-    st.dataframe(entry_rows(ledger.entries(store), bases, lang), hide_index=True, width="stretch")
-    st.download_button(t("quota.csv", lang), ledger.entries_csv(store), key="quota_csv",
-                       file_name="quota_ledger_entries.csv", mime="text/csv", on_click="ignore")
+    rows = entry_rows(ledger.entries(store), bases, lang)
+    st.dataframe(rows, hide_index=True, width="stretch")
+    # the table as shown (the language, Beijing time, bases by name), for Excel: a BOM
+    st.download_button(t("quota.csv", lang),
+                       lambda: neutralise_frame(rows).to_csv(index=False).encode("utf-8-sig"),
+                       key="quota_csv", file_name=f"{t('quota.csv_stem', lang)}.csv",
+                       mime="text/csv", on_click="ignore")

@@ -177,4 +177,5 @@ TEXT: dict[str, tuple[str, str]] = {
     "quota.allocate": ("保存下达指标", "Save allocation"),
     "quota.allocated": ("已更新 {base} {year} 年度下达指标", "Allocation of {base} for {year} saved"),
     "quota.csv": ("下载变更记录（CSV）", "Download entries (CSV)"),
+    "quota.csv_stem": ("用地指标台账变更记录", "quota-ledger-entries"),
 }
