@@ -40,6 +40,17 @@ def dem_in_use_label(dems: Sequence[DemVersion], lang: str) -> str:
     return f"v{current.version}" if current is not None else t("dem.bundled", lang)
 
 
+def dem_choice_label(version: int | None, dems: Sequence[DemVersion], lang: str) -> str:
+    """A restore choice as a person tells versions apart: ``v<N> · Beijing time · file``,
+    or the bundled overview's name."""
+    if version is None:
+        return t("dem.bundled", lang)
+    v = next((d for d in dems if d.version == version), None)
+    if v is None:
+        return f"v{version}"
+    return f"v{v.version} · {beijing_text(v.created_at)} · {v.source}"
+
+
 def layer_version_rows(versions: Sequence[LayerVersion], lang: str) -> pd.DataFrame:
     """One row per stored version of a layer, oldest first, headers in ``lang``."""
     return pd.DataFrame([{

@@ -9,8 +9,8 @@ from geo.auth import can_see, is_official
 from geo.beijing_time import beijing_today
 from geo.bundle import data_dir
 from geo.crs_labels import crs_text
-from geo.data_views import (dem_in_use_label, dem_restore_choices, dem_version_rows,
-                            layer_version_rows)
+from geo.data_views import (dem_choice_label, dem_in_use_label, dem_restore_choices,
+                            dem_version_rows, layer_version_rows)
 from geo.dem_versions import dem_versions, import_user_dem, restore_dem
 from geo.errors import QPAError
 from geo.i18n import t
@@ -112,7 +112,7 @@ with st.expander(t("dem.title", lang)):
             st.rerun()
     back = dem_restore_choices(dems)
     pick = b2.selectbox(t("dem.restore", lang), back, key=keep("dem_restore_pick", None),
-                        format_func=lambda v: t("dem.bundled", lang) if v is None else f"v{v}")
+                        format_func=lambda v: dem_choice_label(v, dems, lang))
     if b2.button(t("data.restore_button", lang), key="dem_restore"):
         try:
             v = restore_dem(user, data_dir(), pick, note=dem_note, store=store)

@@ -6,6 +6,7 @@ travel in the URL, so a reload or a link sent to a colleague reopens the same si
 project, and checks it again: the verdict comes back too.
 """
 import json
+import re
 from typing import Any
 
 import streamlit as st
@@ -27,7 +28,8 @@ from geo.site_input import (CRS_CHOICES, parse_coordinates, read_site_file, site
                             site_from_point)
 from geo.site_link import MAX_VERTICES, site_from_param, site_to_param, vertex_count
 from layers.registry import RenderContext
-from layers.site_view import context_layers, evidence_frame, site_map, styled_verdict_table
+from layers.site_view import (context_layers, evidence_frame, site_map, styled_verdict_table,
+                              verdict_table)
 from ui import feedback
 from geo.vector_io import SITE
 from ui.chrome import file_uploader
@@ -225,6 +227,11 @@ def _screen(site, project: Project) -> None:
         feedback.show_error(exc, lang)
 
 
+def _md(text: Any) -> str:
+    """``text`` shown as it is in Markdown (a product or file name may hold * _ [ ] …)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<])", r"\\\1", str(text))
+
+
 def _verdict(site, result) -> None:
     """The two verdicts, the table of checks, the evidence and the downloads."""
     st.header(t("site.verdict_compliance", lang, status=t(f"status.{result.overall}", lang)))
@@ -233,7 +240,17 @@ def _verdict(site, result) -> None:
         st.caption(t("verdict.suitability_note", lang))
     if result.indicative_layers:
         st.warning(t("warn.indicative", lang))
-    st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch")
+    wide = {t(f"site.col.{c}", lang): st.column_config.TextColumn(width="large")
+            for c in ("finding", "rule")}
+    st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch",
+                 column_config=wide)
+    # the table cuts long texts: every finding and rule in full, wrapped, one click away
+    with st.expander(t("site.rules_in_full", lang)):
+        table = verdict_table(result, lang)
+        for _, row in table.iterrows():
+            name, status, finding, rule = (_md(row.iloc[i]) for i in (0, 2, 3, 4))
+            st.markdown(f"**{name}** · {status}  \n{finding}  \n"
+                        f"*{t('site.col.rule', lang)}{t('colon', lang)}*{rule}")
     st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
     if result.missing_layers:
         st.info(t("site.missing_layers", lang, kinds=t("list.sep", lang).join(

@@ -143,6 +143,13 @@ def test_two_verdicts_and_the_project_form(app, lang):
         assert raw not in text
     # the control kinds with no data are listed
     assert any(t("check.farmland", lang) in i.value for i in app.info)
+    # the table cuts long cells: each finding and rule is also there in full, wrapped
+    full = next(e for e in app.expander if e.label == t("site.rules_in_full", lang))
+    text = " ".join(m.value for m in full.markdown).replace("\\", "")
+    for res in result.results:
+        assert res.message(lang) in text, res.check
+        if res.rule.get("basis"):
+            assert res.rule["basis"] in text, res.check
 
 
 def test_switching_language_after_a_check_keeps_the_result(app):

@@ -529,6 +529,10 @@ def test_terrain_share_of_the_site_above_each_slope_class(layers, config, cols, 
         pytest.approx(above, abs=0.02)
     assert [e["above_pct"] for e in res.evidence] == [5, 10, 25]
     assert f"{100 * above[1]:.0f}%" in res.message("en")
+    # each row is the ground steeper than a class, and says so (not "平坡 100%" for steep ground)
+    assert [e["class_zh"] for e in res.evidence] == [
+        "陡于平坡（坡度大于5%）", "陡于缓坡（坡度大于10%）", "陡于中坡（坡度大于25%）"]
+    assert res.evidence[0]["class_en"] == "steeper than flat (above 5% grade)"
 
 
 def test_terrain_slope_value_is_true_slope(layers, config):

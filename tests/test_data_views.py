@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.data_views import (dem_in_use, dem_in_use_label, dem_restore_choices, dem_version_rows,
+from geo.data_views import (dem_choice_label, dem_in_use, dem_in_use_label, dem_restore_choices, dem_version_rows,
                             layer_version_rows)
 from geo.dem_versions import DemVersion
 from geo.i18n import t
@@ -24,6 +24,13 @@ def test_the_newest_stored_dem_is_in_use_and_the_others_can_be_restored():
     assert dem_in_use(dems).version == 4
     assert dem_restore_choices(dems) == [None, 1, 2]  # None: the bundled overview
     assert dem_in_use_label(dems, "en") == "v4"
+
+
+def test_a_restore_choice_says_when_and_from_which_file():
+    """The walk found bare version numbers ("1") in the restore list."""
+    dems = [_dem(1, "2026-11-30T20:00:00+00:00"), _dem(2)]
+    assert dem_choice_label(1, dems, "zh") == "v1 · 2026-12-01 04:00 · srtm-1.tif"
+    assert dem_choice_label(None, dems, "en") == t("dem.bundled", "en")
 
 
 def test_with_no_stored_dem_the_bundled_overview_is_in_use():

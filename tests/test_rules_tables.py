@@ -533,3 +533,12 @@ def test_a_broken_control_table_does_not_break_the_translation_table(rules_copy,
     with pytest.raises(InputError) as err:
         rt.control_kind("urban_boundary")
     assert err.value.key == "rules.err.unknown_key"
+
+
+def test_the_terrain_rule_text_says_the_tables_dem_limits():
+    """The rule text a report prints names the DEM limits the check applies (the walk found
+    '9 cell centres' in the text while the check asked for 25)."""
+    rules = rt.terrain_rules()
+    for lang in ("zh", "en"):
+        text = t("rule.terrain.slope", lang)
+        assert str(rules.min_cells_in_site) in text and f"{rules.max_cell_m_for_slope:g}" in text, text

@@ -178,8 +178,12 @@ def decide(elev: np.ndarray, slope: np.ndarray, centre: np.ndarray, site_ha: flo
             continue
         shares[c.id] = float(np.mean(s > c.max_deg))
         metrics[f"share_above_{c.id}"] = shares[c.id]
-        evidence.append({"class_zh": c.name_zh, "class_en": c.name_en, "above_deg": c.max_deg,
-                         "above_pct": c.max_pct, "share": shares[c.id]})
+        # the row is the ground steeper than the class (not the class itself: "平坡 100%" read
+        # as all flat when all of it was steeper than 5%)
+        short_zh, short_en = c.name_zh.split("（")[0], c.name_en.split(" (")[0]
+        evidence.append({"class_zh": f"陡于{short_zh}（坡度大于{c.max_pct:g}%）",
+                         "class_en": f"steeper than {short_en} (above {c.max_pct:g}% grade)",
+                         "above_deg": c.max_deg, "above_pct": c.max_pct, "share": shares[c.id]})
     status, worst = slope_status(shares)
     for e, cid in zip(evidence, shares):
         hit = [r for r in rules.thresholds if r.above == cid and shares[cid] >= r.min_share]

@@ -208,11 +208,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "needed"),
     "rule.terrain.slope": (
         "按坡度分级（5%、10%、25%）统计选址陡于各级的面积比例，按比例阈值提示；"
-        "高程数据须比选址细（至少9个格网中心、格网不大于30米）。属适宜性评价，不作合规结论。",
+        "高程数据须比选址细（选址内至少25个格网中心、格网不大于100米，30米更好）。属适宜性评价，不作合规结论。",
         "The share of the site steeper than each slope class (5%, 10%, "
-        "25% grade) against share thresholds; the DEM must be fine enough (9 cell centres in "
-        "the site, cells of 30 m or less). Advisory (suitability), not part of the compliance "
-        "verdict."),
+        "25% grade) against share thresholds; the DEM must be fine enough (25 cell centres in "
+        "the site, cells of 100 m or less, 30 m better). Advisory (suitability), not part of the "
+        "compliance verdict."),
     # chain
     "chk.chain.no_product": ("未给出产品，无法判断上下游配套", "No product given; adjacency not judged"),
     "chk.chain.unknown_product": ("产业链图谱中没有“{product}”，无法判断上下游配套",
