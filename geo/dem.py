@@ -14,6 +14,7 @@ from its header, before any cell is read (:func:`check_grid`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,8 +227,11 @@ def import_dem(data: bytes, out_path: Path, bbox: Bbox = QINGHAI_BBOX) -> DemInf
     except DemError:
         raise
     except Exception as exc:  # rasterio raises several types for a bad file
-        raise DemError(f"not a readable GeoTIFF ({exc.__class__.__name__}: {exc})",
-                       key="dem.err.unreadable", reason=f"{exc.__class__.__name__}: {exc}") from exc
+        # the in-memory file's generated name ('1279…-….tif') means nothing to the user
+        reason = re.sub(r"'?(/vsimem/[^'\s]*|[0-9a-f]{8}-[0-9a-f-]{27,}\.tiff?)'?", "the file",
+                        str(exc))[:300].rstrip(". ")
+        raise DemError(f"not a readable GeoTIFF ({reason})", key="dem.err.unreadable",
+                       reason=reason) from exc
 
 
 def write_cog(src: DatasetReader, out_path: Path, bbox: Bbox = QINGHAI_BBOX) -> DemInfo:

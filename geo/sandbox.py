@@ -320,7 +320,10 @@ def guarded(func: Callable[..., _R], *args: Any, limits: Limits, **kwargs: Any) 
 _TMP_PATH = re.compile(r"(/[^\s'\"]*)?/(qpa_[a-z]+_[^/\s'\"]+|tmp[^/\s'\"]*)/")
 
 
-def safe_reason(text: str) -> str:
-    """A parser's message without temporary paths, on one line, at most 300 characters."""
+def safe_reason(text: str, filename: str | None = None) -> str:
+    """A parser's message without temporary paths, on one line, at most 300 characters; the
+    name an upload was written under (``upload.kml``) becomes the user's ``filename``."""
     text = _TMP_PATH.sub("", str(text)).replace("\n", " ").strip()
+    if filename:
+        text = re.sub(r"\bupload\.[A-Za-z0-9]{1,8}\b", lambda _: filename, text)
     return text[:300]

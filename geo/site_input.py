@@ -703,10 +703,15 @@ def parse_coordinates(text: str, crs: str = "wgs84", zone: int | None = None,
 # ------------------------------------------------------------------ files
 def _frame_to_sites(layer: vector_io.RawLayer, filename: str, limits: Limits) -> list[Site]:
     gdf = layer.frame
+    unreadable = int(gdf.geometry.isna().sum())  # GDAL drops a geometry it cannot parse
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     keep = np.array([_polygonal(g) is not None for g in gdf.geometry.values], dtype=bool)
     skipped = int((~keep).sum())
     gdf = gdf[keep]
+    if gdf.empty and unreadable:
+        raise InputError(f"{filename}: {unreadable} feature(s) have a geometry that cannot be "
+                         "read (bad coordinates, e.g. a point with one number)",
+                         key="file.err.bad_geometry", name=filename, n=unreadable)
     if gdf.empty:
         raise InputError(f"{filename} holds no polygon", key="file.err.no_polygons", name=filename)
     warnings = list(layer.notices)
@@ -839,12 +844,13 @@ def _points_sites(filename: str, data: bytes, limits: Limits) -> list[tuple[str,
                 vals[col] = vector_io.parse_float(raw)
             except ValueError:
                 raise InputError(f"{filename} line {line}: {col} {raw[:40]!r} is not a number",
-                                 key="err.csv_value", path=filename, line=line,
-                                 field=col) from None
+                                 key="err.csv_number", path=filename, line=line,
+                                 field=col, value=raw[:40]) from None
             if not (lo <= vals[col] <= hi) or (col == "area_ha" and vals[col] <= 0):
-                raise InputError(f"{filename} line {line}: {col} {raw} is out of range "
-                                 f"({'> 0' if col == 'area_ha' else f'{lo}..{hi}'})",
-                                 key="err.csv_value", path=filename, line=line, field=col)
+                bounds = "> 0" if col == "area_ha" else f"{lo}..{hi}"
+                raise InputError(f"{filename} line {line}: {col} {raw} is out of range ({bounds})",
+                                 key="err.csv_range", path=filename, line=line, field=col,
+                                 value=raw[:40], bounds=bounds)
         try:
             site = site_from_point(vals["lon"], vals["lat"], vals["area_ha"])
         except InputError as exc:

@@ -131,7 +131,7 @@ def _check_bytes(filename: str, size: int, limits: Limits) -> None:
 
 
 def _bad_file(filename: str, reason: str) -> InputError:
-    reason = safe_reason(reason)
+    reason = safe_reason(reason, filename)
     return InputError(f"cannot read {filename}: {reason}", key="file.err.read",
                       name=filename, reason=reason)
 
@@ -460,7 +460,7 @@ def _check_geojson(path: Path, filename: str, limits: Limits) -> None:
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise _bad_file(filename, f"not GeoJSON ({safe_reason(str(exc))[:80]})") from None
+        raise _bad_file(filename, f"not GeoJSON ({safe_reason(str(exc), filename)[:80]})") from None
     if not isinstance(doc, dict):
         raise _bad_file(filename, "not GeoJSON (no object)")
     crs = doc.get("crs")
@@ -475,8 +475,8 @@ def _check_geojson(path: Path, filename: str, limits: Limits) -> None:
             pyproj.CRS.from_user_input(str(crs.get("properties", {}).get("name", "")))
         except (pyproj.exceptions.CRSError, ValueError, TypeError, AttributeError) as exc:
             raise InputError(f"{filename}: its coordinate system cannot be used "
-                             f"({safe_reason(str(exc))[:120]})", key="file.err.bad_crs",
-                             name=filename, reason=safe_reason(str(exc))[:120]) from None
+                             f"({safe_reason(str(exc), filename)[:120]})", key="file.err.bad_crs",
+                             name=filename, reason=safe_reason(str(exc), filename)[:120]) from None
     feats = doc.get("features")
     if isinstance(feats, list) and len(feats) > limits.max_features:
         raise _too_many("features", len(feats), limits.max_features)
@@ -500,7 +500,7 @@ def _check_parquet(path: Path, filename: str, limits: Limits) -> None:
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
-        raise _bad_file(filename, f"not a Parquet file ({safe_reason(str(exc))[:80]})") from None
+        raise _bad_file(filename, f"not a Parquet file ({safe_reason(str(exc), filename)[:80]})") from None
     if meta.num_rows > limits.max_features:
         raise _too_many("features", meta.num_rows, limits.max_features)
 
@@ -814,8 +814,8 @@ def to_lonlat(frame: gpd.GeoDataFrame, filename: str, notices: list[Notice]
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError,
             TypeError) as exc:
         raise InputError(f"{filename}: its coordinate system cannot be used "
-                         f"({safe_reason(str(exc))[:120]})", key="file.err.bad_crs",
-                         name=filename, reason=safe_reason(str(exc))[:120]) from None
+                         f"({safe_reason(str(exc), filename)[:120]})", key="file.err.bad_crs",
+                         name=filename, reason=safe_reason(str(exc), filename)[:120]) from None
     xy = shapely.get_coordinates(out.geometry.values)
     if xy.size and not np.isfinite(xy).all():
         raise InputError(f"{filename}: its coordinate system cannot be used (coordinates do "
@@ -872,7 +872,7 @@ def read_points_csv(filename: str, data: bytes, limits: Limits) -> list[tuple[in
                 raise _too_many("features", len(rows), limits.max_features)
     except csv.Error as exc:
         raise InputError(f"{filename}: not a readable CSV ({exc})", key="file.err.read",
-                         name=filename, reason=safe_reason(str(exc))) from None
+                         name=filename, reason=safe_reason(str(exc), filename)) from None
     if not rows:
         raise InputError(f"{filename}: no sites (only a header)", key="err.no_sites",
                          path=filename)

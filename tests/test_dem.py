@@ -94,7 +94,7 @@ def test_import_without_crs(tmp_path):
 
 
 @pytest.mark.parametrize("make, zh, en", [
-    (lambda: b"not a tiff", "不是可读取的 GeoTIFF", "Not a readable GeoTIFF"),
+    (lambda: b"not a tiff", "无法读取该高程文件", "Cannot read the elevation file"),
     (lambda: _tiff_bytes(np.ones((10, 10)), from_origin(116.0, 40.0, 0.01, 0.01)),
      "不在青海范围内", "outside Qinghai"),
     (lambda: _tiff_bytes(np.full((10, 10), -32768.0), from_origin(96.0, 36.0, 0.01, 0.01)),

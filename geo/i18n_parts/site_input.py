@@ -175,6 +175,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Gauss-Krüger with zone prefix); add the .prj or state the coordinate system",
     ),
     "file.err.no_polygons": ("{name} 中没有面要素", "{name} holds no polygon"),
+    "file.err.bad_geometry": ("{name} 中有 {n} 个要素的几何无法读取（坐标格式错误，如某个点只有一个数），文件中没有可用的面",
+                              "{name}: {n} feature(s) have a geometry that cannot be read (bad coordinates, e.g. a point with one number); no usable polygon"),
     "file.warn.assumed_wgs84": ("{name} 没有 .prj，坐标按 WGS84 经纬度读取",
                                 "{name} has no .prj; coordinates read as WGS84 lon/lat"),
     "file.warn.gk_from_prefix": ("{name} 没有 .prj，按Y坐标前缀识别为 CGCS2000 高斯-克吕格 {zone} 带",

@@ -69,7 +69,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.title": ("数据管理", "Data management"),
     "dem.err.too_big": ("高程文件 {mb} MB，超过上限 {limit} MB。", "The elevation file is {mb} MB; the limit is {limit} MB."),
     "dem.err.no_crs": ("该 GeoTIFF 没有坐标参考系，无法定位；请导出时带上坐标系。", "The GeoTIFF has no coordinate reference system, so it cannot be placed; export it with one."),
-    "dem.err.unreadable": ("不是可读取的 GeoTIFF（{reason}）。", "Not a readable GeoTIFF ({reason})."),
+    "dem.err.unreadable": ("无法读取该高程文件：{reason}。", "Cannot read the elevation file: {reason}."),
     "dem.err.outside": ("该高程模型覆盖东经 {west}–{east}°、北纬 {south}–{north}°，不在青海范围内。", "The DEM covers {west}–{east}°E, {south}–{north}°N, outside Qinghai."),
     "dem.err.empty": ("该 GeoTIFF 没有任何高程值（全为无数据）。", "The GeoTIFF holds no elevation values (all no-data)."),
     "dem.title": ("地形（数字高程模型）导入", "Terrain (DEM) import"),
