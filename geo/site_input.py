@@ -860,10 +860,16 @@ def _points_sites(filename: str, data: bytes, limits: Limits) -> list[tuple[str,
     return sites
 
 
+#: Fields a site's id is taken from, first one that names every site distinctly wins: the
+#: batch's own column, a 界址点 parcel's 地块编号, common id fields, then names.
+_ID_FIELDS = ("site_id", "parcel_id", "地块编号", "dkbh", "编号", "id", "name", "名称", "地块名称")
+
+
 def _site_ids(sites: list[Site]) -> list[str]:
-    ids = [str(s.attrs.get("site_id") or "").strip() for s in sites]
-    if all(ids) and len(set(ids)) == len(ids):
-        return ids
+    for field in _ID_FIELDS:
+        ids = [str(s.attrs.get(field) or "").strip() for s in sites]
+        if all(ids) and len(set(ids)) == len(ids):
+            return ids
     return [str(i) for i in range(1, len(sites) + 1)]
 
 
@@ -875,8 +881,8 @@ def read_site_list(filename: str, data: bytes, limits: Limits = BATCH
     A CSV ``site_id,lon,lat,area_ha`` (``.csv``, or a ``.txt`` starting with
     that header; each site a geodesic square of that area), else any file
     :func:`read_site_file` reads (界址点 TXT included, GBK or UTF-8), one site
-    per polygon feature / parcel, ids from a ``site_id`` field when every
-    feature has a distinct one, else the 1-based row number.
+    per polygon feature / parcel, ids from the first of :data:`_ID_FIELDS` (``site_id``, a
+    parcel's 地块编号, …) that names every feature distinctly, else the 1-based row number.
 
     Raises
     ------

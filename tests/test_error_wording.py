@@ -48,3 +48,4 @@ def test_a_file_that_is_not_a_tiff_says_so_without_internal_names(tmp_path: Path
     for text in (zh, en):
         assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}|vsimem|RasterioIOError|Error:", text), text
     assert zh.count("GeoTIFF") == 1 and "高程文件" in zh
+

@@ -460,3 +460,12 @@ def test_every_key_raised_is_translated():
 def test_drops_z():
     poly = {"type": "Polygon", "coordinates": [[[x, y, 2500.0] for x, y in SQUARE + SQUARE[:1]]]}
     assert not site_from_geojson(poly).geometry.has_z
+
+
+def test_a_batch_from_a_jzd_file_keeps_the_parcel_numbers():
+    """The walk: a 界址点 TXT of two parcels ranked as sites "1" and "2"."""
+    data = (Path(__file__).parent / "data" / "site_input" / "xining_2parcels_gbk.txt").read_bytes()
+    from geo.site_input import read_site_list
+
+    ids = [sid for sid, _ in read_site_list("parcels.txt", data)]
+    assert ids == ["QH630122-2024-017", "QH630122-2024-018"]
