@@ -866,8 +866,8 @@ _ID_FIELDS = ("site_id", "parcel_id", "地块编号", "dkbh", "编号", "id", "n
 
 
 def _site_ids(sites: list[Site]) -> list[str]:
-    for field in _ID_FIELDS:
-        ids = [str(s.attrs.get(field) or "").strip() for s in sites]
+    for key in _ID_FIELDS:
+        ids = [str(s.attrs.get(key) or "").strip() for s in sites]
         if all(ids) and len(set(ids)) == len(ids):
             return ids
     return [str(i) for i in range(1, len(sites) + 1)]
