@@ -225,6 +225,15 @@ def test_choices_survive_a_visit_to_another_page(env):
     assert at.radio(key="site_mode").value == "paste"
 
 
+@pytest.mark.parametrize("page, key", [("chains", "chains_tab"), ("batch", "batch_tab")])
+def test_a_tab_the_page_does_not_have_is_said_not_ignored(env, page, key):
+    at = _open({"lang": "zh", key: "zzz"}, page)
+    assert [e.value for e in at.error] == [t("url.err.choice", "zh", param=key, value="zzz")]
+    assert key not in _url(at) or _url(at)[key] != "zzz"
+    at.button(key=f"_url_dismiss.tab.{key}").click().run()
+    assert not at.error
+
+
 def test_a_stale_label_from_the_browser_keeps_the_kept_choice(monkeypatch):
     """Right after a language switch, a rerun that starts before the browser has the new
     labels gets a kept choice back as its label in the old language, which Streamlit takes

@@ -93,6 +93,7 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]):
     """
     store = f"_tab.{key}"
     _tab_from_url(key, ids)
+    _show_url_errors(f"tab.{key}")
     labels = [label(i) for i in ids]
     # The container's identity includes its default: keep the default it was made with while
     # the labels stay (a new default each click would make a new container, drawn beside the
@@ -119,8 +120,14 @@ def _tab_from_url(key: str, ids: Sequence[str]) -> None:
     session, whichever of :func:`tabs` and :func:`open_tab` asks first."""
     if not st.session_state.get(f"_url_read.{key}"):
         st.session_state[f"_url_read.{key}"] = True
-        if st.query_params.get(key) in ids:
-            st.session_state[f"_tab.{key}"] = st.query_params[key]
+        raw = st.query_params.get(key)
+        if raw in ids:
+            st.session_state[f"_tab.{key}"] = raw
+        elif raw is not None:  # said on the page (by :func:`tabs`) until dismissed
+            st.session_state[f"_url_errors.tab.{key}"] = [InputError(
+                f"the link's {key}={raw[:40]!r} is not one of the tabs", key="url.err.choice",
+                param=key, value=raw[:40])]
+            del st.query_params[key]
 
 
 def open_tab(key: str, ids: Sequence[str]) -> str:
@@ -163,8 +170,14 @@ def from_url(page: str, params: dict[str, Callable[[str], Any] | Collection[Any]
                 st.session_state[key] = value
         if refused:
             st.session_state[kept] = refused
-    # Shown until the user dismisses them: the page reruns by itself (a map reports its
-    # view), and a message gone after a moment would look like the link was taken as given.
+    _show_url_errors(page)
+
+
+def _show_url_errors(page: str) -> None:
+    """The link's refused values of ``page`` (kept under ``_url_errors.<page>``), shown until
+    the user dismisses them: the page reruns by itself (a map reports its view), and a message
+    gone after a moment would look like the link was taken as given."""
+    kept = f"_url_errors.{page}"
     errors = st.session_state.get(kept)
     if errors:
         lang = st.session_state.get(LANG_KEY, LANGS[0])
