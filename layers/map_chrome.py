@@ -186,3 +186,39 @@ class MapChrome(MacroElement):
             ".forEach(function(a) { a.title = title; a.setAttribute('aria-label', title); }); }, 0);\n"
             "})();\n"
         )
+
+
+class RefitWhenShown(MacroElement):
+    """Fit ``bounds`` again when the map's size changes much, until the user moves the map.
+
+    A map drawn while its frame is hidden or narrow (Streamlit draws every tab; a frame gets
+    its width a moment after it is made) is fitted to that size; when the frame grows, Leaflet
+    keeps the top-left corner, so the view the page asked for ends up in a corner, far zoomed
+    out (the walk found the suitability map centred over the Pacific at zoom 3.5). Each
+    ``resize`` by more than a fifth of the size the view was fitted to fits it again, until a
+    person touches the map (a press, a wheel turn, a key).
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script_js() }}{% endmacro %}")
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int | None = None):
+        super().__init__()
+        self._name = "RefitWhenShown"
+        self.bounds, self.max_zoom = bounds, max_zoom
+
+    def script_js(self) -> str:
+        assert self._parent is not None  # rendered after add_to(map)
+        opts = {"maxZoom": self.max_zoom} if self.max_zoom is not None else {}
+        return (
+            f"(function() {{ var map = {self._parent.get_name()}, B = {safe_json(self.bounds)},"
+            f" O = {safe_json(opts)}, moved = false, at = map.getSize();\n"
+            "  // only a person's hand counts as moving the map (scripts set views too)\n"
+            "  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function(n) {\n"
+            "    map.getContainer().addEventListener(n, function() { moved = true; },"
+            " {passive: true}); });\n"
+            "  map.on('resize', function() { var s = map.getSize();\n"
+            "    if (moved || s.x < 2 || s.y < 2) return;\n"
+            "    if (Math.abs(s.x - at.x) <= 0.2 * Math.max(at.x, 1)\n"
+            "        && Math.abs(s.y - at.y) <= 0.2 * Math.max(at.y, 1)) return;\n"
+            "    at = s; map.fitBounds(B, O); }); })();\n"
+        )

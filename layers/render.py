@@ -254,7 +254,7 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
     context : add the province outline (unless among ``layers``) and the place names
     """
     from .labels import PlaceLabels
-    from .map_chrome import MapChrome, MapLegend, elevation_row, legend_row
+    from .map_chrome import MapChrome, MapLegend, RefitWhenShown, elevation_row, legend_row
 
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {BASEMAPS}")
@@ -310,7 +310,9 @@ def build_map(layers: list[MapLayer], ctx: RenderContext, *, basemap: str = "non
     if focus is not None:
         w, s, e, n = focus
         m.fit_bounds([[s, w], [n, e]], max_zoom=12)
+        RefitWhenShown([[s, w], [n, e]], max_zoom=12).add_to(m)
     elif center is None:  # no view asked for: Qinghai fills the map
         w, s, e, n = QINGHAI_BOUNDS
         m.fit_bounds([[s, w], [n, e]])
+        RefitWhenShown([[s, w], [n, e]]).add_to(m)
     return make_offline(m, lean=True)  # no icon markers here: Leaflet alone

@@ -236,6 +236,25 @@ def _overlap_report(page) -> list:
     return out
 
 
+def test_a_map_drawn_narrow_is_fitted_again_when_it_widens(streamlit_server, browser_page,
+                                                          find_map_frame):
+    """A map made while its frame is narrow (a hidden tab, a frame before its width comes) keeps
+    Qinghai in view once the frame widens, instead of Leaflet's top-left-fixed resize leaving
+    the province in a corner (the walk's suitability map over the Pacific)."""
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 900})
+    page.goto(streamlit_server(APP), wait_until="domcontentloaded")
+    frame = find_map_frame(page)
+    frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length >= 15",
+                            timeout=60_000)
+    narrow = frame.evaluate("[window.map_div.getSize().x, window.map_div.getZoom()]")
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    inside = ("() => { const s = window.map_div.getSize(), c = window.map_div.getCenter();"
+              " return s.x > arg0 && c.lng > 93 && c.lng < 100 && c.lat > 33 && c.lat < 38"
+              " && window.map_div.getZoom() > arg1; }")
+    _map_where(page, inside.replace("arg0", str(narrow[0] * 1.5)).replace("arg1", str(narrow[1])))
+
+
 def test_popup_on_a_base(atlas, screenshot):
     page, _ = atlas
     frame = map_reported(page)  # the map's first view is in: no rerun is due to replace it
