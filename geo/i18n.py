@@ -10,6 +10,8 @@ user is written inline in another module.
 """
 from __future__ import annotations
 
+import re
+
 __all__ = ["LANGS", "TEXT", "t", "field", "error_text"]
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -157,7 +159,12 @@ def t(key: str, lang: str = "zh", **fmt: object) -> str:
     if lang not in LANGS:
         raise ValueError(f"language was {lang!r} but is expected to be in {LANGS}")
     text = TEXT[key][LANGS.index(lang)]
+    if fmt and "|" in text:  # English plurals: [site|sites:n] picks by the count n
+        text = _PLURAL.sub(lambda m: m.group(1) if fmt.get(m.group(3)) == 1 else m.group(2), text)
     return text.format(**fmt) if fmt else text
+
+
+_PLURAL = re.compile(r"\[([^|\[\]]+)\|([^|\[\]:]+):(\w+)\]")
 
 
 def field(name: str, lang: str) -> str:

@@ -5,7 +5,7 @@ import re
 
 from geo.i18n import LANGS, TEXT
 
-_FIELD = re.compile(r"\{[^{}]*\}")
+_FIELD = re.compile(r"\{[^{}]*\}|\[[^|\[\]]+\|[^|\[\]:]+:\w+\]")  # a field or a plural
 
 
 def stem(key: str, lang: str) -> str:
@@ -25,7 +25,8 @@ def shown(key: str, lang: str, text: str) -> bool:
 
 
 def pattern(key: str, lang: str) -> re.Pattern:
-    """The translation ``key`` as a regular expression, each ``{field}`` any text (for
-    Playwright's ``get_by_text`` and for :func:`shown`)."""
+    """The translation ``key`` as a regular expression, each ``{field}`` (and each English
+    plural ``[site|sites:n]``) any text (for Playwright's ``get_by_text`` and for
+    :func:`shown`)."""
     parts = _FIELD.split(TEXT[key][LANGS.index(lang)])
     return re.compile(".*?".join(map(re.escape, parts)), re.DOTALL)

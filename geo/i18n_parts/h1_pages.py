@@ -44,9 +44,9 @@ TEXT.update({
     "data.constant": ("或填写统一值：{field}", "or one value for all: {field}"),
     "data.constants": ("文件中没有的字段可填写统一值（所有要素相同）", "A field the file lacks can take one value for every feature"),
     "data.commit": ("提交：{mode}（{layer}，提交后共 {n} 个要素）",
-                    "Commit: {mode} ({layer}, {n} features after)"),
+                    "Commit: {mode} ({layer}, {n} [feature|features:n] after)"),
     "data.confirm_shrink": ("我已确认要素或面积减少是预期的", "I confirm the loss of features or area is intended"),
-    "data.committed": ("已保存为第 {version} 版（{n} 个要素）", "Saved as version {version} ({n} features)"),
+    "data.committed": ("已保存为第 {version} 版（{n} 个要素）", "Saved as version {version} ({n} [feature|features:n])"),
     "data.map_none": ("—（不对应）", "— (not in the file)"),
     "warn.indicative_layers": (
         "提示：以下图层含“示意”数据（依据公开描述绘制，仅供参考，不是法定界线）：{layers}。"

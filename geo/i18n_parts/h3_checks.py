@@ -5,7 +5,6 @@ TEXT: dict[str, tuple[str, str]] = {
     # the two verdicts
     "verdict.compliance": ("合规性结论", "Compliance verdict"),
     "verdict.suitability": ("适宜性（建议）", "Suitability (advisory)"),
-    "verdict.compliance_line": ("合规性结论：{status}", "Compliance verdict: {status}"),
     "verdict.suitability_note": ("适宜性用于比选排序，不作审批依据。",
                                  "Suitability ranks sites; it approves nothing."),
     "suit.line": ("适宜性得分 {score:.2f}（{band}）：{parts}",

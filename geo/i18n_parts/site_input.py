@@ -185,6 +185,6 @@ TEXT: dict[str, tuple[str, str]] = {
         ".prj 与坐标是否带带号不一致，已按坐标实际情况使用 {zone} 带",
         "The .prj and the coordinates disagree on the zone prefix; used zone {zone} as the coordinates are written",
     ),
-    "file.warn.skipped": ("跳过了 {n} 个非面要素", "{n} features that are not polygons were skipped"),
+    "file.warn.skipped": ("跳过了 {n} 个非面要素", "{n} [feature that is|features that are:n] not [a polygon was|polygons were:n] skipped"),
     "file.warn.encoding": ("属性表没有 .cpg，按 {encoding} 编码读取", "No .cpg; attributes read as {encoding}"),
 }

@@ -123,7 +123,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.source": ("数据来源（发布机关、文件）", "Source (authority, document)"),
     "data.source_date": ("来源日期", "Source date"),
     "data.report_read": ("读取 **{n}** 个要素；坐标系 **{crs}**（{how}）；编码 **{encoding}**（{enc_how}）",
-                         "Read **{n}** features; coordinate system **{crs}** ({how}); encoding **{encoding}** ({enc_how})"),
+                         "Read **{n}** [feature|features:n]; coordinate system **{crs}** ({how}); encoding **{encoding}** ({enc_how})"),
     "data.how.file": ("文件声明", "declared by the file"),
     "data.how.assumed": ("推定，请核对", "assumed: please check"),
     "data.how.gk_prefix": ("由带号推定", "from the zone prefix"),
