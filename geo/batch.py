@@ -311,6 +311,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", action="store_true", help="also write RANKED.xlsx")
     p.add_argument("--bundle", default=str(BUNDLE_PATH), help=argparse.SUPPRESS)
     p.add_argument("--dem", default=str(DEM_PATH), help=argparse.SUPPRESS)
+    p.add_argument("--local-dem", default=None, metavar="GEOTIFF",
+                   help="a finer elevation model (GeoTIFF, any coordinate system, at most 200 "
+                        "MB) that refines the terrain check where it covers a whole site")
     return p
 
 
@@ -324,6 +327,10 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
     config = load_config()
     sites = read_sites(args.sites)
     layers = ScreeningLayers.from_bundle(Path(args.bundle), Path(args.dem))
+    if getattr(args, "local_dem", None):
+        from .screen import with_local_dem
+
+        layers = with_local_dem(layers, Path(args.local_dem))
     project = Project(product=args.product, year=args.year)
     workers = args.workers or ((os.cpu_count() or 1) if len(sites) > 500 else 1)
     table = screen_table(sites, project, layers, config, workers)

@@ -510,13 +510,40 @@ def _parser() -> argparse.ArgumentParser:
                    help="processes (default: number of CPUs for > 500 sites, else 1)")
     p.add_argument("--bundle", default=str(BUNDLE_PATH), help=argparse.SUPPRESS)
     p.add_argument("--dem", default=str(DEM_PATH), help=argparse.SUPPRESS)
+    p.add_argument("--local-dem", default=None, metavar="GEOTIFF",
+                   help="a finer elevation model (GeoTIFF, any coordinate system, at most 200 "
+                        "MB) that refines the terrain check where it covers a whole site, as an "
+                        "import on the data page does")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
+
+
+def with_local_dem(layers: ScreeningLayers, path: Path) -> ScreeningLayers:
+    """``layers`` with the GeoTIFF at ``path`` as the finer elevation model, read with the
+    data page's import (size, grid and extent bounded; any CRS, warped to EPSG:4326)."""
+    import dataclasses
+    import tempfile
+
+    from .dem import MAX_DEM_BYTES, DemError, import_dem, read_dem
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file", key="err.file_missing", path=str(path))
+    size = path.stat().st_size
+    if size > MAX_DEM_BYTES:  # refused before it is read
+        raise DemError(f"file is {size / 2**20:.0f} MB; the limit is {MAX_DEM_BYTES // 2**20} MB",
+                       key="dem.err.too_big", mb=round(size / 2**20), limit=MAX_DEM_BYTES // 2**20)
+    with tempfile.TemporaryDirectory(prefix="qpa_dem_") as tmp:
+        out = Path(tmp) / "local.tif"
+        import_dem(path.read_bytes(), out)
+        local = read_dem(out)
+    return dataclasses.replace(layers, local_dem=local, local_slope=None)
 
 
 def _load_layers(args: argparse.Namespace) -> ScreeningLayers:
     specs = [_parse_layer_spec(s) for s in args.layer]  # bad specs fail before loading
     layers = ScreeningLayers.from_bundle(Path(args.bundle), Path(args.dem))
+    if getattr(args, "local_dem", None):
+        layers = with_local_dem(layers, Path(args.local_dem))
     for name, path in specs:
         frame = read_vector(path, f"--layer {name}")
         # a replacement of a province-wide layer covers the province; a control layer its extent

@@ -165,3 +165,29 @@ def test_the_atlas_keeps_the_province_hillshade_after_an_import(env):
     assert "qpa-dem-local" in script
     html = json.loads(atlas.get("component_instance")[0].proto.json_args)
     assert t("legend.dem_local", "en") in json.dumps(html, ensure_ascii=False)
+
+
+def test_the_command_line_takes_a_local_dem_as_the_page_does(tmp_path):
+    """python -m geo.screen --local-dem TILE.tif: the site inside the tile is measured on it (the
+    walk found no way to give the command lines a finer DEM); a file that is not a GeoTIFF is
+    the project's error, exit 2."""
+    import pandas as pd
+
+    from geo.screen import main
+
+    tile = tmp_path / "tile.tif"
+    tile.write_bytes(_tile_tiff())
+    sites = tmp_path / "s.csv"
+    sites.write_text(f"site_id,lon,lat,area_ha\nin,{TILE_CENTRE[0]},{TILE_CENTRE[1]},20\n"
+                     f"far,{FAR[0]},{FAR[1]},20\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main([str(sites), "--product", "钾肥", "--out", str(out), "--local-dem", str(tile),
+                 "--quiet"]) == 0
+    rows = pd.read_csv(out)
+    terrain = rows[rows["check"] == "terrain"].set_index("site_id")["status"]
+    # the 30 m tile measures the slope of the site inside it; the 0.2° overview cannot
+    assert terrain["in"] == "PASS" and terrain["far"] == "UNKNOWN"
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes(b"not a tiff" * 10)
+    assert main([str(sites), "--product", "钾肥", "--out", str(out), "--local-dem", str(bad),
+                 "--quiet"]) == 2
