@@ -90,7 +90,9 @@ if older:
                 st.rerun()
 
 # ------------------------------------------------------------------ terrain (DEM)
-with st.expander(t("dem.title", lang)):
+# keyed: its open state is its own, not its place on the page (a message above it after an
+# upload would otherwise make a new, closed expander)
+with st.expander(t("dem.title", lang), key="dem_expander", on_change="rerun"):
     dems = dem_versions(data_dir(), store)
     st.caption(t("dem.in_use", lang, name=dem_in_use_label(dems, lang)))
     if dems:

@@ -158,6 +158,7 @@ def _browser_dem_import(page, base: str, tif: Path) -> None:
     section.locator('input[type="file"]').set_input_files(str(tif))
     button = section.get_by_role("button", name=t("dem.import", "zh"))
     expect(button).to_be_enabled(timeout=60_000)
+    expect(button).to_be_visible()  # the section stayed open through the upload's rerun
     button.click()
     expect(page.get_by_text(stem("dem.imported", "zh") + "1")).to_be_visible(timeout=120_000)
 
