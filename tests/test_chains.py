@@ -223,9 +223,19 @@ def test_ranking_weights(g):
 
 
 def test_lithium_carbonate_ranking(g):
+    """The walk: the Qaidam salt-lake bases came 3rd and lower for 碳酸锂 although the policy
+    texts give salt-lake lithium to them. Now the base whose chain makes battery-grade lithium
+    carbonate (南川) and the salt-lake bases the policy names lead; a base with neither trails."""
     ranked = rank_bases("碳酸锂", graph=g)
-    assert ranked.iloc[0]["base_id"] == "nanchuan"
     assert ranked.attrs["product"] == "li2co3"
+    top3 = ranked["base_id"].head(3).tolist()
+    assert "nanchuan" in top3 and "qarhan" in top3, top3
+    levels = dict(zip(ranked["base_id"], ranked["positioning_level"]))
+    assert levels["nanchuan"] == "hosted"
+    assert {levels[b] for b in ("qarhan", "golmud", "dachaidan", "delingha")} == {"policy_area"}
+    assert levels["biotech"] in ("cluster", "region", "none")
+    salt = ranked.set_index("base_id")
+    assert salt.loc["qarhan", "rank"] < salt.loc["linkong", "rank"]
 
 
 def _expected_unhosted(base_id: str) -> set[str]:

@@ -38,9 +38,14 @@ def positioning_match(graph: nx.DiGraph, base_id: str, product: str,
                       config: dict[str, Any] | None = None) -> tuple[str, float]:
     """(level, value) of how the base's positioning admits ``product`` (a vocabulary id).
 
-    Levels, best first: ``hosted_and_named``, ``hosted``, ``named``, ``cluster``,
-    ``region``, ``none``; values from the config's ``ranking.positioning_levels``.
+    Levels, best first: ``hosted_and_named``, ``hosted``, ``named``, ``policy_area`` (a
+    policy text gives the product to an area the base is in: the site check's regional
+    assignments), ``cluster``, ``region``, ``none``; values from the config's
+    ``ranking.positioning_levels``.
     """
+    from ..checks.base import regional_matches
+    from ..checks.config import load_config
+
     levels = (config or load_scoring())["ranking"]["positioning_levels"]
     vocab = graph.graph["vocabulary"]
     data = graph.graph["chain_data"]
@@ -53,6 +58,9 @@ def positioning_match(graph: nx.DiGraph, base_id: str, product: str,
         level = "hosted_and_named" if named else "hosted"
     elif named:
         level = "named"
+    elif any(regional_matches(base_id, graph.nodes[product].get(lang) or product, load_config())
+             for lang in ("zh", "en")):
+        level = "policy_area"
     elif any(graph.nodes[p]["cluster"] == cluster for p in hosted):
         level = "cluster"
     elif cluster in (data.regions.get(base.get("prefecture_zh", ""), {}).get("clusters") or ()):

@@ -74,6 +74,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "chains.level.hosted_and_named": ("产业链有该产品且定位点名", "in its chains and named in its positioning"),
     "chains.level.hosted": ("产业链有该产品", "in its chains"),
     "chains.level.named": ("定位点名", "named in its positioning"),
+    "chains.level.policy_area": ("政策文件指定所在区域发展该产品", "a policy text gives the product to its area"),
     "chains.level.cluster": ("同一产业集群", "same industry cluster"),
     "chains.level.region": ("区域分工", "regional division of labour"),
     "chains.level.none": ("无", "none"),
