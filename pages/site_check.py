@@ -85,6 +85,8 @@ def _set_site(make, *args, **kwargs) -> None:
         st.session_state.pop("result", None)
     except QPAError as exc:
         feedback.show_error(exc, lang)
+        if st.session_state.get("site") is not None:  # not taken: say which site is current
+            st.warning(t("site.kept_previous", lang))
 
 
 st.title(t("page.site", lang))

@@ -81,6 +81,8 @@ def test_bad_coordinates_keep_the_previous_site(app):
     _paste(app, "101.73,36.56\nabc def\n101.74,36.57")
     assert app.error and "2" in app.error[0].value  # names the line
     assert app.session_state["site"] is before
+    # and says the input was not taken, so the site shown below is not read as the new one
+    assert [w.value for w in app.warning if w.value == t("site.kept_previous", "zh")]
 
 
 def test_gauss_kruger_paste_in_english(app):

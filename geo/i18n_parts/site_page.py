@@ -46,6 +46,8 @@ TEXT = {
     "site.col.status": ("结论", "Status"),
     "site.col.finding": ("结果", "Finding"),
     "site.col.rule": ("规则与依据", "Rule and basis"),
+    "site.kept_previous": ("这次输入未被采用：当前选址仍是上一个选址（见下方）。",
+                           "This input was not taken: the current site is still the previous one (below)."),
     "site.rules_in_full": ("各项结论、规则与依据（全文）", "Every finding, rule and basis in full"),
     "site.col.data": ("数据精度", "Data accuracy"),
     "site.overall_rule": ("取各项最严重结论：不通过 > 注意 > 无法判断 > 通过",
