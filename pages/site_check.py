@@ -246,13 +246,15 @@ def _verdict(site, result) -> None:
             for c in ("finding", "rule")}
     st.dataframe(styled_verdict_table(result, lang), hide_index=True, width="stretch",
                  column_config=wide)
-    # the table cuts long texts: every finding and rule in full, wrapped, one click away
-    with st.expander(t("site.rules_in_full", lang)):
-        table = verdict_table(result, lang)
-        for _, row in table.iterrows():
-            name, status, finding, rule = (_md(row.iloc[i]) for i in (0, 2, 3, 4))
-            st.markdown(f"**{name}** · {status}  \n{finding}  \n"
-                        f"*{t('site.col.rule', lang)}{t('colon', lang)}*{rule}")
+    # the table cuts long texts: every finding and rule in full, wrapped, one click away (drawn
+    # only while open: the page does not carry every text twice)
+    with st.expander(t("site.rules_in_full", lang), key="verdict_in_full", on_change="rerun"):
+        if st.session_state.get("verdict_in_full"):
+            table = verdict_table(result, lang)
+            for _, row in table.iterrows():
+                name, status, finding, rule = (_md(row.iloc[i]) for i in (0, 2, 3, 4))
+                st.markdown(f"**{name}** · {status}  \n{finding}  \n"
+                            f"{t('site.col.rule', lang)}{t('colon', lang)}{rule}")
     st.caption(t("site.buildable_ha", lang, ha=result.buildable_ha))
     if result.missing_layers:
         st.info(t("site.missing_layers", lang, kinds=t("list.sep", lang).join(

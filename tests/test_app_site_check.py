@@ -145,7 +145,12 @@ def test_two_verdicts_and_the_project_form(app, lang):
         assert raw not in text
     # the control kinds with no data are listed
     assert any(t("check.farmland", lang) in i.value for i in app.info)
-    # the table cuts long cells: each finding and rule is also there in full, wrapped
+    # the table cuts long cells: each finding and rule is also there in full, wrapped, drawn
+    # once the expander is opened
+    full = next(e for e in app.expander if e.label == t("site.rules_in_full", lang))
+    assert not full.markdown
+    app.session_state["verdict_in_full"] = True
+    app.run()
     full = next(e for e in app.expander if e.label == t("site.rules_in_full", lang))
     text = " ".join(m.value for m in full.markdown).replace("\\", "")
     for res in result.results:

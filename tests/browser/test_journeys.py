@@ -199,10 +199,13 @@ def test_official_checks_a_site_downloads_everything_and_reserves_quota(
     # the ledger shows each state
     open_tab(page, t("quota.tab.entries", "en"))
     _, data = _download(page, t("quota.csv", "en"), tmp_path)
+    # the entries as the page shows them: English headers and actions, newest first
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    mine = [r for r in rows if r.get("reservation_id") and int(float(r["reservation_id"])) in ids]
-    assert [(int(float(r["reservation_id"])), r["action"]) for r in mine] == [
-        (ids[0], "reserve"), (ids[1], "reserve"), (ids[0], "confirm"), (ids[1], "release")], mine
+    col, act = t("quota.reservation", "en"), t("quota.col.action", "en")
+    mine = [r for r in rows if r[col].isdigit() and int(r[col]) in ids]
+    assert [(int(r[col]), r[act]) for r in reversed(mine)] == [
+        (ids[0], t("quota.action.reserve", "en")), (ids[1], t("quota.action.reserve", "en")),
+        (ids[0], t("quota.action.confirm", "en")), (ids[1], t("quota.action.release", "en"))], mine
     screenshot(page, "journey_official_ledger")
     assert page.page_errors == [], page.page_errors
     assert page.blocked_urls == [], page.blocked_urls

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from geo.i18n import t
 from tests._text import stem
+from tests.browser.helpers import click_until
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,11 @@ def test_paste_check_and_see_the_verdict(streamlit_server, browser_page, find_fr
     expect(frame.locator("path.qpa-site")).to_have_count(1)
     page.get_by_role("button", name=t("site.dl.pdf", "zh")).wait_for(timeout=60_000)  # built after the table
     screenshot(page, "site_check")
+    # every finding and rule in full: drawn when the expander opens, wrapped, not cut off
+    full = page.locator("[data-testid='stExpander']", has_text=t("site.rules_in_full", "zh"))
+    rule = full.get_by_text(t("site.col.rule", "zh") + t("colon", "zh"))
+    click_until(page, full.get_by_text(t("site.rules_in_full", "zh")),
+                lambda ms: expect(rule.first).to_be_visible(timeout=ms))
     assert page.blocked_urls == [], page.blocked_urls
     assert page.page_errors == [], page.page_errors
 
