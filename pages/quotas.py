@@ -59,7 +59,7 @@ _BARS = ["used_ha", "reserved_ha", "remaining_ha"]  # coloured by id: same in bo
 # a list[str] is not to mypy (lists are invariant)
 _BAR_COLORS: list = series_colors(_BARS)
 st.bar_chart(rows.set_index("base")[_BARS].rename(columns=_m), horizontal=True,
-             color=_BAR_COLORS)
+             color=_BAR_COLORS, sort=False)  # the table's order (the policy's), not by name
 
 st.subheader(t("quota.by_prefecture", lang))
 pref = prefecture_sums(rows).rename_axis(t("quota.col.prefecture", lang))
