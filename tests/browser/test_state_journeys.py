@@ -37,12 +37,15 @@ def _unchecked(lang: str, layer: str) -> str:
 
 
 def _map_in(page, find_frame_with, lang: str):
-    """The map frame whose layer control speaks ``lang`` (a rerun may replace the frame)."""
-    label = t("layer.deposits", lang)
-    frame = find_frame_with(page, f'.leaflet-control-layers-overlays label:has-text("{label}")', 60)
-    assert frame is not None, f"no map in {lang}"
-    frame.wait_for_function("document.querySelectorAll('path.qpa-bases').length >= 15",
-                            timeout=60_000)
+    """The map frame whose layer control speaks ``lang`` and whose bases are drawn. A rerun
+    may replace the frame at any moment (finer geometry after a zoom to a base): every frame
+    is tried on each poll, never one frame waited on."""
+    label = json.dumps(t("layer.deposits", lang))
+    frame = frame_where(page, lambda f: f.evaluate(
+        "([label]) => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
+        ".some(l => l.textContent.includes(label)) && "
+        "document.querySelectorAll('path.qpa-bases').length >= 15", [json.loads(label)]), 60)
+    assert frame is not None, f"no map in {lang} with its bases drawn"
     return frame
 
 
