@@ -85,9 +85,8 @@ def test_bad_coordinates_keep_the_previous_site(app):
     assert [w.value for w in app.warning if w.value == t("site.kept_previous", "zh")]
 
 
-def test_gauss_kruger_paste_in_english(app):
-    app.sidebar.radio(key="lang").set_value("en").run()
-    # the Nanchuan square in CGCS2000 GK zone 34 with the zone prefix on Y (X north, Y east)
+def _nanchuan_in_gk() -> str:
+    """The Nanchuan square in CGCS2000 GK zone 34 with the zone prefix on Y (X north, Y east)."""
     from geo.gk import lonlat_to_gk
 
     lines = []
@@ -95,7 +94,12 @@ def test_gauss_kruger_paste_in_english(app):
         lon, lat = map(float, pair.split(","))
         x, y, _ = lonlat_to_gk(lon, lat, zone=34, prefixed=True)
         lines.append(f"{x:.3f},{y:.3f}")
-    _paste(app, "\n".join(lines), crs="gk")
+    return "\n".join(lines)
+
+
+def test_gauss_kruger_paste_in_english(app):
+    app.sidebar.radio(key="lang").set_value("en").run()
+    _paste(app, _nanchuan_in_gk(), crs="gk")
     assert not app.error, [e.value for e in app.error]
     assert any(shown("site.current", "en", s.value) and "101.73" in s.value for s in app.success)
 
@@ -217,14 +221,7 @@ def test_the_centre_is_labelled_with_the_system_its_numbers_are_in(app, lang):
 
 
 def test_gauss_kruger_input_is_named_in_chinese(app):
-    from geo.gk import lonlat_to_gk
-
-    lines = []
-    for pair in NANCHUAN.splitlines():
-        lon, lat = map(float, pair.split(","))
-        x, y, _ = lonlat_to_gk(lon, lat, zone=34, prefixed=True)
-        lines.append(f"{x:.3f},{y:.3f}")
-    _paste(app, "\n".join(lines), crs="gk")
+    _paste(app, _nanchuan_in_gk(), crs="gk")
     shown_now = [s.value for s in app.success if shown("site.current", "zh", s.value)]
     assert shown_now and t("crs.gk_prefixed", "zh", zone=34) in shown_now[0]
     assert t("crs.working", "zh") in shown_now[0]
