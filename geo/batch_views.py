@@ -21,7 +21,7 @@ from .i18n import t
 if TYPE_CHECKING:  # pragma: no cover
     from .checks.registry import Column
 
-__all__ = ["ranking_export", "ranking_rows", "sensitivity_rows", "SENSITIVITY_COLUMNS"]
+__all__ = ["ranking_download", "ranking_export", "ranking_rows", "sensitivity_rows", "SENSITIVITY_COLUMNS"]
 
 #: Columns of :func:`geo.batch.sensitivity`, in the order shown.
 SENSITIVITY_COLUMNS: tuple[str, ...] = ("site_id", "top_share", "mean_rank", "best_rank",
@@ -78,15 +78,15 @@ def ranking_rows(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out).reset_index(drop=True)
 
 
-def ranking_download(ranked: pd.DataFrame, sens: pd.DataFrame | None, lang: str) -> pd.DataFrame:
-    """The table a person downloads (CSV, the workbook's first sheet): :func:`ranking_rows` in
-    ``lang`` (its headers, translated verdicts and statuses) and, when the weighted ranking
-    was tested, each site's top-3 share. The workbook's second sheet and the GeoJSON keep
-    :func:`ranking_export`'s field names and codes, for programs."""
-    rows = ranking_rows(ranked, lang)
-    if sens is not None:
-        share = ranking_export(ranked, sens)["top3_share"].to_numpy()
-        rows[t("batch.col.top_share", lang)] = share
+def ranking_download(export: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table a person downloads (CSV, the workbook's first sheet) from
+    :func:`ranking_export`'s table: :func:`ranking_rows` in ``lang`` (its headers, translated
+    verdicts and statuses) and, when the weighted ranking was tested, each site's top-3
+    share. The workbook's second sheet and the GeoJSON keep the export's field names and
+    codes, for programs."""
+    rows = ranking_rows(export, lang)
+    if "top3_share" in export:
+        rows[t("batch.col.top_share", lang)] = export["top3_share"].to_numpy()
     return rows
 
 

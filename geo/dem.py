@@ -37,6 +37,7 @@ __all__ = [
     "Dem",
     "DemError",
     "DemInfo",
+    "check_dem_size",
     "max_dem_cells",
     "check_grid",
     "read_dem",
@@ -202,6 +203,15 @@ def hillshade(dem: Dem, azimuth: float = 315.0, altitude: float = 45.0,
     return clipped
 
 
+def check_dem_size(size: int) -> None:
+    """Refuse an elevation file of ``size`` bytes over :data:`MAX_DEM_BYTES` (before it is
+    read, where the caller knows the size first)."""
+    if size > MAX_DEM_BYTES:
+        raise DemError(f"file is {size / 2**20:.0f} MB; the limit is {MAX_DEM_BYTES // 2**20} MB",
+                       key="dem.err.too_big", mb=round(size / 2**20),
+                       limit=MAX_DEM_BYTES // 2**20)
+
+
 def import_dem(data: bytes, out_path: Path, bbox: Bbox = QINGHAI_BBOX) -> DemInfo:
     """Validate an uploaded GeoTIFF, reproject it to EPSG:4326 and save it as a
     Cloud-Optimised GeoTIFF (float32, NaN for no data, 512-cell tiles, overviews).
@@ -217,10 +227,7 @@ def import_dem(data: bytes, out_path: Path, bbox: Bbox = QINGHAI_BBOX) -> DemInf
         holding no elevation. The file at ``out_path`` is left unchanged on any
         error (the new file is renamed into place only when complete).
     """
-    if len(data) > MAX_DEM_BYTES:
-        raise DemError(f"file is {len(data) / 2**20:.0f} MB; the limit is {MAX_DEM_BYTES // 2**20} MB",
-                       key="dem.err.too_big", mb=round(len(data) / 2**20),
-                       limit=MAX_DEM_BYTES // 2**20)
+    check_dem_size(len(data))
     try:
         with MemoryFile(data) as mem, mem.open() as src:
             return write_cog(src, out_path, bbox)

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import InputError
 
-__all__ = ["FIELDS", "TEXT_FIELDS", "NUMBER_FIELDS", "MAX_CHARS", "MAX_TEXT", "MAX_NUMBER",
+__all__ = ["FIELDS", "NUMBER_FIELDS", "MAX_CHARS", "MAX_TEXT", "MAX_NUMBER",
            "project_to_param", "project_from_param"]
 
 #: form key -> kind ("text", "number", "year", "choice")
@@ -33,7 +33,6 @@ FIELDS: dict[str, str] = {
     "investment": "number", "year": "year", "floor_area": "number", "footprint": "number",
     "admin_area": "number", "own_mining_right": "text",
 }
-TEXT_FIELDS = tuple(k for k, v in FIELDS.items() if v in ("text", "choice"))
 NUMBER_FIELDS = tuple(k for k, v in FIELDS.items() if v == "number")
 MAX_CHARS = 4_000
 MAX_TEXT = 200

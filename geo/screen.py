@@ -524,14 +524,11 @@ def with_local_dem(layers: ScreeningLayers, path: Path) -> ScreeningLayers:
     import dataclasses
     import tempfile
 
-    from .dem import MAX_DEM_BYTES, DemError, import_dem, read_dem
+    from .dem import check_dem_size, import_dem, read_dem
 
     if not path.is_file():
         raise InputError(f"{path}: no such file", key="err.file_missing", path=str(path))
-    size = path.stat().st_size
-    if size > MAX_DEM_BYTES:  # refused before it is read
-        raise DemError(f"file is {size / 2**20:.0f} MB; the limit is {MAX_DEM_BYTES // 2**20} MB",
-                       key="dem.err.too_big", mb=round(size / 2**20), limit=MAX_DEM_BYTES // 2**20)
+    check_dem_size(path.stat().st_size)  # refused before it is read
     with tempfile.TemporaryDirectory(prefix="qpa_dem_") as tmp:
         out = Path(tmp) / "local.tif"
         import_dem(path.read_bytes(), out)

@@ -168,7 +168,7 @@ with tab_rank:
 
         st.subheader(t("batch.download", lang))
         out = ranking_export(ranked, sens)
-        readable = ranking_download(ranked, sens, lang)  # headers and statuses in the language
+        readable = ranking_download(out, lang)  # headers and statuses in the language
         d1, d2, d3 = st.columns(3)
         d1.download_button(t("batch.dl.csv", lang),
                            neutralise_frame(readable).to_csv(index=False).encode("utf-8-sig"),

@@ -159,7 +159,7 @@ def test_cli_bad_input_exit_2(tmp_path, capsys):
 def test_the_downloaded_table_is_in_the_readers_language(tmp_path, lang):
     """The walk found the page's CSV in field names and codes (PASS, site_id): the CSV and the
     workbook's first sheet are the page's table, in the page's language, with the top-3 share."""
-    from geo.batch_views import ranking_download
+    from geo.batch_views import ranking_download, ranking_export
     from geo.i18n import t
 
     sites = tmp_path / "s.csv"
@@ -168,7 +168,7 @@ def test_the_downloaded_table_is_in_the_readers_language(tmp_path, lang):
     assert batch.main([str(sites), "--product", "正极材料", "--out", str(out)]) == 0
     ranked = pd.read_csv(out, dtype={"site_id": str})
     sens = pd.DataFrame({"site_id": ["b", "a"], "top_share": [1.0, 0.4]})
-    table = ranking_download(ranked, sens, lang)
+    table = ranking_download(ranking_export(ranked, sens), lang)
     assert table.columns[0] == t("batch.col.rank", lang) and len(table) == 2
     assert table[t("batch.col.site_id", lang)].tolist() == ranked["site_id"].tolist()
     shares = dict(zip(table[t("batch.col.site_id", lang)], table[t("batch.col.top_share", lang)]))

@@ -121,12 +121,12 @@ def _tab_from_url(key: str, ids: Sequence[str]) -> None:
     if not st.session_state.get(f"_url_read.{key}"):
         st.session_state[f"_url_read.{key}"] = True
         raw = st.query_params.get(key)
-        if raw in ids:
-            st.session_state[f"_tab.{key}"] = raw
-        elif raw is not None:  # said on the page (by :func:`tabs`) until dismissed
-            st.session_state[f"_url_errors.tab.{key}"] = [InputError(
-                f"the link's {key}={raw[:40]!r} is not one of the tabs", key="url.err.choice",
-                param=key, value=raw[:40])]
+        if raw is None:
+            return
+        try:
+            st.session_state[f"_tab.{key}"] = _parse(key, raw, ids)
+        except InputError as exc:  # said on the page (by :func:`tabs`) until dismissed
+            st.session_state[f"_url_errors.tab.{key}"] = [exc]
             del st.query_params[key]
 
 
